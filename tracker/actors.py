@@ -1,0 +1,171 @@
+"""The actor registry: finding actors in a sentence by name, alias, spelling variant or title.
+
+Titles ("the Ukrainian president", "Belarus's foreign minister") are built from
+the dated roles and the adjectives and aliases of the state or organisation
+the role belongs to, and resolved at the article's date, because offices
+change hands.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from tracker.link import WordMatcher
+from tracker.text import Word, normalise_phrase
+
+MAX_ALIAS_WORDS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class ActorInfo:
+    id: int
+    name: str
+    kind: str
+    affiliation: str | None
+    gender: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RoleSpec:
+    actor_id: int
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+
+    def holds_on(self, day: dt.date | None) -> bool:
+        if day is None:
+            return self.valid_to is None
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    start: int  # word index
+    end: int
+    candidates: tuple[int, ...]  # actor ids, best first
+    via: str  # "name", "title", "pronoun", "new"
+    surface: str
+
+
+@dataclass
+class Registry:
+    actors: dict[int, ActorInfo]
+    names: dict[tuple[str, ...], list[int]] = field(default_factory=lambda: defaultdict(list))
+    capitalised: set[tuple[str, ...]] = field(default_factory=set)
+    titles: dict[tuple[str, ...], list[RoleSpec]] = field(default_factory=lambda: defaultdict(list))
+    name_similarity: float = 87
+
+    def __post_init__(self) -> None:
+        self._matcher: WordMatcher | None = None
+        self._by_name = {a.name: a for a in self.actors.values()}
+
+    def by_name(self, name: str) -> ActorInfo | None:
+        return self._by_name.get(name)
+
+    def add_name(self, actor_id: int, alias: str) -> None:
+        key = _strip_article(normalise_phrase(alias))
+        if key and actor_id not in self.names[key]:
+            self.names[key].append(actor_id)
+            if alias[:1].isupper():
+                self.capitalised.add(key)
+            self._matcher = None
+
+    def add_title(self, title: str, role: RoleSpec) -> None:
+        key = _strip_article(normalise_phrase(title))
+        if key and role not in self.titles[key]:
+            self.titles[key].append(role)
+
+    def _fuzzy(self) -> WordMatcher:
+        if self._matcher is None:
+            vocabulary = sorted(
+                {w for key in self.capitalised for w in key if len(w) >= 6 and not w.isdigit()}
+            )
+            self._matcher = WordMatcher(vocabulary, cutoff=self.name_similarity, min_fuzzy_length=6)
+        return self._matcher
+
+    def _canonical(self, word: Word) -> str:
+        """A capitalised word that is a spelling variant of a known name word becomes that word."""
+        if not word.capital or len(word.norm) < 6:
+            return word.norm
+        similar = self._fuzzy().similar(word.norm)
+        if not similar or word.norm in similar:
+            return word.norm
+        return max(similar.items(), key=lambda item: item[1])[0]
+
+    def mentions(self, words: Sequence[Word], day: dt.date | None) -> list[Mention]:
+        """Names and titles in the sentence, longest first, never overlapping."""
+        canonical = [self._canonical(w) for w in words]
+        found: list[Mention] = []
+        i = 0
+        while i < len(words):
+            hit = self._longest_at(words, canonical, i, day)
+            if hit:
+                found.append(hit)
+                i = hit.end
+            else:
+                i += 1
+        return found
+
+    def _longest_at(
+        self, words: Sequence[Word], canonical: list[str], i: int, day: dt.date | None
+    ) -> Mention | None:
+        for n in range(min(MAX_ALIAS_WORDS, len(words) - i), 0, -1):
+            key = tuple(canonical[i : i + n])
+            ids = self.names.get(key)
+            if ids and (key not in self.capitalised or words[i].capital):
+                return Mention(i, i + n, tuple(ids), "name", " ".join(w.norm for w in words[i : i + n]))
+            roles = self.titles.get(key)
+            if roles:
+                holders = _unique(r.actor_id for r in roles if r.holds_on(day))
+                if holders:
+                    return Mention(i, i + n, tuple(holders), "title", " ".join(key))
+        return None
+
+
+def _strip_article(key: tuple[str, ...]) -> tuple[str, ...]:
+    return key[1:] if key[:1] == ("the",) else key
+
+
+def _unique(ids: Iterable[int]) -> list[int]:
+    return list(dict.fromkeys(ids))
+
+
+def build_registry(
+    actors: Iterable[ActorInfo],
+    aliases: Iterable[tuple[int, str, str]],
+    roles: Iterable[tuple[int, str, int | None, dt.date | None, dt.date | None]],
+    name_similarity: float = 87,
+) -> Registry:
+    """Assemble the registry from the store's rows.
+
+    ``aliases`` are (actor id, alias, kind) with kind "name" or "adjective";
+    ``roles`` are (actor id, title, of actor id, from, to).
+    """
+    registry = Registry({a.id: a for a in actors}, name_similarity=name_similarity)
+    adjectives: dict[int, list[str]] = defaultdict(list)
+    names_of: dict[int, list[str]] = defaultdict(list)
+    for actor in registry.actors.values():
+        registry.add_name(actor.id, actor.name)
+        names_of[actor.id].append(actor.name)
+    for actor_id, alias, kind in aliases:
+        if kind == "adjective":
+            adjectives[actor_id].append(alias)
+        else:
+            registry.add_name(actor_id, alias)
+            names_of[actor_id].append(alias)
+    for actor_id, title, of_id, valid_from, valid_to in roles:
+        spec = RoleSpec(actor_id, valid_from, valid_to)
+        if of_id is None:
+            registry.add_title(title, spec)
+            continue
+        for adjective in adjectives[of_id]:
+            registry.add_title(f"{adjective} {title}", spec)
+        for name in names_of[of_id]:
+            registry.add_title(f"{name}'s {title}", spec)
+            registry.add_title(f"{title} of {name}", spec)
+            registry.add_title(f"{name} {title}", spec)
+    return registry

@@ -1,0 +1,259 @@
+"""The command line: parses options, calls the library, prints. Nothing else lives here.
+
+Heavy modules (SQLAlchemy, Alembic, rapidfuzz) are imported inside the
+commands so that ``tracker --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from tracker.errors import TrackerError
+from tracker.output import default_format, output_options, render
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+
+@dataclass
+class State:
+    url: str | None
+    _engine: Engine | None = field(default=None, repr=False)
+
+    def engine(self, ctx: click.Context, *, migrate: bool = True) -> Engine:
+        """The database, opened on first use, brought to the current schema and seeded."""
+        if self._engine is None:
+            from tracker import db
+
+            self._engine = db.make_engine(self.url)
+            ctx.call_on_close(self._engine.dispose)
+            if migrate:
+                _prepare(self._engine)
+        return self._engine
+
+
+def _prepare(engine: Engine) -> None:
+    from sqlalchemy import select
+
+    from tracker import db
+    from tracker.schema import Plan
+    from tracker.seeds import load_seeds
+
+    db.ensure_schema(engine)
+    with engine.begin() as connection:
+        if connection.execute(select(Plan.id).limit(1)).first() is None:
+            load_seeds(connection)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return text[0] if text else exc.__class__.__name__
+
+
+class TrackerGroup(click.Group):
+    """Turns the errors a user can cause into one line and a non-zero exit."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+        try:
+            return super().invoke(ctx)
+        except TrackerError as exc:
+            raise click.ClickException(str(exc)) from None
+        except DBAPIError as exc:
+            raise click.ClickException(f"database error: {_one_line(exc)}") from None
+        except SQLAlchemyError as exc:
+            raise click.ClickException(f"database error: {_one_line(exc)}") from None
+        except KeyboardInterrupt:
+            click.echo("interrupted; every article already committed is kept", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=TrackerGroup)
+@click.option(
+    "--db",
+    "url",
+    envvar="TRACKER_DATABASE_URL",
+    metavar="URL",
+    help="Database URL (default: sqlite:///tracker.db; env TRACKER_DATABASE_URL).",
+)
+@click.version_option(package_name="tracker")
+@click.pass_context
+def cli(ctx: click.Context, url: str | None) -> None:
+    """Track who supports, opposes or half-supports each point of a peace plan."""
+    ctx.obj = State(url)
+
+
+def _state(ctx: click.Context) -> State:
+    return ctx.find_object(State)
+
+
+@cli.group(cls=TrackerGroup)
+def db() -> None:
+    """Manage the database schema (Alembic migrations)."""
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+@click.pass_context
+def db_upgrade(ctx: click.Context, revision: str) -> None:
+    """Upgrade the schema to REVISION (default: head)."""
+    from tracker import db as database
+
+    database.upgrade(_state(ctx).engine(ctx, migrate=False), revision)
+    click.echo(f"database at revision {_current(ctx)}")
+
+
+@db.command("downgrade")
+@click.argument("revision")
+@click.pass_context
+def db_downgrade(ctx: click.Context, revision: str) -> None:
+    """Downgrade the schema to REVISION ("base" removes every table)."""
+    from tracker import db as database
+
+    database.downgrade(_state(ctx).engine(ctx, migrate=False), revision)
+    click.echo(f"database at revision {_current(ctx) or 'base'}")
+
+
+@db.command("current")
+@click.pass_context
+def db_current(ctx: click.Context) -> None:
+    """Print the schema's revision and the newest this version knows."""
+    from tracker import db as database
+
+    click.echo(f"current: {_current(ctx) or 'none (empty database)'}")
+    click.echo(f"head:    {database.head_revision()}")
+
+
+def _current(ctx: click.Context) -> str | None:
+    from tracker import db as database
+
+    with _state(ctx).engine(ctx, migrate=False).connect() as connection:
+        return database.current_revision(connection)
+
+
+@cli.command()
+@click.option("--articles/--no-articles", default=True, help="Also ingest the seed articles.")
+@click.pass_context
+def seed(ctx: click.Context, articles: bool) -> None:
+    """Load (or reload) the plans, actors and seed articles under seeds/."""
+    from tracker.ingest import ingest
+    from tracker.seeds import load_seeds, seed_articles
+
+    engine = _state(ctx).engine(ctx)
+    with engine.begin() as connection:
+        loaded = load_seeds(connection)
+    click.echo(f"seeded {loaded['actors']} actors and plans {', '.join(loaded['plans'])}")
+    if articles:
+        summary = ingest(engine, [str(p) for p in seed_articles()])
+        click.echo(summary.line())
+
+
+@cli.command("ingest")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--strict", is_flag=True, help="Stop at the first input that fails.")
+@click.option("--dry-run", is_flag=True, help="Read and code the articles without storing them.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
+@click.pass_context
+def ingest_command(ctx: click.Context, paths: tuple[str, ...], strict: bool, dry_run: bool, quiet: bool) -> None:
+    """Ingest articles from files, folders (recursively) or - (standard input).
+
+    Text files may start with a `date YYYY-MM-DD` header; .jsonl files hold one
+    article per line with "text" and optional "date", "title", "url", "source".
+    Articles already stored (same content) are skipped.
+    """
+    from tracker.ingest import ingest
+
+    engine = _state(ctx).engine(ctx)
+    show_progress = sys.stderr.isatty() and not quiet
+    count = 0
+
+    def tick() -> None:
+        nonlocal count
+        count += 1
+        if show_progress and count % 25 == 0:
+            click.echo(f"\r{count} articles read…", nl=False, err=True)
+
+    def report(failure) -> None:
+        if show_progress:
+            click.echo("\r", nl=False, err=True)
+        click.echo(f"error: {failure}", err=True)
+
+    summary = ingest(engine, paths, on_failure=report, on_article=tick, strict=strict, dry_run=dry_run)
+    if show_progress and count >= 25:
+        click.echo("\r" + " " * 40 + "\r", nl=False, err=True)
+    click.echo(("dry run: " if dry_run else "") + summary.line())
+    if summary.failed:
+        ctx.exit(1)
+
+
+@cli.command()
+@click.option("--plan", help="Only this plan's targets (slug).")
+@click.option("--target", help="Only this target: a point number, a slug or 'troop-withdrawal'.")
+@output_options
+@click.pass_context
+def links(ctx: click.Context, plan: str | None, target: str | None, fmt: str | None) -> None:
+    """List the links between sentences and targets."""
+    from tracker import queries
+
+    with _state(ctx).engine(ctx).connect() as connection:
+        rows = queries.links(connection, plan=plan, target=target)
+    click.echo(render(rows, fmt), nl=False)
+
+
+@cli.command()
+@click.option("--actor", help="An actor's name, alias or spelling variant.")
+@click.option("--target", help="A point number, a slug, 'plan' or 'troop-withdrawal'.")
+@click.option("--plan", help="Only this plan's targets (slug).")
+@click.option("--explain", is_flag=True, help="Show why the coder found each position.")
+@output_options
+@click.pass_context
+def position(
+    ctx: click.Context,
+    actor: str | None,
+    target: str | None,
+    plan: str | None,
+    explain: bool,
+    fmt: str | None,
+) -> None:
+    """List actors' positions with the sentence, article and date behind each."""
+    from tracker import queries
+
+    with _state(ctx).engine(ctx).connect() as connection:
+        rows = queries.positions(connection, actor=actor, target=target, plan=plan, explain=explain)
+    fmt = default_format(fmt)
+    columns = None
+    if fmt == "table" and rows:
+        columns = ["date", "actor", "plan", "target", "stance", "sentence", "source"]
+        if explain:
+            columns.append("explanation")
+    click.echo(render(rows, fmt, columns), nl=False)
+
+
+@cli.command()
+@output_options
+@click.pass_context
+def actors(ctx: click.Context, fmt: str | None) -> None:
+    """List the actors the registry knows."""
+    from tracker import queries
+
+    with _state(ctx).engine(ctx).connect() as connection:
+        rows = queries.actors(connection)
+    click.echo(render(rows, fmt), nl=False)
+
+
+@cli.command()
+@click.option("--plan", help="Only this plan (slug).")
+@output_options
+@click.pass_context
+def points(ctx: click.Context, plan: str | None, fmt: str | None) -> None:
+    """List the plans' points and the other targets."""
+    from tracker import queries
+
+    with _state(ctx).engine(ctx).connect() as connection:
+        rows = queries.points(connection, plan=plan)
+    click.echo(render(rows, fmt), nl=False)

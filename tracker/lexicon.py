@@ -1,0 +1,33 @@
+"""The coder's word lists, read from ``seeds/lexicon.toml``."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from tracker.errors import TrackerError
+from tracker.resources import seeds_dir
+
+LEXICON_ENV = "TRACKER_LEXICON"
+
+
+def lexicon_path() -> Path:
+    return Path(os.environ.get(LEXICON_ENV) or seeds_dir() / "lexicon.toml")
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise TrackerError(f"cannot read lexicon {path}: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise TrackerError(f"lexicon {path} is not valid TOML: {exc}") from None
+
+
+def load_lexicon() -> dict[str, Any]:
+    return _load(lexicon_path())

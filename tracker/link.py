@@ -1,0 +1,176 @@
+"""Linking sentences to targets by fuzzy phrase matching.
+
+A phrase ("withdraw its troops") matches when each of its content words has a
+similar word (rapidfuzz ratio over normalised words, so "withdraws", "troop"
+and "Zaporizhia" match) within a short window of the sentence, in any order.
+Word similarities are computed once per distinct word and cached, not once per
+sentence and phrase: news text repeats its vocabulary, so the cache makes
+linking cost grow with new words rather than with sentences.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from tracker.text import Word, normalise_phrase
+
+
+@dataclass(frozen=True, slots=True)
+class TargetSpec:
+    """What the linker needs to know of a target."""
+
+    id: int
+    plan: str
+    key: str  # "1".."12", a slug, or "plan"
+    kind: str
+    phrases: tuple[tuple[str, int], ...]  # (phrase, polarity)
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseMatch:
+    target: TargetSpec
+    phrase: str
+    polarity: int
+    score: float  # 0..1
+    start: int  # word index of the first matched word
+    end: int  # word index after the last matched word
+
+
+@dataclass
+class _Phrase:
+    target: TargetSpec
+    text: str
+    polarity: int
+    words: tuple[str, ...]
+
+
+@dataclass
+class WordMatcher:
+    """Similarity of sentence words to a fixed vocabulary, cached per distinct word."""
+
+    vocabulary: Sequence[str]
+    cutoff: float
+    min_fuzzy_length: int = 5
+    _cache: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def similar(self, word: str) -> dict[str, float]:
+        found = self._cache.get(word)
+        if found is None:
+            found = {}
+            if len(word) >= self.min_fuzzy_length:
+                for choice, score, _ in process.extract(
+                    word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=self.cutoff, limit=None
+                ):
+                    if _same_start(word, choice):
+                        found[choice] = score
+            if word in self._vocabulary_set:
+                found[word] = 100.0
+            if len(self._cache) < 500_000:
+                self._cache[word] = found
+        return found
+
+    def __post_init__(self) -> None:
+        self._vocabulary_set = frozenset(self.vocabulary)
+        self.vocabulary = sorted(
+            w for w in self._vocabulary_set if len(w) >= self.min_fuzzy_length
+        )
+
+
+def _same_start(a: str, b: str) -> bool:
+    """Inflections and spelling variants keep the word's first letters; "nation"/"station" don't."""
+    return a[:2] == b[:2]
+
+
+class Linker:
+    def __init__(
+        self,
+        targets: Sequence[TargetSpec],
+        stopwords: Sequence[str],
+        word_similarity: float = 88,
+        window_slack: int = 2,
+    ) -> None:
+        self.stopwords = frozenset(stopwords)
+        self.window_slack = window_slack
+        self.phrases: list[_Phrase] = []
+        self.by_word: dict[str, list[_Phrase]] = defaultdict(list)
+        vocabulary: set[str] = set()
+        for target in targets:
+            for text, polarity in target.phrases:
+                content = tuple(w for w in normalise_phrase(text) if w not in self.stopwords)
+                if not content:
+                    continue
+                phrase = _Phrase(target, text, polarity, content)
+                self.phrases.append(phrase)
+                self.by_word[content[0]].append(phrase)
+                vocabulary.update(content)
+        self.matcher = WordMatcher(sorted(vocabulary), cutoff=word_similarity)
+
+    def content_words(self, sentence_words: Sequence[Word]) -> list[int]:
+        return [i for i, w in enumerate(sentence_words) if w.norm not in self.stopwords]
+
+    def matches(self, sentence_words: Sequence[Word]) -> list[PhraseMatch]:
+        """Every phrase found in the sentence, with the words it spans."""
+        index = self.content_words(sentence_words)
+        # For each content position: the vocabulary words it resembles.
+        similar = [self.matcher.similar(sentence_words[i].norm) for i in index]
+        found: list[PhraseMatch] = []
+        candidates = {p.words[0] for p in self.phrases} & {w for s in similar for w in s}
+        for first_word in candidates:
+            for phrase in self.by_word[first_word]:
+                match = self._match_phrase(phrase, similar, index)
+                if match:
+                    found.append(match)
+        return found
+
+    def _match_phrase(
+        self, phrase: _Phrase, similar: list[dict[str, float]], index: list[int]
+    ) -> PhraseMatch | None:
+        width = len(phrase.words) + self.window_slack
+        best: PhraseMatch | None = None
+        for anchor, options in enumerate(similar):
+            if phrase.words[0] not in options:
+                continue
+            lo, hi = max(0, anchor - width + 1), min(len(similar), anchor + width)
+            total = options[phrase.words[0]]
+            used = {anchor}
+            for word in phrase.words[1:]:
+                scores = [
+                    (similar[j][word], j)
+                    for j in range(lo, hi)
+                    if j not in used and word in similar[j]
+                ]
+                if not scores:
+                    break
+                score, j = max(scores)
+                total += score
+                used.add(j)
+            else:
+                if max(used) - min(used) >= width:
+                    continue
+                score = total / len(phrase.words) / 100
+                if best is None or score > best.score:
+                    best = PhraseMatch(
+                        phrase.target,
+                        phrase.text,
+                        phrase.polarity,
+                        score,
+                        index[min(used)],
+                        index[max(used)] + 1,
+                    )
+        return best
+
+
+def best_links(matches: Sequence[PhraseMatch], threshold: float) -> dict[int, PhraseMatch]:
+    """The strongest match per target, for targets that can be linked (not the plan)."""
+    best: dict[int, PhraseMatch] = {}
+    for match in matches:
+        if match.target.kind == "plan" or match.score < threshold:
+            continue
+        current = best.get(match.target.id)
+        if current is None or match.score > current.score:
+            best[match.target.id] = match
+    return best

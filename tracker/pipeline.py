@@ -1,0 +1,156 @@
+"""The coder: one article in, sentences with their links and positions out.
+
+Pure computation over the reference data loaded once from the store; it never
+touches the database itself, so ingest can run it in worker processes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, select
+
+from tracker.actors import ActorInfo, Registry, build_registry
+from tracker.attribute import ArticleContext, Attributor, Finding, Lexicon, SentenceFacts
+from tracker.lexicon import load_lexicon
+from tracker.link import Linker, PhraseMatch, TargetSpec, best_links
+from tracker.read import Article
+from tracker.schema import Actor, ActorAlias, ActorRole, Plan, Target, TargetPhrase
+from tracker.segment import Span, split_sentences
+from tracker.text import words
+
+
+@dataclass(frozen=True, slots=True)
+class CodedSentence:
+    span: Span
+    links: list[PhraseMatch]
+    findings: list[Finding]
+
+
+@dataclass(frozen=True, slots=True)
+class CodedArticle:
+    article: Article
+    sentences: list[CodedSentence]
+
+
+@dataclass(frozen=True)
+class ReferenceData:
+    """Everything the coder needs from the store, picklable for worker processes."""
+
+    targets: list[TargetSpec]
+    plan_authors: dict[str, int | None]
+    actors: list[ActorInfo]
+    aliases: list[tuple[int, str, str]]
+    roles: list[tuple]
+
+    @classmethod
+    def load(cls, connection: Connection) -> ReferenceData:
+        phrases: dict[int, list[tuple[str, int]]] = {}
+        for target_id, phrase, polarity in connection.execute(
+            select(TargetPhrase.target_id, TargetPhrase.phrase, TargetPhrase.polarity).order_by(
+                TargetPhrase.id
+            )
+        ):
+            phrases.setdefault(target_id, []).append((phrase, polarity))
+        targets = [
+            TargetSpec(
+                row.id,
+                row.plan,
+                str(row.number) if row.kind == "point" and row.number is not None else row.slug,
+                row.kind,
+                tuple(phrases.get(row.id, ())),
+            )
+            for row in connection.execute(
+                select(Target.id, Target.kind, Target.number, Target.slug, Plan.slug.label("plan"))
+                .join(Plan, Plan.id == Target.plan_id)
+                .order_by(Target.id)
+            )
+        ]
+        authors = dict(connection.execute(select(Plan.slug, Plan.author_id)).all())
+        actors = [
+            ActorInfo(r.id, r.name, r.kind, r.affiliation, r.gender)
+            for r in connection.execute(
+                select(Actor.id, Actor.name, Actor.kind, Actor.affiliation, Actor.gender).order_by(
+                    Actor.id
+                )
+            )
+        ]
+        aliases = [
+            tuple(r)
+            for r in connection.execute(
+                select(ActorAlias.actor_id, ActorAlias.alias, ActorAlias.kind).order_by(ActorAlias.id)
+            )
+        ]
+        roles = [
+            tuple(r)
+            for r in connection.execute(
+                select(
+                    ActorRole.actor_id,
+                    ActorRole.title,
+                    ActorRole.of_actor_id,
+                    ActorRole.valid_from,
+                    ActorRole.valid_to,
+                ).order_by(ActorRole.id)
+            )
+        ]
+        return cls(targets, authors, actors, aliases, roles)
+
+
+class Coder:
+    def __init__(self, reference: ReferenceData) -> None:
+        lexicon = load_lexicon()
+        link_settings = lexicon["link"]
+        self.link_threshold = link_settings.get("link_threshold", 0.9)
+        self.linker = Linker(
+            reference.targets,
+            link_settings["stopwords"],
+            word_similarity=link_settings["word_similarity"],
+            window_slack=link_settings["window_slack"],
+        )
+        self.registry: Registry = build_registry(
+            reference.actors,
+            reference.aliases,
+            reference.roles,
+            name_similarity=lexicon["actors"]["name_similarity"],
+        )
+        self.attributor = Attributor(
+            self.registry, Lexicon.from_dict(lexicon), reference.plan_authors
+        )
+
+    def code(self, article: Article) -> CodedArticle:
+        context = ArticleContext(article.published)
+        spans = list(split_sentences(article.text, article.body_start))
+        facts: list[SentenceFacts] = []
+        depth = 0
+        for span in spans:
+            sentence_words = words(span.text)
+            matches = self.linker.matches(sentence_words)
+            links = best_links(matches, self.link_threshold)
+            plans = _plan_mentions(matches)
+            facts.append(
+                self.attributor.read_sentence(
+                    span.text, sentence_words, links, plans, context, inside_quote=depth > 0
+                )
+            )
+            depth = max(0, depth + span.text.count("“") - span.text.count("”"))
+        self.attributor.fill_quote_speakers(facts)
+        coded = [
+            CodedSentence(span, list(f.links.values()), self.attributor.positions(f))
+            for span, f in zip(spans, facts, strict=True)
+        ]
+        return CodedArticle(article, coded)
+
+
+def _plan_mentions(matches: list[PhraseMatch]) -> list[PhraseMatch]:
+    """The best mention of each plan, unless it is part of the name of another initiative."""
+    others = [m for m in matches if m.target.kind == "plan" and m.polarity == 0]
+    best: dict[int, PhraseMatch] = {}
+    for match in matches:
+        if match.target.kind != "plan" or match.polarity == 0 or match.score < 0.99:
+            continue
+        if any(o.start < match.end and match.start < o.end for o in others):
+            continue
+        current = best.get(match.target.id)
+        if current is None or match.score > current.score:
+            best[match.target.id] = match
+    return list(best.values())

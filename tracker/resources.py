@@ -1,0 +1,30 @@
+"""Where the migrations and seed data live.
+
+An installed wheel carries copies of the top-level ``migrations/`` and
+``seeds/`` folders under ``tracker/_data`` (hatch copies them at build time);
+a source checkout or an editable install uses the repository's folders.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+_PACKAGE_DATA = Path(str(resources.files("tracker"))) / "_data"
+_REPOSITORY = Path(__file__).resolve().parent.parent
+
+
+def _data_dir(name: str) -> Path:
+    for base in (_PACKAGE_DATA, _REPOSITORY):
+        candidate = base / name
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"the tracker's {name}/ folder is missing from the installation")
+
+
+def migrations_dir() -> Path:
+    return _data_dir("migrations")
+
+
+def seeds_dir() -> Path:
+    return _data_dir("seeds")

@@ -1,0 +1,199 @@
+"""The store's tables, in one place.
+
+The schema itself is created only by the Alembic migrations in ``migrations/``;
+these models describe it for the ORM and for Alembic's autogenerate check.
+Every constraint gets a name from the naming convention so migrations can
+alter it on SQLite (batch mode) and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+STANCES = ("support", "oppose", "mixed")
+TARGET_KINDS = ("plan", "point", "issue")
+ACTOR_KINDS = ("person", "state", "organisation", "group")
+METHODS = ("auto", "manual")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Actor(Base):
+    """Anyone who can hold a position: a person, a state, an organisation or a group."""
+
+    __tablename__ = "actors"
+    __table_args__ = (CheckConstraint(f"kind IN {ACTOR_KINDS!r}", name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    affiliation: Mapped[str | None] = mapped_column(String(200))
+    gender: Mapped[str | None] = mapped_column(String(10))
+    # False for actors the coder met in an article and recorded for an analyst to confirm.
+    confirmed: Mapped[bool] = mapped_column(default=True)
+
+
+class Plan(Base):
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(String(400))
+    published: Mapped[dt.date | None] = mapped_column(Date)
+    # Whatever the plan itself calls for is its author's position (the guide's rule).
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id", ondelete="SET NULL"))
+
+
+class Target(Base):
+    """What a sentence can be about: a plan's point, an issue the plan leaves out, or the plan."""
+
+    __tablename__ = "targets"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "slug"),
+        CheckConstraint(f"kind IN {TARGET_KINDS!r}", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    number: Mapped[int | None] = mapped_column(Integer)
+    slug: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(400))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class TargetPhrase(Base):
+    """A phrase whose presence makes a sentence about the target.
+
+    ``polarity`` is +1 when endorsing the phrase endorses the target's demand
+    ("ceasefire") and -1 when the target demands the opposite ("unilateral
+    sanctions" on a point that demands stopping them).
+    """
+
+    __tablename__ = "target_phrases"
+    __table_args__ = (UniqueConstraint("target_id", "phrase"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"))
+    phrase: Mapped[str] = mapped_column(String(200))
+    polarity: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class ActorAlias(Base):
+    __tablename__ = "actor_aliases"
+    __table_args__ = (UniqueConstraint("actor_id", "alias"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
+    alias: Mapped[str] = mapped_column(String(200))
+    # "adjective" aliases ("Ukrainian") only build titles; they never name the actor alone.
+    kind: Mapped[str] = mapped_column(String(20), default="name")
+
+
+class ActorRole(Base):
+    """A dated office: lets "the Ukrainian president" resolve at the article's date."""
+
+    __tablename__ = "actor_roles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    of_actor_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Article(Base):
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    ingested_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.current_timestamp()
+    )
+
+
+class Sentence(Base):
+    __tablename__ = "sentences"
+    __table_args__ = (UniqueConstraint("article_id", "ordinal"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    ordinal: Mapped[int] = mapped_column(Integer)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class Link(Base):
+    __tablename__ = "links"
+    __table_args__ = (UniqueConstraint("sentence_id", "target_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sentence_id: Mapped[int] = mapped_column(ForeignKey("sentences.id", ondelete="CASCADE"))
+    target_id: Mapped[int] = mapped_column(
+        ForeignKey("targets.id", ondelete="CASCADE"), index=True
+    )
+    score: Mapped[float] = mapped_column(Float)
+    method: Mapped[str] = mapped_column(String(20), default="fuzzy")
+    phrase: Mapped[str | None] = mapped_column(String(200))
+
+
+class Position(Base):
+    """An actor's stance on a target; ``sentence_id`` is the evidence (optional when manual)."""
+
+    __tablename__ = "positions"
+    __table_args__ = (
+        CheckConstraint(f"stance IN {STANCES!r}", name="stance"),
+        CheckConstraint(f"method IN {METHODS!r}", name="method"),
+        Index("ix_positions_actor_target", "actor_id", "target_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    target_id: Mapped[int] = mapped_column(
+        ForeignKey("targets.id", ondelete="CASCADE"), index=True
+    )
+    stance: Mapped[str] = mapped_column(String(10))
+    sentence_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sentences.id", ondelete="CASCADE"), index=True
+    )
+    score: Mapped[float] = mapped_column(Float, default=1.0)
+    method: Mapped[str] = mapped_column(String(10), default="auto")
+    # Why the coder decided so: the mention, the speaker rule, the cue and the link.
+    explanation: Mapped[dict | None] = mapped_column(JSON)
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.current_timestamp()
+    )

@@ -1,0 +1,151 @@
+"""Loading the reference data (plans, targets, actors) from the TOML files under ``seeds/``.
+
+Loading is an upsert keyed on slugs and canonical names, so ``tracker seed``
+can be re-run after editing the files: rows are updated, new ones added, and
+nothing an analyst stored (articles, positions, new actors) is touched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, delete, select
+
+from tracker.errors import TrackerError
+from tracker.resources import seeds_dir
+from tracker.schema import ACTOR_KINDS, Actor, ActorAlias, ActorRole, Plan, Target, TargetPhrase
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise TrackerError(f"cannot read {path}: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise TrackerError(f"{path} is not valid TOML: {exc}") from None
+
+
+def _upsert(connection: Connection, table, key: dict, values: dict) -> int:
+    found = connection.execute(select(table.id).filter_by(**key)).scalar()
+    if found is None:
+        return connection.execute(table.__table__.insert().values(**key, **values)).inserted_primary_key[0]
+    connection.execute(table.__table__.update().where(table.id == found).values(**values))
+    return found
+
+
+def load_actors(connection: Connection, path: Path) -> int:
+    entries = _read_toml(path).get("actors", [])
+    ids: dict[str, int] = {}
+    for entry in entries:
+        name, kind = entry.get("name"), entry.get("kind", "person")
+        if not name or kind not in ACTOR_KINDS:
+            raise TrackerError(f"{path}: actor {name!r} needs a name and a kind in {ACTOR_KINDS}")
+        ids[name] = _upsert(
+            connection,
+            Actor,
+            {"name": name},
+            {
+                "kind": kind,
+                "affiliation": entry.get("affiliation", name),
+                "gender": entry.get("gender"),
+                "confirmed": True,
+            },
+        )
+    for entry in entries:
+        actor_id = ids[entry["name"]]
+        connection.execute(delete(ActorAlias).where(ActorAlias.actor_id == actor_id))
+        connection.execute(delete(ActorRole).where(ActorRole.actor_id == actor_id))
+        aliases = [(a, "name") for a in entry.get("aliases", [])]
+        aliases += [(a, "adjective") for a in entry.get("adjectives", [])]
+        rows = [{"actor_id": actor_id, "alias": a, "kind": k} for a, k in dict(aliases).items()]
+        if rows:
+            connection.execute(ActorAlias.__table__.insert(), rows)
+        roles = []
+        for role in entry.get("roles", []):
+            of = role.get("of")
+            if of is not None and of not in ids:
+                raise TrackerError(f"{path}: role of {entry['name']!r} names unknown actor {of!r}")
+            for title in role.get("titles", [role.get("title")]):
+                if title:
+                    roles.append(
+                        {
+                            "actor_id": actor_id,
+                            "title": title,
+                            "of_actor_id": ids.get(of) if of else None,
+                            "valid_from": _date(role.get("from")),
+                            "valid_to": _date(role.get("to")),
+                        }
+                    )
+        if roles:
+            connection.execute(ActorRole.__table__.insert(), roles)
+    return len(entries)
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def load_plan(connection: Connection, path: Path) -> str:
+    data = _read_toml(path)
+    slug = data.get("slug")
+    if not slug or not data.get("title"):
+        raise TrackerError(f"{path}: a plan needs a slug and a title")
+    author = data.get("author")
+    author_id = None
+    if author:
+        author_id = connection.execute(select(Actor.id).where(Actor.name == author)).scalar()
+        if author_id is None:
+            raise TrackerError(f"{path}: the plan's author {author!r} is not in the actors file")
+    plan_id = _upsert(
+        connection,
+        Plan,
+        {"slug": slug},
+        {"title": data["title"], "published": _date(data.get("published")), "author_id": author_id},
+    )
+    whole = data.get("plan_target", {})
+    targets = [
+        ("plan", None, whole.get("slug", "plan"), whole.get("title", data["title"]), "",
+         [(p, 1) for p in whole.get("phrases", [])] + [(p, 0) for p in whole.get("not_this_plan", [])])
+    ]
+    for kind, key in (("point", "points"), ("issue", "issues")):
+        for entry in data.get(key, []):
+            phrases = [(p, 1) for p in entry.get("phrases", [])]
+            phrases += [(p, -1) for p in entry.get("against", [])]
+            targets.append(
+                (kind, entry.get("number"), entry["slug"], entry["title"],
+                 entry.get("description", ""), phrases)
+            )
+    for kind, number, target_slug, title, description, phrases in targets:
+        target_id = _upsert(
+            connection,
+            Target,
+            {"plan_id": plan_id, "slug": target_slug},
+            {"kind": kind, "number": number, "title": title, "description": description},
+        )
+        connection.execute(delete(TargetPhrase).where(TargetPhrase.target_id == target_id))
+        rows = [
+            {"target_id": target_id, "phrase": p, "polarity": polarity}
+            for p, polarity in dict(phrases).items()
+        ]
+        if rows:
+            connection.execute(TargetPhrase.__table__.insert(), rows)
+    return slug
+
+
+def load_seeds(connection: Connection, folder: Path | None = None) -> dict[str, Any]:
+    """Load actors, then every plan under ``plans/``; returns what was loaded."""
+    folder = folder or seeds_dir()
+    actors = load_actors(connection, folder / "actors.toml")
+    plans = [load_plan(connection, p) for p in sorted((folder / "plans").glob("*.toml"))]
+    return {"actors": actors, "plans": plans}
+
+
+def seed_articles(folder: Path | None = None) -> list[Path]:
+    folder = folder or seeds_dir()
+    return sorted((folder / "articles").glob("*.txt"))

