@@ -1,35 +1,28 @@
-"""Who holds a position in a sentence, and which stance: the coder's rules.
+"""Who holds a position in a sentence: the coder's speaker rules.
 
-For each sentence the coder finds its holders (in this order of trust):
-``according to X``; ``X said`` / ``said X`` around a reporting verb; the
-sentence's subject (the first actor not governed by a preposition); a
-pronoun subject ("he said") resolved to the last person named; a quotation
-without a speaker, resolved to the speaker of the neighbouring sentence; and
-the plan itself ("the paper calls for"), which stands for the plan's author.
-
-For each target the sentence is about, the stance is the polarity of the
-nearest stance cue in the target's clause (turned round by a negation in
-scope), multiplied by the polarity of the target phrase: supporting
-"unilateral sanctions" opposes a point that demands stopping them. Partial
-cues ("some of", "not bad") make a stance on the plan mixed. A negated request
-made by the plan ("does not ask Moscow to withdraw") is an omission, not a
-position.
+For each sentence the holders are found in this order of trust:
+``according to X``; ``X said`` / ``said X`` around a reporting verb (with
+"he said" resolved to the last person named); the sentence's subject (the
+first actor not governed by a preposition, standing before the sentence's
+predicate); a quotation without a speaker, resolved to the speaker of its
+neighbouring sentence; and the plan itself ("the paper calls for"), which
+stands for the plan's author. Stances come from ``tracker.stance``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from tracker.actors import Mention, Registry
 from tracker.link import PhraseMatch
-from tracker.text import Word, normalise_phrase
+from tracker.stance import Lexicon, find_cues, soft_breaks, stance_of
+from tracker.text import Word, stem
 
-OPEN_QUOTES = "“‘«"
-CLOSE_QUOTES = "”’»"
-CLAUSE_BREAKS = {"but", "however", "while", "whereas", "although", "though", "yet"}
+OPEN_QUOTES = "“‘«\""
+SPEECH_RULES = ("according to", "reporting verb", "pronoun")
+PLAN_MEMORY = 4  # sentences during which "it" can still mean the plan
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,94 +40,24 @@ class Holder:
     mention: str
     rule: str
 
-
-@dataclass
-class Cue:
-    start: int
-    end: int
-    polarity: int  # +1 support, -1 oppose, 0 mixed
-    text: str
-    negated: bool = False
-
-
-class PhraseSet:
-    """Multi-word entries of a lexicon list, looked up by their first word."""
-
-    def __init__(self, entries: Sequence[str]) -> None:
-        self.by_first: dict[str, list[tuple[str, ...]]] = {}
-        for entry in entries:
-            key = normalise_phrase(entry)
-            if key:
-                self.by_first.setdefault(key[0], []).append(key)
-        for keys in self.by_first.values():
-            keys.sort(key=len, reverse=True)
-
-    def at(self, norms: Sequence[str], i: int) -> int:
-        """Length of the longest entry starting at word i, or 0."""
-        for key in self.by_first.get(norms[i], ()):
-            if tuple(norms[i : i + len(key)]) == key:
-                return len(key)
-        return 0
-
-    def find(self, norms: Sequence[str]) -> list[tuple[int, int]]:
-        spans, i = [], 0
-        while i < len(norms):
-            n = self.at(norms, i)
-            if n:
-                spans.append((i, i + n))
-                i += n
-            else:
-                i += 1
-        return spans
-
-
-@dataclass
-class Lexicon:
-    reporting: PhraseSet
-    according_to: PhraseSet
-    object_markers: frozenset[str]
-    plan_subjects: PhraseSet
-    support: PhraseSet
-    oppose: PhraseSet
-    mixed: PhraseSet
-    negations: frozenset[str]
-    negation_scope: int
-    omissions: PhraseSet
-    pronouns_person: frozenset[str]
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Lexicon:
-        speakers, stance, actors = data["speakers"], data["stance"], data["actors"]
-        return cls(
-            reporting=PhraseSet(speakers["reporting_verbs"]),
-            according_to=PhraseSet(speakers["according_to"]),
-            object_markers=frozenset(speakers["object_markers"]),
-            plan_subjects=PhraseSet(speakers["plan_subjects"]),
-            support=PhraseSet(stance["support"]),
-            oppose=PhraseSet(stance["oppose"]),
-            mixed=PhraseSet(stance["mixed"]),
-            negations=frozenset(w for n in stance["negations"] for w in normalise_phrase(n)),
-            negation_scope=int(stance["negation_scope"]),
-            omissions=PhraseSet(stance["omission_cues"]),
-            pronouns_person=frozenset(actors["pronouns_person"]),
-        )
+    @property
+    def speaks(self) -> bool:
+        return self.rule.startswith(SPEECH_RULES)
 
 
 @dataclass
 class SentenceFacts:
-    """What the first pass learns of a sentence; the second pass fills in holders."""
+    """What the first pass learns of a sentence; the second pass may add quote speakers."""
 
     text: str
     words: list[Word]
     norms: list[str]
-    mentions: list[Mention]
+    stems: list[str]
     actors: list[tuple[Mention, int]]  # resolved mentions
     holders: list[Holder]
     quoted: bool  # starts inside a quotation
-    closes_quote: bool
-    pronoun_subject: bool
     links: dict[int, PhraseMatch]
-    plan_matches: list[PhraseMatch]  # mentions of a plan as a whole
+    plan_matches: list[PhraseMatch]
 
 
 @dataclass
@@ -142,8 +65,10 @@ class ArticleContext:
     """What carries from one sentence to the next in an article."""
 
     day: dt.date | None
-    last_person: int | None = None
     recent: list[int] = field(default_factory=list)
+    persons: list[int] = field(default_factory=list)
+    plan: PhraseMatch | None = None
+    since_plan: int = 0
 
     def resolve(self, mention: Mention) -> int | None:
         if len(mention.candidates) == 1:
@@ -152,11 +77,6 @@ class ArticleContext:
             if actor_id in mention.candidates:
                 return actor_id
         return None
-
-    def remember(self, actor_id: int, is_person: bool) -> None:
-        self.recent.append(actor_id)
-        if is_person:
-            self.last_person = actor_id
 
 
 class Attributor:
@@ -167,7 +87,7 @@ class Attributor:
         self.lexicon = lexicon
         self.plan_author = plan_author  # plan slug -> author actor id
 
-    # -- first pass -------------------------------------------------------
+    # -- first pass: holders ------------------------------------------------
 
     def read_sentence(
         self,
@@ -179,123 +99,201 @@ class Attributor:
         inside_quote: bool,
     ) -> SentenceFacts:
         norms = [w.norm for w in words]
-        mentions = self.registry.mentions(words, context.day)
-        resolved: list[tuple[Mention, int]] = []
-        for mention in mentions:
+        stems = [stem(n) for n in norms]
+        resolved = []
+        for mention in self.registry.mentions(words, context.day):
             actor_id = context.resolve(mention)
             if actor_id is not None:
                 resolved.append((mention, actor_id))
+        plan_matches = [
+            m
+            for m in plan_matches
+            if not (m.start and norms[m.start - 1] in self.lexicon.generic_determiners)
+        ] or self._plan_pronoun(norms, stems, context)
         stripped = text.lstrip()
-        quoted = inside_quote or stripped[:1] in OPEN_QUOTES or stripped[:1] == '"'
         facts = SentenceFacts(
             text=text,
             words=words,
             norms=norms,
-            mentions=mentions,
+            stems=stems,
             actors=resolved,
             holders=[],
-            quoted=quoted,
-            closes_quote=any(q in text for q in CLOSE_QUOTES) or text.count('"') % 2 == 1,
-            pronoun_subject=False,
+            quoted=inside_quote or stripped[:1] in OPEN_QUOTES,
             links=links,
             plan_matches=plan_matches,
         )
-        facts.holders = self._explicit_holders(facts, context)
-        for mention, actor_id in resolved:
-            info = self.registry.actors[actor_id]
-            context.remember(actor_id, info.kind == "person")
+        facts.holders = _dedupe(self._holders(facts, context))
+        for _, actor_id in resolved:
+            context.recent.append(actor_id)
+            if self.registry.actors[actor_id].kind == "person":
+                context.persons.append(actor_id)
+        if plan_matches and plan_matches[0].phrase != "it":
+            context.plan, context.since_plan = plan_matches[0], 0
+        else:
+            context.since_plan += 1
         return facts
 
-    def _explicit_holders(self, facts: SentenceFacts, context: ArticleContext) -> list[Holder]:
-        norms, lex = facts.norms, self.lexicon
-        # "according to X"
-        for start, end in lex.according_to.find(norms):
-            for mention, actor_id in facts.actors:
-                if mention.start >= end and mention.start - end <= 2:
-                    return [Holder(actor_id, mention.surface, "according to")]
-        reporting = lex.reporting.find(norms)
-        holders: list[Holder] = []
-        # "X (, apposition,) said" and "said X"
-        for start, _end in reporting:
-            before = [m for m in facts.actors if m[0].end <= start and start - m[0].end <= 8]
-            after = [m for m in facts.actors if m[0].start >= _end and m[0].start - _end <= 1]
-            if after and (start == 0 or facts.norms[start - 1] not in ("he", "she")):
-                mention, actor_id = after[0]
-                holders.append(Holder(actor_id, mention.surface, f"{norms[start]} X"))
-            elif before and not self._is_object(facts, before[-1][0]):
-                holders.extend(self._coordinated(facts, before, f"X {norms[start]}"))
-            elif start > 0 and norms[start - 1] in lex.pronouns_person and context.last_person:
-                facts.pronoun_subject = True
-                holders.append(Holder(context.last_person, norms[start - 1], "pronoun"))
-            if holders:
-                return _dedupe(holders)
-        # the subject: the first actor not governed by a preposition
-        for mention, actor_id in facts.actors:
-            if self._is_object(facts, mention) or self._inside_quote_marks(facts, mention):
-                continue
-            return _dedupe(self._coordinated(facts, [(mention, actor_id)], "subject"))
-        if norms[:1] and norms[0] in lex.pronouns_person and context.last_person:
-            facts.pronoun_subject = True
-            return [Holder(context.last_person, norms[0], "pronoun")]
+    def _plan_pronoun(
+        self, norms: list[str], stems: list[str], context: ArticleContext
+    ) -> list[PhraseMatch]:
+        """ "welcomed it", "some of its points": "it" is the plan named just before."""
+        if context.plan is None or context.since_plan >= PLAN_MEMORY:
+            return []
+        for cue in find_cues(self.lexicon, stems):
+            for j in range(cue.end, min(len(norms), cue.end + 3)):
+                if norms[j] in self.lexicon.plan_pronouns:
+                    plan = context.plan
+                    return [PhraseMatch(plan.target, "it", 1, 0.9, j, j + 1)]
         return []
 
+    def _holders(self, facts: SentenceFacts, context: ArticleContext) -> list[Holder]:
+        norms, stems, lex = facts.norms, facts.stems, self.lexicon
+        for _, end in lex.according_to.find(stems):
+            for mention, actor_id in facts.actors:
+                if end <= mention.start <= end + 2:
+                    return self._coordinated(facts, mention, actor_id, "according to")
+        for start, end in lex.reporting.find(stems):
+            if start > 0 and facts.words[start].capital:
+                continue  # "Secretary of State Antony Blinken": a title, not a verb
+            verb = norms[start]
+            pronoun = next(
+                (j for j in range(max(0, start - 2), start) if self._pronoun_gender(norms[j])), None
+            )
+            if pronoun is not None:  # "he said"
+                actor_id = self._resolve_pronoun(norms[pronoun], facts, pronoun, context)
+                if actor_id is not None:
+                    return [Holder(actor_id, norms[pronoun], f"pronoun: {norms[pronoun]} {verb}")]
+                continue
+            before = [  # "Mr Zelenskiy said", "Zelensky, the president of Ukraine, said"
+                (m, a)
+                for m, a in facts.actors
+                if m.end <= start
+                and start - m.end <= 12
+                and not self._is_object(norms, m)
+                and not facts.words[m.end - 1].possessive
+            ]
+            if before:
+                mention, actor_id = before[-1]
+                first = self._coordination_head(facts, mention)
+                return self._coordinated(facts, first[0], first[1], f"reporting verb: X {verb}")
+            gap = facts.text[facts.words[start - 1].end : facts.words[start].start] if start else ""
+            if start == 0 or any(c in gap for c in ",”\"'’"):
+                for mention, actor_id in facts.actors:  # "…,” said Mr Zelenskiy"
+                    if end <= mention.start <= end + 1 and not facts.words[mention.end - 1].possessive:
+                        return [Holder(actor_id, mention.surface, f"reporting verb: {verb} X")]
+        for mention, actor_id in facts.actors:
+            if self._is_object(norms, mention) or facts.words[mention.end - 1].possessive:
+                continue
+            if self._is_subject(facts, mention):
+                return self._coordinated(facts, mention, actor_id, "subject")
+            break
+        if norms[:1] and self._pronoun_gender(norms[0]):
+            actor_id = self._resolve_pronoun(norms[0], facts, 0, context)
+            if actor_id is not None:
+                return [Holder(actor_id, norms[0], "pronoun: subject")]
+        return []
+
+    def _coordination_head(self, facts: SentenceFacts, mention: Mention) -> tuple[Mention, int]:
+        """The first of "A and B" when the verb follows B."""
+        index = [m for m, _ in facts.actors].index(mention)
+        while index > 0:
+            previous, _ = facts.actors[index - 1]
+            if facts.norms[previous.end : facts.actors[index][0].start] != ["and"]:
+                break
+            index -= 1
+        return facts.actors[index]
+
+    def _pronoun_gender(self, word: str) -> str | None:
+        if word in self.lexicon.pronouns_male:
+            return "male"
+        if word in self.lexicon.pronouns_female:
+            return "female"
+        return None
+
+    def _resolve_pronoun(
+        self, word: str, facts: SentenceFacts, position: int, context: ArticleContext
+    ) -> int | None:
+        """The last person named before the pronoun, in this sentence or earlier ones."""
+        gender = self._pronoun_gender(word)
+        here = [a for m, a in facts.actors if m.end <= position]
+        for actor_id in reversed(context.persons + here):
+            info = self.registry.actors[actor_id]
+            if info.kind == "person" and info.gender in (None, gender):
+                return actor_id
+        return None
+
     def _coordinated(
-        self, facts: SentenceFacts, chosen: list[tuple[Mention, int]], rule: str
+        self, facts: SentenceFacts, mention: Mention, actor_id: int, rule: str
     ) -> list[Holder]:
-        """The chosen mention and those joined to it by "and": "China and Belarus said"."""
-        mention, actor_id = chosen[-1] if rule != "subject" else chosen[0]
+        """The mention and those joined to it by "and": "China and Belarus said"."""
         holders = [Holder(actor_id, mention.surface, rule)]
+        edge = mention.end
         for other, other_id in facts.actors:
-            gap = facts.norms[mention.end : other.start] if other.start >= mention.end else None
-            if gap is not None and other is not mention and gap[-1:] == ["and"] and len(gap) <= 6:
+            if other.start < edge:
+                continue
+            gap = facts.norms[edge : other.start]
+            if gap and gap[-1] == "and" and len(gap) <= 6 and not (set(gap) & self.lexicon.predicate_words):
                 holders.append(Holder(other_id, other.surface, rule + " (and)"))
-            gap_back = facts.norms[other.end : mention.start] if other.end <= mention.start else None
-            if gap_back == ["and"]:
-                holders.append(Holder(other_id, other.surface, rule + " (and)"))
+                edge = other.end
+            else:
+                break
         return holders
 
-    def _is_object(self, facts: SentenceFacts, mention: Mention) -> bool:
-        return mention.start > 0 and facts.norms[mention.start - 1] in self.lexicon.object_markers
+    def _is_object(self, norms: list[str], mention: Mention) -> bool:
+        return mention.start > 0 and norms[mention.start - 1] in self.lexicon.object_markers
 
-    @staticmethod
-    def _inside_quote_marks(facts: SentenceFacts, mention: Mention) -> bool:
-        start = facts.words[mention.start].start
-        before = facts.text[:start]
-        return before.count("“") > before.count("”")
+    def _is_subject(self, facts: SentenceFacts, mention: Mention) -> bool:
+        """A subject stands before the predicate of its stretch, and a predicate follows it."""
+        stems, predicates = facts.stems, self.lexicon.predicate_words
+        breaks = soft_breaks(self.lexicon, facts.text, facts.words)
+        stretch = mention.start
+        while stretch > 0 and not breaks[stretch]:
+            stretch -= 1
+        if any(w in predicates for w in stems[stretch : mention.start]):
+            return False
+        return any(w in predicates for w in stems[mention.end : mention.end + 12])
 
-    # -- second pass ------------------------------------------------------
+    # -- second pass: quotations ----------------------------------------------
 
     def fill_quote_speakers(self, sentences: list[SentenceFacts]) -> None:
         """A quotation with no speaker takes the speaker of its neighbouring sentence."""
         for i, facts in enumerate(sentences):
             if facts.holders or not facts.quoted:
                 continue
-            neighbours = sentences[i + 1 : i + 3] + sentences[max(0, i - 1) : i][::-1]
-            for other in neighbours:
-                if other.holders and (other.quoted or other.closes_quote or other is sentences[i - 1]):
-                    facts.holders = [Holder(h.actor_id, h.mention, "quote") for h in other.holders]
+            following = [s for s in sentences[i + 1 : i + 3]]
+            preceding = sentences[i - 1 : i] if i else []
+            for other in following + preceding:
+                speakers = [h for h in other.holders if h.speaks]
+                if speakers and (other in preceding or other.quoted):
+                    facts.holders = [Holder(h.actor_id, h.mention, "quote") for h in speakers]
                     break
+
+    # -- positions ---------------------------------------------------------------
 
     def positions(self, facts: SentenceFacts) -> list[Finding]:
         targets: list[PhraseMatch] = list(facts.links.values()) + facts.plan_matches
         if not targets:
             return []
         plan_subject = self._plan_subject(facts)
-        cues = self._cues(facts.norms)
+        cues = find_cues(self.lexicon, facts.stems, [w.capital for w in facts.words])
+        breaks = soft_breaks(self.lexicon, facts.text, facts.words)
+        others = list(facts.links.values())
         findings: list[Finding] = []
         for match in targets:
             author = self.plan_author.get(match.target.plan)
             holders = list(facts.holders)
-            if plan_subject is not None and author is not None and match.target.kind != "plan":
-                surface = " ".join(facts.norms[plan_subject[0] : plan_subject[1]])
-                holders.append(Holder(author, surface, "the plan says"))
+            if plan_subject and author is not None and match.target.kind != "plan":
+                holders.append(Holder(author, plan_subject, "the plan says"))
             if not holders:
                 continue
-            stance, cue, omission = self._stance(facts, cues, match)
-            if stance is None:
+            others_here = [m for m in others if m is not match]
+            result = stance_of(
+                self.lexicon, facts.norms, facts.stems, breaks, cues, match, others_here
+            )
+            if result.stance is None:
                 continue
             for holder in holders:
-                if omission and holder.rule == "the plan says":
+                if result.omission and holder.rule == "the plan says":
                     continue
                 if holder.actor_id == author and match.target.kind == "plan":
                     continue  # the author backing its own plan is not news
@@ -303,13 +301,14 @@ class Attributor:
                     Finding(
                         holder.actor_id,
                         match.target.id,
-                        stance,
-                        round(match.score * (1.0 if cue else 0.7), 3),
+                        result.stance,
+                        round(match.score * (1.0 if result.cues else 0.7), 3),
                         {
                             "mention": holder.mention,
                             "speaker_rule": holder.rule,
-                            "cue": cue.text if cue else None,
-                            "negated": bool(cue and cue.negated),
+                            "cues": [
+                                ("not " if c.negated else "") + c.text for c in result.cues
+                            ],
                             "link": match.phrase,
                             "link_score": round(match.score, 3),
                             "phrase_polarity": match.polarity,
@@ -318,63 +317,15 @@ class Attributor:
                 )
         return _dedupe_findings(findings)
 
-    def _plan_subject(self, facts: SentenceFacts) -> tuple[int, int] | None:
-        spans = self.lexicon.plan_subjects.find(facts.norms[:6])
-        if spans and spans[0][0] <= 1:
-            return spans[0]
+    def _plan_subject(self, facts: SentenceFacts) -> str | None:
+        """The plan as the sentence's subject: "It calls for…", "Its points include…"."""
+        for start, end in self.lexicon.plan_subjects.find(facts.stems[:8]):
+            if start <= 1 or end - start > 1:
+                return " ".join(facts.norms[start:end])
+        for match in facts.plan_matches:
+            if match.phrase != "it" and match.start <= 2:
+                return match.phrase
         return None
-
-    def _cues(self, norms: list[str]) -> list[Cue]:
-        lex = self.lexicon
-        cues: list[Cue] = []
-        i = 0
-        while i < len(norms):
-            for polarity, phrases in ((0, lex.mixed), (-1, lex.oppose), (1, lex.support)):
-                n = phrases.at(norms, i)
-                if n:
-                    negated = any(
-                        norms[j] in lex.negations for j in range(max(0, i - lex.negation_scope), i)
-                    )
-                    cues.append(Cue(i, i + n, polarity, " ".join(norms[i : i + n]), negated))
-                    i += n
-                    break
-            else:
-                i += 1
-        return cues
-
-    def _clause(self, norms: list[str], position: int) -> tuple[int, int]:
-        lo = position
-        while lo > 0 and norms[lo - 1] not in CLAUSE_BREAKS:
-            lo -= 1
-        hi = position
-        while hi < len(norms) and norms[hi] not in CLAUSE_BREAKS:
-            hi += 1
-        return lo, hi
-
-    def _stance(
-        self, facts: SentenceFacts, cues: list[Cue], match: PhraseMatch
-    ) -> tuple[str | None, Cue | None, bool]:
-        norms = facts.norms
-        if match.target.kind == "plan":
-            mixed = [c for c in cues if c.polarity == 0]
-            polar = {(-c.polarity if c.negated else c.polarity) for c in cues if c.polarity}
-            if mixed or polar == {1, -1}:
-                return "mixed", (mixed[0] if mixed else cues[0]), False
-            if not polar:
-                return None, None, False
-            value = polar.pop()
-            cue = next(c for c in cues if c.polarity)
-            return ("support" if value > 0 else "oppose"), cue, False
-        lo, hi = self._clause(norms, match.start)
-        omission = any(lo <= s < match.start for s, _ in self.lexicon.omissions.find(norms))
-        before = [c for c in cues if lo <= c.start < match.start and c.polarity and c.end <= match.start]
-        after = [c for c in cues if match.end <= c.start < hi and c.polarity]
-        cue = before[-1] if before else (after[0] if after else None)
-        value = 1
-        if cue is not None:
-            value = -cue.polarity if cue.negated else cue.polarity
-        value *= match.polarity
-        return ("support" if value > 0 else "oppose"), cue, omission
 
 
 def _dedupe(holders: list[Holder]) -> list[Holder]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import tomllib
 from functools import lru_cache
 from pathlib import Path
@@ -11,11 +10,9 @@ from typing import Any
 from tracker.errors import TrackerError
 from tracker.resources import seeds_dir
 
-LEXICON_ENV = "TRACKER_LEXICON"
-
 
 def lexicon_path() -> Path:
-    return Path(os.environ.get(LEXICON_ENV) or seeds_dir() / "lexicon.toml")
+    return seeds_dir() / "lexicon.toml"
 
 
 @lru_cache(maxsize=4)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from tracker.text import Word, normalise_phrase
+from tracker.text import Word, normalise_phrase, stem
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +100,7 @@ class Linker:
         vocabulary: set[str] = set()
         for target in targets:
             for text, polarity in target.phrases:
-                content = tuple(w for w in normalise_phrase(text) if w not in self.stopwords)
+                content = tuple(stem(w) for w in normalise_phrase(text) if w not in self.stopwords)
                 if not content:
                     continue
                 phrase = _Phrase(target, text, polarity, content)
@@ -116,7 +116,7 @@ class Linker:
         """Every phrase found in the sentence, with the words it spans."""
         index = self.content_words(sentence_words)
         # For each content position: the vocabulary words it resembles.
-        similar = [self.matcher.similar(sentence_words[i].norm) for i in index]
+        similar = [self.matcher.similar(stem(sentence_words[i].norm)) for i in index]
         found: list[PhraseMatch] = []
         candidates = {p.words[0] for p in self.phrases} & {w for s in similar for w in s}
         for first_word in candidates:
@@ -165,10 +165,17 @@ class Linker:
 
 
 def best_links(matches: Sequence[PhraseMatch], threshold: float) -> dict[int, PhraseMatch]:
-    """The strongest match per target, for targets that can be linked (not the plan)."""
+    """The strongest match per target, for targets that can be linked (not the plan).
+
+    A match inside the name of a plan or initiative ("peace" in "peace plan")
+    is part of that name, not a mention of the target's subject.
+    """
+    names = [m for m in matches if m.target.kind == "plan"]
     best: dict[int, PhraseMatch] = {}
     for match in matches:
         if match.target.kind == "plan" or match.score < threshold:
+            continue
+        if any(n.start <= match.start and match.end <= n.end for n in names):
             continue
         current = best.get(match.target.id)
         if current is None or match.score > current.score:

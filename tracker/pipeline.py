@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, select
 
 from tracker.actors import ActorInfo, Registry, build_registry
-from tracker.attribute import ArticleContext, Attributor, Finding, Lexicon, SentenceFacts
+from tracker.attribute import ArticleContext, Attributor, Finding, SentenceFacts
 from tracker.lexicon import load_lexicon
 from tracker.link import Linker, PhraseMatch, TargetSpec, best_links
 from tracker.read import Article
 from tracker.schema import Actor, ActorAlias, ActorRole, Plan, Target, TargetPhrase
 from tracker.segment import Span, split_sentences
+from tracker.stance import Lexicon
 from tracker.text import words
 
 

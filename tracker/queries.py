@@ -136,12 +136,12 @@ def positions(
 def explain_text(explanation: dict | None, method: str) -> str:
     if not explanation:
         return "entered by hand" if method == "manual" else ""
-    cue = explanation.get("cue")
-    cue_text = f"cue '{cue}'" + (" (negated)" if explanation.get("negated") else "") if cue else "no cue: stated"
-    polarity = " against-phrase" if explanation.get("phrase_polarity") == -1 else ""
+    cues = explanation.get("cues") or []
+    cue_text = "cues " + " × ".join(f"'{c}'" for c in cues) if cues else "no cue: stated"
+    polarity = " (a phrase the target is against)" if explanation.get("phrase_polarity") == -1 else ""
     return (
         f"actor '{explanation.get('mention')}' by {explanation.get('speaker_rule')}; {cue_text}; "
-        f"target by '{explanation.get('link')}'{polarity} ({explanation.get('link_score')})"
+        f"target by '{explanation.get('link')}'{polarity}, score {explanation.get('link_score')}"
     )
 
 

@@ -7,8 +7,11 @@ a source checkout or an editable install uses the repository's folders.
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
+
+SEEDS_ENV = "TRACKER_SEEDS_DIR"
 
 _PACKAGE_DATA = Path(str(resources.files("tracker"))) / "_data"
 _REPOSITORY = Path(__file__).resolve().parent.parent
@@ -27,4 +30,6 @@ def migrations_dir() -> Path:
 
 
 def seeds_dir() -> Path:
-    return _data_dir("seeds")
+    """The shipped seeds, or an analyst's own folder of the same layout ($TRACKER_SEEDS_DIR)."""
+    own = os.environ.get(SEEDS_ENV)
+    return Path(own) if own else _data_dir("seeds")

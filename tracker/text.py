@@ -17,6 +17,7 @@ class Word:
     start: int
     end: int
     capital: bool  # the surface form starts with a capital letter
+    possessive: bool = False  # "Ukraine's": a modifier, not a subject
 
 
 @lru_cache(maxsize=200_000)
@@ -37,9 +38,27 @@ def words(text: str) -> list[Word]:
         surface = match.group()
         norm = normalise_word(surface)
         if norm:
-            out.append(Word(norm, match.start(), match.end(), surface[0].isupper()))
+            possessive = surface.endswith(("'s", "’s", "s'", "s’"))
+            out.append(Word(norm, match.start(), match.end(), surface[0].isupper(), possessive))
     return out
 
 
 def normalise_phrase(phrase: str) -> tuple[str, ...]:
     return tuple(w.norm for w in words(phrase))
+
+
+_SUFFIXES = ("ings", "ing", "edly", "ed", "es", "s", "e")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """A light stem for cue lists: "urged", "urges" and "urge" all give "urg"."""
+    if len(word) <= 3:
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouls":
+        word = word[:-1]  # "stopping" → "stopp" → "stop"
+    return word

@@ -1,0 +1,39 @@
+"""Linking: spelling variants and inflections match; several targets per sentence."""
+
+from __future__ import annotations
+
+from tracker.lexicon import load_lexicon
+from tracker.link import Linker, TargetSpec, best_links
+from tracker.text import words
+
+TARGETS = [
+    TargetSpec(1, "p", "3", "point", (("ceasefire", 1), ("cessation of hostilities", 1))),
+    TargetSpec(2, "p", "troop-withdrawal", "issue", (("withdraw its troops", 1),)),
+    TargetSpec(3, "p", "7", "point", (("Zaporizhzhia", 1), ("nuclear power plant", 1))),
+    TargetSpec(4, "p", "10", "point", (("unilateral sanctions", -1),)),
+]
+
+
+def _links(sentence: str) -> dict[str, float]:
+    linker = Linker(TARGETS, load_lexicon()["link"]["stopwords"])
+    return {m.target.key: m.score for m in best_links(linker.matches(words(sentence)), 0.9).values()}
+
+
+def test_inflections_and_spelling_variants():
+    assert "troop-withdrawal" in _links("Russia withdraws its troops from the south.")
+    assert "troop-withdrawal" in _links("They demanded that Russia withdraw troops.")
+    assert "3" in _links("A cease-fire was agreed.")
+    assert "7" in _links("Shelling near the Zaporizhia nuclear power plants continued.")
+
+
+def test_several_targets_and_polarity():
+    linker = Linker(TARGETS, load_lexicon()["link"]["stopwords"])
+    found = best_links(linker.matches(words("A ceasefire and an end to unilateral sanctions.")), 0.9)
+    keys = {m.target.key: m for m in found.values()}
+    assert set(keys) == {"3", "10"}
+    assert keys["10"].polarity == -1
+
+
+def test_unrelated_sentences_do_not_link():
+    assert _links("The minister travelled to Kazakhstan and Uzbekistan on Wednesday.") == {}
+    assert _links("The plant's workers went home.") == {}

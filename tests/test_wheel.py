@@ -1,0 +1,59 @@
+"""The built wheel carries the migrations and seeds, and works from another directory."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT)],
+        check=True, capture_output=True,
+    )
+    return next(out.glob("tracker-*.whl"))
+
+
+def test_wheel_contains_migrations_and_seeds(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "tracker/_data/migrations/env.py" in names
+    assert any(n.startswith("tracker/_data/migrations/versions/0001") for n in names)
+    assert "tracker/_data/seeds/plans/china-2023.toml" in names
+    assert "tracker/_data/seeds/actors.toml" in names
+    assert "tracker/_data/seeds/lexicon.toml" in names
+    assert "tracker/_data/seeds/articles/seed.txt" in names
+
+
+def test_installed_wheel_runs_from_elsewhere(wheel, tmp_path):
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(wheel)],
+        check=True, capture_output=True,
+    )
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    code = (
+        "import sys; from tracker.cli import cli; "
+        "sys.argv = ['tracker', '--db', 'sqlite:///x.db', 'ingest', sys.argv[1]]; cli()"
+    )
+    env = {"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"}
+    seed = ROOT / "seeds" / "articles" / "seed.txt"
+    run = subprocess.run([sys.executable, "-c", code, str(seed)], cwd=work, env=env,
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "1 new" in run.stdout
+    check = subprocess.run(  # the wheel's copies were used, not the repository's folders
+        [sys.executable, "-c", "import tracker.resources as r; print(r.migrations_dir(), r.seeds_dir())"],
+        cwd=work, env=env, capture_output=True, text=True, check=True,
+    )
+    assert check.stdout.split() == [
+        str(target / "tracker" / "_data" / "migrations"), str(target / "tracker" / "_data" / "seeds")
+    ]

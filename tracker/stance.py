@@ -1,0 +1,226 @@
+"""Stance: cue words, their negation, and how far they reach.
+
+A target phrase's stance is the product of the cues that govern it, times the
+phrase's polarity. The governing cues are those of the nearest stretch of the
+phrase's clause that has any, read back from the phrase to the previous comma
+or "and" (so "expressed worry about the crisis and interest in peace" gives
+"interest", not "worry", to peace), plus a cue right after the phrase
+("sanctions must stay", "Cold War thinking be abandoned"). Cues multiply
+because they chain: "disagreed with the call to end unilateral sanctions" is
+(-)(+)(-) times the (-) of "sanctions": oppose on a point that demands
+stopping them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from tracker.link import PhraseMatch
+from tracker.text import Word, normalise_phrase, stem
+
+SOFT_BREAK_CHARS = ",;:()[]"
+
+
+class PhraseSet:
+    """Multi-word entries of a lexicon list, looked up by their first word's stem.
+
+    Lookups take the sentence's stems (``tracker.text.stem``), so one base form
+    in the lexicon matches every inflection.
+    """
+
+    def __init__(self, entries: Sequence[str]) -> None:
+        self.by_first: dict[str, list[tuple[str, ...]]] = {}
+        for entry in entries:
+            key = tuple(stem(w) for w in normalise_phrase(entry))
+            if key:
+                self.by_first.setdefault(key[0], []).append(key)
+        for keys in self.by_first.values():
+            keys.sort(key=len, reverse=True)
+
+    def at(self, stems: Sequence[str], i: int) -> int:
+        """Length of the longest entry starting at word i, or 0."""
+        for key in self.by_first.get(stems[i], ()):
+            if tuple(stems[i : i + len(key)]) == key:
+                return len(key)
+        return 0
+
+    def find(self, stems: Sequence[str]) -> list[tuple[int, int]]:
+        spans, i = [], 0
+        while i < len(stems):
+            n = self.at(stems, i)
+            if n:
+                spans.append((i, i + n))
+                i += n
+            else:
+                i += 1
+        return spans
+
+    def words(self) -> frozenset[str]:
+        return frozenset(w for keys in self.by_first.values() for key in keys for w in key)
+
+
+@dataclass
+class Lexicon:
+    """The word lists of ``seeds/lexicon.toml``, compiled for lookup."""
+
+    reporting: PhraseSet
+    according_to: PhraseSet
+    object_markers: frozenset[str]
+    predicate_words: frozenset[str]
+    plan_subjects: PhraseSet
+    plan_pronouns: frozenset[str]
+    generic_determiners: frozenset[str]
+    support: PhraseSet
+    oppose: PhraseSet
+    mixed: PhraseSet
+    negations: frozenset[str]
+    negation_scope: int
+    omissions: PhraseSet
+    pronouns_male: frozenset[str]
+    pronouns_female: frozenset[str]
+    clause_breaks: frozenset[str]
+    soft_breaks: frozenset[str]
+    after_scope: int
+    require_cue: bool
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Lexicon:
+        speakers, stance, actors = data["speakers"], data["stance"], data["actors"]
+        support, oppose = PhraseSet(stance["support"]), PhraseSet(stance["oppose"])
+        reporting = PhraseSet(speakers["reporting_verbs"])
+        return cls(
+            reporting=reporting,
+            according_to=PhraseSet(speakers["according_to"]),
+            object_markers=frozenset(speakers["object_markers"]),
+            predicate_words=frozenset(stem(w) for w in speakers["auxiliaries"])
+            | reporting.words()
+            | support.words()
+            | oppose.words(),
+            plan_subjects=PhraseSet(speakers["plan_subjects"]),
+            plan_pronouns=frozenset(speakers["plan_pronouns"]),
+            generic_determiners=frozenset(speakers["generic_determiners"]),
+            support=support,
+            oppose=oppose,
+            mixed=PhraseSet(stance["mixed"]),
+            negations=frozenset(stem(w) for n in stance["negations"] for w in normalise_phrase(n)),
+            negation_scope=int(stance["negation_scope"]),
+            omissions=PhraseSet(stance["omission_cues"]),
+            pronouns_male=frozenset(actors["pronouns_male"]),
+            pronouns_female=frozenset(actors["pronouns_female"]),
+            clause_breaks=frozenset(stance["clause_breaks"]),
+            soft_breaks=frozenset(stance["soft_breaks"]),
+            after_scope=int(stance["after_scope"]),
+            require_cue=bool(stance.get("require_cue", False)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    start: int
+    end: int
+    polarity: int  # +1 support, -1 oppose, 0 mixed
+    text: str
+    negated: bool = False
+
+    @property
+    def value(self) -> int:
+        return -self.polarity if self.negated else self.polarity
+
+
+@dataclass(frozen=True, slots=True)
+class Stance:
+    stance: str | None  # None: no position
+    cues: tuple[Cue, ...]
+    omission: bool
+
+
+def find_cues(
+    lexicon: Lexicon, stems: Sequence[str], capitals: Sequence[bool] | None = None
+) -> list[Cue]:
+    """Stance cues in order; a capitalised word inside the sentence is a name, not a cue."""
+    cues: list[Cue] = []
+    i = 0
+    while i < len(stems):
+        if capitals is not None and i > 0 and capitals[i]:
+            i += 1
+            continue
+        for polarity, phrases in ((0, lexicon.mixed), (-1, lexicon.oppose), (1, lexicon.support)):
+            n = phrases.at(stems, i)
+            if n:
+                lo = max(0, i - lexicon.negation_scope)
+                negated = any(stems[j] in lexicon.negations for j in range(lo, i))
+                cues.append(Cue(i, i + n, polarity, " ".join(stems[i : i + n]), negated))
+                i += n
+                break
+        else:
+            i += 1
+    return cues
+
+
+def soft_breaks(lexicon: Lexicon, text: str, words: Sequence[Word]) -> list[bool]:
+    """For each word: does a new stretch of the clause start here (after a comma, at "and")?"""
+    flags = [True]
+    for previous, word in zip(words, words[1:], strict=False):
+        gap = text[previous.end : word.start]
+        flags.append(any(c in gap for c in SOFT_BREAK_CHARS) or word.norm in lexicon.soft_breaks)
+    return flags
+
+
+def clause(lexicon: Lexicon, norms: Sequence[str], position: int) -> tuple[int, int]:
+    lo = position
+    while lo > 0 and norms[lo - 1] not in lexicon.clause_breaks:
+        lo -= 1
+    hi = position
+    while hi < len(norms) and norms[hi] not in lexicon.clause_breaks:
+        hi += 1
+    return lo, hi
+
+
+def stance_of(
+    lexicon: Lexicon,
+    norms: Sequence[str],
+    stems: Sequence[str],
+    breaks: Sequence[bool],
+    cues: Sequence[Cue],
+    match: PhraseMatch,
+    others: Sequence[PhraseMatch],
+) -> Stance:
+    """The stance the sentence takes on one target phrase (see the module's docstring)."""
+    lo, hi = clause(lexicon, norms, match.start)
+    lo = max([lo] + [m.end for m in others if m.end <= match.start])
+    hi = min([hi, match.end + lexicon.after_scope] + [m.start for m in others if m.start >= match.end])
+    polar = [c for c in cues if c.polarity and not (c.start < match.end and match.start < c.end)]
+    before = [c for c in polar if lo <= c.start and c.end <= match.start]
+    chain: list[Cue] = []
+    if before:
+        stretch = before[-1].start
+        while stretch > lo and not breaks[stretch]:
+            stretch -= 1
+        chain = [c for c in before if c.start >= stretch]
+    after = [
+        c
+        for c in polar
+        if match.end <= c.start < hi and not any(breaks[match.end : c.start + 1])
+    ]
+    chain += after[:1]
+    omission = any(lo <= s < match.start for s, _ in lexicon.omissions.find(stems))
+    # A negation of the phrase's own stretch that no cue took: "no settlement could leave troops".
+    own = match.start
+    while own > lo and not breaks[own]:
+        own -= 1
+    taken = {j for c in chain for j in range(c.start - lexicon.negation_scope, c.start)}
+    bare = [j for j in range(own, match.start) if stems[j] in lexicon.negations and j not in taken]
+    if match.target.kind == "plan":
+        mixed = [c for c in cues if c.polarity == 0]
+        if mixed:
+            return Stance("mixed", tuple(mixed[:1]), omission)
+        if not chain:
+            return Stance(None, (), omission)
+    elif not chain and lexicon.require_cue:
+        return Stance(None, (), omission)
+    value = match.polarity * (-1) ** len(bare)
+    for cue in chain:
+        value *= cue.value
+    return Stance("support" if value > 0 else "oppose", tuple(chain), omission)
