@@ -12,6 +12,7 @@ stands for the plan's author. Stances come from ``tracker.stance``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,8 @@ from tracker.text import Word, stem
 OPEN_QUOTES = "“‘«\""
 SPEECH_RULES = ("according to", "reporting verb", "pronoun")
 PLAN_MEMORY = 4  # sentences during which "it" can still mean the plan
+TURN_LABEL = re.compile(r"\s*([A-Z][A-Za-z .'’-]{0,40}):\s")  # "Q: …", "ZELENSKIY: …" in transcripts
+QUESTION_LABELS = {"q", "question"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +61,7 @@ class SentenceFacts:
     quoted: bool  # starts inside a quotation
     links: dict[int, PhraseMatch]
     plan_matches: list[PhraseMatch]
+    turn: str | int | None = None  # transcripts: "question", or the actor whose answer starts here
 
 
 @dataclass
@@ -122,6 +126,7 @@ class Attributor:
             links=links,
             plan_matches=plan_matches,
         )
+        facts.turn = self._turn(facts)
         facts.holders = _dedupe(self._holders(facts, context))
         for _, actor_id in resolved:
             context.recent.append(actor_id)
@@ -132,6 +137,18 @@ class Attributor:
         else:
             context.since_plan += 1
         return facts
+
+    def _turn(self, facts: SentenceFacts) -> str | int | None:
+        label = TURN_LABEL.match(facts.text)
+        if not label:
+            return None
+        if label.group(1).strip().lower() in QUESTION_LABELS:
+            return "question"
+        end = label.end(1)
+        for mention, actor_id in facts.actors:
+            if facts.words[mention.start].start < end:
+                return actor_id
+        return None
 
     def _plan_pronoun(
         self, norms: list[str], stems: list[str], context: ArticleContext
@@ -256,7 +273,32 @@ class Attributor:
     # -- second pass: quotations ----------------------------------------------
 
     def fill_quote_speakers(self, sentences: list[SentenceFacts]) -> None:
-        """A quotation with no speaker takes the speaker of its neighbouring sentence."""
+        """A quotation with no speaker takes the speaker of its neighbouring sentence.
+
+        In a transcript ("Q: …" / "WANG: …"), the answer's sentences are the
+        speaker's: they hold what the sentence's subject holds when that
+        subject is the speaker's own state ("China supports…" said by Wang Yi).
+        """
+        speaker: int | None = None
+        for facts in sentences:
+            if facts.turn is not None:
+                speaker = facts.turn if isinstance(facts.turn, int) else None
+                if facts.turn == "question":
+                    facts.holders = []
+                    continue
+            if speaker is None:
+                continue
+            info = self.registry.actors[speaker]
+            mention = info.name
+            if not facts.holders:
+                facts.holders = [Holder(speaker, mention, "transcript turn")]
+            else:
+                facts.holders = _dedupe([
+                    Holder(speaker, mention, "transcript turn")
+                    if self.registry.actors[h.actor_id].name == info.affiliation and not h.speaks
+                    else h
+                    for h in facts.holders
+                ])
         for i, facts in enumerate(sentences):
             if facts.holders or not facts.quoted:
                 continue
