@@ -62,6 +62,60 @@ class Registry:
     def __post_init__(self) -> None:
         self._matcher: WordMatcher | None = None
         self._by_name = {a.name: a for a in self.actors.values()}
+        self.adjectives: dict[str, int] = {}  # "ukrainian" -> Ukraine
+        self.person_titles: set[tuple[str, ...]] = set()
+
+    def new_actor(self, name: str, affiliation: str | None) -> int:
+        """A person the registry does not know, recorded under the name the article gives."""
+        known = self._by_name.get(name)
+        if known is not None:
+            return known.id
+        actor_id = -1 - sum(1 for a in self.actors if a < 0)
+        info = ActorInfo(actor_id, name, "person", affiliation)
+        self.actors[actor_id] = info
+        self._by_name[name] = info
+        self.add_name(actor_id, name)
+        surname = normalise_phrase(name)[-1:]
+        if surname and surname not in self.names:
+            self.add_name(actor_id, name.split()[-1])
+        return actor_id
+
+    def discover(self, text: str, words: Sequence[Word], found: list[Mention]) -> list[Mention]:
+        """Unknown people introduced by a title: "Brazil's President Lula", "adviser Jane Roe"."""
+        taken = {i for m in found for i in range(m.start, m.end)}
+        new: list[Mention] = []
+        for i in range(1, len(words)):
+            if i in taken or not words[i].capital or (new and i < new[-1].end):
+                continue
+            if not any(tuple(w.norm for w in words[i - n : i]) in self.person_titles for n in (1, 2, 3)):
+                continue
+            j = i
+            while (
+                j < len(words)
+                and j - i < 3
+                and words[j].capital
+                and j not in taken
+                and words[j].norm.isalpha()
+                and (words[j].norm,) not in self.person_titles
+            ):
+                j += 1
+                if words[j - 1].possessive:
+                    break
+            if j == i:
+                continue
+            name = text[words[i].start : words[j - 1].end].removesuffix("'s").removesuffix("’s")
+            affiliation = None
+            for k in range(i - 1, max(-1, i - 6), -1):
+                if words[k].norm in self.adjectives:
+                    affiliation = self.actors[self.adjectives[words[k].norm]].name
+                    break
+                states = [m for m in found if m.end == k + 1 and self.actors[m.candidates[0]].kind == "state"]
+                if states:
+                    affiliation = self.actors[states[0].candidates[0]].name
+                    break
+            actor_id = self.new_actor(name, affiliation)
+            new.append(Mention(i, j, (actor_id,), "new", name.lower()))
+        return new
 
     def by_name(self, name: str) -> ActorInfo | None:
         return self._by_name.get(name)
@@ -139,6 +193,7 @@ def build_registry(
     aliases: Iterable[tuple[int, str, str]],
     roles: Iterable[tuple[int, str, int | None, dt.date | None, dt.date | None]],
     name_similarity: float = 87,
+    person_titles: Iterable[str] = (),
 ) -> Registry:
     """Assemble the registry from the store's rows.
 
@@ -146,6 +201,7 @@ def build_registry(
     ``roles`` are (actor id, title, of actor id, from, to).
     """
     registry = Registry({a.id: a for a in actors}, name_similarity=name_similarity)
+    registry.person_titles = {normalise_phrase(t) for t in person_titles}
     adjectives: dict[int, list[str]] = defaultdict(list)
     names_of: dict[int, list[str]] = defaultdict(list)
     for actor in registry.actors.values():
@@ -154,6 +210,8 @@ def build_registry(
     for actor_id, alias, kind in aliases:
         if kind == "adjective":
             adjectives[actor_id].append(alias)
+            for word in normalise_phrase(alias)[-1:]:
+                registry.adjectives.setdefault(word, actor_id)
         else:
             registry.add_name(actor_id, alias)
             names_of[actor_id].append(alias)

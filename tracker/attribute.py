@@ -105,7 +105,9 @@ class Attributor:
         norms = [w.norm for w in words]
         stems = [stem(n) for n in norms]
         resolved = []
-        for mention in self.registry.mentions(words, context.day):
+        mentions = self.registry.mentions(words, context.day)
+        mentions = sorted(mentions + self.registry.discover(text, words, mentions), key=lambda m: m.start)
+        for mention in mentions:
             actor_id = context.resolve(mention)
             if actor_id is not None:
                 resolved.append((mention, actor_id))
@@ -169,10 +171,17 @@ class Attributor:
             for mention, actor_id in facts.actors:
                 if end <= mention.start <= end + 2:
                     return self._coordinated(facts, mention, actor_id, "according to")
+        relatives = self._relative_clauses(facts)
         for start, end in lex.reporting.find(stems):
             if start > 0 and facts.words[start].capital:
                 continue  # "Secretary of State Antony Blinken": a title, not a verb
             verb = norms[start]
+            relative = next((r for r in relatives if r[0] < start < r[1]), None)
+            if relative is not None:  # "Zelensky, who had said…": the antecedent speaks
+                antecedent = [(m, a) for m, a in facts.actors if m.end == relative[0]]
+                if antecedent:
+                    mention, actor_id = antecedent[0]
+                    return [Holder(actor_id, mention.surface, f"reporting verb: X, {norms[relative[0]]} {verb}")]
             pronoun = next(
                 (j for j in range(max(0, start - 2), start) if self._pronoun_gender(norms[j])), None
             )
@@ -188,6 +197,7 @@ class Attributor:
                 and start - m.end <= 12
                 and not self._is_object(norms, m)
                 and not facts.words[m.end - 1].possessive
+                and not any(r[0] < m.start < r[1] <= start for r in relatives)
             ]
             if before:
                 mention, actor_id = before[-1]
@@ -209,6 +219,22 @@ class Attributor:
             if actor_id is not None:
                 return [Holder(actor_id, norms[0], "pronoun: subject")]
         return []
+
+    def _relative_clauses(self, facts: SentenceFacts) -> list[tuple[int, int]]:
+        """Spans ", who … ," and ", which … ,": their verbs belong to the word before the comma."""
+        spans = []
+        words, text = facts.words, facts.text
+        for i, word in enumerate(words):
+            if i == 0 or word.norm not in self.lexicon.relative_pronouns:
+                continue
+            if "," not in text[words[i - 1].end : word.start]:
+                continue
+            end = next(
+                (j for j in range(i + 1, len(words)) if "," in text[words[j - 1].end : words[j].start]),
+                len(words),
+            )
+            spans.append((i, end))
+        return spans
 
     def _coordination_head(self, facts: SentenceFacts, mention: Mention) -> tuple[Mention, int]:
         """The first of "A and B" when the verb follows B."""
@@ -295,7 +321,7 @@ class Attributor:
             else:
                 facts.holders = _dedupe([
                     Holder(speaker, mention, "transcript turn")
-                    if self.registry.actors[h.actor_id].name == info.affiliation and not h.speaks
+                    if self.registry.actors[h.actor_id].name == info.affiliation
                     else h
                     for h in facts.holders
                 ])

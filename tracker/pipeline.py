@@ -32,6 +32,7 @@ class CodedSentence:
 class CodedArticle:
     article: Article
     sentences: list[CodedSentence]
+    new_actors: dict[int, ActorInfo]  # people the registry did not know, by provisional id
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ class Coder:
             reference.aliases,
             reference.roles,
             name_similarity=lexicon["actors"]["name_similarity"],
+            person_titles=lexicon["actors"]["person_titles"],
         )
         self.attributor = Attributor(
             self.registry, Lexicon.from_dict(lexicon), reference.plan_authors
@@ -139,7 +141,13 @@ class Coder:
             CodedSentence(span, list(f.links.values()), self.attributor.positions(f))
             for span, f in zip(spans, facts, strict=True)
         ]
-        return CodedArticle(article, coded)
+        new = {
+            finding.actor_id: self.registry.actors[finding.actor_id]
+            for sentence in coded
+            for finding in sentence.findings
+            if finding.actor_id < 0
+        }
+        return CodedArticle(article, coded, new)
 
 
 def _plan_mentions(matches: list[PhraseMatch]) -> list[PhraseMatch]:

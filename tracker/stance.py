@@ -71,6 +71,7 @@ class Lexicon:
     predicate_words: frozenset[str]
     plan_subjects: PhraseSet
     plan_pronouns: frozenset[str]
+    relative_pronouns: frozenset[str]
     generic_determiners: frozenset[str]
     support: PhraseSet
     oppose: PhraseSet
@@ -100,6 +101,7 @@ class Lexicon:
             | oppose.words(),
             plan_subjects=PhraseSet(speakers["plan_subjects"]),
             plan_pronouns=frozenset(speakers["plan_pronouns"]),
+            relative_pronouns=frozenset(speakers["relative_pronouns"]),
             generic_determiners=frozenset(speakers["generic_determiners"]),
             support=support,
             oppose=oppose,
@@ -204,14 +206,17 @@ def stance_of(
         for c in polar
         if match.end <= c.start < hi and not any(breaks[match.end : c.start + 1])
     ]
-    chain += after[:1]
     omission = any(lo <= s < match.start for s, _ in lexicon.omissions.find(stems))
-    # A negation of the phrase's own stretch that no cue took: "no settlement could leave troops".
+    # A negation in the phrase's own stretch that no cue took: "no settlement could leave
+    # troops", "has no intention of joining an arms race". It governs the phrase alone.
     own = match.start
     while own > lo and not breaks[own]:
         own -= 1
     taken = {j for c in chain for j in range(c.start - lexicon.negation_scope, c.start)}
     bare = [j for j in range(own, match.start) if stems[j] in lexicon.negations and j not in taken]
+    if bare and not any(c.start >= own for c in chain):
+        chain = []
+    chain += after[:1]
     if match.target.kind == "plan":
         mixed = [c for c in cues if c.polarity == 0]
         if mixed:

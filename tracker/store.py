@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from tracker.actors import ActorInfo
 from tracker.pipeline import CodedArticle
-from tracker.schema import Article, Link, Position, Sentence
+from tracker.schema import Actor, Article, Link, Position, Sentence
 
 
 @dataclass
@@ -32,6 +33,20 @@ def _insert_ignoring_duplicates(connection: Connection, table):
     if dialect == "sqlite":
         return sqlite.insert(table).on_conflict_do_nothing()
     raise NotImplementedError(f"unsupported database {dialect}")
+
+
+def _actor_id(connection: Connection, info: ActorInfo) -> int:
+    """The stored id of an actor the coder met for the first time; recorded unconfirmed."""
+    query = select(Actor.id).where(Actor.name == info.name)
+    found = connection.execute(query).scalar()
+    if found is None:
+        connection.execute(
+            _insert_ignoring_duplicates(connection, Actor.__table__).values(
+                name=info.name, kind=info.kind, affiliation=info.affiliation, confirmed=False
+            )
+        )
+        found = connection.execute(query).scalar_one()
+    return found
 
 
 def article_exists(connection: Connection, content_hash: str) -> bool:
@@ -69,6 +84,7 @@ def store_article(connection: Connection, coded: CodedArticle) -> Stored:
             select(Sentence.ordinal, Sentence.id).where(Sentence.article_id == article_id)
         ).all()
     )
+    actor_ids = {key: _actor_id(connection, info) for key, info in coded.new_actors.items()}
     link_rows, position_rows = [], []
     for n, sentence in enumerate(coded.sentences):
         for link in sentence.links:
@@ -84,7 +100,7 @@ def store_article(connection: Connection, coded: CodedArticle) -> Stored:
         for finding in sentence.findings:
             position_rows.append(
                 {
-                    "actor_id": finding.actor_id,
+                    "actor_id": actor_ids.get(finding.actor_id, finding.actor_id),
                     "target_id": finding.target_id,
                     "stance": finding.stance,
                     "sentence_id": ids[n],
