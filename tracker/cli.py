@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -257,3 +258,54 @@ def points(ctx: click.Context, plan: str | None, fmt: str | None) -> None:
     with _state(ctx).engine(ctx).connect() as connection:
         rows = queries.points(connection, plan=plan)
     click.echo(render(rows, fmt), nl=False)
+
+
+@cli.command()
+@click.argument("gold_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--errors", "errors", type=int, default=0, help="Print up to N misses of each kind.")
+@click.option("--plan", default="china-2023", show_default=True, help="The plan the gold codes.")
+@click.option(
+    "--use-db",
+    is_flag=True,
+    help="Score what --db already holds instead of ingesting GOLD_DIR into a throw-away database.",
+)
+@output_options
+@click.pass_context
+def evaluate(
+    ctx: click.Context, gold_dir: Path, errors: int, plan: str, use_db: bool, fmt: str | None
+) -> None:
+    """Score links and positions against hand-coded articles in GOLD_DIR.
+
+    GOLD_DIR holds articles (*.txt), gold lines (gold*.jsonl) and actor tables
+    (actors*.json) in the annotation guide's format. Prints precision, recall
+    and F1 overall and per target, a stance confusion table and the misses.
+    """
+    import tempfile
+
+    from tracker import evaluate as scoring
+    from tracker import queries
+    from tracker.db import make_engine
+    from tracker.ingest import ingest
+
+    corpus = scoring.GoldCorpus.load(gold_dir)
+    with tempfile.TemporaryDirectory() as tmp:
+        if use_db:
+            engine = _state(ctx).engine(ctx)
+        else:
+            engine = make_engine(f"sqlite:///{Path(tmp) / 'evaluate.db'}")
+            _prepare(engine)
+            ingest(engine, [str(p) for p in corpus.articles])
+        with engine.connect() as connection:
+            links = queries.links(connection)
+            positions = queries.positions(connection)
+        if not use_db:
+            engine.dispose()
+    result = scoring.evaluate(corpus, links, positions, plan=plan)
+    click.echo(render(result.rows(), fmt), nl=False)
+    if default_format(fmt) == "table":
+        click.echo("\nstance confusion (positions by actor, target and sentence):")
+        click.echo(render(scoring.confusion_rows(result.confusion), "table"), nl=False)
+        for title, items in result.misses.items():
+            for item in items[:errors]:
+                click.echo(f"{title}: {item}")
+        click.echo(result.score_line())

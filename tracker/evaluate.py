@@ -1,0 +1,258 @@
+"""Scoring the coder against hand-coded articles (the annotation guide's gold format).
+
+The measures follow the project's accuracy benchmark exactly, so that
+``tracker evaluate`` and ``score.py`` print the same figures: a predicted
+sentence is aligned to the gold sentence of its article it matches best (at
+least 0.85 similar), actors are mapped onto gold names through the gold actor
+table (aliases, then surnames), and affiliations are normalised.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tracker.errors import TrackerError
+
+TARGETS = {"plan", "troop-withdrawal"} | {str(i) for i in range(1, 13)}
+ALIGN_MIN = 0.85
+STANCES = ("support", "oppose", "mixed")
+AFFILIATION_ALIASES = {
+    "us": "united states", "usa": "united states", "u s": "united states",
+    "united states of america": "united states", "america": "united states",
+    "eu": "european union", "prc": "china", "people s republic of china": "china",
+    "russian federation": "russia", "west": "west", "the west": "west",
+}
+
+
+def norm_text(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace("“", '"').replace("”", '"').replace("’", "'").replace("‘", "'")
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def norm_name(name: str) -> str:
+    name = unicodedata.normalize("NFKD", name)
+    name = "".join(c for c in name if not unicodedata.combining(c))
+    name = re.sub(r"[^a-z0-9 ]+", " ", name.lower())
+    name = re.sub(r"\b(mr|mrs|ms|dr|president|the)\b", " ", name)
+    return re.sub(r"\s+", " ", name).strip()
+
+
+def norm_affiliation(name: str | None) -> str:
+    normal = norm_name(name or "")
+    return AFFILIATION_ALIASES.get(normal, normal)
+
+
+@dataclass
+class GoldCorpus:
+    folder: Path
+    records: list[dict[str, Any]]
+    actors: dict[str, dict[str, Any]]
+    articles: list[Path]
+
+    @classmethod
+    def load(cls, folder: Path) -> GoldCorpus:
+        if not folder.is_dir():
+            raise TrackerError(f"{folder}: not a folder")
+        records: list[dict[str, Any]] = []
+        for path in sorted(folder.glob("gold*.jsonl")):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if line.strip():
+                    try:
+                        records.append(json.loads(line))
+                    except json.JSONDecodeError as exc:
+                        raise TrackerError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
+        if not records:
+            raise TrackerError(f"{folder}: no gold*.jsonl records (see the annotation guide)")
+        actors: dict[str, dict[str, Any]] = {}
+        for path in sorted(folder.glob("actors*.json")):
+            try:
+                actors.update(json.loads(path.read_text(encoding="utf-8")))
+            except json.JSONDecodeError as exc:
+                raise TrackerError(f"{path}: not valid JSON ({exc.msg})") from None
+        return cls(folder, records, actors, sorted(folder.glob("*.txt")))
+
+
+class ActorMap:
+    """Maps a predicted actor name onto a gold canonical name, if it is one."""
+
+    def __init__(self, actors: dict[str, dict[str, Any]]) -> None:
+        self.exact: dict[str, str] = {}
+        self.surname: dict[str, str] = {}
+        self.affiliation: dict[str, str] = {}
+        for canon, info in actors.items():
+            self.affiliation[canon] = norm_affiliation(info.get("affiliation", canon))
+            for name in [canon, *info.get("aliases", [])]:
+                normal = norm_name(name)
+                if normal:
+                    self.exact.setdefault(normal, canon)
+            words = norm_name(canon).split()
+            if len(words) > 1:
+                self.surname.setdefault(words[-1], canon)
+
+    def canon(self, name: str) -> str:
+        normal = norm_name(name)
+        if normal in self.exact:
+            return self.exact[normal]
+        words = normal.split()
+        if words and words[-1] in self.surname:
+            return self.surname[words[-1]]
+        return "?" + normal
+
+
+class Aligner:
+    """Finds the gold sentence a predicted sentence stands for."""
+
+    def __init__(self, records: Iterable[dict[str, Any]]) -> None:
+        self.by_article: dict[str, list[str]] = defaultdict(list)
+        for record in records:
+            self.by_article[record["article"]].append(norm_text(record["sentence"]))
+
+    def key(self, article: str, sentence: str) -> tuple[str, str]:
+        normal = norm_text(sentence)
+        best, best_ratio = None, 0.0
+        for gold in self.by_article.get(article, []):
+            if gold == normal:
+                return (article, gold)
+            ratio = difflib.SequenceMatcher(None, gold, normal, autojunk=False).ratio()
+            if ratio > best_ratio:
+                best, best_ratio = gold, ratio
+        if best is not None and best_ratio >= ALIGN_MIN:
+            return (article, best)
+        return (article, normal)
+
+
+@dataclass
+class Measure:
+    tp: int
+    predicted: int
+    gold: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / self.predicted if self.predicted else (1.0 if not self.gold else 0.0)
+
+    @property
+    def recall(self) -> float:
+        return self.tp / self.gold if self.gold else (1.0 if not self.predicted else 0.0)
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @classmethod
+    def of(cls, predicted: set, gold: set) -> Measure:
+        return cls(len(predicted & gold), len(predicted), len(gold))
+
+
+@dataclass
+class Evaluation:
+    measures: dict[str, Measure]
+    per_target: dict[str, dict[str, Measure]]
+    confusion: Counter
+    misses: dict[str, list[tuple]] = field(default_factory=dict)
+
+    def rows(self) -> list[dict[str, Any]]:
+        out = []
+        for name, m in self.measures.items():
+            out.append(_row(name, "all", m))
+        for target in sorted(self.per_target, key=_target_order):
+            for name, m in self.per_target[target].items():
+                out.append(_row(name, target, m))
+        return out
+
+    def score_line(self) -> str:
+        return "SCORE " + " ".join(f"{k}={m.f1:.3f}" for k, m in self.measures.items())
+
+
+def _row(measure: str, target: str, m: Measure) -> dict[str, Any]:
+    return {
+        "measure": measure, "target": target, "precision": round(m.precision, 3),
+        "recall": round(m.recall, 3), "f1": round(m.f1, 3), "tp": m.tp,
+        "predicted": m.predicted, "gold": m.gold,
+    }
+
+
+def _target_order(target: str) -> tuple[int, str]:
+    return (int(target), "") if target.isdigit() else (100, target)
+
+
+def evaluate(
+    corpus: GoldCorpus, links: list[dict], positions: list[dict], plan: str = "china-2023"
+) -> Evaluation:
+    actor_map, align = ActorMap(corpus.actors), Aligner(corpus.records)
+    gold_links, gold_pos, gold_aff, gold_art = set(), set(), set(), set()
+    for record in corpus.records:
+        key = (record["article"], norm_text(record["sentence"]))
+        gold_links |= {key + (t,) for t in record.get("links", [])}
+        for p in record.get("positions", []):
+            gold_pos.add(key + (p["actor"], p["target"], p["stance"]))
+            affiliation = actor_map.affiliation.get(p["actor"], norm_affiliation(p["actor"]))
+            gold_aff.add(key + (affiliation, p["target"], p["stance"]))
+            gold_art.add((record["article"], p["actor"], p["target"], p["stance"]))
+    pred_links, pred_pos, pred_aff, pred_art = set(), set(), set(), set()
+    for row in links:
+        if row.get("plan") not in (None, plan) or str(row.get("target")) not in TARGETS:
+            continue
+        article = Path(row["source"]).name
+        pred_links.add(align.key(article, row["sentence"]) + (str(row["target"]),))
+    for row in positions:
+        if row.get("plan") not in (None, plan) or str(row.get("target")) not in TARGETS:
+            continue
+        article = Path(row["source"]).name
+        key = align.key(article, row["sentence"])
+        actor = actor_map.canon(row.get("actor", ""))
+        target, stance = str(row["target"]), row.get("stance")
+        pred_pos.add(key + (actor, target, stance))
+        affiliation = actor_map.affiliation.get(actor) or norm_affiliation(
+            row.get("affiliation") or row.get("actor", "")
+        )
+        pred_aff.add(key + (affiliation, target, stance))
+        pred_art.add((article, actor, target, stance))
+    measures = {
+        "links": Measure.of(pred_links, gold_links),
+        "positions": Measure.of(pred_pos, gold_pos),
+        "positions_by_affiliation": Measure.of(pred_aff, gold_aff),
+        "positions_by_article": Measure.of(pred_art, gold_art),
+    }
+    per_target: dict[str, dict[str, Measure]] = {}
+    for target in sorted({t[-1] for t in gold_links | pred_links} | {t[-2] for t in gold_pos | pred_pos}):
+        per_target[target] = {
+            "links": Measure.of({x for x in pred_links if x[-1] == target},
+                                {x for x in gold_links if x[-1] == target}),
+            "positions": Measure.of({x for x in pred_pos if x[-2] == target},
+                                    {x for x in gold_pos if x[-2] == target}),
+        }
+    predicted_stance = {x[:-1]: x[-1] for x in pred_pos}  # a cell predicted twice keeps one
+    confusion: Counter = Counter()
+    for x in gold_pos:
+        confusion[(x[-1], predicted_stance.get(x[:-1], "none"))] += 1
+    gold_keys = {x[:-1] for x in gold_pos}
+    for x in pred_pos:
+        if x[:-1] not in gold_keys:
+            confusion[("none", x[-1])] += 1
+    misses = {
+        "missed link": sorted(gold_links - pred_links),
+        "extra link": sorted(pred_links - gold_links),
+        "missed position": sorted(gold_pos - pred_pos),
+        "extra position": sorted(pred_pos - gold_pos),
+    }
+    return Evaluation(measures, per_target, confusion, misses)
+
+
+def confusion_rows(confusion: Counter) -> list[dict[str, Any]]:
+    """Gold stance (rows) against predicted stance (columns); "none" is a missing position."""
+    labels = (*STANCES, "none")
+    return [
+        {"gold \\ predicted": gold, **{p: confusion.get((gold, p), 0) for p in labels}}
+        for gold in labels
+    ]
