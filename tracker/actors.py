@@ -80,6 +80,18 @@ class Registry:
             self.add_name(actor_id, name.split()[-1])
         return actor_id
 
+    def forget_new(self) -> None:
+        """Drop the people met in the last article: each article is coded on its own."""
+        for actor_id in [a for a in self.actors if a < 0]:
+            info = self.actors.pop(actor_id)
+            self._by_name.pop(info.name, None)
+            for key in [k for k, ids in self.names.items() if actor_id in ids]:
+                self.names[key].remove(actor_id)
+                if not self.names[key]:
+                    del self.names[key]
+                    self.capitalised.discard(key)
+            self._matcher = None
+
     def discover(self, text: str, words: Sequence[Word], found: list[Mention]) -> list[Mention]:
         """Unknown people introduced by a title: "Brazil's President Lula", "adviser Jane Roe"."""
         taken = {i for m in found for i in range(m.start, m.end)}

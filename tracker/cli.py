@@ -46,6 +46,7 @@ def _prepare(engine: Engine) -> None:
 
     db.ensure_schema(engine)
     with engine.begin() as connection:
+        db.lock_schema(connection)
         if connection.execute(select(Plan.id).limit(1)).first() is None:
             load_seeds(connection)
 
@@ -159,8 +160,22 @@ def seed(ctx: click.Context, articles: bool) -> None:
 @click.option("--strict", is_flag=True, help="Stop at the first input that fails.")
 @click.option("--dry-run", is_flag=True, help="Read and code the articles without storing them.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Code articles in this many processes (one writer; same result as 1).",
+)
 @click.pass_context
-def ingest_command(ctx: click.Context, paths: tuple[str, ...], strict: bool, dry_run: bool, quiet: bool) -> None:
+def ingest_command(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    strict: bool,
+    dry_run: bool,
+    quiet: bool,
+    workers: int,
+) -> None:
     """Ingest articles from files, folders (recursively) or - (standard input).
 
     Text files may start with a `date YYYY-MM-DD` header; .jsonl files hold one
@@ -184,7 +199,15 @@ def ingest_command(ctx: click.Context, paths: tuple[str, ...], strict: bool, dry
             click.echo("\r", nl=False, err=True)
         click.echo(f"error: {failure}", err=True)
 
-    summary = ingest(engine, paths, on_failure=report, on_article=tick, strict=strict, dry_run=dry_run)
+    summary = ingest(
+        engine,
+        paths,
+        workers=workers,
+        on_failure=report,
+        on_article=tick,
+        strict=strict,
+        dry_run=dry_run,
+    )
     if show_progress and count >= 25:
         click.echo("\r" + " " * 40 + "\r", nl=False, err=True)
     click.echo(("dry run: " if dry_run else "") + summary.line())
@@ -309,3 +332,14 @@ def evaluate(
             for item in items[:errors]:
                 click.echo(f"{title}: {item}")
         click.echo(result.score_line())
+
+
+def _register_reports() -> None:
+    """The report commands live in their own module; they share this group's state."""
+    from tracker.cli_reports import report_command, sql_command
+
+    cli.add_command(report_command, "report")
+    cli.add_command(sql_command, "sql")
+
+
+_register_reports()

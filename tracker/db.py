@@ -41,6 +41,7 @@ def resolve_url(url: str | None = None) -> str:
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     """WAL and a busy timeout let several ingest processes share one file."""
+    dbapi_connection.isolation_level = None  # transactions are begun by _sqlite_begin
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
@@ -50,6 +51,20 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         pass
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    """Take the write lock at BEGIN, so that two writers queue instead of deadlocking."""
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+SCHEMA_LOCK = 7_316_001  # a PostgreSQL advisory-lock key: one migrator or seeder at a time
+
+
+def lock_schema(connection: Connection) -> None:
+    """Serialise migrations and seeding between processes (SQLite's BEGIN IMMEDIATE does it there)."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
 
 
 def make_engine(url: str | None = None) -> Engine:
@@ -64,6 +79,7 @@ def make_engine(url: str | None = None) -> Engine:
                     raise TrackerError(f"cannot create database {database}: no folder {parent}")
             engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
             event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "begin", _sqlite_begin)
         else:
             engine = create_engine(parsed, pool_pre_ping=True)
     except (ArgumentError, NoSuchModuleError, ValueError) as exc:
@@ -107,12 +123,14 @@ def known_revisions() -> set[str]:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as connection:
+        lock_schema(connection)
         _check_known(connection)
         command.upgrade(alembic_config(connection), revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
     with engine.begin() as connection:
+        lock_schema(connection)
         _check_known(connection)
         command.downgrade(alembic_config(connection), revision)
 

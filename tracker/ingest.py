@@ -1,15 +1,28 @@
-"""Ingest: read → segment → link → attribute → store, one article at a time."""
+"""Ingest: read → segment → link → attribute → store, streaming.
+
+Articles are read lazily, checked against the store by content hash in
+batches, coded (in this process or in a pool of worker processes, in input
+order), and written a batch per transaction. Each article stays
+all-or-nothing: when a batch fails to write, it is rolled back and retried
+article by article, so one bad article cannot take others with it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import SQLAlchemyError
 
-from tracker.pipeline import Coder, ReferenceData
+from tracker.pipeline import CodedArticle, Coder, ReferenceData
 from tracker.read import Article, InputFailure, read_inputs
-from tracker.store import article_exists, store_article
+from tracker.schema import Article as ArticleRow
+from tracker.store import store_article
+
+BATCH_SIZE = 50
 
 
 @dataclass
@@ -28,11 +41,23 @@ class Summary:
             f"{self.sentences} sentences, {self.links} links, {self.positions} positions"
         )
 
+    def count(self, coded: CodedArticle) -> None:
+        self.new += 1
+        self.sentences += len(coded.sentences)
+        self.links += sum(len(s.links) for s in coded.sentences)
+        self.positions += sum(len(s.findings) for s in coded.sentences)
+
+
+class _Stop(Exception):
+    """--strict met a failure."""
+
 
 def ingest(
     engine: Engine,
     paths: Iterable[str],
     *,
+    workers: int = 1,
+    batch_size: int = BATCH_SIZE,
     on_failure: Callable[[InputFailure], None] = lambda failure: None,
     on_article: Callable[[], None] = lambda: None,
     strict: bool = False,
@@ -40,39 +65,125 @@ def ingest(
 ) -> Summary:
     """Ingest every article of ``paths``; failures are reported and counted, not raised."""
     with engine.connect() as connection:
-        coder = Coder(ReferenceData.load(connection))
+        reference = ReferenceData.load(connection)
     summary = Summary()
-    for item in read_inputs(paths):
-        on_article()
-        if isinstance(item, InputFailure):
-            summary.failed += 1
-            summary.failures.append(item)
-            on_failure(item)
-            if strict:
-                break
-            continue
-        _ingest_one(engine, coder, item, summary, dry_run)
+
+    def fail(failure: InputFailure) -> None:
+        summary.failed += 1
+        summary.failures.append(failure)
+        on_failure(failure)
+        if strict:
+            raise _Stop
+
+    fresh = _fresh_articles(engine, read_inputs(paths), summary, fail, on_article, batch_size)
+    try:
+        if workers > 1:
+            with multiprocessing.get_context("fork").Pool(
+                workers, initializer=_start_worker, initargs=(reference,)
+            ) as pool:
+                _write(engine, pool.imap(_code_in_worker, fresh, chunksize=4), summary, fail,
+                       batch_size, dry_run)
+        else:
+            coder = Coder(reference)
+            _write(engine, map(coder.code, fresh), summary, fail, batch_size, dry_run)
+    except _Stop:
+        pass
     return summary
 
 
-def _ingest_one(engine: Engine, coder: Coder, article: Article, summary: Summary, dry_run: bool) -> None:
-    with engine.connect() as connection:
-        if article_exists(connection, article.content_hash):
-            summary.skipped += 1
-            return
-    coded = coder.code(article)
-    if dry_run:
-        summary.new += 1
-        summary.sentences += len(coded.sentences)
-        summary.links += sum(len(s.links) for s in coded.sentences)
-        summary.positions += sum(len(s.findings) for s in coded.sentences)
-        return
-    with engine.begin() as connection:
-        stored = store_article(connection, coded)
-    if stored.article_id is None:
-        summary.skipped += 1
-        return
-    summary.new += 1
-    summary.sentences += stored.sentences
-    summary.links += stored.links
-    summary.positions += stored.positions
+def _fresh_articles(
+    engine: Engine,
+    items: Iterator[Article | InputFailure],
+    summary: Summary,
+    fail: Callable[[InputFailure], None],
+    on_article: Callable[[], None],
+    batch_size: int,
+) -> Iterator[Article]:
+    """The articles not yet in the store (nor earlier in this run), in input order."""
+    seen: set[str] = set()
+    while chunk := list(islice(items, batch_size)):
+        articles: list[Article] = []
+        for item in chunk:
+            on_article()
+            if isinstance(item, InputFailure):
+                yield from articles  # what came before a --strict failure is still stored
+                articles = []
+                fail(item)
+            else:
+                articles.append(item)
+        hashes = {a.content_hash for a in articles}
+        with engine.connect() as connection:
+            stored = set(
+                connection.execute(
+                    select(ArticleRow.content_hash).where(ArticleRow.content_hash.in_(hashes))
+                ).scalars()
+            ) if hashes else set()
+        for article in articles:
+            digest = article.content_hash
+            if digest in stored or digest in seen:
+                summary.skipped += 1
+                continue
+            seen.add(digest)
+            yield article
+
+
+def _write(
+    engine: Engine,
+    coded: Iterator[CodedArticle],
+    summary: Summary,
+    fail: Callable[[InputFailure], None],
+    batch_size: int,
+    dry_run: bool,
+) -> None:
+    for batch in _batches(coded, batch_size):
+        if dry_run:
+            for item in batch:
+                summary.count(item)
+            continue
+        try:
+            with engine.begin() as connection:
+                results = [(item, store_article(connection, item)) for item in batch]
+        except SQLAlchemyError:
+            results = []
+            for item in batch:  # one at a time, to find the article that fails
+                try:
+                    with engine.begin() as connection:
+                        results.append((item, store_article(connection, item)))
+                except SQLAlchemyError as exc:
+                    reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+                    fail(InputFailure(item.article.source, f"not stored: {reason}"))
+        for item, stored in results:
+            if stored.article_id is None:
+                summary.skipped += 1  # another process stored it first
+            else:
+                summary.count(item)
+
+
+def _batches(coded: Iterator[CodedArticle], size: int) -> Iterator[list[CodedArticle]]:
+    """Batches of coded articles; on --strict's stop, what came before is still written."""
+    batch: list[CodedArticle] = []
+    try:
+        for item in coded:
+            batch.append(item)
+            if len(batch) >= size:
+                yield batch
+                batch = []
+    except _Stop:
+        if batch:
+            yield batch
+        raise
+    if batch:
+        yield batch
+
+
+_worker_coder: Coder | None = None
+
+
+def _start_worker(reference: ReferenceData) -> None:
+    global _worker_coder
+    _worker_coder = Coder(reference)
+
+
+def _code_in_worker(article: Article) -> CodedArticle:
+    assert _worker_coder is not None
+    return _worker_coder.code(article)

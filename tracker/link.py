@@ -119,7 +119,7 @@ class Linker:
         similar = [self.matcher.similar(stem(sentence_words[i].norm)) for i in index]
         found: list[PhraseMatch] = []
         candidates = {p.words[0] for p in self.phrases} & {w for s in similar for w in s}
-        for first_word in candidates:
+        for first_word in sorted(candidates):  # a fixed order: the same input, the same links
             for phrase in self.by_word[first_word]:
                 match = self._match_phrase(phrase, similar, index)
                 if match:
@@ -178,6 +178,11 @@ def best_links(matches: Sequence[PhraseMatch], threshold: float) -> dict[int, Ph
         if any(n.start <= match.start and match.end <= n.end for n in names):
             continue
         current = best.get(match.target.id)
-        if current is None or match.score > current.score:
+        if current is None or _rank(match) > _rank(current):
             best[match.target.id] = match
     return best
+
+
+def _rank(match: PhraseMatch) -> tuple[float, int, str]:
+    """Best score first; on a tie the longer phrase ("lift sanctions" over "sanctions")."""
+    return (round(match.score, 6), match.end - match.start, match.phrase)

@@ -121,6 +121,7 @@ class Coder:
         )
 
     def code(self, article: Article) -> CodedArticle:
+        self.registry.forget_new()
         context = ArticleContext(article.published)
         spans = list(split_sentences(article.text, article.body_start))
         facts: list[SentenceFacts] = []
@@ -160,6 +161,9 @@ def _plan_mentions(matches: list[PhraseMatch]) -> list[PhraseMatch]:
         if any(o.start < match.end and match.start < o.end for o in others):
             continue
         current = best.get(match.target.id)
-        if current is None or match.score > current.score:
+        if current is None or (match.end - match.start, match.phrase) > (
+            current.end - current.start,
+            current.phrase,
+        ):
             best[match.target.id] = match
     return list(best.values())
