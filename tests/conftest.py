@@ -91,14 +91,24 @@ def template_url(request, tmp_path_factory) -> str:
 
 
 @pytest.fixture
-def db_url(template_url: str, tmp_path: Path, request) -> str:
+def new_db_url(template_url: str, tmp_path: Path, request):
+    """Makes fresh copies of the template database, as many as a test needs."""
+
+    def make() -> str:
+        if template_url.startswith("sqlite"):
+            target = tmp_path / f"test-{uuid.uuid4().hex[:8]}.db"
+            shutil.copy(make_url(template_url).database, target)
+            return f"sqlite:///{target}"
+        template = make_url(template_url).database
+        return request.getfixturevalue("postgres").create(template=template)
+
+    return make
+
+
+@pytest.fixture
+def db_url(new_db_url) -> str:
     """A fresh copy of the template database for one test."""
-    if template_url.startswith("sqlite"):
-        target = tmp_path / "test.db"
-        shutil.copy(make_url(template_url).database, target)
-        return f"sqlite:///{target}"
-    template = make_url(template_url).database
-    return request.getfixturevalue("postgres").create(template=template)
+    return new_db_url()
 
 
 @pytest.fixture(params=BACKENDS)

@@ -1,0 +1,93 @@
+"""Several ingest processes at once, and parallel workers: each article stored once and whole."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import text
+
+from tracker.db import make_engine
+
+DEV = Path(__file__).parent / "data" / "dev"
+
+CONTENT = text(
+    """
+    SELECT a.source, s.ordinal, s.text, t.slug AS target, ac.name AS actor, p.stance
+    FROM positions p
+    JOIN sentences s ON s.id = p.sentence_id
+    JOIN articles a ON a.id = s.article_id
+    JOIN targets t ON t.id = p.target_id
+    JOIN actors ac ON ac.id = p.actor_id
+    """
+)
+COUNTS = text(
+    """
+    SELECT a.source,
+           (SELECT COUNT(*) FROM sentences s WHERE s.article_id = a.id) AS sentences,
+           (SELECT COUNT(*) FROM links l JOIN sentences s ON s.id = l.sentence_id
+             WHERE s.article_id = a.id) AS links,
+           (SELECT COUNT(*) FROM positions p JOIN sentences s ON s.id = p.sentence_id
+             WHERE s.article_id = a.id) AS positions
+    FROM articles a
+    """
+)
+
+
+def _articles(folder: Path, count: int) -> list[Path]:
+    """`count` distinct articles made from the dev corpus (numbered so each hash differs)."""
+    sources = sorted(DEV.glob("dev-*.txt"))
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n in range(count):
+        text_ = sources[n % len(sources)].read_text(encoding="utf-8")
+        path = folder / f"a{n:03d}.txt"
+        path.write_text(text_ + f"\n\nCopy {n}.\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def _rows(url: str, query) -> set[tuple]:
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        rows = {tuple(r) for r in connection.execute(query)}
+    engine.dispose()
+    return rows
+
+
+def _tracker(url: str, *args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tracker", "--db", url, "ingest", "-q", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy(),
+    )
+
+
+def test_overlapping_ingest_processes(new_db_url, tmp_path):
+    paths = [str(p) for p in _articles(tmp_path / "in", 36)]
+    shared = new_db_url()
+    first = _tracker(shared, *paths[:24])
+    second = _tracker(shared, *paths[12:])
+    third = _tracker(shared, *reversed(paths))
+    for process in (first, second, third):
+        out, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err
+        assert "0 failed" in out
+    alone = new_db_url()
+    single = _tracker(alone, *paths)
+    assert single.wait(timeout=300) == 0
+    counts = _rows(shared, COUNTS)
+    assert len(counts) == 36  # every article once
+    assert counts == _rows(alone, COUNTS)  # and each one whole
+    assert _rows(shared, CONTENT) == _rows(alone, CONTENT)
+
+
+def test_workers_give_the_same_database(new_db_url, tmp_path, invoke):
+    paths = [str(p) for p in _articles(tmp_path / "in", 30)]
+    one, three = new_db_url(), new_db_url()
+    invoke("--db", one, "ingest", *paths)
+    invoke("--db", three, "ingest", "--workers", "3", *paths)
+    content = _rows(one, CONTENT)
+    assert content and content == _rows(three, CONTENT)
+    assert _rows(one, COUNTS) == _rows(three, COUNTS)
