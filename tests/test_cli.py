@@ -73,7 +73,10 @@ def test_points_in_every_format(invoke, db_url, fmt):
 
 
 def test_points_lists_the_plan(invoke, db_url):
-    rows = [json.loads(line) for line in invoke("--db", db_url, "points", "--format", "jsonl").output.splitlines()]
+    rows = [
+        json.loads(line)
+        for line in invoke("--db", db_url, "points", "--format", "jsonl").output.splitlines()
+    ]
     by_target = {r["target"]: r for r in rows}
     assert by_target["10"]["slug"] == "sanctions"
     assert by_target["troop-withdrawal"]["kind"] == "issue"
@@ -81,7 +84,10 @@ def test_points_lists_the_plan(invoke, db_url):
 
 
 def test_actors_lists_the_registry(invoke, db_url):
-    rows = [json.loads(line) for line in invoke("--db", db_url, "actors", "--format", "jsonl").output.splitlines()]
+    rows = [
+        json.loads(line)
+        for line in invoke("--db", db_url, "actors", "--format", "jsonl").output.splitlines()
+    ]
     names = {r["name"]: r for r in rows}
     assert names["Volodymyr Zelensky"]["affiliation"] == "Ukraine"
     assert names["Volodymyr Zelensky"]["roles"] >= 1

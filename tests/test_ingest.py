@@ -46,7 +46,9 @@ def test_seed_article_positions(invoke, db_url):
 def test_actor_filter_accepts_spelling_variants(invoke, db_url):
     invoke("--db", db_url, "ingest", SEED)
     for spelling in ("Zelensky", "Zelenskyy", "Zelenskiy", "Volodymyr Zelensky", "zelenskyy"):
-        rows = _jsonl(invoke("--db", db_url, "position", "--actor", spelling, "--format", "jsonl").output)
+        rows = _jsonl(
+            invoke("--db", db_url, "position", "--actor", spelling, "--format", "jsonl").output
+        )
         assert rows, spelling
         assert {r["actor"] for r in rows} == {"Volodymyr Zelensky"}
 
@@ -67,8 +69,18 @@ def test_export_contract_fields(invoke, db_url):
         assert row["target"] != "plan"
     positions = _jsonl(invoke("--db", db_url, "position", "--format", "jsonl").output)
     for row in positions:
-        assert {"source", "date", "sentence", "plan", "target", "actor", "affiliation",
-                "stance", "score", "method"} <= row.keys()
+        assert {
+            "source",
+            "date",
+            "sentence",
+            "plan",
+            "target",
+            "actor",
+            "affiliation",
+            "stance",
+            "score",
+            "method",
+        } <= row.keys()
         assert row["stance"] in {"support", "oppose", "mixed"}
         assert row["method"] == "auto"
         assert row["sentence"] in SEED.read_text(encoding="utf-8")
@@ -86,7 +98,12 @@ def test_jsonl_and_stdin(invoke, db_url, tmp_path: Path):
     text = SEED.read_text(encoding="utf-8")
     body = text.split(" ", 3)[3]  # without the date header
     records = [
-        {"text": body, "date": "2023-03-02", "title": "Lukashenko in Beijing", "url": "https://example.org/a"},
+        {
+            "text": body,
+            "date": "2023-03-02",
+            "title": "Lukashenko in Beijing",
+            "url": "https://example.org/a",
+        },
         {"text": "Kazakhstan has publicly endorsed China's 12-point paper on the war in Ukraine."},
     ]
     path = tmp_path / "articles.jsonl"
@@ -95,21 +112,36 @@ def test_jsonl_and_stdin(invoke, db_url, tmp_path: Path):
     positions = _jsonl(invoke("--db", db_url, "position", "--format", "jsonl").output)
     sources = {r["source"] for r in positions}
     assert "https://example.org/a" in sources
-    assert ("Kazakhstan", "plan", "support") in {(r["actor"], r["target"], r["stance"]) for r in positions}
+    assert ("Kazakhstan", "plan", "support") in {
+        (r["actor"], r["target"], r["stance"]) for r in positions
+    }
 
-    result = invoke("--db", db_url, "ingest", "-", input="date 2023-02-25 Mr Xi urged a ceasefire.\n")
+    result = invoke(
+        "--db", db_url, "ingest", "-", input="date 2023-02-25 Mr Xi urged a ceasefire.\n"
+    )
     assert "1 new" in result.output
     rows = _jsonl(invoke("--db", db_url, "position", "--actor", "Xi", "--format", "jsonl").output)
     assert any(r["source"] == "<stdin>" and r["target"] == "3" for r in rows)
-    assert "1 skipped" in invoke("--db", db_url, "ingest", "-", input="date 2023-02-25 Mr Xi urged a ceasefire.\n").output
+    assert (
+        "1 skipped"
+        in invoke(
+            "--db", db_url, "ingest", "-", input="date 2023-02-25 Mr Xi urged a ceasefire.\n"
+        ).output
+    )
 
 
 def test_folder_ingest_is_recursive_and_skips_gold_files(invoke, db_url, tmp_path: Path):
     nested = tmp_path / "a" / "b"
     nested.mkdir(parents=True)
-    (nested / "one.txt").write_text("date 2023-02-24 China called for a ceasefire.", encoding="utf-8")
-    (tmp_path / "two.txt").write_text("Ukraine wants Russia to withdraw its troops.", encoding="utf-8")
-    (tmp_path / "gold.jsonl").write_text('{"article": "one.txt", "sentence": "x"}\n', encoding="utf-8")
+    (nested / "one.txt").write_text(
+        "date 2023-02-24 China called for a ceasefire.", encoding="utf-8"
+    )
+    (tmp_path / "two.txt").write_text(
+        "Ukraine wants Russia to withdraw its troops.", encoding="utf-8"
+    )
+    (tmp_path / "gold.jsonl").write_text(
+        '{"article": "one.txt", "sentence": "x"}\n', encoding="utf-8"
+    )
     result = invoke("--db", db_url, "ingest", tmp_path)
     assert "2 new, 0 skipped, 0 failed" in result.output
 

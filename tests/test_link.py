@@ -16,7 +16,9 @@ TARGETS = [
 
 def _links(sentence: str) -> dict[str, float]:
     linker = Linker(TARGETS, load_lexicon()["link"]["stopwords"])
-    return {m.target.key: m.score for m in best_links(linker.matches(words(sentence)), 0.9).values()}
+    return {
+        m.target.key: m.score for m in best_links(linker.matches(words(sentence)), 0.9).values()
+    }
 
 
 def test_inflections_and_spelling_variants():
@@ -28,7 +30,9 @@ def test_inflections_and_spelling_variants():
 
 def test_several_targets_and_polarity():
     linker = Linker(TARGETS, load_lexicon()["link"]["stopwords"])
-    found = best_links(linker.matches(words("A ceasefire and an end to unilateral sanctions.")), 0.9)
+    found = best_links(
+        linker.matches(words("A ceasefire and an end to unilateral sanctions.")), 0.9
+    )
     keys = {m.target.key: m for m in found.values()}
     assert set(keys) == {"3", "10"}
     assert keys["10"].polarity == -1

@@ -71,6 +71,8 @@ def test_alembic_command_line_from_repository_root(tmp_path):
     url = f"sqlite:///{tmp_path / 'alembic.db'}"
     subprocess.run(
         [sys.executable, "-m", "alembic", "-x", f"db={url}", "upgrade", "head"],
-        cwd=ROOT, check=True, capture_output=True,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     assert _tables(url) == set(Base.metadata.tables)

@@ -27,7 +27,10 @@ def test_titles_abbreviations_and_decimals():
 
 
 def test_typographic_quotes_close_sentences():
-    text = "“As far as we know, China respects territorial integrity. This means more,” he said. Next one."
+    text = (
+        "“As far as we know, China respects territorial integrity. This means more,” he said. "
+        "Next one."
+    )
     assert _texts(text) == [
         "“As far as we know, China respects territorial integrity.",
         "This means more,” he said.",
@@ -42,7 +45,11 @@ def test_typographic_quotes_close_sentences():
 def test_blank_lines_end_sentences_and_offsets_point_into_the_text():
     text = " date 2023-03-02 Headline without a stop\n\nFirst body sentence. Second one."
     spans = list(split_sentences(text, start=17))
-    assert [s.text for s in spans] == ["Headline without a stop", "First body sentence.", "Second one."]
+    assert [s.text for s in spans] == [
+        "Headline without a stop",
+        "First body sentence.",
+        "Second one.",
+    ]
     for span in spans:
         assert text[span.start : span.end] == span.text
 

@@ -17,7 +17,8 @@ def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("dist")
     subprocess.run(
         [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT)],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
     return next(out.glob("tracker-*.whl"))
 
@@ -35,8 +36,19 @@ def test_wheel_contains_migrations_and_seeds(wheel):
 def test_installed_wheel_runs_from_elsewhere(wheel, tmp_path):
     target = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(wheel)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
     )
     work = tmp_path / "elsewhere"
     work.mkdir()
@@ -46,14 +58,24 @@ def test_installed_wheel_runs_from_elsewhere(wheel, tmp_path):
     )
     env = {"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"}
     seed = ROOT / "seeds" / "articles" / "seed.txt"
-    run = subprocess.run([sys.executable, "-c", code, str(seed)], cwd=work, env=env,
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(seed)], cwd=work, env=env, capture_output=True, text=True
+    )
     assert run.returncode == 0, run.stderr
     assert "1 new" in run.stdout
     check = subprocess.run(  # the wheel's copies were used, not the repository's folders
-        [sys.executable, "-c", "import tracker.resources as r; print(r.migrations_dir(), r.seeds_dir())"],
-        cwd=work, env=env, capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-c",
+            "import tracker.resources as r; print(r.migrations_dir(), r.seeds_dir())",
+        ],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert check.stdout.split() == [
-        str(target / "tracker" / "_data" / "migrations"), str(target / "tracker" / "_data" / "seeds")
+        str(target / "tracker" / "_data" / "migrations"),
+        str(target / "tracker" / "_data" / "seeds"),
     ]

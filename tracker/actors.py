@@ -99,7 +99,9 @@ class Registry:
         for i in range(1, len(words)):
             if i in taken or not words[i].capital or (new and i < new[-1].end):
                 continue
-            if not any(tuple(w.norm for w in words[i - n : i]) in self.person_titles for n in (1, 2, 3)):
+            if not any(
+                tuple(w.norm for w in words[i - n : i]) in self.person_titles for n in (1, 2, 3)
+            ):
                 continue
             j = i
             while (
@@ -121,7 +123,11 @@ class Registry:
                 if words[k].norm in self.adjectives:
                     affiliation = self.actors[self.adjectives[words[k].norm]].name
                     break
-                states = [m for m in found if m.end == k + 1 and self.actors[m.candidates[0]].kind == "state"]
+                states = [
+                    m
+                    for m in found
+                    if m.end == k + 1 and self.actors[m.candidates[0]].kind == "state"
+                ]
                 if states:
                     affiliation = self.actors[states[0].candidates[0]].name
                     break
@@ -183,7 +189,9 @@ class Registry:
             key = tuple(canonical[i : i + n])
             ids = self.names.get(key)
             if ids and (key not in self.capitalised or words[i].capital):
-                return Mention(i, i + n, tuple(ids), "name", " ".join(w.norm for w in words[i : i + n]))
+                return Mention(
+                    i, i + n, tuple(ids), "name", " ".join(w.norm for w in words[i : i + n])
+                )
             roles = self.titles.get(key)
             if roles:
                 holders = _unique(r.actor_id for r in roles if r.holds_on(day))

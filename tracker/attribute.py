@@ -21,10 +21,12 @@ from tracker.link import PhraseMatch
 from tracker.stance import Lexicon, find_cues, soft_breaks, stance_of
 from tracker.text import Word, stem
 
-OPEN_QUOTES = "“‘«\""
+OPEN_QUOTES = '“‘«"'
 SPEECH_RULES = ("according to", "reporting verb", "pronoun")
 PLAN_MEMORY = 4  # sentences during which "it" can still mean the plan
-TURN_LABEL = re.compile(r"\s*([A-Z][A-Za-z .'’-]{0,40}):\s")  # "Q: …", "ZELENSKIY: …" in transcripts
+TURN_LABEL = re.compile(
+    r"\s*([A-Z][A-Za-z .'’-]{0,40}):\s"
+)  # "Q: …", "ZELENSKIY: …" in transcripts
 QUESTION_LABELS = {"q", "question"}
 
 
@@ -106,7 +108,9 @@ class Attributor:
         stems = [stem(n) for n in norms]
         resolved = []
         mentions = self.registry.mentions(words, context.day)
-        mentions = sorted(mentions + self.registry.discover(text, words, mentions), key=lambda m: m.start)
+        mentions = sorted(
+            mentions + self.registry.discover(text, words, mentions), key=lambda m: m.start
+        )
         for mention in mentions:
             actor_id = context.resolve(mention)
             if actor_id is not None:
@@ -181,7 +185,13 @@ class Attributor:
                 antecedent = [(m, a) for m, a in facts.actors if m.end == relative[0]]
                 if antecedent:
                     mention, actor_id = antecedent[0]
-                    return [Holder(actor_id, mention.surface, f"reporting verb: X, {norms[relative[0]]} {verb}")]
+                    return [
+                        Holder(
+                            actor_id,
+                            mention.surface,
+                            f"reporting verb: X, {norms[relative[0]]} {verb}",
+                        )
+                    ]
             pronoun = next(
                 (j for j in range(max(0, start - 2), start) if self._pronoun_gender(norms[j])), None
             )
@@ -206,7 +216,10 @@ class Attributor:
             gap = facts.text[facts.words[start - 1].end : facts.words[start].start] if start else ""
             if start == 0 or any(c in gap for c in ",”\"'’"):
                 for mention, actor_id in facts.actors:  # "…,” said Mr Zelenskiy"
-                    if end <= mention.start <= end + 1 and not facts.words[mention.end - 1].possessive:
+                    if (
+                        end <= mention.start <= end + 1
+                        and not facts.words[mention.end - 1].possessive
+                    ):
                         return [Holder(actor_id, mention.surface, f"reporting verb: {verb} X")]
         for mention, actor_id in facts.actors:
             if self._is_object(norms, mention) or facts.words[mention.end - 1].possessive:
@@ -230,7 +243,11 @@ class Attributor:
             if "," not in text[words[i - 1].end : word.start]:
                 continue
             end = next(
-                (j for j in range(i + 1, len(words)) if "," in text[words[j - 1].end : words[j].start]),
+                (
+                    j
+                    for j in range(i + 1, len(words))
+                    if "," in text[words[j - 1].end : words[j].start]
+                ),
                 len(words),
             )
             spans.append((i, end))
@@ -275,7 +292,12 @@ class Attributor:
             if other.start < edge:
                 continue
             gap = facts.norms[edge : other.start]
-            if gap and gap[-1] == "and" and len(gap) <= 6 and not (set(gap) & self.lexicon.predicate_words):
+            if (
+                gap
+                and gap[-1] == "and"
+                and len(gap) <= 6
+                and not (set(gap) & self.lexicon.predicate_words)
+            ):
                 holders.append(Holder(other_id, other.surface, rule + " (and)"))
                 edge = other.end
             else:
@@ -319,12 +341,14 @@ class Attributor:
             if not facts.holders:
                 facts.holders = [Holder(speaker, mention, "transcript turn")]
             else:
-                facts.holders = _dedupe([
-                    Holder(speaker, mention, "transcript turn")
-                    if self.registry.actors[h.actor_id].name == info.affiliation
-                    else h
-                    for h in facts.holders
-                ])
+                facts.holders = _dedupe(
+                    [
+                        Holder(speaker, mention, "transcript turn")
+                        if self.registry.actors[h.actor_id].name == info.affiliation
+                        else h
+                        for h in facts.holders
+                    ]
+                )
         for i, facts in enumerate(sentences):
             if facts.holders or not facts.quoted:
                 continue
@@ -374,9 +398,7 @@ class Attributor:
                         {
                             "mention": holder.mention,
                             "speaker_rule": holder.rule,
-                            "cues": [
-                                ("not " if c.negated else "") + c.text for c in result.cues
-                            ],
+                            "cues": [("not " if c.negated else "") + c.text for c in result.cues],
                             "link": match.phrase,
                             "link_score": round(match.score, 3),
                             "phrase_polarity": match.polarity,

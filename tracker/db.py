@@ -62,7 +62,7 @@ SCHEMA_LOCK = 7_316_001  # a PostgreSQL advisory-lock key: one migrator or seede
 
 
 def lock_schema(connection: Connection) -> None:
-    """Serialise migrations and seeding between processes (SQLite's BEGIN IMMEDIATE does it there)."""
+    """Serialise migrations and seeding between processes (on SQLite, BEGIN IMMEDIATE does)."""
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
 

@@ -25,10 +25,17 @@ TARGETS = {"plan", "troop-withdrawal"} | {str(i) for i in range(1, 13)}
 ALIGN_MIN = 0.85
 STANCES = ("support", "oppose", "mixed")
 AFFILIATION_ALIASES = {
-    "us": "united states", "usa": "united states", "u s": "united states",
-    "united states of america": "united states", "america": "united states",
-    "eu": "european union", "prc": "china", "people s republic of china": "china",
-    "russian federation": "russia", "west": "west", "the west": "west",
+    "us": "united states",
+    "usa": "united states",
+    "u s": "united states",
+    "united states of america": "united states",
+    "america": "united states",
+    "eu": "european union",
+    "prc": "china",
+    "people s republic of china": "china",
+    "russian federation": "russia",
+    "west": "west",
+    "the west": "west",
 }
 
 
@@ -176,9 +183,14 @@ class Evaluation:
 
 def _row(measure: str, target: str, m: Measure) -> dict[str, Any]:
     return {
-        "measure": measure, "target": target, "precision": round(m.precision, 3),
-        "recall": round(m.recall, 3), "f1": round(m.f1, 3), "tp": m.tp,
-        "predicted": m.predicted, "gold": m.gold,
+        "measure": measure,
+        "target": target,
+        "precision": round(m.precision, 3),
+        "recall": round(m.recall, 3),
+        "f1": round(m.f1, 3),
+        "tp": m.tp,
+        "predicted": m.predicted,
+        "gold": m.gold,
     }
 
 
@@ -225,12 +237,17 @@ def evaluate(
         "positions_by_article": Measure.of(pred_art, gold_art),
     }
     per_target: dict[str, dict[str, Measure]] = {}
-    for target in sorted({t[-1] for t in gold_links | pred_links} | {t[-2] for t in gold_pos | pred_pos}):
+    for target in sorted(
+        {t[-1] for t in gold_links | pred_links} | {t[-2] for t in gold_pos | pred_pos}
+    ):
         per_target[target] = {
-            "links": Measure.of({x for x in pred_links if x[-1] == target},
-                                {x for x in gold_links if x[-1] == target}),
-            "positions": Measure.of({x for x in pred_pos if x[-2] == target},
-                                    {x for x in gold_pos if x[-2] == target}),
+            "links": Measure.of(
+                {x for x in pred_links if x[-1] == target},
+                {x for x in gold_links if x[-1] == target},
+            ),
+            "positions": Measure.of(
+                {x for x in pred_pos if x[-2] == target}, {x for x in gold_pos if x[-2] == target}
+            ),
         }
     predicted_stance = {x[:-1]: x[-1] for x in pred_pos}  # a cell predicted twice keeps one
     confusion: Counter = Counter()

@@ -81,8 +81,14 @@ def ingest(
             with multiprocessing.get_context("fork").Pool(
                 workers, initializer=_start_worker, initargs=(reference,)
             ) as pool:
-                _write(engine, pool.imap(_code_in_worker, fresh, chunksize=4), summary, fail,
-                       batch_size, dry_run)
+                _write(
+                    engine,
+                    pool.imap(_code_in_worker, fresh, chunksize=4),
+                    summary,
+                    fail,
+                    batch_size,
+                    dry_run,
+                )
         else:
             coder = Coder(reference)
             _write(engine, map(coder.code, fresh), summary, fail, batch_size, dry_run)
@@ -113,11 +119,15 @@ def _fresh_articles(
                 articles.append(item)
         hashes = {a.content_hash for a in articles}
         with engine.connect() as connection:
-            stored = set(
-                connection.execute(
-                    select(ArticleRow.content_hash).where(ArticleRow.content_hash.in_(hashes))
-                ).scalars()
-            ) if hashes else set()
+            stored = (
+                set(
+                    connection.execute(
+                        select(ArticleRow.content_hash).where(ArticleRow.content_hash.in_(hashes))
+                    ).scalars()
+                )
+                if hashes
+                else set()
+            )
         for article in articles:
             digest = article.content_hash
             if digest in stored or digest in seen:

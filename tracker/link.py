@@ -75,9 +75,7 @@ class WordMatcher:
 
     def __post_init__(self) -> None:
         self._vocabulary_set = frozenset(self.vocabulary)
-        self.vocabulary = sorted(
-            w for w in self._vocabulary_set if len(w) >= self.min_fuzzy_length
-        )
+        self.vocabulary = sorted(w for w in self._vocabulary_set if len(w) >= self.min_fuzzy_length)
 
 
 def _same_start(a: str, b: str) -> bool:

@@ -40,7 +40,9 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def render(rows: Sequence[dict[str, Any]], fmt: str | None, columns: Sequence[str] | None = None) -> str:
+def render(
+    rows: Sequence[dict[str, Any]], fmt: str | None, columns: Sequence[str] | None = None
+) -> str:
     fmt = default_format(fmt)
     columns = list(columns or (rows[0].keys() if rows else []))
     if fmt == "jsonl":
@@ -49,7 +51,9 @@ def render(rows: Sequence[dict[str, Any]], fmt: str | None, columns: Sequence[st
         return json.dumps(list(rows), ensure_ascii=False, indent=2, default=str) + "\n"
     if fmt == "csv":
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+        writer = csv.DictWriter(
+            buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n"
+        )
         writer.writeheader()
         for row in rows:
             writer.writerow({k: _cell(row.get(k)) for k in columns})

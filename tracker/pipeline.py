@@ -80,7 +80,9 @@ class ReferenceData:
         aliases = [
             tuple(r)
             for r in connection.execute(
-                select(ActorAlias.actor_id, ActorAlias.alias, ActorAlias.kind).order_by(ActorAlias.id)
+                select(ActorAlias.actor_id, ActorAlias.alias, ActorAlias.kind).order_by(
+                    ActorAlias.id
+                )
             )
         ]
         roles = [

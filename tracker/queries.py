@@ -22,9 +22,9 @@ from tracker.schema import (
 )
 from tracker.text import normalise_phrase
 
-TARGET_KEY = case(
-    (Target.kind == "point", cast(Target.number, String)), else_=Target.slug
-).label("target")
+TARGET_KEY = case((Target.kind == "point", cast(Target.number, String)), else_=Target.slug).label(
+    "target"
+)
 
 
 def _rows(connection: Connection, query) -> list[dict[str, Any]]:
@@ -138,7 +138,9 @@ def explain_text(explanation: dict | None, method: str) -> str:
         return "entered by hand" if method == "manual" else ""
     cues = explanation.get("cues") or []
     cue_text = "cues " + " × ".join(f"'{c}'" for c in cues) if cues else "no cue: stated"
-    polarity = " (a phrase the target is against)" if explanation.get("phrase_polarity") == -1 else ""
+    polarity = (
+        " (a phrase the target is against)" if explanation.get("phrase_polarity") == -1 else ""
+    )
     return (
         f"actor '{explanation.get('mention')}' by {explanation.get('speaker_rule')}; {cue_text}; "
         f"target by '{explanation.get('link')}'{polarity}, score {explanation.get('link_score')}"
@@ -152,7 +154,9 @@ def actors(connection: Connection) -> list[dict]:
         .subquery()
     )
     roles = (
-        select(ActorRole.actor_id, func.count().label("roles")).group_by(ActorRole.actor_id).subquery()
+        select(ActorRole.actor_id, func.count().label("roles"))
+        .group_by(ActorRole.actor_id)
+        .subquery()
     )
     counts = (
         select(Position.actor_id, func.count().label("positions"))

@@ -162,9 +162,7 @@ class Link(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sentence_id: Mapped[int] = mapped_column(ForeignKey("sentences.id", ondelete="CASCADE"))
-    target_id: Mapped[int] = mapped_column(
-        ForeignKey("targets.id", ondelete="CASCADE"), index=True
-    )
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"), index=True)
     score: Mapped[float] = mapped_column(Float)
     method: Mapped[str] = mapped_column(String(20), default="fuzzy")
     phrase: Mapped[str | None] = mapped_column(String(200))
@@ -182,9 +180,7 @@ class Position(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
-    target_id: Mapped[int] = mapped_column(
-        ForeignKey("targets.id", ondelete="CASCADE"), index=True
-    )
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"), index=True)
     stance: Mapped[str] = mapped_column(String(10))
     sentence_id: Mapped[int | None] = mapped_column(
         ForeignKey("sentences.id", ondelete="CASCADE"), index=True

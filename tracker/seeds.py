@@ -32,7 +32,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def _upsert(connection: Connection, table, key: dict, values: dict) -> int:
     found = connection.execute(select(table.id).filter_by(**key)).scalar()
     if found is None:
-        return connection.execute(table.__table__.insert().values(**key, **values)).inserted_primary_key[0]
+        return connection.execute(
+            table.__table__.insert().values(**key, **values)
+        ).inserted_primary_key[0]
     connection.execute(table.__table__.update().where(table.id == found).values(**values))
     return found
 
@@ -110,16 +112,29 @@ def load_plan(connection: Connection, path: Path) -> str:
     )
     whole = data.get("plan_target", {})
     targets = [
-        ("plan", None, whole.get("slug", "plan"), whole.get("title", data["title"]), "",
-         [(p, 1) for p in whole.get("phrases", [])] + [(p, 0) for p in whole.get("not_this_plan", [])])
+        (
+            "plan",
+            None,
+            whole.get("slug", "plan"),
+            whole.get("title", data["title"]),
+            "",
+            [(p, 1) for p in whole.get("phrases", [])]
+            + [(p, 0) for p in whole.get("not_this_plan", [])],
+        )
     ]
     for kind, key in (("point", "points"), ("issue", "issues")):
         for entry in data.get(key, []):
             phrases = [(p, 1) for p in entry.get("phrases", [])]
             phrases += [(p, -1) for p in entry.get("against", [])]
             targets.append(
-                (kind, entry.get("number"), entry["slug"], entry["title"],
-                 entry.get("description", ""), phrases)
+                (
+                    kind,
+                    entry.get("number"),
+                    entry["slug"],
+                    entry["title"],
+                    entry.get("description", ""),
+                    phrases,
+                )
             )
     for kind, number, target_slug, title, description, phrases in targets:
         target_id = _upsert(

@@ -192,7 +192,9 @@ def stance_of(
     """The stance the sentence takes on one target phrase (see the module's docstring)."""
     lo, hi = clause(lexicon, norms, match.start)
     lo = max([lo] + [m.end for m in others if m.end <= match.start])
-    hi = min([hi, match.end + lexicon.after_scope] + [m.start for m in others if m.start >= match.end])
+    hi = min(
+        [hi, match.end + lexicon.after_scope] + [m.start for m in others if m.start >= match.end]
+    )
     polar = [c for c in cues if c.polarity and not (c.start < match.end and match.start < c.end)]
     before = [c for c in polar if lo <= c.start and c.end <= match.start]
     chain: list[Cue] = []
@@ -202,9 +204,7 @@ def stance_of(
             stretch -= 1
         chain = [c for c in before if c.start >= stretch]
     after = [
-        c
-        for c in polar
-        if match.end <= c.start < hi and not any(breaks[match.end : c.start + 1])
+        c for c in polar if match.end <= c.start < hi and not any(breaks[match.end : c.start + 1])
     ]
     omission = any(lo <= s < match.start for s, _ in lexicon.omissions.find(stems))
     # A negation in the phrase's own stretch that no cue took: "no settlement could leave
