@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from tracker.link import WordMatcher
 from tracker.text import Word, normalise_phrase
 
-MAX_ALIAS_WORDS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +60,7 @@ class Registry:
 
     def __post_init__(self) -> None:
         self._matcher: WordMatcher | None = None
+        self._longest: dict[str, int] | None = None
         self._by_name = {a.name: a for a in self.actors.values()}
         self.adjectives: dict[str, int] = {}  # "ukrainian" -> Ukraine
         self.person_titles: set[tuple[str, ...]] = set()
@@ -91,6 +91,7 @@ class Registry:
                     del self.names[key]
                     self.capitalised.discard(key)
             self._matcher = None
+            self._longest = None
 
     def discover(self, text: str, words: Sequence[Word], found: list[Mention]) -> list[Mention]:
         """Unknown people introduced by a title: "Brazil's President Lula", "adviser Jane Roe"."""
@@ -145,11 +146,22 @@ class Registry:
             if alias[:1].isupper():
                 self.capitalised.add(key)
             self._matcher = None
+            self._longest = None
 
     def add_title(self, title: str, role: RoleSpec) -> None:
         key = _strip_article(normalise_phrase(title))
         if key and role not in self.titles[key]:
             self.titles[key].append(role)
+            self._longest = None
+
+    def _first_words(self) -> dict[str, int]:
+        """The longest name or title starting with each word: most words start none."""
+        if self._longest is None:
+            longest: dict[str, int] = {}
+            for key in list(self.names) + list(self.titles):
+                longest[key[0]] = max(longest.get(key[0], 0), len(key))
+            self._longest = longest
+        return self._longest
 
     def _fuzzy(self) -> WordMatcher:
         if self._matcher is None:
@@ -185,7 +197,8 @@ class Registry:
     def _longest_at(
         self, words: Sequence[Word], canonical: list[str], i: int, day: dt.date | None
     ) -> Mention | None:
-        for n in range(min(MAX_ALIAS_WORDS, len(words) - i), 0, -1):
+        longest = self._first_words().get(canonical[i], 0)
+        for n in range(min(longest, len(words) - i), 0, -1):
             key = tuple(canonical[i : i + n])
             ids = self.names.get(key)
             if ids and (key not in self.capitalised or words[i].capital):

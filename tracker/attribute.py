@@ -58,6 +58,7 @@ class SentenceFacts:
     words: list[Word]
     norms: list[str]
     stems: list[str]
+    breaks: list[bool]  # where a new stretch of a clause starts (commas, "and")
     actors: list[tuple[Mention, int]]  # resolved mentions
     holders: list[Holder]
     quoted: bool  # starts inside a quotation
@@ -126,6 +127,7 @@ class Attributor:
             words=words,
             norms=norms,
             stems=stems,
+            breaks=soft_breaks(self.lexicon, text, words),
             actors=resolved,
             holders=[],
             quoted=inside_quote or stripped[:1] in OPEN_QUOTES,
@@ -310,7 +312,7 @@ class Attributor:
     def _is_subject(self, facts: SentenceFacts, mention: Mention) -> bool:
         """A subject stands before the predicate of its stretch, and a predicate follows it."""
         stems, predicates = facts.stems, self.lexicon.predicate_words
-        breaks = soft_breaks(self.lexicon, facts.text, facts.words)
+        breaks = facts.breaks
         stretch = mention.start
         while stretch > 0 and not breaks[stretch]:
             stretch -= 1
@@ -368,7 +370,7 @@ class Attributor:
             return []
         plan_subject = self._plan_subject(facts)
         cues = find_cues(self.lexicon, facts.stems, [w.capital for w in facts.words])
-        breaks = soft_breaks(self.lexicon, facts.text, facts.words)
+        breaks = facts.breaks
         others = list(facts.links.values())
         findings: list[Finding] = []
         for match in targets:
