@@ -173,8 +173,8 @@ class Registry:
 
     def _canonical(self, word: Word) -> str:
         """A capitalised word that is a spelling variant of a known name word becomes that word."""
-        if not word.capital or len(word.norm) < 6:
-            return word.norm
+        if not word.capital or len(word.norm) < 6 or word.norm in self.adjectives:
+            return word.norm  # "Russian" is an adjective, not a misspelt "Russia"
         similar = self._fuzzy().similar(word.norm)
         if not similar or word.norm in similar:
             return word.norm

@@ -57,8 +57,9 @@ class PhraseSet:
                 i += 1
         return spans
 
-    def words(self) -> frozenset[str]:
-        return frozenset(w for keys in self.by_first.values() for key in keys for w in key)
+    def first_words(self) -> frozenset[str]:
+        """The entries' first words: "call" of "call for" (not "the" of "not the time")."""
+        return frozenset(self.by_first)
 
 
 @dataclass
@@ -96,9 +97,9 @@ class Lexicon:
             according_to=PhraseSet(speakers["according_to"]),
             object_markers=frozenset(speakers["object_markers"]),
             predicate_words=frozenset(stem(w) for w in speakers["auxiliaries"])
-            | reporting.words()
-            | support.words()
-            | oppose.words(),
+            | reporting.first_words()
+            | support.first_words()
+            | oppose.first_words(),
             plan_subjects=PhraseSet(speakers["plan_subjects"]),
             plan_pronouns=frozenset(speakers["plan_pronouns"]),
             relative_pronouns=frozenset(speakers["relative_pronouns"]),
