@@ -181,13 +181,18 @@ class Registry:
         return max(similar.items(), key=lambda item: item[1])[0]
 
     def mentions(self, words: Sequence[Word], day: dt.date | None) -> list[Mention]:
-        """Names and titles in the sentence, longest first, never overlapping."""
+        """Names and titles in the sentence, longest first, never overlapping.
+
+        A title followed by a name ("Secretary of State Antony Blinken") is that name.
+        """
         canonical = [self._canonical(w) for w in words]
         found: list[Mention] = []
         i = 0
         while i < len(words):
             hit = self._longest_at(words, canonical, i, day)
             if hit:
+                if found and found[-1].via == "title" and found[-1].end == hit.start:
+                    found.pop()
                 found.append(hit)
                 i = hit.end
             else:

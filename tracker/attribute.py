@@ -64,6 +64,7 @@ class SentenceFacts:
     quoted: bool  # starts inside a quotation
     links: dict[int, PhraseMatch]
     plan_matches: list[PhraseMatch]
+    plan_just_named: bool = False  # the plan was named in this or the previous sentence
     turn: str | int | None = None  # transcripts: "question", or the actor whose answer starts here
 
 
@@ -135,6 +136,9 @@ class Attributor:
             plan_matches=plan_matches,
         )
         facts.turn = self._turn(facts)
+        facts.plan_just_named = bool(plan_matches) or (
+            context.plan is not None and context.since_plan < 1
+        )
         facts.holders = _dedupe(self._holders(facts, context))
         for _, actor_id in resolved:
             context.recent.append(actor_id)
@@ -212,7 +216,7 @@ class Attributor:
                 and not any(r[0] < m.start < r[1] <= start for r in relatives)
             ]
             if before:
-                mention, actor_id = before[-1]
+                mention, actor_id = self._speaker_before(facts, before, start)
                 first = self._coordination_head(facts, mention)
                 return self._coordinated(facts, first[0], first[1], f"reporting verb: X {verb}")
             gap = facts.text[facts.words[start - 1].end : facts.words[start].start] if start else ""
@@ -234,6 +238,18 @@ class Attributor:
             if actor_id is not None:
                 return [Holder(actor_id, norms[0], "pronoun: subject")]
         return []
+
+    def _speaker_before(
+        self, facts: SentenceFacts, before: list[tuple[Mention, int]], verb: int
+    ) -> tuple[Mention, int]:
+        """The nearest name before the verb, unless an apposition stands between a name and it:
+        "Li Mingjiang, an expert at Nanyang Technological University, called…" is Li's."""
+        verb_start = facts.words[verb].start
+        for mention, actor_id in before:
+            gap = facts.text[facts.words[mention.end - 1].end : verb_start].strip()
+            if gap.startswith(",") and gap.endswith(",") and gap.count(",") == 2:
+                return mention, actor_id
+        return before[-1]
 
     def _relative_clauses(self, facts: SentenceFacts) -> list[tuple[int, int]]:
         """Spans ", who … ," and ", which … ,": their verbs belong to the word before the comma."""
@@ -307,7 +323,11 @@ class Attributor:
         return holders
 
     def _is_object(self, norms: list[str], mention: Mention) -> bool:
-        return mention.start > 0 and norms[mention.start - 1] in self.lexicon.object_markers
+        """Governed by a preposition: "to China", "of the International Atomic Energy Agency"."""
+        i = mention.start - 1
+        while i >= 0 and norms[i] in self.lexicon.determiners:
+            i -= 1
+        return i >= 0 and norms[i] in self.lexicon.object_markers
 
     def _is_subject(self, facts: SentenceFacts, mention: Mention) -> bool:
         """A subject stands before the predicate of its stretch, and a predicate follows it."""
@@ -389,6 +409,8 @@ class Attributor:
             for holder in holders:
                 if result.omission and holder.rule == "the plan says":
                     continue
+                if not result.cues and holder.rule.startswith("subject"):
+                    continue  # a subject with no stance word is description, not a position
                 if holder.actor_id == author and match.target.kind == "plan":
                     continue  # the author backing its own plan is not news
                 findings.append(
@@ -412,6 +434,9 @@ class Attributor:
     def _plan_subject(self, facts: SentenceFacts) -> str | None:
         """The plan as the sentence's subject: "It calls for…", "Its points include…"."""
         for start, end in self.lexicon.plan_subjects.find(facts.stems[:8]):
+            pronoun = facts.norms[start] in self.lexicon.plan_pronouns
+            if pronoun and not facts.plan_just_named:
+                continue  # "it" is the plan only right after the plan was named
             if start <= 1 or end - start > 1:
                 return " ".join(facts.norms[start:end])
         for match in facts.plan_matches:

@@ -69,6 +69,7 @@ class Lexicon:
     reporting: PhraseSet
     according_to: PhraseSet
     object_markers: frozenset[str]
+    determiners: frozenset[str]
     predicate_words: frozenset[str]
     plan_subjects: PhraseSet
     plan_pronouns: frozenset[str]
@@ -96,6 +97,7 @@ class Lexicon:
             reporting=reporting,
             according_to=PhraseSet(speakers["according_to"]),
             object_markers=frozenset(speakers["object_markers"]),
+            determiners=frozenset(speakers["determiners"]),
             predicate_words=frozenset(stem(w) for w in speakers["auxiliaries"])
             | reporting.first_words()
             | support.first_words()
