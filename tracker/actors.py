@@ -17,7 +17,6 @@ from tracker.link import WordMatcher
 from tracker.text import Word, normalise_phrase
 
 
-
 @dataclass(frozen=True, slots=True)
 class ActorInfo:
     id: int

@@ -131,6 +131,27 @@ def db_current(ctx: click.Context) -> None:
     click.echo(f"head:    {database.head_revision()}")
 
 
+@db.command("check")
+@click.pass_context
+def db_check(ctx: click.Context) -> None:
+    """Check the store's integrity: revision, orphan rows, articles without sentences."""
+    from tracker import doctor
+
+    revision, head, findings = doctor.check(_state(ctx).engine(ctx, migrate=False))
+    problems = 0
+    if revision != head:
+        problems += 1
+        click.echo(f"revision: {revision or 'none'} (this version's head is {head}): PROBLEM")
+    else:
+        click.echo(f"revision: {revision} (head): ok")
+    for finding in findings:
+        problems += not finding.ok
+        click.echo(f"{finding.check}: {finding.count}" + ("" if finding.ok else "  PROBLEM"))
+    click.echo("no problems found" if not problems else f"{problems} problem(s) found")
+    if problems:
+        ctx.exit(1)
+
+
 def _current(ctx: click.Context) -> str | None:
     from tracker import db as database
 

@@ -1,0 +1,125 @@
+"""Interruptions, --strict, --dry-run, integrity checks and hostile strings."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text
+
+from tracker.db import make_engine
+from tracker.schema import Article, Position, Sentence
+
+DEV = Path(__file__).parent / "data" / "dev"
+
+
+def _corpus(folder: Path, count: int) -> Path:
+    sources = sorted(DEV.glob("dev-*.txt"))
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(count):
+        body = sources[n % len(sources)].read_text(encoding="utf-8")
+        (folder / f"a{n:04d}.txt").write_text(f"{body}\n\nCopy {n}.\n", encoding="utf-8")
+    return folder
+
+
+def _count(url: str, table) -> int:
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        value = connection.execute(select(func.count()).select_from(table)).scalar_one()
+    engine.dispose()
+    return value
+
+
+def _start(url: str, folder: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tracker", "--db", url, "ingest", "-q", str(folder)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _wait_for_articles(url: str, process: subprocess.Popen, at_least: int) -> None:
+    deadline = time.monotonic() + 120
+    while _count(url, Article) < at_least:
+        assert process.poll() is None, "ingest ended before it could be interrupted"
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("how", ["kill", "interrupt"])
+def test_interrupted_ingest_keeps_whole_articles_and_resumes(db_url, tmp_path, invoke, how):
+    folder = _corpus(tmp_path / "in", 400)
+    process = _start(db_url, folder)
+    _wait_for_articles(db_url, process, 60)
+    process.send_signal(signal.SIGKILL if how == "kill" else signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    if how == "interrupt":
+        assert process.returncode == 130
+        assert "interrupted; every article already committed is kept" in err
+        assert "Traceback" not in err
+    stored = _count(db_url, Article)
+    assert 0 < stored < 400
+    check = invoke("--db", db_url, "db", "check")  # opens, and every article is whole
+    assert "no problems found" in check.output
+    result = invoke("--db", db_url, "ingest", "-q", folder)
+    assert f"{400 - stored} new, {stored} skipped, 0 failed" in result.output
+    assert _count(db_url, Article) == 400
+
+
+def test_strict_stops_at_the_first_failure(db_url, tmp_path, invoke):
+    (tmp_path / "a.txt").write_text("China called for a ceasefire.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("date 2023-02-30 Bad date.", encoding="utf-8")
+    (tmp_path / "c.txt").write_text("Ukraine called for a withdrawal of troops.", encoding="utf-8")
+    result = invoke("--db", db_url, "ingest", "--strict", tmp_path, expect=1)
+    assert "1 new, 0 skipped, 1 failed" in result.output
+    assert _count(db_url, Article) == 1
+
+
+def test_dry_run_writes_nothing(db_url, invoke):
+    result = invoke("--db", db_url, "ingest", "--dry-run", DEV / "dev-01.txt")
+    assert result.output.startswith("dry run: articles: 1 new")
+    assert _count(db_url, Article) == 0 and _count(db_url, Sentence) == 0
+
+
+def test_check_finds_articles_without_sentences(db_url, invoke):
+    invoke("--db", db_url, "ingest", DEV / "dev-01.txt")
+    assert "no problems found" in invoke("--db", db_url, "db", "check").output
+    engine = make_engine(db_url)
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM positions"))
+        connection.execute(text("DELETE FROM links"))
+        connection.execute(text("DELETE FROM sentences"))
+    engine.dispose()
+    result = invoke("--db", db_url, "db", "check", expect=1)
+    assert "articles without sentences: 1  PROBLEM" in result.output
+
+
+@pytest.mark.parametrize(
+    "name", ["O'Brien", "100%", "a_b", "back\\slash", "x'; DROP TABLE actors; --", '"quoted"']
+)
+def test_hostile_actor_filters_are_plain_text(db_url, invoke, name):
+    invoke("--db", db_url, "ingest", DEV / "dev-01.txt")
+    before = _count(db_url, Position)
+    result = invoke("--db", db_url, "position", "--actor", name, expect=1)
+    assert result.output.startswith("Error: no actor matches")
+    assert _count(db_url, Position) == before
+
+
+def test_hostile_text_is_stored_verbatim(db_url, invoke, tmp_path):
+    sentence = "Mr Xi said '); DROP TABLE articles; -- 100% of_it \\ must support a ceasefire."
+    path = tmp_path / "x.jsonl"
+    path.write_text(json.dumps({"text": sentence, "date": "2023-03-01"}) + "\n", encoding="utf-8")
+    invoke("--db", db_url, "ingest", path)
+    rows = [
+        json.loads(line)
+        for line in invoke("--db", db_url, "links", "--format", "jsonl").output.splitlines()
+    ]
+    assert [r["sentence"] for r in rows] == [sentence]
+    assert os.path.basename(rows[0]["source"]) == "x.jsonl"

@@ -1,0 +1,57 @@
+"""Integrity checks of a store: what `tracker db check` reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, text
+
+from tracker.db import current_revision, head_revision
+
+# Each check: a name and a query counting the rows that break it.
+CHECKS = {
+    "articles without sentences": """
+        SELECT COUNT(*) FROM articles a
+        WHERE NOT EXISTS (SELECT 1 FROM sentences s WHERE s.article_id = a.id)""",
+    "sentences without their article": """
+        SELECT COUNT(*) FROM sentences s
+        WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = s.article_id)""",
+    "links without their sentence or target": """
+        SELECT COUNT(*) FROM links l
+        WHERE NOT EXISTS (SELECT 1 FROM sentences s WHERE s.id = l.sentence_id)
+           OR NOT EXISTS (SELECT 1 FROM targets t WHERE t.id = l.target_id)""",
+    "positions without their actor, target or evidence": """
+        SELECT COUNT(*) FROM positions p
+        WHERE NOT EXISTS (SELECT 1 FROM actors a WHERE a.id = p.actor_id)
+           OR NOT EXISTS (SELECT 1 FROM targets t WHERE t.id = p.target_id)
+           OR (p.sentence_id IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM sentences s WHERE s.id = p.sentence_id))""",
+    "automatic positions without evidence": """
+        SELECT COUNT(*) FROM positions WHERE method = 'auto' AND sentence_id IS NULL""",
+    "sentences whose offsets are out of order": """
+        SELECT COUNT(*) FROM sentences WHERE start < 0 OR "end" <= start""",
+    "plans without points": """
+        SELECT COUNT(*) FROM plans p
+        WHERE NOT EXISTS (SELECT 1 FROM targets t WHERE t.plan_id = p.id AND t.kind = 'point')""",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    count: int
+
+    @property
+    def ok(self) -> bool:
+        return self.count == 0
+
+
+def check(engine: Engine) -> tuple[str | None, str | None, list[Finding]]:
+    """The revision, the newest known revision, and the count of bad rows per check."""
+    with engine.connect() as connection:
+        revision = current_revision(connection)
+        findings = []
+        if revision is not None:
+            for name, query in CHECKS.items():
+                findings.append(Finding(name, connection.execute(text(query)).scalar_one()))
+    return revision, head_revision(), findings
