@@ -190,8 +190,12 @@ class Registry:
         while i < len(words):
             hit = self._longest_at(words, canonical, i, day)
             if hit:
-                if found and found[-1].via == "title" and found[-1].end == hit.start:
+                previous = found[-1] if found else None
+                if previous and previous.end == hit.start and (
+                    previous.via == "title" or previous.candidates == hit.candidates
+                ):  # "NATO Secretary General Jens Stoltenberg": one mention, the name's
                     found.pop()
+                    hit = Mention(previous.start, hit.end, hit.candidates, hit.via, hit.surface)
                 found.append(hit)
                 i = hit.end
             else:

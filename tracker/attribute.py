@@ -24,6 +24,11 @@ from tracker.text import Word, stem
 OPEN_QUOTES = '“‘«"'
 SPEECH_RULES = ("according to", "reporting verb", "pronoun")
 PLAN_MEMORY = 4  # sentences during which "it" can still mean the plan
+# "TALLINN/NEW YORK, Feb. 24 — …", "Istanbul, later — …": places and times before a dash.
+DATELINE = re.compile(
+    r"\s*[A-Z][\w./’']*(?:[ /][A-Z][\w./’']*)*(?:,? (?:[A-Z][a-z]{2}\.? \d{1,2}|\d{1,2}|"
+    r"later|late evening|afternoon|morning|evening|earlier))*,?\s[—–]\s"
+)
 TURN_LABEL = re.compile(
     r"\s*([A-Z][A-Za-z .'’-]{0,40}):\s"
 )  # "Q: …", "ZELENSKIY: …" in transcripts
@@ -113,7 +118,10 @@ class Attributor:
         mentions = sorted(
             mentions + self.registry.discover(text, words, mentions), key=lambda m: m.start
         )
+        dateline = DATELINE.match(text)
         for mention in mentions:
+            if dateline and words[mention.start].start < dateline.end():
+                continue  # a dateline names a place, not a speaker
             actor_id = context.resolve(mention)
             if actor_id is not None:
                 resolved.append((mention, actor_id))

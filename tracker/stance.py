@@ -70,6 +70,7 @@ class Lexicon:
     according_to: PhraseSet
     object_markers: frozenset[str]
     determiners: frozenset[str]
+    linking_words: frozenset[str]
     predicate_words: frozenset[str]
     plan_subjects: PhraseSet
     plan_pronouns: frozenset[str]
@@ -98,6 +99,7 @@ class Lexicon:
             according_to=PhraseSet(speakers["according_to"]),
             object_markers=frozenset(speakers["object_markers"]),
             determiners=frozenset(speakers["determiners"]),
+            linking_words=frozenset(stance["linking_words"]),
             predicate_words=frozenset(stem(w) for w in speakers["auxiliaries"])
             | reporting.first_words()
             | support.first_words()
@@ -173,6 +175,11 @@ def soft_breaks(lexicon: Lexicon, text: str, words: Sequence[Word]) -> list[bool
     return flags
 
 
+def _linking(lexicon: Lexicon, word: str) -> bool:
+    """Words that may stand between a phrase and a cue that predicates on it."""
+    return word in lexicon.linking_words or word in lexicon.determiners or word.endswith("ly")
+
+
 def clause(lexicon: Lexicon, norms: Sequence[str], position: int) -> tuple[int, int]:
     lo = position
     while lo > 0 and norms[lo - 1] not in lexicon.clause_breaks:
@@ -206,8 +213,12 @@ def stance_of(
         while stretch > lo and not breaks[stretch]:
             stretch -= 1
         chain = [c for c in before if c.start >= stretch]
-    after = [
-        c for c in polar if match.end <= c.start < hi and not any(breaks[match.end : c.start + 1])
+    after = [  # a predicate on the phrase: "sanctions are an important tool", "must stay"
+        c
+        for c in polar
+        if match.end <= c.start < hi
+        and not any(breaks[match.end : c.start + 1])
+        and all(_linking(lexicon, w) for w in norms[match.end : c.start])
     ]
     omission = any(lo <= s < match.start for s, _ in lexicon.omissions.find(stems))
     # A negation in the phrase's own stretch that no cue took: "no settlement could leave
@@ -224,6 +235,10 @@ def stance_of(
         mixed = [c for c in cues if c.polarity == 0]
         if mixed:
             return Stance("mixed", tuple(mixed[:1]), omission)
+        values = {c.value for c in polar}
+        if {1, -1} <= values and len({clause(lexicon, norms, c.start) for c in polar}) > 1:
+            # praise in one clause and criticism in another: "useful, but not a peace plan"
+            return Stance("mixed", tuple(polar), omission)
         if not chain:
             return Stance(None, (), omission)
     elif not chain and lexicon.require_cue:
