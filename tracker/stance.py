@@ -82,6 +82,7 @@ class Lexicon:
     negations: frozenset[str]
     negation_scope: int
     omissions: PhraseSet
+    conditions: PhraseSet
     pronouns_male: frozenset[str]
     pronouns_female: frozenset[str]
     clause_breaks: frozenset[str]
@@ -114,6 +115,7 @@ class Lexicon:
             negations=frozenset(stem(w) for n in stance["negations"] for w in normalise_phrase(n)),
             negation_scope=int(stance["negation_scope"]),
             omissions=PhraseSet(stance["omission_cues"]),
+            conditions=PhraseSet(stance["conditions"]),
             pronouns_male=frozenset(actors["pronouns_male"]),
             pronouns_female=frozenset(actors["pronouns_female"]),
             clause_breaks=frozenset(stance["clause_breaks"]),
@@ -201,6 +203,7 @@ def stance_of(
 ) -> Stance:
     """The stance the sentence takes on one target phrase (see the module's docstring)."""
     lo, hi = clause(lexicon, norms, match.start)
+    clause_end = hi
     lo = max([lo] + [m.end for m in others if m.end <= match.start])
     hi = min(
         [hi, match.end + lexicon.after_scope] + [m.start for m in others if m.start >= match.end]
@@ -227,7 +230,8 @@ def stance_of(
     while own > lo and not breaks[own]:
         own -= 1
     taken = {j for c in chain for j in range(c.start - lexicon.negation_scope, c.start)}
-    bare = [j for j in range(own, match.start) if stems[j] in lexicon.negations and j not in taken]
+    near = max(own, match.start - lexicon.negation_scope - 2)
+    bare = [j for j in range(near, match.start) if stems[j] in lexicon.negations and j not in taken]
     if bare and not any(c.start >= own for c in chain):
         chain = []
     chain += after[:1]
@@ -241,6 +245,11 @@ def stance_of(
             return Stance("mixed", tuple(polar), omission)
         if not chain:
             return Stance(None, (), omission)
+    elif conditions := [
+        (s, e) for s, e in lexicon.conditions.find(stems) if lo <= s < clause_end
+    ]:  # "could only work if the same conditions were met": conditional support is mixed
+        start, end = conditions[0]
+        return Stance("mixed", (Cue(start, end, 0, " ".join(stems[start:end])),), omission)
     elif not chain and lexicon.require_cue:
         return Stance(None, (), omission)
     value = match.polarity * (-1) ** len(bare)
