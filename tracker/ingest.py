@@ -10,9 +10,11 @@ article by article, so one bad article cannot take others with it.
 from __future__ import annotations
 
 import multiprocessing
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
+from time import perf_counter
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -34,6 +36,7 @@ class Summary:
     links: int = 0
     positions: int = 0
     failures: list[InputFailure] = field(default_factory=list)
+    timings: Counter[str] = field(default_factory=Counter)  # seconds per stage (one worker)
 
     def line(self) -> str:
         return (
@@ -75,7 +78,9 @@ def ingest(
         if strict:
             raise _Stop
 
-    fresh = _fresh_articles(engine, read_inputs(paths), summary, fail, on_article, batch_size)
+    fresh = _fresh_articles(
+        engine, _timed(read_inputs(paths), summary.timings), summary, fail, on_article, batch_size
+    )
     try:
         if workers > 1:
             with multiprocessing.get_context("fork").Pool(
@@ -91,6 +96,7 @@ def ingest(
                 )
         else:
             coder = Coder(reference)
+            coder.timings = summary.timings
             _write(engine, map(coder.code, fresh), summary, fail, batch_size, dry_run)
     except _Stop:
         pass
@@ -150,6 +156,7 @@ def _write(
             for item in batch:
                 summary.count(item)
             continue
+        started = perf_counter()
         try:
             with engine.begin() as connection:
                 results = [(item, store_article(connection, item)) for item in batch]
@@ -162,11 +169,23 @@ def _write(
                 except SQLAlchemyError as exc:
                     reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
                     fail(InputFailure(item.article.source, f"not stored: {reason}"))
+        summary.timings["write"] += perf_counter() - started
         for item, stored in results:
             if stored.article_id is None:
                 summary.skipped += 1  # another process stored it first
             else:
                 summary.count(item)
+
+
+def _timed(items: Iterator, timings: Counter[str]) -> Iterator:
+    """Count the time spent reading and parsing inputs."""
+    while True:
+        started = perf_counter()
+        item = next(items, None)
+        timings["read and parse"] += perf_counter() - started
+        if item is None:
+            return
+        yield item
 
 
 def _batches(coded: Iterator[CodedArticle], size: int) -> Iterator[list[CodedArticle]]:
