@@ -191,8 +191,13 @@ class Registry:
             hit = self._longest_at(words, canonical, i, day)
             if hit:
                 previous = found[-1] if found else None
-                if previous and previous.end == hit.start and (
-                    previous.via == "title" or previous.candidates == hit.candidates
+                if (
+                    previous
+                    and previous.end == hit.start
+                    and (
+                        set(previous.candidates) & set(hit.candidates)
+                        or (previous.via == "title" and not words[hit.start].pause_before)
+                    )
                 ):  # "NATO Secretary General Jens Stoltenberg": one mention, the name's
                     found.pop()
                     hit = Mention(previous.start, hit.end, hit.candidates, hit.via, hit.surface)
@@ -205,8 +210,12 @@ class Registry:
     def _longest_at(
         self, words: Sequence[Word], canonical: list[str], i: int, day: dt.date | None
     ) -> Mention | None:
-        longest = self._first_words().get(canonical[i], 0)
-        for n in range(min(longest, len(words) - i), 0, -1):
+        longest = min(self._first_words().get(canonical[i], 0), len(words) - i)
+        for k in range(1, longest):  # a name never runs across punctuation
+            if words[i + k].pause_before:
+                longest = k
+                break
+        for n in range(longest, 0, -1):
             key = tuple(canonical[i : i + n])
             ids = self.names.get(key)
             if ids and (key not in self.capitalised or words[i].capital):

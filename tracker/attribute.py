@@ -18,8 +18,8 @@ from typing import Any
 
 from tracker.actors import Mention, Registry
 from tracker.link import PhraseMatch
-from tracker.stance import Lexicon, find_cues, soft_breaks, stance_of
-from tracker.text import Word, stem
+from tracker.stance import Lexicon, PhraseSet, find_cues, soft_breaks, stance_of
+from tracker.text import Word, normalise_phrase, stem
 
 OPEN_QUOTES = '“‘«"'
 SPEECH_RULES = ("according to", "reporting verb", "pronoun")
@@ -79,6 +79,7 @@ class ArticleContext:
 
     day: dt.date | None
     recent: list[int] = field(default_factory=list)
+    holders: list[int] = field(default_factory=list)  # who held positions, latest last
     persons: list[int] = field(default_factory=list)
     plan: PhraseMatch | None = None
     since_plan: int = 0
@@ -94,11 +95,18 @@ class ArticleContext:
 
 class Attributor:
     def __init__(
-        self, registry: Registry, lexicon: Lexicon, plan_author: dict[str, int | None]
+        self,
+        registry: Registry,
+        lexicon: Lexicon,
+        plan_author: dict[str, int | None],
+        anaphors: dict[str, list[str]] | None = None,
     ) -> None:
+        anaphors = anaphors or {}
         self.registry = registry
         self.lexicon = lexicon
         self.plan_author = plan_author  # plan slug -> author actor id
+        self.anaphor_kinds = {normalise_phrase(k): set(v) for k, v in anaphors.items()}
+        self.anaphors = PhraseSet([" ".join(k) for k in self.anaphor_kinds], stemmed=False)
 
     # -- first pass: holders ------------------------------------------------
 
@@ -118,6 +126,7 @@ class Attributor:
         mentions = sorted(
             mentions + self.registry.discover(text, words, mentions), key=lambda m: m.start
         )
+        mentions = self._anaphors(words, norms, mentions, context)
         dateline = DATELINE.match(text)
         for mention in mentions:
             if dateline and words[mention.start].start < dateline.end():
@@ -148,6 +157,7 @@ class Attributor:
             context.plan is not None and context.since_plan < 1
         )
         facts.holders = _dedupe(self._holders(facts, context))
+        context.holders += [h.actor_id for h in facts.holders]
         for _, actor_id in resolved:
             context.recent.append(actor_id)
             if self.registry.actors[actor_id].kind == "person":
@@ -157,6 +167,24 @@ class Attributor:
         else:
             context.since_plan += 1
         return facts
+
+    def _anaphors(
+        self, words: list[Word], norms: list[str], mentions: list[Mention], context: ArticleContext
+    ) -> list[Mention]:
+        """ "the group said", "They pledged": the last actor of a fitting kind named before."""
+        taken = {i for m in mentions for i in range(m.start, m.end)}
+        found = []
+        for start, end in self.anaphors.find(norms):
+            if taken & set(range(start, end)):
+                continue
+            kinds = self.anaphor_kinds[tuple(norms[start:end])]
+            for actor_id in reversed(context.holders):
+                if self.registry.actors[actor_id].kind in kinds:
+                    found.append(
+                        Mention(start, end, (actor_id,), "anaphor", " ".join(norms[start:end]))
+                    )
+                    break
+        return sorted(mentions + found, key=lambda m: m.start)
 
     def _turn(self, facts: SentenceFacts) -> str | int | None:
         label = TURN_LABEL.match(facts.text)

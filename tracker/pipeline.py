@@ -122,7 +122,10 @@ class Coder:
             person_titles=lexicon["actors"]["person_titles"],
         )
         self.attributor = Attributor(
-            self.registry, Lexicon.from_dict(lexicon), reference.plan_authors
+            self.registry,
+            Lexicon.from_dict(lexicon),
+            reference.plan_authors,
+            anaphors=lexicon["actors"].get("anaphors", {}),
         )
 
     def code(self, article: Article) -> CodedArticle:

@@ -30,10 +30,10 @@ class PhraseSet:
     in the lexicon matches every inflection.
     """
 
-    def __init__(self, entries: Sequence[str]) -> None:
+    def __init__(self, entries: Sequence[str], stemmed: bool = True) -> None:
         self.by_first: dict[str, list[tuple[str, ...]]] = {}
         for entry in entries:
-            key = tuple(stem(w) for w in normalise_phrase(entry))
+            key = tuple(stem(w) if stemmed else w for w in normalise_phrase(entry))
             if key:
                 self.by_first.setdefault(key[0], []).append(key)
         for keys in self.by_first.values():

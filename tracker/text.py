@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 _WORD = re.compile(r"[^\W_]+(?:[-‐'’.][^\W_]+)*(?:['’]s?)?", re.UNICODE)
+_PAUSES = frozenset(',;:()[]—–“”"')
 _FOLD = str.maketrans({"’": "'", "‘": "'", "‐": "-"})
 
 
@@ -18,6 +19,7 @@ class Word:
     end: int
     capital: bool  # the surface form starts with a capital letter
     possessive: bool = False  # "Ukraine's": a modifier, not a subject
+    pause_before: bool = False  # punctuation separates it from the previous word
 
 
 @lru_cache(maxsize=200_000)
@@ -34,12 +36,17 @@ def normalise_word(surface: str) -> str:
 
 def words(text: str) -> list[Word]:
     out = []
+    previous_end = 0
     for match in _WORD.finditer(text):
         surface = match.group()
         norm = normalise_word(surface)
         if norm:
             possessive = surface.endswith(("'s", "’s", "s'", "s’"))
-            out.append(Word(norm, match.start(), match.end(), surface[0].isupper(), possessive))
+            pause = bool(out) and any(c in _PAUSES for c in text[previous_end : match.start()])
+            out.append(
+                Word(norm, match.start(), match.end(), surface[0].isupper(), possessive, pause)
+            )
+            previous_end = match.end()
     return out
 
 
