@@ -70,6 +70,7 @@ class SentenceFacts:
     links: dict[int, PhraseMatch]
     plan_matches: list[PhraseMatch]
     plan_just_named: bool = False  # the plan was named in this or the previous sentence
+    plan_recent: bool = False  # the plan was named a few sentences ago at most
     turn: str | int | None = None  # transcripts: "question", or the actor whose answer starts here
 
 
@@ -156,6 +157,7 @@ class Attributor:
         facts.plan_just_named = bool(plan_matches) or (
             context.plan is not None and context.since_plan < 1
         )
+        facts.plan_recent = context.plan is not None and context.since_plan < PLAN_MEMORY
         facts.holders = _dedupe(self._holders(facts, context))
         context.holders += [h.actor_id for h in facts.holders]
         for _, actor_id in resolved:
@@ -478,6 +480,10 @@ class Attributor:
         for match in facts.plan_matches:
             if match.phrase != "it" and match.start <= 2:
                 return match.phrase
+        if facts.plan_recent:  # "Further points ask…", "Its ninth point asks…"
+            for i, stem_ in enumerate(facts.stems[:4]):
+                if stem_ in self.lexicon.plan_parts:
+                    return " ".join(facts.norms[: i + 1])
         return None
 
 

@@ -74,6 +74,7 @@ class Lexicon:
     predicate_words: frozenset[str]
     plan_subjects: PhraseSet
     plan_pronouns: frozenset[str]
+    plan_parts: frozenset[str]
     relative_pronouns: frozenset[str]
     generic_determiners: frozenset[str]
     support: PhraseSet
@@ -107,6 +108,7 @@ class Lexicon:
             | oppose.first_words(),
             plan_subjects=PhraseSet(speakers["plan_subjects"]),
             plan_pronouns=frozenset(speakers["plan_pronouns"]),
+            plan_parts=frozenset(stem(w) for w in speakers["plan_parts"]),
             relative_pronouns=frozenset(speakers["relative_pronouns"]),
             generic_determiners=frozenset(speakers["generic_determiners"]),
             support=support,
