@@ -147,8 +147,9 @@ class Registry:
             self._matcher = None
             self._longest = None
 
-    def add_title(self, title: str, role: RoleSpec) -> None:
-        key = _strip_article(normalise_phrase(title))
+    def add_title(self, title: str | tuple[str, ...], role: RoleSpec) -> None:
+        """A title as text, or already as normalised words."""
+        key = _strip_article(title if isinstance(title, tuple) else normalise_phrase(title))
         if key and role not in self.titles[key]:
             self.titles[key].append(role)
             self._longest = None
@@ -265,15 +266,24 @@ def build_registry(
         else:
             registry.add_name(actor_id, alias)
             names_of[actor_id].append(alias)
+    words_of = {  # normalised once: titles are every combination of these
+        actor_id: (
+            [normalise_phrase(a) for a in adjectives[actor_id]],
+            [_strip_article(normalise_phrase(n)) for n in names_of[actor_id]],
+        )
+        for actor_id in registry.actors
+    }
     for actor_id, title, of_id, valid_from, valid_to in roles:
         spec = RoleSpec(actor_id, valid_from, valid_to)
+        title_key = normalise_phrase(title)
         if of_id is None:
-            registry.add_title(title, spec)
+            registry.add_title(title_key, spec)
             continue
-        for adjective in adjectives[of_id]:
-            registry.add_title(f"{adjective} {title}", spec)
-        for name in names_of[of_id]:
-            registry.add_title(f"{name}'s {title}", spec)
-            registry.add_title(f"{title} of {name}", spec)
-            registry.add_title(f"{name} {title}", spec)
+        adjective_keys, name_keys = words_of[of_id]
+        for adjective in adjective_keys:  # "Ukrainian president"
+            registry.add_title(adjective + title_key, spec)
+        for name in name_keys:  # "Ukraine's president", "president of Ukraine"
+            registry.add_title(name + title_key, spec)
+            registry.add_title(title_key + ("of",) + name, spec)
+            registry.add_title(title_key + ("of", "the") + name, spec)
     return registry
