@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import Connection, String, case, cast, func, or_, select
+from sqlalchemy import Connection, String, case, cast, func, select
 
 from tracker.errors import TrackerError
 from tracker.schema import (
@@ -201,5 +201,5 @@ def points(connection: Connection, plan: str | None = None) -> list[dict]:
         .order_by(Plan.slug, Target.kind.desc(), Target.number, Target.slug)
     )
     if plan:
-        query = query.where(or_(Plan.slug == plan))
+        query = query.where(Plan.slug == plan)
     return _rows(connection, query)
