@@ -15,15 +15,20 @@ def lexicon_path() -> Path:
     return seeds_dir() / "lexicon.toml"
 
 
-@lru_cache(maxsize=4)
-def _load(path: Path) -> dict[str, Any]:
+def read_toml(path: Path) -> dict[str, Any]:
+    """A data file an analyst may have edited: a mistake in it is a one-line error."""
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except OSError as exc:
-        raise TrackerError(f"cannot read lexicon {path}: {exc.strerror}") from None
+        raise TrackerError(f"cannot read {path}: {exc.strerror}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise TrackerError(f"lexicon {path} is not valid TOML: {exc}") from None
+        raise TrackerError(f"{path} is not valid TOML: {exc}") from None
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path) -> dict[str, Any]:
+    return read_toml(path)
 
 
 def load_lexicon() -> dict[str, Any]:

@@ -8,25 +8,15 @@ nothing an analyst stored (articles, positions, new actors) is touched.
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, delete, select
 
 from tracker.errors import TrackerError
+from tracker.lexicon import read_toml
 from tracker.resources import seeds_dir
 from tracker.schema import ACTOR_KINDS, Actor, ActorAlias, ActorRole, Plan, Target, TargetPhrase
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except OSError as exc:
-        raise TrackerError(f"cannot read {path}: {exc.strerror}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise TrackerError(f"{path} is not valid TOML: {exc}") from None
 
 
 def _upsert(connection: Connection, table, key: dict, values: dict) -> int:
@@ -40,7 +30,7 @@ def _upsert(connection: Connection, table, key: dict, values: dict) -> int:
 
 
 def load_actors(connection: Connection, path: Path) -> int:
-    entries = _read_toml(path).get("actors", [])
+    entries = read_toml(path).get("actors", [])
     ids: dict[str, int] = {}
     for entry in entries:
         name, kind = entry.get("name"), entry.get("kind", "person")
@@ -94,7 +84,7 @@ def _date(value: Any) -> dt.date | None:
 
 
 def load_plan(connection: Connection, path: Path) -> str:
-    data = _read_toml(path)
+    data = read_toml(path)
     slug = data.get("slug")
     if not slug or not data.get("title"):
         raise TrackerError(f"{path}: a plan needs a slug and a title")
