@@ -1,0 +1,53 @@
+"""Seed data: reloading keeps analysts' data, an analyst's own seeds folder, bad files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from tracker.resources import seeds_dir
+
+SEED = seeds_dir() / "articles" / "seed.txt"
+
+
+def _jsonl(output: str) -> list[dict]:
+    return [json.loads(line) for line in output.splitlines() if line.strip()]
+
+
+def test_reseeding_keeps_articles_and_positions(invoke, db_url):
+    invoke("--db", db_url, "ingest", SEED)
+    before = _jsonl(invoke("--db", db_url, "position", "--format", "jsonl").output)
+    result = invoke("--db", db_url, "seed", "--no-articles")
+    assert "seeded" in result.output and "china-2023" in result.output
+    after = _jsonl(invoke("--db", db_url, "position", "--format", "jsonl").output)
+    assert after == before
+    assert "0 new, 1 skipped" in invoke("--db", db_url, "seed").output
+
+
+def test_an_analysts_own_seeds_folder(invoke, tmp_path, monkeypatch):
+    own = tmp_path / "seeds"
+    shutil.copytree(seeds_dir(), own)
+    plan = (own / "plans" / "china-2023.toml").read_text(encoding="utf-8")
+    (own / "plans" / "china-2023.toml").write_text(
+        plan.replace('phrases = ["reconstruction",', 'phrases = ["reconstruction", "orchard",'),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("TRACKER_SEEDS_DIR", str(own))
+    db = f"sqlite:///{tmp_path / 'own.db'}"
+    invoke("--db", db, "ingest", "-", input="Mr Xi said the orchard must be replanted.")
+    links = _jsonl(invoke("--db", db, "links", "--format", "jsonl").output)
+    assert [(r["target"], r["phrase"]) for r in links] == [("12", "orchard")]
+
+
+def test_broken_seed_files_are_one_line_errors(invoke, tmp_path, monkeypatch):
+    own = tmp_path / "seeds"
+    shutil.copytree(seeds_dir(), own)
+    (own / "lexicon.toml").write_text("[link\nbroken", encoding="utf-8")
+    monkeypatch.setenv("TRACKER_SEEDS_DIR", str(own))
+    result = invoke("--db", f"sqlite:///{tmp_path / 'x.db'}", "ingest", SEED, expect=1)
+    assert "lexicon.toml is not valid TOML" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    (own / "lexicon.toml").write_text((seeds_dir() / "lexicon.toml").read_text(), encoding="utf-8")
+    (own / "actors.toml").write_text('[[actors]]\nname = "X"\nkind = "robot"\n', encoding="utf-8")
+    result = invoke("--db", f"sqlite:///{tmp_path / 'y.db'}", "points", expect=1)
+    assert "actor 'X' needs a name and a kind" in result.output
