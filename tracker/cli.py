@@ -45,7 +45,7 @@ def _prepare(engine: Engine) -> None:
     from tracker.seeds import load_seeds
 
     db.ensure_schema(engine)
-    with engine.begin() as connection:
+    with db.writer(engine).begin() as connection:
         db.lock_schema(connection)
         if connection.execute(select(Plan.id).limit(1)).first() is None:
             load_seeds(connection)
@@ -164,11 +164,12 @@ def _current(ctx: click.Context) -> str | None:
 @click.pass_context
 def seed(ctx: click.Context, articles: bool) -> None:
     """Load (or reload) the plans, actors and seed articles under seeds/."""
+    from tracker.db import writer
     from tracker.ingest import ingest
     from tracker.seeds import load_seeds, seed_articles
 
     engine = _state(ctx).engine(ctx)
-    with engine.begin() as connection:
+    with writer(engine).begin() as connection:
         loaded = load_seeds(connection)
     click.echo(f"seeded {loaded['actors']} actors and plans {', '.join(loaded['plans'])}")
     if articles:

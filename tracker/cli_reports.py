@@ -1,17 +1,158 @@
-"""CLI commands for SQL reports: placeholder until the reports module lands."""
+"""CLI commands for the SQL reports (`tracker report`) and read-only ad-hoc SQL (`tracker sql`).
+
+Registered on the main group by ``tracker.cli``; the database stack is
+imported inside the commands so that ``tracker --help`` stays instant.
+"""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
+from typing import Any
+
 import click
 
+from tracker.output import FORMATS, default_format, render
+
+REPORT_FORMATS = (*FORMATS, "markdown", "html")
+
+
+def _format_option(command: Callable) -> Callable:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(REPORT_FORMATS),
+        default=None,
+        help="Output format (default: table on a terminal, jsonl otherwise); "
+        "html is one self-contained page.",
+    )(command)
+
+
+def _engine(ctx: click.Context):
+    from tracker.cli import State  # here, not at import: tracker.cli imports this module
+
+    return ctx.find_object(State).engine(ctx)
+
+
+def _emit(
+    rows: list[dict[str, Any]],
+    fmt: str | None,
+    *,
+    title: str,
+    description: str = "",
+    filters: dict[str, Any] | None = None,
+    sql: str | None = None,
+    matrix: bool = False,
+) -> None:
+    from tracker import report_html
+
+    fmt = default_format(fmt)
+    if fmt == "markdown":
+        output = report_html.render_markdown(rows)
+    elif fmt == "html":
+        output = report_html.render_html(
+            rows, title=title, description=description, filters=filters, sql=sql, matrix=matrix
+        )
+    else:
+        output = render(rows, fmt)
+    click.echo(output, nl=False)
+
 
 @click.command()
-def report_command() -> None:
-    """Run a SQL report (not yet available)."""
-    raise click.ClickException("reports are not available yet")
+@click.argument("name", required=False)
+@click.option("--list", "list_", is_flag=True, help="List the reports with their descriptions.")
+@click.option("--plan", help="Only this plan's targets (slug).")
+@click.option("--actor", help="An actor's name, alias or spelling variant.")
+@click.option("--target", help="A target: a point number or a slug ('plan', 'troop-withdrawal').")
+@click.option("--since", metavar="DATE", help="Only positions from articles of this date on.")
+@click.option("--until", metavar="DATE", help="Only positions from articles up to this date.")
+@click.option(
+    "--reports-dir",
+    metavar="DIR",
+    help="A folder of your own *.sql reports (env TRACKER_REPORTS_DIR).",
+)
+@_format_option
+@click.pass_context
+def report_command(
+    ctx: click.Context,
+    name: str | None,
+    list_: bool,
+    plan: str | None,
+    actor: str | None,
+    target: str | None,
+    since: str | None,
+    until: str | None,
+    reports_dir: str | None,
+    fmt: str | None,
+) -> None:
+    """Run the SQL report NAME, or list the reports with --list.
+
+    Built-in reports: matrix, coverage, actor, timeline, contested, omissions
+    and evidence. Each is one SELECT over the report_* views (which any SQL
+    client sees too); a *.sql file in --reports-dir, its first comment line
+    the description, is listed and run the same way. Dates are YYYY-MM-DD;
+    undated positions count as the oldest and are left out when --since or
+    --until is given.
+    """
+    from tracker import reports
+
+    if list_:
+        if name:
+            raise click.UsageError("give either NAME or --list")
+        rows = [
+            {"name": r.name, "description": r.description, "origin": r.origin}
+            for r in reports.list_reports(reports_dir)
+        ]
+        _emit(rows, fmt, title="tracker reports")
+        return
+    if not name:
+        raise click.UsageError("give a report NAME, or --list to see them")
+    report = reports.get_report(name, reports_dir)  # a bad name fails before opening the store
+    rows = reports.run_report(
+        _engine(ctx),
+        name,
+        plan=plan,
+        actor=actor,
+        target=target,
+        since=since,
+        until=until,
+        folder=reports_dir,
+    )
+    filters = {"plan": plan, "actor": actor, "target": target, "since": since, "until": until}
+    _emit(
+        rows,
+        fmt,
+        title=f"tracker report {report.name}",
+        description=report.description,
+        filters=filters,
+        matrix=report.name == "matrix",
+    )
 
 
 @click.command()
-def sql_command() -> None:
-    """Run read-only ad-hoc SQL (not yet available)."""
-    raise click.ClickException("ad-hoc SQL is not available yet")
+@click.argument("query", metavar="SQL")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind :NAME in the query to VALUE (text; repeat for more).",
+)
+@_format_option
+@click.pass_context
+def sql_command(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str | None) -> None:
+    """Run one read-only SQL query (SELECT, WITH, VALUES or EXPLAIN); SQL - reads stdin.
+
+    The query may use the report_* views and :name parameters bound with
+    -p name=value. Writes are refused and the query runs in a read-only
+    transaction that is rolled back, on SQLite and PostgreSQL alike.
+    """
+    from tracker import reports
+
+    if query == "-":
+        query = sys.stdin.read()
+    bound = reports.parse_params(params)
+    reports.check_readonly(query)  # refuse a write before opening (and migrating) the store
+    rows = reports.run_readonly_sql(_engine(ctx), query, bound)
+    _emit(rows, fmt, title="tracker sql", filters=bound, sql=query.strip())

@@ -54,8 +54,18 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def _sqlite_begin(connection: Connection) -> None:
-    """Take the write lock at BEGIN, so that two writers queue instead of deadlocking."""
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    """Writers take the write lock at BEGIN, so that two of them queue instead of
+    deadlocking; readers begin deferred and never wait for a writer (WAL)."""
+    immediate = connection.get_execution_options().get(WRITER_OPTION, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+WRITER_OPTION = "tracker_writer"
+
+
+def writer(engine: Engine) -> Engine:
+    """The same database, for transactions that will write."""
+    return engine.execution_options(**{WRITER_OPTION: True})
 
 
 SCHEMA_LOCK = 7_316_001  # a PostgreSQL advisory-lock key: one migrator or seeder at a time
@@ -122,14 +132,14 @@ def known_revisions() -> set[str]:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    with engine.begin() as connection:
+    with writer(engine).begin() as connection:
         lock_schema(connection)
         _check_known(connection)
         command.upgrade(alembic_config(connection), revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
-    with engine.begin() as connection:
+    with writer(engine).begin() as connection:
         lock_schema(connection)
         _check_known(connection)
         command.downgrade(alembic_config(connection), revision)

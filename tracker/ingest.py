@@ -19,6 +19,7 @@ from time import perf_counter
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from tracker.db import writer
 from tracker.pipeline import CodedArticle, Coder, ReferenceData
 from tracker.read import Article, InputFailure, read_inputs
 from tracker.schema import Article as ArticleRow
@@ -158,13 +159,13 @@ def _write(
             continue
         started = perf_counter()
         try:
-            with engine.begin() as connection:
+            with writer(engine).begin() as connection:
                 results = [(item, store_article(connection, item)) for item in batch]
         except SQLAlchemyError:
             results = []
             for item in batch:  # one at a time, to find the article that fails
                 try:
-                    with engine.begin() as connection:
+                    with writer(engine).begin() as connection:
                         results.append((item, store_article(connection, item)))
                 except SQLAlchemyError as exc:
                     reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]

@@ -1,0 +1,516 @@
+"""SQL reports and read-only ad-hoc SQL, on SQLite and PostgreSQL alike.
+
+A report is one ``.sql`` file holding a single SELECT (or WITH … SELECT) over
+the ``report_*`` views that migration 0002 creates. The built-in reports live
+in the package folder ``tracker/reports/``; an analyst's own sit in a folder
+named by ``--reports-dir`` or ``$TRACKER_REPORTS_DIR`` and override a built-in
+report of the same name. A file's first comment line is its description; a
+later header line ``-- requires: actor, target`` (all of them) or
+``-- requires: actor or target`` (one of them) names the options it needs.
+
+Reports take these bound parameters, NULL when the option is not given:
+``:plan`` (slug), ``:actor`` (canonical name), ``:actor_id``, ``:target``
+(point number or slug), ``:since`` and ``:until`` (ISO dates). Write an
+optional filter as ``(CAST(:plan AS TEXT) IS NULL OR plan = :plan)`` (and
+``CAST(:since AS DATE)``, ``CAST(:actor_id AS INTEGER)``): PostgreSQL needs the
+cast to type a NULL parameter, and SQLite accepts it.
+
+Every query runs read-only: the text must be one SELECT, WITH, VALUES or
+EXPLAIN statement without write keywords, and it runs in a read-only
+transaction (PostgreSQL ``SET TRANSACTION READ ONLY``; SQLite ``PRAGMA
+query_only``) that is always rolled back. This keeps analysts from changing
+the store by mistake; it is not a sandbox against someone who holds the
+database's credentials anyway.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError, StatementError
+
+from tracker.errors import TrackerError
+
+REPORTS_ENV = "TRACKER_REPORTS_DIR"
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
+PARAMETERS = ("plan", "actor", "actor_id", "target", "since", "until")
+# The command-line option that sets each parameter.
+OPTION_OF = {
+    "plan": "plan",
+    "actor": "actor",
+    "actor_id": "actor",
+    "target": "target",
+    "since": "since",
+    "until": "until",
+}
+READ_STATEMENTS = ("SELECT", "WITH", "VALUES", "EXPLAIN")
+WRITE_WORDS = frozenset(
+    """INSERT UPDATE DELETE MERGE UPSERT DROP CREATE ALTER TRUNCATE GRANT REVOKE ATTACH
+    DETACH PRAGMA VACUUM REINDEX INTO BEGIN COMMIT ROLLBACK SAVEPOINT""".split()
+)
+
+
+# --------------------------------------------------------------------------- SQL text
+
+
+@dataclass
+class _Token:
+    kind: str  # word, param, string, ident, number, punct, space
+    text: str
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
+_PARAM = re.compile(r":([A-Za-z_][A-Za-z0-9_]*)")
+_DOLLAR_TAG = re.compile(r"\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$")
+
+
+def _tokens(sql: str, dialect: str) -> Iterator[_Token]:
+    """Split SQL into tokens as ``dialect``'s own lexer does, dropping comments.
+
+    Strings and quoted names stay whole. PostgreSQL: E'' strings take backslash
+    escapes, $tag$ quoting, nested block comments. SQLite: `name` and [name]
+    quoting, flat block comments.
+    """
+    postgres = dialect == "postgresql"
+    i, n = 0, len(sql)
+    while i < n:
+        c = sql[i]
+        if c == "-" and sql.startswith("--", i):
+            end = sql.find("\n", i)
+            i = n if end < 0 else end
+            yield _Token("space", " ")
+        elif c == "/" and sql.startswith("/*", i):
+            depth, i = 1, i + 2
+            while i < n and depth:
+                if postgres and sql.startswith("/*", i):
+                    depth, i = depth + 1, i + 2
+                elif sql.startswith("*/", i):
+                    depth, i = depth - 1, i + 2
+                else:
+                    i += 1
+            yield _Token("space", " ")
+        elif c in "'\"" or (c == "`" and not postgres):
+            backslashes = (
+                postgres
+                and c == "'"
+                and i > 0
+                and sql[i - 1] in "eE"
+                and (i < 2 or not (sql[i - 2].isalnum() or sql[i - 2] in "_$"))
+            )
+            j = i + 1
+            while j < n:
+                if backslashes and sql[j] == "\\":
+                    j += 2
+                    continue
+                if sql[j] == c:
+                    if j + 1 < n and sql[j + 1] == c:  # doubled quote
+                        j += 2
+                        continue
+                    break
+                j += 1
+            yield _Token("string" if c == "'" else "ident", sql[i : j + 1])
+            i = j + 1
+        elif c == "[" and not postgres:  # SQLite's [quoted name]
+            j = sql.find("]", i)
+            j = n - 1 if j < 0 else j
+            yield _Token("ident", sql[i : j + 1])
+            i = j + 1
+        elif c == "$" and postgres and (tag := _DOLLAR_TAG.match(sql, i)):
+            end = sql.find(tag.group(), tag.end())
+            j = n if end < 0 else end + len(tag.group())
+            yield _Token("string", sql[i:j])
+            i = j
+        elif c == ":" and (param := _PARAM.match(sql, i)) and (i == 0 or sql[i - 1] != ":"):
+            yield _Token("param", param.group())
+            i = param.end()
+        elif c.isalpha() or c == "_":
+            word = _WORD.match(sql, i)
+            yield _Token("word", word.group())
+            i = word.end()
+        elif c.isdigit():
+            j = i
+            while j < n and (sql[j].isalnum() or sql[j] in "._"):
+                j += 1
+            yield _Token("number", sql[i:j])
+            i = j
+        elif c.isspace():
+            j = i
+            while j < n and sql[j].isspace():
+                j += 1
+            yield _Token("space", sql[i:j])
+            i = j
+        else:
+            yield _Token("punct", c)
+            i += 1
+
+
+@dataclass
+class Statement:
+    """One checked read-only statement: SQL text for SQLAlchemy and its parameter names."""
+
+    sql: str
+    parameters: list[str] = field(default_factory=list)
+
+
+DIALECTS = ("sqlite", "postgresql")
+
+
+def check_readonly(sql: str, dialect: str | None = None) -> Statement:
+    """The statement when ``sql`` is one read-only query; TrackerError otherwise.
+
+    ``dialect`` ("sqlite" or "postgresql") lexes the text as that database
+    does; without it the text must pass as both (their quoting rules differ).
+    """
+    checked = [_check(sql, d) for d in ([dialect] if dialect else DIALECTS)]
+    return checked[0]
+
+
+def _check(sql: str, dialect: str) -> Statement:
+    tokens = list(_tokens(sql, dialect))
+    statements: list[list[_Token]] = [[]]
+    for token in tokens:
+        if token.kind == "punct" and token.text == ";":
+            statements.append([])
+        else:
+            statements[-1].append(token)
+    meaningful = [s for s in statements if any(t.kind != "space" for t in s)]
+    if not meaningful:
+        raise TrackerError("no SQL statement given")
+    if len(meaningful) > 1:
+        raise TrackerError(
+            f"refused: {len(meaningful)} statements given; run one read-only query at a time"
+        )
+    statement = meaningful[0]
+    words = [t.text.upper() for t in statement if t.kind == "word"]
+    first = next((t for t in statement if t.kind != "space" and t.text != "("), None)
+    if first is None or first.kind != "word" or first.text.upper() not in READ_STATEMENTS:
+        shown = first.text.upper() if first is not None else "that"
+        raise TrackerError(
+            f"refused: {shown} is not a read-only query; only SELECT, WITH, VALUES and "
+            "EXPLAIN run here (the store is changed only by tracker's own commands)"
+        )
+    writes = sorted({w for w in words if w in WRITE_WORDS})
+    if writes:
+        raise TrackerError(
+            f"refused: {', '.join(writes)} would write; only read-only queries run here"
+        )
+    parameters: list[str] = []
+    parts: list[str] = []
+    for token in statement:
+        if token.kind == "param":
+            name = token.text[1:]
+            if name not in parameters:
+                parameters.append(name)
+            parts.append(token.text)
+        elif token.kind in ("string", "ident"):
+            parts.append(token.text.replace(":", "\\:"))  # not a parameter for SQLAlchemy
+        else:
+            parts.append(token.text)
+    return Statement("".join(parts).strip(), parameters)
+
+
+# --------------------------------------------------------------------------- running SQL
+
+
+@contextmanager
+def readonly_connection(engine: Engine) -> Iterator[Connection]:
+    """A connection inside a read-only transaction that is rolled back at the end."""
+    connection = engine.connect()
+    sqlite = connection.dialect.name == "sqlite"
+    clean = False
+    try:
+        if sqlite:
+            connection.begin()  # the engine's BEGIN IMMEDIATE, before writes are switched off
+            connection.exec_driver_sql("PRAGMA query_only = ON")
+        else:
+            connection.begin()
+            connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+        yield connection
+        clean = True
+    finally:
+        try:
+            connection.rollback()
+            if sqlite:
+                connection.connection.driver_connection.execute("PRAGMA query_only = OFF")
+        except Exception:
+            clean = False
+        if not clean:
+            connection.invalidate()  # never hand a read-only connection back to the pool
+        connection.close()
+
+
+def _plain(value: Any) -> Any:
+    """Values as JSON-friendly and identical on both backends: ISO dates, numbers."""
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (bytes, memoryview)):
+        return bytes(value).hex()
+    return value
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return lines[0] if lines else exc.__class__.__name__
+
+
+def _execute(
+    engine: Engine, statement: Statement, params: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    missing = [name for name in statement.parameters if name not in params]
+    if missing:
+        raise TrackerError(
+            "the query needs "
+            + ", ".join(f":{m}" for m in missing)
+            + "; give "
+            + " ".join(f"-p {m}=VALUE" for m in missing)
+        )
+    values = {name: params[name] for name in statement.parameters}
+    try:
+        with readonly_connection(engine) as connection:
+            result = connection.execute(text(statement.sql), values)
+            if not result.returns_rows:
+                return []
+            keys = list(result.keys())
+            return [
+                {key: _plain(value) for key, value in zip(keys, row, strict=True)} for row in result
+            ]
+    except TrackerError:
+        raise
+    except (DBAPIError, StatementError) as exc:
+        line = _first_line(exc)
+        if "readonly" in line.replace("-", "").replace(" ", "").lower():
+            raise TrackerError(f"refused: the query tried to write ({line})") from None
+        raise TrackerError(f"SQL error: {line}") from None
+    except SQLAlchemyError as exc:
+        raise TrackerError(f"SQL error: {_first_line(exc)}") from None
+
+
+def run_readonly_sql(
+    engine: Engine, sql: str, params: Mapping[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """Run one read-only query with named parameters (``:name``); rows as dicts."""
+    statement = check_readonly(sql, engine.dialect.name)
+    params = dict(params or {})
+    unused = sorted(set(params) - set(statement.parameters))
+    if unused:
+        raise TrackerError("the query has no " + ", ".join(f":{u}" for u in unused) + " parameter")
+    return _execute(engine, statement, params)
+
+
+def parse_params(pairs: Sequence[str]) -> dict[str, str]:
+    """``["name=value", ...]`` as a dict; values stay text (the database converts them)."""
+    params: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        name = name.strip().lstrip(":")
+        if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise TrackerError(f"bad parameter {pair!r}: write name=value")
+        params[name] = value
+    return params
+
+
+# --------------------------------------------------------------------------- reports
+
+
+@dataclass
+class Report:
+    name: str
+    description: str
+    origin: str  # "built-in" or the file's path
+    sql: str
+    requires: list[list[str]] = field(default_factory=list)  # all groups; one of each
+
+
+def _header(sql: str) -> tuple[str, list[list[str]]]:
+    """The description (first comment line) and the `-- requires:` groups."""
+    description = ""
+    requires: list[list[str]] = []
+    seen_first = False
+    for raw in sql.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        if not line.startswith("--"):
+            break
+        comment = line[2:].strip()
+        if not seen_first:
+            description, seen_first = comment, True
+            continue
+        key, sep, rest = comment.partition(":")
+        if sep and key.strip().lower() == "requires":
+            for group in rest.split(","):
+                names = [n.strip().lower() for n in group.split(" or ") if n.strip()]
+                if names:
+                    requires.append(names)
+    return description, requires
+
+
+def user_reports_dir(folder: str | Path | None = None) -> Path | None:
+    """The analyst's reports folder: the one given, else $TRACKER_REPORTS_DIR, else none."""
+    chosen = folder if folder not in (None, "") else os.environ.get(REPORTS_ENV) or None
+    if chosen is None:
+        return None
+    path = Path(chosen).expanduser()
+    if not path.is_dir():
+        raise TrackerError(f"reports folder {path} does not exist or is not a folder")
+    return path
+
+
+def _read(handle, where: str) -> str:
+    try:
+        return handle.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise TrackerError(f"report {where} is not UTF-8 text") from None
+    except OSError as exc:
+        raise TrackerError(f"cannot read report {where}: {exc.strerror}") from None
+
+
+def list_reports(folder: str | Path | None = None) -> list[Report]:
+    """The built-in reports and the user folder's, by name (a user report overrides)."""
+    found: dict[str, Report] = {}
+    builtin = resources.files("tracker") / "reports"
+    for entry in sorted(builtin.iterdir(), key=lambda e: e.name):
+        name = entry.name.removesuffix(".sql")
+        if entry.name.endswith(".sql") and NAME_PATTERN.match(name) and entry.is_file():
+            sql = _read(entry, entry.name)
+            description, requires = _header(sql)
+            found[name] = Report(name, description, "built-in", sql, requires)
+    user = user_reports_dir(folder)
+    if user is not None:
+        for path in sorted(user.glob("*.sql")):
+            if NAME_PATTERN.match(path.stem) and path.is_file():
+                sql = _read(path, str(path))
+                description, requires = _header(sql)
+                found[path.stem] = Report(path.stem, description, str(path), sql, requires)
+    return sorted(found.values(), key=lambda r: r.name)
+
+
+def get_report(name: str, folder: str | Path | None = None) -> Report:
+    """A report by name; names are plain words, so they never reach another folder."""
+    if not NAME_PATTERN.match(name or ""):
+        raise TrackerError(
+            f"bad report name {name!r}: use letters, digits, - and _ "
+            "(`tracker report --list` lists the reports)"
+        )
+    for report in list_reports(folder):
+        if report.name == name:
+            return report
+    raise TrackerError(f"no report named {name!r}; `tracker report --list` lists them")
+
+
+def _iso_date(value: str | dt.date | None, option: str) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    try:
+        return dt.date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise TrackerError(f"--{option} must be a date YYYY-MM-DD, not {value!r}") from None
+
+
+def report_parameters(
+    connection: Connection,
+    *,
+    plan: str | None = None,
+    actor: str | None = None,
+    target: str | None = None,
+    since: str | dt.date | None = None,
+    until: str | dt.date | None = None,
+) -> dict[str, Any]:
+    """The bound parameters of a report from the options, checked against the store."""
+    from tracker.queries import find_actor_ids
+
+    params: dict[str, Any] = dict.fromkeys(PARAMETERS)
+    params["since"] = _iso_date(since, "since")
+    params["until"] = _iso_date(until, "until")
+    if params["since"] and params["until"] and params["since"] > params["until"]:
+        raise TrackerError(f"--since {params['since']} is after --until {params['until']}")
+    if plan:
+        found = connection.execute(
+            text("SELECT COUNT(*) FROM report_targets WHERE plan = :plan"), {"plan": plan}
+        ).scalar()
+        if not found:
+            raise TrackerError(f"no plan {plan!r}; `tracker points` lists the plans")
+        params["plan"] = plan
+    if target:
+        target = target.strip()
+        found = connection.execute(
+            text(
+                "SELECT COUNT(*) FROM report_targets "
+                "WHERE (target = :target OR target_slug = :target) "
+                "AND (CAST(:plan AS TEXT) IS NULL OR plan = :plan)"
+            ),
+            {"target": target, "plan": params["plan"]},
+        ).scalar()
+        if not found:
+            raise TrackerError(f"no target {target!r}; `tracker points` lists them")
+        params["target"] = target
+    if actor:
+        ids = find_actor_ids(connection, actor)
+        names = connection.execute(
+            text("SELECT actor_id, actor FROM report_actors ORDER BY actor")
+        ).all()
+        chosen = [(i, n) for i, n in names if i in ids]
+        if len(chosen) > 1:
+            raise TrackerError(
+                f"--actor {actor!r} matches several actors ("
+                + ", ".join(n for _, n in chosen)
+                + "); give a full name"
+            )
+        params["actor_id"], params["actor"] = chosen[0]
+    return params
+
+
+def run_report(
+    engine: Engine,
+    name: str,
+    *,
+    plan: str | None = None,
+    actor: str | None = None,
+    target: str | None = None,
+    since: str | dt.date | None = None,
+    until: str | dt.date | None = None,
+    folder: str | Path | None = None,
+) -> list[dict[str, Any]]:
+    """Run a report with the given filters; rows as dicts with ISO dates."""
+    report = get_report(name, folder)
+    statement = check_readonly(report.sql, engine.dialect.name)
+    unknown = [p for p in statement.parameters if p not in PARAMETERS]
+    if unknown:
+        raise TrackerError(
+            f"report {name} uses "
+            + ", ".join(f":{u}" for u in unknown)
+            + "; reports may use only "
+            + ", ".join(f":{p}" for p in PARAMETERS)
+        )
+    given = {
+        "plan": plan,
+        "actor": actor,
+        "target": target,
+        "since": since,
+        "until": until,
+    }
+    given = {k: v for k, v in given.items() if v not in (None, "")}
+    used_options = {OPTION_OF[p] for p in statement.parameters}
+    for option in given:
+        if option not in used_options:
+            raise TrackerError(f"report {name} does not use --{option}")
+    for group in report.requires:
+        if not any(option in given for option in group):
+            raise TrackerError(f"report {name} needs " + " or ".join(f"--{o}" for o in group))
+    with readonly_connection(engine) as connection:
+        params = report_parameters(connection, **given)
+    return _execute(engine, statement, params)

@@ -1,0 +1,59 @@
+-- One actor's profile: per target its latest stance, first/last date, evidence
+-- requires: actor
+--
+-- One row per target the actor took a position on: the latest stance (as in
+-- the matrix report), `changed` when it differed within the period, the first
+-- and last article date, `evidence` (positions with the latest stance),
+-- `positions` (all) and the count of each stance.
+-- Options: --actor (required), --plan, --target, --since, --until.
+WITH p AS (
+    SELECT *
+    FROM report_positions
+    WHERE actor_id = :actor_id
+      AND (CAST(:plan AS TEXT) IS NULL OR plan = :plan)
+      AND (CAST(:target AS TEXT) IS NULL OR target = :target OR target_slug = :target)
+      AND (CAST(:since AS DATE) IS NULL OR date >= :since)
+      AND (CAST(:until AS DATE) IS NULL OR date <= :until)
+),
+ranked AS (
+    SELECT
+        p.*,
+        ROW_NUMBER() OVER (
+            PARTITION BY target_id
+            ORDER BY CASE WHEN date IS NULL THEN 0 ELSE 1 END DESC, date DESC, position_id DESC
+        ) AS recency
+    FROM p
+),
+cells AS (
+    SELECT
+        target_id,
+        COUNT(*) AS positions,
+        COUNT(DISTINCT stance) AS stances,
+        MIN(date) AS first_date,
+        MAX(date) AS last_date,
+        SUM(CASE WHEN stance = 'support' THEN 1 ELSE 0 END) AS support,
+        SUM(CASE WHEN stance = 'oppose' THEN 1 ELSE 0 END) AS oppose,
+        SUM(CASE WHEN stance = 'mixed' THEN 1 ELSE 0 END) AS mixed
+    FROM p
+    GROUP BY target_id
+)
+SELECT
+    r.actor,
+    r.affiliation,
+    r.plan,
+    r.target,
+    r.target_title,
+    r.stance,
+    CASE WHEN c.stances > 1 THEN 1 ELSE 0 END AS changed,
+    c.first_date,
+    c.last_date,
+    (SELECT COUNT(*) FROM p AS e WHERE e.target_id = r.target_id AND e.stance = r.stance)
+        AS evidence,
+    c.positions,
+    c.support,
+    c.oppose,
+    c.mixed
+FROM ranked r
+JOIN cells c ON c.target_id = r.target_id
+WHERE r.recency = 1
+ORDER BY r.plan, r.kind_order, r.target_number, r.target_slug

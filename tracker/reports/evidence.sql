@@ -1,0 +1,25 @@
+-- The sentences behind one actor × target cell, with article, date and score
+-- requires: actor, target
+--
+-- One row per position of the actor on the target, undated ones first, then
+-- by date and sentence.
+-- Options: --actor and --target (required), --plan, --since, --until.
+SELECT
+    date,
+    actor,
+    plan,
+    target,
+    stance,
+    score,
+    method,
+    sentence,
+    source,
+    article_title,
+    url
+FROM report_positions
+WHERE actor_id = :actor_id
+  AND (target = :target OR target_slug = :target)
+  AND (CAST(:plan AS TEXT) IS NULL OR plan = :plan)
+  AND (CAST(:since AS DATE) IS NULL OR date >= :since)
+  AND (CAST(:until AS DATE) IS NULL OR date <= :until)
+ORDER BY CASE WHEN date IS NULL THEN 0 ELSE 1 END, date, position_id

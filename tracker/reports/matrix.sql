@@ -1,0 +1,56 @@
+-- Actors × targets: latest stance per cell by article date, evidence, changes
+--
+-- One row per actor and target the actor took a position on. `stance` is the
+-- latest (by article date; undated positions count as the oldest, ties go to
+-- the later sentence), `evidence` counts the positions with that stance,
+-- `positions` all of them, and `changed` is 1 when the actor's stance on the
+-- target differed within the period. `sentence` is the latest evidence.
+-- Options: --plan, --actor, --target, --since, --until.
+WITH p AS (
+    SELECT *
+    FROM report_positions
+    WHERE (CAST(:plan AS TEXT) IS NULL OR plan = :plan)
+      AND (CAST(:actor_id AS INTEGER) IS NULL OR actor_id = :actor_id)
+      AND (CAST(:target AS TEXT) IS NULL OR target = :target OR target_slug = :target)
+      AND (CAST(:since AS DATE) IS NULL OR date >= :since)
+      AND (CAST(:until AS DATE) IS NULL OR date <= :until)
+),
+ranked AS (
+    SELECT
+        p.*,
+        ROW_NUMBER() OVER (
+            PARTITION BY actor_id, target_id
+            ORDER BY CASE WHEN date IS NULL THEN 0 ELSE 1 END DESC, date DESC, position_id DESC
+        ) AS recency
+    FROM p
+),
+cells AS (
+    SELECT
+        actor_id,
+        target_id,
+        COUNT(*) AS positions,
+        COUNT(DISTINCT stance) AS stances,
+        MAX(date) AS last_date
+    FROM p
+    GROUP BY actor_id, target_id
+)
+SELECT
+    r.actor,
+    r.affiliation,
+    r.plan,
+    r.target,
+    r.target_title,
+    r.stance,
+    (
+        SELECT COUNT(*)
+        FROM p AS e
+        WHERE e.actor_id = r.actor_id AND e.target_id = r.target_id AND e.stance = r.stance
+    ) AS evidence,
+    c.positions,
+    CASE WHEN c.stances > 1 THEN 1 ELSE 0 END AS changed,
+    c.last_date,
+    r.sentence
+FROM ranked r
+JOIN cells c ON c.actor_id = r.actor_id AND c.target_id = r.target_id
+WHERE r.recency = 1
+ORDER BY r.actor, r.plan, r.kind_order, r.target_number, r.target_slug

@@ -1,0 +1,39 @@
+-- Positions by date for an actor or a target, each change of stance marked
+-- requires: actor or target
+--
+-- One row per position, undated ones first, then by date and sentence.
+-- `previous_stance` is the same actor's stance on the same target just before
+-- (over the whole history, also before --since), and `changed` is 1 when
+-- the stance differs from it.
+-- Options: --actor and/or --target (at least one), --plan, --since, --until.
+WITH history AS (
+    SELECT
+        rp.*,
+        LAG(stance) OVER (
+            PARTITION BY actor_id, target_id
+            ORDER BY CASE WHEN date IS NULL THEN 0 ELSE 1 END, date, position_id
+        ) AS previous_stance
+    FROM report_positions rp
+    WHERE (CAST(:plan AS TEXT) IS NULL OR plan = :plan)
+      AND (CAST(:actor_id AS INTEGER) IS NULL OR actor_id = :actor_id)
+      AND (CAST(:target AS TEXT) IS NULL OR target = :target OR target_slug = :target)
+)
+SELECT
+    date,
+    actor,
+    affiliation,
+    plan,
+    target,
+    target_title,
+    stance,
+    previous_stance,
+    CASE WHEN previous_stance IS NOT NULL AND previous_stance <> stance THEN 1 ELSE 0 END
+        AS changed,
+    score,
+    method,
+    sentence,
+    source
+FROM history
+WHERE (CAST(:since AS DATE) IS NULL OR date >= :since)
+  AND (CAST(:until AS DATE) IS NULL OR date <= :until)
+ORDER BY CASE WHEN date IS NULL THEN 0 ELSE 1 END, date, position_id
