@@ -31,6 +31,7 @@ def test_wheel_contains_migrations_and_seeds(wheel):
     assert "tracker/_data/seeds/actors.toml" in names
     assert "tracker/_data/seeds/lexicon.toml" in names
     assert "tracker/_data/seeds/articles/seed.txt" in names
+    assert "tracker/reports/matrix.sql" in names
 
 
 def test_installed_wheel_runs_from_elsewhere(wheel, tmp_path):
