@@ -6,6 +6,7 @@ touches the database itself, so ingest can run it in worker processes.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 from time import perf_counter
@@ -43,6 +44,7 @@ class ReferenceData:
 
     targets: list[TargetSpec]
     plan_authors: dict[str, int | None]
+    plan_dates: dict[str, dt.date | None]
     actors: list[ActorInfo]
     aliases: list[tuple[int, str, str]]
     roles: list[tuple]
@@ -71,6 +73,7 @@ class ReferenceData:
             )
         ]
         authors = dict(connection.execute(select(Plan.slug, Plan.author_id)).all())
+        dates = dict(connection.execute(select(Plan.slug, Plan.published)).all())
         actors = [
             ActorInfo(r.id, r.name, r.kind, r.affiliation, r.gender)
             for r in connection.execute(
@@ -99,7 +102,7 @@ class ReferenceData:
                 ).order_by(ActorRole.id)
             )
         ]
-        return cls(targets, authors, actors, aliases, roles)
+        return cls(targets, authors, dates, actors, aliases, roles)
 
 
 class Coder:
@@ -108,6 +111,8 @@ class Coder:
         lexicon = load_lexicon()
         link_settings = lexicon["link"]
         self.link_threshold = link_settings.get("link_threshold", 0.9)
+        self.generic_days = dt.timedelta(days=link_settings.get("generic_plan_days", 180))
+        self.plan_dates = reference.plan_dates
         self.linker = Linker(
             reference.targets,
             link_settings["stopwords"],
@@ -143,7 +148,7 @@ class Coder:
             sentence_words = words(span.text)
             matches = self.linker.matches(sentence_words)
             links = best_links(matches, self.link_threshold)
-            plans = _plan_mentions(matches)
+            plans = self._plan_mentions(matches, sentence_words, article.published)
             t1 = perf_counter()
             facts.append(
                 self.attributor.read_sentence(
@@ -168,20 +173,37 @@ class Coder:
         clock["actors and stance"] += perf_counter() - t2
         return CodedArticle(article, coded, new)
 
+    def _plan_mentions(
+        self, matches: list[PhraseMatch], sentence_words: list, day: dt.date | None
+    ) -> list[PhraseMatch]:
+        """The best mention of each plan, unless it is part of another initiative's name, or a
+        generic word ("the plan") far from the plan's time with no author named beside it."""
+        others = [m for m in matches if m.target.kind == "plan" and m.polarity == 0]
+        best: dict[int, PhraseMatch] = {}
+        for match in matches:
+            if match.target.kind != "plan" or match.polarity == 0 or match.score < 0.99:
+                continue
+            if any(o.start < match.end and match.start < o.end for o in others):
+                continue
+            if match.polarity == 2 and not self._names_this_plan(match, sentence_words, day):
+                continue
+            current = best.get(match.target.id)
+            if current is None or (match.end - match.start, match.phrase) > (
+                current.end - current.start,
+                current.phrase,
+            ):
+                best[match.target.id] = match
+        return list(best.values())
 
-def _plan_mentions(matches: list[PhraseMatch]) -> list[PhraseMatch]:
-    """The best mention of each plan, unless it is part of the name of another initiative."""
-    others = [m for m in matches if m.target.kind == "plan" and m.polarity == 0]
-    best: dict[int, PhraseMatch] = {}
-    for match in matches:
-        if match.target.kind != "plan" or match.polarity == 0 or match.score < 0.99:
-            continue
-        if any(o.start < match.end and match.start < o.end for o in others):
-            continue
-        current = best.get(match.target.id)
-        if current is None or (match.end - match.start, match.phrase) > (
-            current.end - current.start,
-            current.phrase,
-        ):
-            best[match.target.id] = match
-    return list(best.values())
+    def _names_this_plan(
+        self, match: PhraseMatch, sentence_words: list, day: dt.date | None
+    ) -> bool:
+        published = self.plan_dates.get(match.target.plan)
+        if day is None or published is None or published <= day <= published + self.generic_days:
+            return True
+        author = self.attributor.plan_author.get(match.target.plan)
+        before = sentence_words[max(0, match.start - 3) : match.start]
+        for mention in self.registry.mentions(before, day):
+            if author in mention.candidates:
+                return True
+        return any(self.registry.adjectives.get(w.norm) == author for w in before)

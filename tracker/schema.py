@@ -94,7 +94,11 @@ class TargetPhrase(Base):
 
     ``polarity`` is +1 when endorsing the phrase endorses the target's demand
     ("ceasefire") and -1 when the target demands the opposite ("unilateral
-    sanctions" on a point that demands stopping them).
+    sanctions" on a point that demands stopping them). For the plan as a whole
+    it says how the phrase names the plan: 1 by a name only it has ("12-point
+    paper"), 2 by a generic word that needs its author named with it or an
+    article from the plan's first months ("the plan"), 0 not at all (the name
+    of another initiative).
     """
 
     __tablename__ = "target_phrases"

@@ -109,6 +109,7 @@ def load_plan(connection: Connection, path: Path) -> str:
             whole.get("title", data["title"]),
             "",
             [(p, 1) for p in whole.get("phrases", [])]
+            + [(p, 2) for p in whole.get("generic", [])]
             + [(p, 0) for p in whole.get("not_this_plan", [])],
         )
     ]
