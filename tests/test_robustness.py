@@ -123,3 +123,67 @@ def test_hostile_text_is_stored_verbatim(db_url, invoke, tmp_path):
     ]
     assert [r["sentence"] for r in rows] == [sentence]
     assert os.path.basename(rows[0]["source"]) == "x.jsonl"
+
+
+def test_oversized_inputs_are_refused_with_bounded_memory(tmp_path):
+    big = tmp_path / "big.txt"
+    with big.open("w", encoding="utf-8") as handle:  # 20 MB of text
+        line = "China called for a ceasefire and peace talks. " * 20 + "\n"
+        while handle.tell() < 20 * 1024 * 1024:
+            handle.write(line)
+    lines = tmp_path / "lines.jsonl"
+    lines.write_text(
+        json.dumps({"text": "x" * (5 * 1024 * 1024)})
+        + "\n"
+        + json.dumps({"text": "Ukraine called for the withdrawal of Russian troops."})
+        + "\n",
+        encoding="utf-8",
+    )
+    good = tmp_path / "good.txt"
+    good.write_text("Mr Xi urged a ceasefire.", encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    code = (
+        "import resource, sys; from tracker.cli import cli\n"
+        "try:\n    cli()\nexcept SystemExit as exit:\n"
+        "    print('RSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+        "    sys.exit(exit.code)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code, "--db", url, "ingest", str(big), str(lines), str(good)],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 1
+    assert f"{big}: an article larger than 2 MB; split it" in run.stderr
+    assert f"{lines}:1: an article larger than 2 MB; split it" in run.stderr
+    assert "2 new, 0 skipped, 2 failed" in run.stdout
+    peak_mb = int(run.stdout.split("RSS")[1])
+    assert peak_mb < 250, f"peak memory {peak_mb} MB"
+
+
+def test_locked_sqlite_file_is_a_clear_error(tmp_path, invoke, monkeypatch):
+    import sqlite3
+
+    path = tmp_path / "locked.db"
+    invoke("--db", f"sqlite:///{path}", "points")
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        monkeypatch.setenv("TRACKER_SQLITE_TIMEOUT", "0.3")
+        result = invoke("--db", f"sqlite:///{path}", "ingest", DEV / "dev-01.txt", expect=1)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert "locked by another program" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert _count(f"sqlite:///{path}", Article) == 0
+
+
+def test_database_at_an_older_revision_is_upgraded(db_url, invoke):
+    invoke("--db", db_url, "db", "downgrade", "0001")
+    assert "current: 0001" in invoke("--db", db_url, "db", "current").output
+    invoke("--db", db_url, "report", "--list")
+    output = invoke("--db", db_url, "report", "coverage", "--format", "csv").output
+    assert output.startswith("plan,")
+    head = invoke("--db", db_url, "db", "current").output
+    assert head.splitlines()[0].split()[-1] == head.splitlines()[1].split()[-1]

@@ -67,7 +67,13 @@ class TrackerGroup(click.Group):
         except TrackerError as exc:
             raise click.ClickException(str(exc)) from None
         except DBAPIError as exc:
-            raise click.ClickException(f"database error: {_one_line(exc)}") from None
+            message = _one_line(exc)
+            if "database is locked" in message:
+                message = (
+                    "the SQLite file is locked by another program; nothing was written, "
+                    "try again when it is done (TRACKER_SQLITE_TIMEOUT sets the wait)"
+                )
+            raise click.ClickException(f"database error: {message}") from None
         except SQLAlchemyError as exc:
             raise click.ClickException(f"database error: {_one_line(exc)}") from None
         except KeyboardInterrupt:

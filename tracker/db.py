@@ -22,7 +22,14 @@ from tracker.resources import migrations_dir
 
 URL_ENV = "TRACKER_DATABASE_URL"
 DEFAULT_URL = "sqlite:///tracker.db"
-SQLITE_BUSY_TIMEOUT_MS = 60_000
+SQLITE_TIMEOUT_ENV = "TRACKER_SQLITE_TIMEOUT"  # seconds to wait for another writer
+
+
+def sqlite_timeout() -> float:
+    try:
+        return float(os.environ.get(SQLITE_TIMEOUT_ENV, "60"))
+    except ValueError:
+        raise TrackerError(f"{SQLITE_TIMEOUT_ENV} must be a number of seconds") from None
 
 
 def resolve_url(url: str | None = None) -> str:
@@ -44,7 +51,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     dbapi_connection.isolation_level = None  # transactions are begun by _sqlite_begin
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA busy_timeout={int(sqlite_timeout() * 1000)}")
     try:
         cursor.execute("PRAGMA journal_mode=WAL")
     except Exception:  # read-only media or a locked file: keep the default journal
@@ -87,7 +94,7 @@ def make_engine(url: str | None = None) -> Engine:
                 parent = Path(database).expanduser().resolve().parent
                 if not parent.is_dir():
                     raise TrackerError(f"cannot create database {database}: no folder {parent}")
-            engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+            engine = create_engine(parsed, connect_args={"timeout": sqlite_timeout()})
             event.listen(engine, "connect", _sqlite_pragmas)
             event.listen(engine, "begin", _sqlite_begin)
         else:
