@@ -30,7 +30,8 @@ def default_format(fmt: str | None) -> str:
     return "table" if sys.stdout.isatty() else "jsonl"
 
 
-def _cell(value: Any) -> str:
+def cell_text(value: Any) -> str:
+    """A value as one cell of text, the same in every format."""
     if value is None:
         return ""
     if isinstance(value, float):
@@ -56,11 +57,11 @@ def render(
         )
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: _cell(row.get(k)) for k in columns})
+            writer.writerow({k: cell_text(row.get(k)) for k in columns})
         return buffer.getvalue()
     if not rows:
         return "(no rows)\n"
-    cells = [[_cell(r.get(c)).replace("\n", " ") for c in columns] for r in rows]
+    cells = [[cell_text(r.get(c)).replace("\n", " ") for c in columns] for r in rows]
     widths = [min(max(len(c), *(len(row[i]) for row in cells)), 80) for i, c in enumerate(columns)]
 
     def line(values: Sequence[str]) -> str:

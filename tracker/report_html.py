@@ -8,10 +8,11 @@ tooltip; other rows become a plain table with coloured stance cells.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
+
+from tracker.output import cell_text
 
 STANCE_COLOURS = {"support": "#c8e6c9", "oppose": "#ffcdd2", "mixed": "#ffe0a3"}
 STANCE_COLUMNS = ("stance", "previous_stance", "latest_stance")
@@ -42,16 +43,6 @@ table.matrix th.actor small { color: #666; font-weight: normal; }
 """
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
 def _columns(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None) -> list[str]:
     return list(columns or (rows[0].keys() if rows else []))
 
@@ -60,7 +51,7 @@ def _columns(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None) -
 
 
 def _md_cell(value: Any) -> str:
-    text = _text(value).replace("\\", "\\\\").replace("|", "\\|")
+    text = cell_text(value).replace("\\", "\\\\").replace("|", "\\|")
     return " ".join(text.split())
 
 
@@ -98,12 +89,12 @@ def _table(rows: Sequence[Mapping[str, Any]], columns: list[str]) -> list[str]:
         cells = []
         for column in columns:
             value = row.get(column)
-            text = escape(_text(value))
+            text = escape(cell_text(value))
             if column in STANCE_COLUMNS and value in STANCE_COLOURS:
                 css = value
             elif isinstance(value, (int, float)) and not isinstance(value, bool):
                 css = "num plain"
-            elif len(_text(value)) > 60:
+            elif len(cell_text(value)) > 60:
                 css = "long plain"
             else:
                 css = "plain"
@@ -125,10 +116,10 @@ def _matrix(rows: Sequence[Mapping[str, Any]]) -> list[str]:
     actors: dict[str, str] = {}
     cells: dict[tuple[str, str, str], Mapping[str, Any]] = {}
     for row in rows:
-        plan, target = _text(row.get("plan")), _text(row.get("target"))
-        targets.setdefault((plan, target), _text(row.get("target_title")))
-        actors.setdefault(_text(row.get("actor")), _text(row.get("affiliation")))
-        cells[(_text(row.get("actor")), plan, target)] = row
+        plan, target = cell_text(row.get("plan")), cell_text(row.get("target"))
+        targets.setdefault((plan, target), cell_text(row.get("target_title")))
+        actors.setdefault(cell_text(row.get("actor")), cell_text(row.get("affiliation")))
+        cells[(cell_text(row.get("actor")), plan, target)] = row
     order = sorted(targets, key=lambda key: _target_order(*key))
     several_plans = len({plan for plan, _ in order}) > 1
     out = [
@@ -153,21 +144,21 @@ def _matrix(rows: Sequence[Mapping[str, Any]]) -> list[str]:
             if row is None:
                 line += '<td class="empty">·</td>'
                 continue
-            stance = _text(row.get("stance"))
+            stance = cell_text(row.get("stance"))
             changed = bool(row.get("changed"))
-            evidence = _text(row.get("evidence"))
+            evidence = cell_text(row.get("evidence"))
             hover = f"{actor} on {targets[(plan, target)] or target}: {stance}"
             details = []
             if row.get("last_date"):
-                details.append(f"latest {_text(row.get('last_date'))}")
+                details.append(f"latest {cell_text(row.get('last_date'))}")
             if row.get("positions") is not None:
-                details.append(f"{evidence} of {_text(row.get('positions'))} positions")
+                details.append(f"{evidence} of {cell_text(row.get('positions'))} positions")
             if changed:
                 details.append("the stance changed")
             if details:
                 hover += " (" + "; ".join(details) + ")"
             if row.get("sentence"):
-                hover += f"\n“{_text(row.get('sentence'))}”"
+                hover += f"\n“{cell_text(row.get('sentence'))}”"
             css = stance if stance in STANCE_COLOURS else "plain"
             label = escape(stance) + (f" {escape(evidence)}" if evidence else "")
             label += " ↻" if changed else ""
@@ -193,7 +184,7 @@ def render_html(
         body.append(f'<p class="meta">{escape(description)}</p>')
     shown = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
     if shown:
-        text = " · ".join(f"{k} {_text(v)}" for k, v in shown.items())
+        text = " · ".join(f"{k} {cell_text(v)}" for k, v in shown.items())
         body.append(f'<p class="meta">Filters: {escape(text)}</p>')
     if sql:
         body.append(f'<pre class="sql">{escape(sql)}</pre>')
