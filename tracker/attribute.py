@@ -447,7 +447,7 @@ class Attributor:
             for holder in holders:
                 if result.omission and holder.rule == "the plan says":
                     continue
-                if not result.cues and holder.rule.startswith("subject"):
+                if not result.cues and holder.rule.startswith(("subject", "transcript")):
                     continue  # a subject with no stance word is description, not a position
                 if holder.actor_id == author and match.target.kind == "plan":
                     continue  # the author backing its own plan is not news
