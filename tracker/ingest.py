@@ -23,7 +23,7 @@ from tracker.db import writer
 from tracker.pipeline import CodedArticle, Coder, ReferenceData
 from tracker.read import Article, InputFailure, read_inputs
 from tracker.schema import Article as ArticleRow
-from tracker.store import store_article
+from tracker.store import store_articles
 
 BATCH_SIZE = 50
 
@@ -160,13 +160,13 @@ def _write(
         started = perf_counter()
         try:
             with writer(engine).begin() as connection:
-                results = [(item, store_article(connection, item)) for item in batch]
+                results = list(zip(batch, store_articles(connection, batch), strict=True))
         except SQLAlchemyError:
             results = []
             for item in batch:  # one at a time, to find the article that fails
                 try:
                     with writer(engine).begin() as connection:
-                        results.append((item, store_article(connection, item)))
+                        results.append((item, store_articles(connection, [item])[0]))
                 except SQLAlchemyError as exc:
                     reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
                     fail(InputFailure(item.article.source, f"not stored: {reason}"))

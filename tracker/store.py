@@ -49,24 +49,36 @@ def _actor_id(connection: Connection, info: ActorInfo) -> int:
     return found
 
 
-def article_exists(connection: Connection, content_hash: str) -> bool:
-    query = select(Article.id).where(Article.content_hash == content_hash)
-    return connection.execute(query).first() is not None
+def store_articles(connection: Connection, batch: list[CodedArticle]) -> list[Stored]:
+    """Write coded articles inside the caller's transaction, a few statements per batch.
 
-
-def store_article(connection: Connection, coded: CodedArticle) -> Stored:
-    """Write one coded article inside the caller's transaction."""
-    article = coded.article
-    statement = _insert_ignoring_duplicates(connection, Article.__table__).values(
-        source=article.source,
-        title=article.title,
-        url=article.url,
-        published=article.published,
-        content_hash=article.content_hash,
-    )
-    article_id = connection.execute(statement.returning(Article.__table__.c.id)).scalar()
-    if article_id is None:
-        return Stored(None)
+    Returns what was stored for each article, in order; an article another
+    process stored first comes back as ``Stored(None)``.
+    """
+    if not batch:
+        return []
+    rows = [
+        {
+            "source": c.article.source,
+            "title": c.article.title,
+            "url": c.article.url,
+            "published": c.article.published,
+            "content_hash": c.article.content_hash,
+        }
+        for c in batch
+    ]
+    table = Article.__table__
+    inserted = connection.execute(
+        _insert_ignoring_duplicates(connection, table)
+        .values(rows)
+        .returning(table.c.id, table.c.content_hash)
+    ).all()
+    article_ids = {digest: article_id for article_id, digest in inserted}
+    mine = [
+        (c, article_ids[c.article.content_hash])
+        for c in batch
+        if c.article.content_hash in article_ids
+    ]
     sentence_rows = [
         {
             "article_id": article_id,
@@ -75,42 +87,52 @@ def store_article(connection: Connection, coded: CodedArticle) -> Stored:
             "end": s.span.end,
             "text": s.span.text,
         }
+        for coded, article_id in mine
         for n, s in enumerate(coded.sentences)
     ]
     if sentence_rows:
         connection.execute(Sentence.__table__.insert(), sentence_rows)
-    ids = dict(
-        connection.execute(
-            select(Sentence.ordinal, Sentence.id).where(Sentence.article_id == article_id)
-        ).all()
-    )
-    actor_ids = {key: _actor_id(connection, info) for key, info in coded.new_actors.items()}
-    link_rows, position_rows = [], []
-    for n, sentence in enumerate(coded.sentences):
-        for link in sentence.links:
-            link_rows.append(
-                {
-                    "sentence_id": ids[n],
-                    "target_id": link.target.id,
-                    "score": round(link.score, 4),
-                    "method": "fuzzy",
-                    "phrase": link.phrase,
-                }
+    sentence_ids = {
+        (article_id, ordinal): sentence_id
+        for article_id, ordinal, sentence_id in connection.execute(
+            select(Sentence.article_id, Sentence.ordinal, Sentence.id).where(
+                Sentence.article_id.in_([article_id for _, article_id in mine])
             )
-        for finding in sentence.findings:
-            position_rows.append(
-                {
-                    "actor_id": actor_ids.get(finding.actor_id, finding.actor_id),
-                    "target_id": finding.target_id,
-                    "stance": finding.stance,
-                    "sentence_id": ids[n],
-                    "score": finding.score,
-                    "method": "auto",
-                    "explanation": finding.explanation,
-                }
-            )
+        )
+    }
+    link_rows, position_rows, stored = [], [], {}
+    for coded, article_id in mine:
+        actor_ids = {key: _actor_id(connection, info) for key, info in coded.new_actors.items()}
+        links = positions = 0
+        for n, sentence in enumerate(coded.sentences):
+            sentence_id = sentence_ids[(article_id, n)]
+            for link in sentence.links:
+                link_rows.append(
+                    {
+                        "sentence_id": sentence_id,
+                        "target_id": link.target.id,
+                        "score": round(link.score, 4),
+                        "method": "fuzzy",
+                        "phrase": link.phrase,
+                    }
+                )
+            for finding in sentence.findings:
+                position_rows.append(
+                    {
+                        "actor_id": actor_ids.get(finding.actor_id, finding.actor_id),
+                        "target_id": finding.target_id,
+                        "stance": finding.stance,
+                        "sentence_id": sentence_id,
+                        "score": finding.score,
+                        "method": "auto",
+                        "explanation": finding.explanation,
+                    }
+                )
+            links += len(sentence.links)
+            positions += len(sentence.findings)
+        stored[article_id] = Stored(article_id, len(coded.sentences), links, positions)
     if link_rows:
         connection.execute(Link.__table__.insert(), link_rows)
     if position_rows:
         connection.execute(Position.__table__.insert(), position_rows)
-    return Stored(article_id, len(sentence_rows), len(link_rows), len(position_rows))
+    return [stored.get(article_ids.get(c.article.content_hash), Stored(None)) for c in batch]
