@@ -156,3 +156,18 @@ def test_bad_inputs_fail_alone(invoke, db_url, tmp_path: Path):
     assert "bad.txt: bad date '2023-13-45'" in result.output
     assert "missing.txt: no such file or directory" in result.output
     assert "Traceback" not in result.output
+
+
+def test_unknown_people_are_recorded_for_confirmation(invoke, db_url):
+    text = (
+        "date 2024-05-01 Ukrainian presidential adviser Jane Roe called the Chinese plan "
+        "unrealistic. Roe said Russia must withdraw its troops."
+    )
+    invoke("--db", db_url, "ingest", "-", input=text)
+    positions = _jsonl(invoke("--db", db_url, "position", "--format", "jsonl").output)
+    found = {(r["actor"], r["affiliation"], r["target"], r["stance"]) for r in positions}
+    assert ("Jane Roe", "Ukraine", "plan", "oppose") in found
+    assert ("Jane Roe", "Ukraine", "troop-withdrawal", "support") in found
+    actors = _jsonl(invoke("--db", db_url, "actors", "--format", "jsonl").output)
+    roe = [a for a in actors if a["name"] == "Jane Roe"]
+    assert len(roe) == 1 and roe[0]["confirmed"] is False and roe[0]["positions"] == 2

@@ -208,9 +208,12 @@ class Attributor:
             return []
         for cue in find_cues(self.lexicon, stems):
             for j in range(cue.end, min(len(norms), cue.end + 3)):
-                if norms[j] in self.lexicon.plan_pronouns:
-                    plan = context.plan
-                    return [PhraseMatch(plan.target, "it", 1, 0.9, j, j + 1)]
+                if norms[j] not in self.lexicon.plan_pronouns:
+                    continue
+                # "welcomed it" names the plan; "its" only with a part of it: "its points"
+                part = j + 1 < len(norms) and stems[j + 1] in self.lexicon.plan_parts
+                if norms[j] == "it" or part:
+                    return [PhraseMatch(context.plan.target, "it", 1, 0.9, j, j + 1)]
         return []
 
     def _holders(self, facts: SentenceFacts, context: ArticleContext) -> list[Holder]:
