@@ -226,6 +226,8 @@ class Attributor:
         for start, end in lex.reporting.find(stems):
             if start > 0 and facts.words[start].capital:
                 continue  # "Secretary of State Antony Blinken": a title, not a verb
+            if start > 0 and norms[start - 1] in lex.passive_auxiliaries:
+                continue  # "the truce was announced", "he was responding": no speaker here
             verb = norms[start]
             relative = next((r for r in relatives if r[0] < start < r[1]), None)
             if relative is not None:  # "Zelensky, who had said…": the antecedent speaks
@@ -332,10 +334,12 @@ class Attributor:
     def _resolve_pronoun(
         self, word: str, facts: SentenceFacts, position: int, context: ArticleContext
     ) -> int | None:
-        """The last person named before the pronoun, in this sentence or earlier ones."""
+        """The person a pronoun stands for: named earlier in this sentence, else the last
+        person who spoke (the article's current speaker), else the last person named."""
         gender = self._pronoun_gender(word)
         here = [a for m, a in facts.actors if m.end <= position]
-        for actor_id in reversed(context.persons + here):
+        candidates = here[::-1] + context.holders[::-1] + context.persons[::-1]
+        for actor_id in candidates:
             info = self.registry.actors[actor_id]
             if info.kind == "person" and info.gender in (None, gender):
                 return actor_id

@@ -70,6 +70,7 @@ class Lexicon:
     according_to: PhraseSet
     object_markers: frozenset[str]
     determiners: frozenset[str]
+    passive_auxiliaries: frozenset[str]
     linking_words: frozenset[str]
     predicate_words: frozenset[str]
     plan_subjects: PhraseSet
@@ -101,6 +102,7 @@ class Lexicon:
             according_to=PhraseSet(speakers["according_to"]),
             object_markers=frozenset(speakers["object_markers"]),
             determiners=frozenset(speakers["determiners"]),
+            passive_auxiliaries=frozenset(speakers["passive_auxiliaries"]),
             linking_words=frozenset(stance["linking_words"]),
             predicate_words=frozenset(stem(w) for w in speakers["auxiliaries"])
             | reporting.first_words()
