@@ -69,6 +69,7 @@ class SentenceFacts:
     quoted: bool  # starts inside a quotation
     links: dict[int, PhraseMatch]
     plan_matches: list[PhraseMatch]
+    clause_holders: dict[int, list[Holder]] = field(default_factory=dict)  # by first word
     plan_just_named: bool = False  # the plan was named in this or the previous sentence
     plan_recent: bool = False  # the plan was named a few sentences ago at most
     turn: str | int | None = None  # transcripts: "question", or the actor whose answer starts here
@@ -159,6 +160,13 @@ class Attributor:
         )
         facts.plan_recent = context.plan is not None and context.since_plan < PLAN_MEMORY
         facts.holders = _dedupe(self._holders(facts, context))
+        starts = [i for i, n in enumerate(norms) if i and n in self.lexicon.clause_breaks]
+        if starts:  # "China has welcomed the talks, while Kyiv says…": each clause its own
+            bounds = [0, *starts, len(norms)]
+            facts.clause_holders = {
+                lo: _dedupe(self._holders(facts, context, lo, hi))
+                for lo, hi in zip(bounds, bounds[1:], strict=False)
+            }
         context.holders += [h.actor_id for h in facts.holders]
         for _, actor_id in resolved:
             context.recent.append(actor_id)
@@ -216,14 +224,21 @@ class Attributor:
                     return [PhraseMatch(context.plan.target, "it", 1, 0.9, j, j + 1)]
         return []
 
-    def _holders(self, facts: SentenceFacts, context: ArticleContext) -> list[Holder]:
+    def _holders(
+        self, facts: SentenceFacts, context: ArticleContext, lo: int = 0, hi: int | None = None
+    ) -> list[Holder]:
+        """The holders of the sentence, or of its clause from word lo to word hi."""
         norms, stems, lex = facts.norms, facts.stems, self.lexicon
+        hi = len(norms) if hi is None else hi
+        actors = [(m, a) for m, a in facts.actors if lo <= m.start < hi]
         for _, end in lex.according_to.find(stems):
-            for mention, actor_id in facts.actors:
+            for mention, actor_id in actors:
                 if end <= mention.start <= end + 2:
                     return self._coordinated(facts, mention, actor_id, "according to")
         relatives = self._relative_clauses(facts)
         for start, end in lex.reporting.find(stems):
+            if not lo <= start < hi:
+                continue
             if start > 0 and facts.words[start].capital:
                 continue  # "Secretary of State Antony Blinken": a title, not a verb
             if start > 0 and norms[start - 1] in lex.passive_auxiliaries:
@@ -231,7 +246,7 @@ class Attributor:
             verb = norms[start]
             relative = next((r for r in relatives if r[0] < start < r[1]), None)
             if relative is not None:  # "Zelensky, who had said…": the antecedent speaks
-                antecedent = [(m, a) for m, a in facts.actors if m.end == relative[0]]
+                antecedent = [(m, a) for m, a in actors if m.end == relative[0]]
                 if antecedent:
                     mention, actor_id = antecedent[0]
                     return [
@@ -251,7 +266,7 @@ class Attributor:
                 continue
             before = [  # "Mr Zelenskiy said", "Zelensky, the president of Ukraine, said"
                 (m, a)
-                for m, a in facts.actors
+                for m, a in actors
                 if m.end <= start
                 and start - m.end <= 12
                 and not self._is_object(norms, m)
@@ -264,22 +279,22 @@ class Attributor:
                 return self._coordinated(facts, first[0], first[1], f"reporting verb: X {verb}")
             gap = facts.text[facts.words[start - 1].end : facts.words[start].start] if start else ""
             if start == 0 or any(c in gap for c in ",”\"'’"):
-                for mention, actor_id in facts.actors:  # "…,” said Mr Zelenskiy"
+                for mention, actor_id in actors:  # "…,” said Mr Zelenskiy"
                     if (
                         end <= mention.start <= end + 1
                         and not facts.words[mention.end - 1].possessive
                     ):
                         return [Holder(actor_id, mention.surface, f"reporting verb: {verb} X")]
-        for mention, actor_id in facts.actors:
+        for mention, actor_id in actors:
             if self._is_object(norms, mention) or facts.words[mention.end - 1].possessive:
                 continue
             if self._is_subject(facts, mention):
                 return self._coordinated(facts, mention, actor_id, "subject")
             break
-        if norms[:1] and self._pronoun_gender(norms[0]):
-            actor_id = self._resolve_pronoun(norms[0], facts, 0, context)
+        if lo < len(norms) and self._pronoun_gender(norms[lo]):
+            actor_id = self._resolve_pronoun(norms[lo], facts, lo, context)
             if actor_id is not None:
-                return [Holder(actor_id, norms[0], "pronoun: subject")]
+                return [Holder(actor_id, norms[lo], "pronoun: subject")]
         return []
 
     def _speaker_before(
@@ -440,7 +455,7 @@ class Attributor:
         findings: list[Finding] = []
         for match in targets:
             author = self.plan_author.get(match.target.plan)
-            holders = list(facts.holders)
+            holders = self._holders_of(facts, match)
             if plan_subject and author is not None and match.target.kind != "plan":
                 holders.append(Holder(author, plan_subject, "the plan says"))
             if not holders:
@@ -475,6 +490,15 @@ class Attributor:
                     )
                 )
         return _dedupe_findings(findings)
+
+    @staticmethod
+    def _holders_of(facts: SentenceFacts, match: PhraseMatch) -> list[Holder]:
+        """The holders of the target's clause when it has its own, else the sentence's."""
+        clause = max((lo for lo in facts.clause_holders if lo <= match.start), default=None)
+        own = facts.clause_holders.get(clause) if clause is not None else None
+        if own and facts.holders and not facts.holders[0].rule.startswith(("transcript", "quote")):
+            return list(own)
+        return list(facts.holders)
 
     def _plan_subject(self, facts: SentenceFacts) -> str | None:
         """The plan as the sentence's subject: "It calls for…", "Its points include…"."""
