@@ -42,6 +42,15 @@ def test_typographic_quotes_close_sentences():
     ]
 
 
+def test_a_question_quoted_then_attributed_is_one_sentence():
+    text = "“How could it be any good?” Mr Biden said on Friday. “Why?” Nobody answered."
+    assert _texts(text) == [
+        "“How could it be any good?” Mr Biden said on Friday.",
+        "“Why?”",
+        "Nobody answered.",
+    ]
+
+
 def test_blank_lines_end_sentences_and_offsets_point_into_the_text():
     text = " date 2023-03-02 Headline without a stop\n\nFirst body sentence. Second one."
     spans = list(split_sentences(text, start=17))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tracker.lexicon import load_lexicon
+from tracker.text import stem
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,25 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     return word.lower() in _abbreviations()
 
 
+@lru_cache(maxsize=1)
+def _reporting_verbs() -> frozenset[str]:
+    verbs = load_lexicon()["speakers"]["reporting_verbs"]
+    return frozenset(stem(v.lower()) for v in verbs if " " not in v)
+
+
+def _attribution_follows(text: str, position: int) -> bool:
+    """A quotation ending in ? or ! and then "Mr Biden said" or "he asked" goes on."""
+    window = text[position : position + 60]
+    words = re.findall(r"[\w’'.-]+", window)[:5]
+    verbs = _reporting_verbs()
+    for word in words:
+        if stem(word.rstrip(".!?").lower()) in verbs:
+            return True
+        if word.endswith((".", "!", "?")):
+            return False
+    return False
+
+
 def split_sentences(text: str, start: int = 0) -> Iterator[Span]:
     """Yield the sentences of ``text[start:]`` with offsets into ``text``."""
     position = start
@@ -57,6 +77,8 @@ def split_sentences(text: str, start: int = 0) -> Iterator[Span]:
         first = match.group()[0]
         if first == "." and _is_abbreviation(text, match.start()):
             continue
+        if first in "?!" and match.group()[-1] in '”"’' and _attribution_follows(text, match.end()):
+            continue  # “…how could it be any good?” Mr Biden said: one sentence
         end = match.start() if first == "\n" else match.end()
         yield from _trimmed(text, position, end)
         position = match.end()
