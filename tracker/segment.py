@@ -27,7 +27,7 @@ class Span:
 
 
 _BOUNDARY = re.compile(
-    r"[.!?]+['\"’”»)\]]*(?=\s+['\"“‘«(\[]?[A-Z0-9À-Ý]|\s*$)"  # terminal punctuation, then a capital
+    r"[.!?]+['\"’”»)\]]*(?=\s+['\"“‘«(\[]{0,2}[A-Z0-9À-Ý]|\s*$)"  # terminal punctuation, then a capital
     r"|\n[ \t]*\n"  # or a blank line
 )
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
