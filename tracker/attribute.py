@@ -214,7 +214,13 @@ class Attributor:
         """ "welcomed it", "some of its points": "it" is the plan named just before."""
         if context.plan is None or context.since_plan >= PLAN_MEMORY:
             return []
-        for cue in find_cues(self.lexicon, stems):
+        cues = find_cues(self.lexicon, stems)
+        for cue in cues:
+            if cue.polarity == 0 and context.since_plan < 2:
+                # "some points are clear to me…", said right after the plan was named: a
+                # partial judgement of the plan
+                return [PhraseMatch(context.plan.target, "it", 1, 0.8, cue.start, cue.end)]
+        for cue in cues:
             for j in range(cue.end, min(len(norms), cue.end + 3)):
                 if norms[j] not in self.lexicon.plan_pronouns:
                     continue
