@@ -27,7 +27,8 @@ class Span:
 
 
 _BOUNDARY = re.compile(
-    r"[.!?]+['\"’”»)\]]*(?=\s+['\"“‘«(\[]{0,2}[A-Z0-9À-Ý]|\s*$)"  # terminal punctuation, then a capital
+    # terminal punctuation, then a capital (after up to two opening quotes)
+    r"[.!?]+['\"’”»)\]]*(?=\s+['\"“‘«(\[]{0,2}[A-Z0-9À-Ý]|\s*$)"
     r"|\n[ \t]*\n"  # or a blank line
 )
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
