@@ -83,12 +83,11 @@ def run_one(url: str, corpus: Path, workers: int) -> dict:
     """One ingest and one re-ingest in this process; what the parent prints."""
     from sqlalchemy import text
 
-    from tracker.cli import _prepare
-    from tracker.db import make_engine
+    from tracker.db import make_engine, prepare
     from tracker.ingest import ingest
 
     engine = make_engine(url)
-    _prepare(engine)
+    prepare(engine)
     started = time.perf_counter()
     summary = ingest(engine, [str(corpus)], workers=workers)
     elapsed = time.perf_counter() - started

@@ -20,8 +20,8 @@ from click.testing import CliRunner
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from tracker.cli import _prepare, cli
-from tracker.db import make_engine
+from tracker.cli import cli
+from tracker.db import make_engine, prepare
 
 DATA = Path(__file__).parent / "data"
 DEV = DATA / "dev"
@@ -87,7 +87,7 @@ def template_url(request, tmp_path_factory) -> str:
     else:
         url = request.getfixturevalue("postgres").create()
     engine = make_engine(url)
-    _prepare(engine)
+    prepare(engine)
     engine.dispose()
     return url
 

@@ -33,22 +33,8 @@ class State:
             self._engine = db.make_engine(self.url)
             ctx.call_on_close(self._engine.dispose)
             if migrate:
-                _prepare(self._engine)
+                db.prepare(self._engine)
         return self._engine
-
-
-def _prepare(engine: Engine) -> None:
-    from sqlalchemy import select
-
-    from tracker import db
-    from tracker.schema import Plan
-    from tracker.seeds import load_seeds
-
-    db.ensure_schema(engine)
-    with db.writer(engine).begin() as connection:
-        db.lock_schema(connection)
-        if connection.execute(select(Plan.id).limit(1)).first() is None:
-            load_seeds(connection)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -335,7 +321,7 @@ def evaluate(
 
     from tracker import evaluate as scoring
     from tracker import queries
-    from tracker.db import make_engine
+    from tracker.db import make_engine, prepare
     from tracker.ingest import ingest
 
     corpus = scoring.GoldCorpus.load(gold_dir)
@@ -344,7 +330,7 @@ def evaluate(
             engine = _state(ctx).engine(ctx)
         else:
             engine = make_engine(f"sqlite:///{Path(tmp) / 'evaluate.db'}")
-            _prepare(engine)
+            prepare(engine)
             ingest(engine, [str(p) for p in corpus.articles])
         with engine.connect() as connection:
             links = queries.links(connection)

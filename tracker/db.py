@@ -175,3 +175,17 @@ def ensure_schema(engine: Engine) -> bool:
         )
     upgrade(engine)
     return current is None
+
+
+def prepare(engine: Engine) -> None:
+    """Make a store usable: schema at head, and the seed plans and actors in a new one."""
+    from sqlalchemy import select
+
+    from tracker.schema import Plan
+    from tracker.seeds import load_seeds
+
+    ensure_schema(engine)
+    with writer(engine).begin() as connection:
+        lock_schema(connection)
+        if connection.execute(select(Plan.id).limit(1)).first() is None:
+            load_seeds(connection)
