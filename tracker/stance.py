@@ -254,7 +254,8 @@ def stance_of(
     ]:  # "could only work if the same conditions were met": conditional support is mixed
         start, end = conditions[0]
         return Stance("mixed", (Cue(start, end, 0, " ".join(stems[start:end])),), omission)
-    elif not chain and lexicon.require_cue:
+    elif not chain and (lexicon.require_cue or (match.polarity < 0 and not bare)):
+        # naming what a point is against ("sanctions") with no stance word takes no side
         return Stance(None, (), omission)
     value = match.polarity * (-1) ** len(bare)
     for cue in chain:
