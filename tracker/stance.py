@@ -234,6 +234,7 @@ def stance_of(
     while own > lo and not breaks[own]:
         own -= 1
     taken = {j for c in chain for j in range(c.start - lexicon.negation_scope, c.start)}
+    taken |= {j for c in cues for j in range(c.start, c.end)}  # "no alternative" is one cue
     near = max(own, match.start - lexicon.negation_scope - 2)
     bare = [j for j in range(near, match.start) if stems[j] in lexicon.negations and j not in taken]
     if bare and not any(c.start >= own for c in chain):
