@@ -18,7 +18,7 @@ from typing import Any
 
 from tracker.actors import Mention, Registry
 from tracker.link import PhraseMatch
-from tracker.stance import Lexicon, PhraseSet, find_cues, soft_breaks, stance_of
+from tracker.stance import Cue, Lexicon, PhraseSet, find_cues, soft_breaks, stance_of
 from tracker.text import Word, normalise_phrase, stem
 
 OPEN_QUOTES = '“‘«"'
@@ -63,6 +63,7 @@ class SentenceFacts:
     words: list[Word]
     norms: list[str]
     stems: list[str]
+    cues: list[Cue]  # stance cues, found once per sentence
     breaks: list[bool]  # where a new stretch of a clause starts (commas, "and")
     actors: list[tuple[Mention, int]]  # resolved mentions
     holders: list[Holder]
@@ -123,6 +124,7 @@ class Attributor:
     ) -> SentenceFacts:
         norms = [w.norm for w in words]
         stems = [stem(n) for n in norms]
+        cues = find_cues(self.lexicon, stems, [w.capital for w in words])
         resolved = []
         mentions = self.registry.mentions(words, context.day)
         mentions = sorted(
@@ -140,13 +142,14 @@ class Attributor:
             m
             for m in plan_matches
             if not (m.start and norms[m.start - 1] in self.lexicon.generic_determiners)
-        ] or self._plan_pronoun(norms, stems, context)
+        ] or self._plan_pronoun(norms, stems, cues, context)
         stripped = text.lstrip()
         facts = SentenceFacts(
             text=text,
             words=words,
             norms=norms,
             stems=stems,
+            cues=cues,
             breaks=soft_breaks(self.lexicon, text, words),
             actors=resolved,
             holders=[],
@@ -209,12 +212,11 @@ class Attributor:
         return None
 
     def _plan_pronoun(
-        self, norms: list[str], stems: list[str], context: ArticleContext
+        self, norms: list[str], stems: list[str], cues: list[Cue], context: ArticleContext
     ) -> list[PhraseMatch]:
         """ "welcomed it", "some of its points": "it" is the plan named just before."""
         if context.plan is None or context.since_plan >= PLAN_MEMORY:
             return []
-        cues = find_cues(self.lexicon, stems)
         for cue in cues:
             if cue.polarity == 0 and context.since_plan < 2:
                 # "some points are clear to me…", said right after the plan was named: a
@@ -455,7 +457,7 @@ class Attributor:
         if not targets:
             return []
         plan_subject = self._plan_subject(facts)
-        cues = find_cues(self.lexicon, facts.stems, [w.capital for w in facts.words])
+        cues = facts.cues
         breaks = facts.breaks
         others = list(facts.links.values())
         findings: list[Finding] = []
