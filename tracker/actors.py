@@ -186,10 +186,13 @@ class Registry:
         A title followed by a name ("Secretary of State Antony Blinken") is that name.
         """
         canonical = [self._canonical(w) for w in words]
+        first_words = self._first_words()
         found: list[Mention] = []
         i = 0
         while i < len(words):
-            hit = self._longest_at(words, canonical, i, day)
+            hit = (
+                self._longest_at(words, canonical, i, day) if canonical[i] in first_words else None
+            )
             if hit:
                 previous = found[-1] if found else None
                 if (

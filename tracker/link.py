@@ -106,19 +106,32 @@ class Linker:
                 self.by_word[content[0]].append(phrase)
                 vocabulary.update(content)
         self.matcher = WordMatcher(sorted(vocabulary), cutoff=word_similarity)
+        self.first_words = frozenset(self.by_word)
+        self._similar_by_norm: dict[str, dict[str, float]] = {}
 
-    def content_words(self, sentence_words: Sequence[Word]) -> list[int]:
-        return [i for i, w in enumerate(sentence_words) if w.norm not in self.stopwords]
+    def _similar(self, norm: str) -> dict[str, float]:
+        """The vocabulary words a sentence word resembles, by its normalised (unstemmed) form."""
+        found = self._similar_by_norm.get(norm)
+        if found is None:
+            found = self.matcher.similar(stem(norm))
+            if len(self._similar_by_norm) < 500_000:
+                self._similar_by_norm[norm] = found
+        return found
 
     def matches(self, sentence_words: Sequence[Word]) -> list[PhraseMatch]:
         """Every phrase found in the sentence, with the words it spans."""
-        index = self.content_words(sentence_words)
+        stopwords, similar_to = self.stopwords, self._similar
+        index = [i for i, w in enumerate(sentence_words) if w.norm not in stopwords]
         # For each content position: the vocabulary words it resembles.
-        similar = [self.matcher.similar(stem(sentence_words[i].norm)) for i in index]
+        similar = [similar_to(sentence_words[i].norm) for i in index]
         found: list[PhraseMatch] = []
-        candidates = {p.words[0] for p in self.phrases} & {w for s in similar for w in s}
-        for first_word in sorted(candidates):  # a fixed order: the same input, the same links
+        present: set[str] = set()
+        for options in similar:
+            present.update(options)
+        for first_word in sorted(self.first_words & present):  # a fixed order: same links
             for phrase in self.by_word[first_word]:
+                if len(phrase.words) > 1 and not present.issuperset(phrase.words):
+                    continue
                 match = self._match_phrase(phrase, similar, index)
                 if match:
                     found.append(match)
@@ -127,6 +140,19 @@ class Linker:
     def _match_phrase(
         self, phrase: _Phrase, similar: list[dict[str, float]], index: list[int]
     ) -> PhraseMatch | None:
+        if len(phrase.words) == 1:  # the best-scoring occurrence, the first on a tie
+            word = phrase.words[0]
+            score, anchor = max(
+                (options[word], -k) for k, options in enumerate(similar) if word in options
+            )
+            return PhraseMatch(
+                phrase.target,
+                phrase.text,
+                phrase.polarity,
+                score / 100,
+                index[-anchor],
+                index[-anchor] + 1,
+            )
         width = len(phrase.words) + self.window_slack
         best: PhraseMatch | None = None
         for anchor, options in enumerate(similar):

@@ -14,13 +14,14 @@ stopping them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tracker.link import PhraseMatch
 from tracker.text import Word, normalise_phrase, stem
 
 SOFT_BREAK_CHARS = ",;:()[]"
+_SOFT_BREAK_SET = frozenset(SOFT_BREAK_CHARS)
 
 
 class PhraseSet:
@@ -42,19 +43,20 @@ class PhraseSet:
     def at(self, stems: Sequence[str], i: int) -> int:
         """Length of the longest entry starting at word i, or 0."""
         for key in self.by_first.get(stems[i], ()):
-            if tuple(stems[i : i + len(key)]) == key:
-                return len(key)
+            n = len(key)
+            if n == 1 or tuple(stems[i : i + n]) == key:
+                return n
         return 0
 
     def find(self, stems: Sequence[str]) -> list[tuple[int, int]]:
-        spans, i = [], 0
-        while i < len(stems):
-            n = self.at(stems, i)
-            if n:
-                spans.append((i, i + n))
-                i += n
-            else:
-                i += 1
+        spans: list[tuple[int, int]] = []
+        by_first, after = self.by_first, 0
+        for i, word in enumerate(stems):
+            if i >= after and word in by_first:
+                n = self.at(stems, i)
+                if n:
+                    spans.append((i, i + n))
+                    after = i + n
         return spans
 
     def first_words(self) -> frozenset[str]:
@@ -91,6 +93,12 @@ class Lexicon:
     soft_breaks: frozenset[str]
     after_scope: int
     require_cue: bool
+    cue_first_words: frozenset[str] = field(init=False)  # a word no cue starts with is skipped
+
+    def __post_init__(self) -> None:
+        self.cue_first_words = (
+            self.mixed.first_words() | self.oppose.first_words() | self.support.first_words()
+        )
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Lexicon:
@@ -154,9 +162,10 @@ def find_cues(
 ) -> list[Cue]:
     """Stance cues in order; a capitalised word inside the sentence is a name, not a cue."""
     cues: list[Cue] = []
+    starts = lexicon.cue_first_words
     i = 0
     while i < len(stems):
-        if capitals is not None and i > 0 and capitals[i]:
+        if stems[i] not in starts or (capitals is not None and i > 0 and capitals[i]):
             i += 1
             continue
         for polarity, phrases in ((0, lexicon.mixed), (-1, lexicon.oppose), (1, lexicon.support)):
@@ -175,9 +184,10 @@ def find_cues(
 def soft_breaks(lexicon: Lexicon, text: str, words: Sequence[Word]) -> list[bool]:
     """For each word: does a new stretch of the clause start here (after a comma, at "and")?"""
     flags = [True]
+    soft = lexicon.soft_breaks
     for previous, word in zip(words, words[1:], strict=False):
         gap = text[previous.end : word.start]
-        flags.append(any(c in gap for c in SOFT_BREAK_CHARS) or word.norm in lexicon.soft_breaks)
+        flags.append((gap != " " and not _SOFT_BREAK_SET.isdisjoint(gap)) or word.norm in soft)
     return flags
 
 
