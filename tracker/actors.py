@@ -63,6 +63,7 @@ class Registry:
         self._by_name = {a.name: a for a in self.actors.values()}
         self.adjectives: dict[str, int] = {}  # "ukrainian" -> Ukraine
         self.person_titles: set[tuple[str, ...]] = set()
+        self._title_ends: frozenset[str] = frozenset()  # last words of person_titles
 
     def new_actor(self, name: str, affiliation: str | None) -> int:
         """A person the registry does not know, recorded under the name the article gives."""
@@ -94,8 +95,10 @@ class Registry:
 
     def discover(self, text: str, words: Sequence[Word], found: list[Mention]) -> list[Mention]:
         """Unknown people introduced by a title: "Brazil's President Lula", "adviser Jane Roe"."""
-        taken = {i for m in found for i in range(m.start, m.end)}
         new: list[Mention] = []
+        if self._title_ends.isdisjoint(w.norm for w in words):
+            return new  # no title, so no one introduced by one
+        taken = {i for m in found for i in range(m.start, m.end)}
         for i in range(1, len(words)):
             if i in taken or not words[i].capital or (new and i < new[-1].end):
                 continue
@@ -185,7 +188,7 @@ class Registry:
 
         A title followed by a name ("Secretary of State Antony Blinken") is that name.
         """
-        canonical = [self._canonical(w) for w in words]
+        canonical = [w.norm if len(w.norm) < 6 else self._canonical(w) for w in words]
         first_words = self._first_words()
         found: list[Mention] = []
         i = 0
@@ -256,6 +259,7 @@ def build_registry(
     """
     registry = Registry({a.id: a for a in actors}, name_similarity=name_similarity)
     registry.person_titles = {normalise_phrase(t) for t in person_titles}
+    registry._title_ends = frozenset(t[-1] for t in registry.person_titles if t)
     adjectives: dict[int, list[str]] = defaultdict(list)
     names_of: dict[int, list[str]] = defaultdict(list)
     for actor in registry.actors.values():

@@ -51,6 +51,8 @@ class PhraseSet:
     def find(self, stems: Sequence[str]) -> list[tuple[int, int]]:
         spans: list[tuple[int, int]] = []
         by_first, after = self.by_first, 0
+        if by_first.keys().isdisjoint(stems):  # most sentences: one pass in C, no loop here
+            return spans
         for i, word in enumerate(stems):
             if i >= after and word in by_first:
                 n = self.at(stems, i)

@@ -40,23 +40,29 @@ def normalise_word(surface: str) -> str:
 _new_word = tuple.__new__  # Word(...) without its keyword-handling wrapper
 
 
+_surfaces: dict[str, tuple[str, bool, bool] | None] = {}  # surface -> norm, capital, possessive
+
+
 def words(text: str) -> list[Word]:
     out: list[Word] = []
     append = out.append
     previous_end = 0
     for match in _WORD.finditer(text):
         surface = match.group()
-        norm = normalise_word(surface)
-        if not norm:
-            continue
+        known = _surfaces.get(surface)
+        if known is None:
+            norm = normalise_word(surface)
+            if not norm:
+                continue
+            known = (norm, surface[0].isupper(), surface.endswith(_POSSESSIVE))
+            if len(_surfaces) < 200_000:
+                _surfaces[surface] = known
         start, end = match.span()
-        gap = text[previous_end:start]
-        pause = bool(out) and gap != " " and not _PAUSES.isdisjoint(gap)
-        append(
-            _new_word(
-                Word, (norm, start, end, surface[0].isupper(), surface.endswith(_POSSESSIVE), pause)
-            )
-        )
+        if out and (start - previous_end != 1 or text[previous_end] != " "):
+            pause = not _PAUSES.isdisjoint(text[previous_end:start])
+        else:
+            pause = False
+        append(_new_word(Word, (known[0], start, end, known[1], known[2], pause)))
         previous_end = end
     return out
 
