@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from tracker.actors import Mention, Registry
 from tracker.link import PhraseMatch
@@ -35,8 +35,7 @@ TURN_LABEL = re.compile(
 QUESTION_LABELS = {"q", "question"}
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):  # a tuple: cheap to send back from a worker process
     actor_id: int
     target_id: int
     stance: str

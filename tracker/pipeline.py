@@ -10,6 +10,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 from time import perf_counter
+from typing import NamedTuple
 
 from sqlalchemy import Connection, select
 
@@ -24,10 +25,17 @@ from tracker.stance import Lexicon
 from tracker.text import words
 
 
-@dataclass(frozen=True, slots=True)
-class CodedSentence:
+class LinkFound(NamedTuple):
+    """A sentence's link as stored: plain values, cheap to send back from a worker process."""
+
+    target_id: int
+    phrase: str
+    score: float
+
+
+class CodedSentence(NamedTuple):
     span: Span
-    links: list[PhraseMatch]
+    links: list[LinkFound]
     findings: list[Finding]
 
 
@@ -161,7 +169,11 @@ class Coder:
         t2 = perf_counter()
         self.attributor.fill_quote_speakers(facts)
         coded = [
-            CodedSentence(span, list(f.links.values()), self.attributor.positions(f))
+            CodedSentence(
+                span,
+                [LinkFound(m.target.id, m.phrase, m.score) for m in f.links.values()],
+                self.attributor.positions(f),
+            )
             for span, f in zip(spans, facts, strict=True)
         ]
         new = {

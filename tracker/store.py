@@ -110,7 +110,7 @@ def store_articles(connection: Connection, batch: list[CodedArticle]) -> list[St
                 link_rows.append(
                     {
                         "sentence_id": sentence_id,
-                        "target_id": link.target.id,
+                        "target_id": link.target_id,
                         "score": round(link.score, 4),
                         "method": "fuzzy",
                         "phrase": link.phrase,
