@@ -48,6 +48,12 @@ class _Phrase:
     words: tuple[str, ...]
 
 
+# Distinct words remembered per cache: enough for a year of wire copy's vocabulary, few
+# enough that memory stays flat (each entry is a word and, mostly, the shared empty dict).
+CACHE_WORDS = 300_000
+_NOTHING: dict[str, float] = {}  # read-only
+
+
 @dataclass
 class WordMatcher:
     """Similarity of sentence words to a fixed vocabulary, cached per distinct word."""
@@ -69,7 +75,8 @@ class WordMatcher:
                         found[choice] = score
             if word in self._vocabulary_set:
                 found[word] = 100.0
-            if len(self._cache) < 500_000:
+            found = found or _NOTHING  # most words resemble nothing: one shared empty dict
+            if len(self._cache) < CACHE_WORDS:
                 self._cache[word] = found
         return found
 
@@ -114,7 +121,7 @@ class Linker:
         found = self._similar_by_norm.get(norm)
         if found is None:
             found = self.matcher.similar(stem(norm))
-            if len(self._similar_by_norm) < 500_000:
+            if len(self._similar_by_norm) < CACHE_WORDS:
                 self._similar_by_norm[norm] = found
         return found
 
