@@ -1,0 +1,68 @@
+"""Words and lexicon lookups: the primitives every stage reads sentences through."""
+
+from __future__ import annotations
+
+import string
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tracker.stance import PhraseSet
+from tracker.text import stem, words
+
+
+def test_words_normalise_and_keep_offsets() -> None:
+    text = "Zelenskyy's adviser, Mykhailo Podolyak — said: “no.”"
+    found = words(text)
+    assert [w.norm for w in found] == ["zelenskyy", "adviser", "mykhailo", "podolyak", "said", "no"]
+    assert [text[w.start : w.end] for w in found][:2] == ["Zelenskyy's", "adviser"]
+    assert [w.capital for w in found] == [True, False, True, True, False, False]
+    assert [w.possessive for w in found] == [True, False, False, False, False, False]
+    # punctuation between two words marks a pause; a plain space does not
+    assert [w.pause_before for w in found] == [False, False, True, False, True, True]
+
+
+def test_words_fold_accents_hyphens_and_quotes() -> None:
+    assert [w.norm for w in words("Zaporizhzhia’s cease-fire in Kyiv, U.S.-backed")] == [
+        "zaporizhzhia",
+        "ceasefire",
+        "in",
+        "kyiv",
+        "us",
+        "backed",
+    ]
+    assert [w.norm for w in words("Lula da Silva, Macrón")] == ["lula", "da", "silva", "macron"]
+
+
+def test_words_same_result_when_a_surface_form_is_seen_again() -> None:
+    """The surface-form cache must not carry one sentence's offsets or pauses into another."""
+    first = words("China, Russia")
+    second = words("Russia and China")
+    assert [(w.norm, w.start, w.pause_before) for w in first] == [
+        ("china", 0, False),
+        ("russia", 7, True),
+    ]
+    assert [(w.norm, w.start, w.pause_before) for w in second] == [
+        ("russia", 0, False),
+        ("and", 7, False),
+        ("china", 11, False),
+    ]
+
+
+@given(st.lists(st.sampled_from(["peace", "Kyiv", "talks", ",", " ", "  ", ";", "—", "(", ")"])))
+def test_pause_is_punctuation_in_the_gap(pieces: list[str]) -> None:
+    text = " ".join(pieces)
+    found = words(text)
+    for previous, word in zip(found, found[1:], strict=False):
+        gap = text[previous.end : word.start]
+        assert word.pause_before == any(c in ',;:()[]—–“”"' for c in gap)
+        assert text[word.start : word.end].strip(string.punctuation)
+
+
+def test_phrase_set_finds_longest_entries_left_to_right_without_overlap() -> None:
+    phrases = PhraseSet(["call for", "call", "for peace talks", "peace"])
+    stems = [stem(w.norm) for w in words("They called for peace talks and peace")]
+    assert phrases.find(stems) == [(1, 3), (3, 4), (6, 7)]
+    assert phrases.at(stems, 1) == 2
+    assert phrases.at(stems, 0) == 0
+    assert phrases.find([stem(w.norm) for w in words("Nothing here at all")]) == []
