@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from tracker.db import make_engine
@@ -94,3 +95,55 @@ def test_workers_give_the_same_database(new_db_url, tmp_path, invoke):
     content = _rows(one, CONTENT)
     assert content and content == _rows(three, CONTENT)
     assert _rows(one, COUNTS) == _rows(three, COUNTS)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_bounded_windows_still_store_each_article_once(new_db_url, tmp_path, monkeypatch, workers):
+    """With tiny pool windows and almost no memory of hashes, repeats far apart and close
+    together (even in one write batch) are each stored once, and whole."""
+    from tracker import ingest as ingest_module
+    from tracker.db import prepare
+
+    paths = [str(p) for p in _articles(tmp_path / "in", 14)]
+    # repeats right after, a window later, and further back than the hash memory reaches
+    inputs = paths + paths[:3] + paths[5:6] * 3 + paths[::-1]
+    reference = new_db_url()
+    engine = make_engine(reference)
+    prepare(engine)
+    ingest_module.ingest(engine, paths)
+    engine.dispose()
+
+    monkeypatch.setattr(ingest_module, "POOL_WINDOW", 3)
+    monkeypatch.setattr(ingest_module, "RECENT_HASHES", 1)  # the store catches the rest
+    monkeypatch.setattr(ingest_module, "BATCH_SIZE", 2)
+    url = new_db_url()
+    engine = make_engine(url)
+    prepare(engine)
+    summary = ingest_module.ingest(engine, inputs, workers=workers, batch_size=2)
+    engine.dispose()
+    assert (summary.new, summary.skipped, summary.failed) == (14, len(inputs) - 14, 0)
+    assert _rows(url, COUNTS) == _rows(reference, COUNTS)
+    assert _rows(url, CONTENT) == _rows(reference, CONTENT)
+
+
+def test_one_batch_holding_an_article_twice_stores_it_once(new_db_url):
+    from tracker.db import prepare, writer
+    from tracker.pipeline import Coder, ReferenceData
+    from tracker.read import parse_text_article
+    from tracker.store import store_articles
+
+    url = new_db_url()
+    engine = make_engine(url)
+    prepare(engine)
+    with engine.connect() as connection:
+        coder = Coder(ReferenceData.load(connection))
+    text_ = (DEV / "dev-01.txt").read_text(encoding="utf-8")
+    first = coder.code(parse_text_article(text_, "first.txt"))
+    again = coder.code(parse_text_article(text_, "again.txt"))
+    with writer(engine).begin() as connection:
+        stored = store_articles(connection, [first, again])
+    engine.dispose()
+    assert stored[0].article_id is not None and stored[0].sentences == len(first.sentences)
+    assert stored[1].article_id is None
+    counts = _rows(url, COUNTS)
+    assert counts == {("first.txt", len(first.sentences), stored[0].links, stored[0].positions)}

@@ -10,10 +10,11 @@ article by article, so one bad article cannot take others with it.
 from __future__ import annotations
 
 import multiprocessing
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
+from multiprocessing.pool import Pool
 from time import perf_counter
 
 from sqlalchemy import Engine, select
@@ -26,6 +27,14 @@ from tracker.schema import Article as ArticleRow
 from tracker.store import store_articles
 
 BATCH_SIZE = 50
+# Articles handed to worker processes ahead of the writer. Pool.imap alone reads its whole
+# input ahead and keeps every result the writer has not taken yet, so memory would grow
+# with the corpus whenever writing is slower than coding.
+POOL_WINDOW = 256
+# Content hashes remembered from this run to skip an article repeated in it. Older ones are
+# in the store by then (at most two pool windows and a batch are ever in flight), where the
+# batch check finds them; a fixed number keeps memory flat on any corpus size.
+RECENT_HASHES = 20_000
 
 
 @dataclass
@@ -89,7 +98,7 @@ def ingest(
             ) as pool:
                 _write(
                     engine,
-                    pool.imap(_code_in_worker, fresh, chunksize=4),
+                    _coded_in_pool(pool, fresh),
                     summary,
                     fail,
                     batch_size,
@@ -114,6 +123,7 @@ def _fresh_articles(
 ) -> Iterator[Article]:
     """The articles not yet in the store (nor earlier in this run), in input order."""
     seen: set[str] = set()
+    recent: deque[str] = deque()
     while chunk := list(islice(items, batch_size)):
         articles: list[Article] = []
         for item in chunk:
@@ -141,7 +151,23 @@ def _fresh_articles(
                 summary.skipped += 1
                 continue
             seen.add(digest)
+            recent.append(digest)
+            if len(recent) > RECENT_HASHES:
+                seen.discard(recent.popleft())
             yield article
+
+
+def _coded_in_pool(pool: Pool, articles: Iterator[Article]) -> Iterator[CodedArticle]:
+    """Coded articles in input order, with at most two windows of articles in flight: the
+    workers code the next window while the writer takes the current one."""
+    current = None
+    while window := list(islice(articles, POOL_WINDOW)):
+        following = pool.imap(_code_in_worker, window, chunksize=4)
+        if current is not None:
+            yield from current
+        current = following
+    if current is not None:
+        yield from current
 
 
 def _write(

@@ -48,9 +48,10 @@ class _Phrase:
     words: tuple[str, ...]
 
 
-# Distinct words remembered per cache: enough for a year of wire copy's vocabulary, few
-# enough that memory stays flat (each entry is a word and, mostly, the shared empty dict).
-CACHE_WORDS = 300_000
+# Distinct words remembered per cache: enough for a year of wire copy's vocabulary. A full
+# cache starts again, so memory stays flat on any archive (each entry is a word and, mostly,
+# the shared empty dict) while the cache keeps up with new vocabulary.
+CACHE_WORDS = 200_000
 _NOTHING: dict[str, float] = {}  # read-only
 
 
@@ -76,8 +77,9 @@ class WordMatcher:
             if word in self._vocabulary_set:
                 found[word] = 100.0
             found = found or _NOTHING  # most words resemble nothing: one shared empty dict
-            if len(self._cache) < CACHE_WORDS:
-                self._cache[word] = found
+            if len(self._cache) >= CACHE_WORDS:
+                self._cache.clear()
+            self._cache[word] = found
         return found
 
     def __post_init__(self) -> None:
@@ -121,8 +123,9 @@ class Linker:
         found = self._similar_by_norm.get(norm)
         if found is None:
             found = self.matcher.similar(stem(norm))
-            if len(self._similar_by_norm) < CACHE_WORDS:
-                self._similar_by_norm[norm] = found
+            if len(self._similar_by_norm) >= CACHE_WORDS:
+                self._similar_by_norm.clear()
+            self._similar_by_norm[norm] = found
         return found
 
     def matches(self, sentence_words: Sequence[Word]) -> list[PhraseMatch]:

@@ -74,11 +74,11 @@ def store_articles(connection: Connection, batch: list[CodedArticle]) -> list[St
         .returning(table.c.id, table.c.content_hash)
     ).all()
     article_ids = {digest: article_id for article_id, digest in inserted}
-    mine = [
-        (c, article_ids[c.article.content_hash])
-        for c in batch
-        if c.article.content_hash in article_ids
-    ]
+    mine: list[tuple[CodedArticle, int]] = []  # the first copy of each article inserted here
+    for coded in batch:
+        article_id = article_ids.pop(coded.article.content_hash, None)
+        if article_id is not None:
+            mine.append((coded, article_id))
     sentence_rows = [
         {
             "article_id": article_id,
@@ -135,4 +135,5 @@ def store_articles(connection: Connection, batch: list[CodedArticle]) -> list[St
         connection.execute(Link.__table__.insert(), link_rows)
     if position_rows:
         connection.execute(Position.__table__.insert(), position_rows)
-    return [stored.get(article_ids.get(c.article.content_hash), Stored(None)) for c in batch]
+    mine_ids = {id(coded): article_id for coded, article_id in mine}
+    return [stored[mine_ids[id(c)]] if id(c) in mine_ids else Stored(None) for c in batch]

@@ -55,8 +55,9 @@ def words(text: str) -> list[Word]:
             if not norm:
                 continue
             known = (norm, surface[0].isupper(), surface.endswith(_POSSESSIVE))
-            if len(_surfaces) < 200_000:
-                _surfaces[surface] = known
+            if len(_surfaces) >= 200_000:
+                _surfaces.clear()  # bounded memory on any archive; refills with what recurs
+            _surfaces[surface] = known
         start, end = match.span()
         if out and (start - previous_end != 1 or text[previous_end] != " "):
             pause = not _PAUSES.isdisjoint(text[previous_end:start])
