@@ -17,7 +17,7 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -41,9 +41,11 @@ class Article:
     title: str | None = None
     url: str | None = None
 
-    @property
-    def content_hash(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+    content_hash: str = field(init=False, repr=False)  # what makes a repeat a repeat
+
+    def __post_init__(self) -> None:
+        digest = hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        object.__setattr__(self, "content_hash", digest)  # once, not at every lookup
 
 
 @dataclass(frozen=True, slots=True)
