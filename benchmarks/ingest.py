@@ -110,6 +110,8 @@ def run_one(url: str, corpus: Path, workers: int) -> dict:
         "reingest_skipped": again.skipped,
         "db_bytes": size,
         "peak_rss_mb": peak_rss_mb(),
+        # the largest worker process's peak (Linux reports ru_maxrss in KiB); 0 with none
+        "worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
         "stages": dict(summary.timings),
     }
 
@@ -122,7 +124,8 @@ def report(label: str, r: dict) -> None:
         f"{r['positions']} positions in {s:.1f} s"
     )
     print(f"   {r['articles'] / s:,.0f} articles/s, {r['sentences'] / s:,.0f} sentences/s")
-    print(f"   peak RSS {r['peak_rss_mb']:.0f} MB, database {r['db_bytes'] / 1e6:.1f} MB")
+    workers = f" (largest worker {r['worker_rss_mb']:.0f} MB)" if r.get("worker_rss_mb") else ""
+    print(f"   peak RSS {r['peak_rss_mb']:.0f} MB{workers}, database {r['db_bytes'] / 1e6:.1f} MB")
     print(
         f"   re-ingest (all {r['reingest_skipped']} skipped): {r['reingest_seconds']:.1f} s, "
         f"{s / max(r['reingest_seconds'], 1e-9):.1f}x faster than the first ingest"
