@@ -1,0 +1,43 @@
+"""The benchmark script keeps working (its figures are read by people, not asserted here)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = ROOT / "benchmarks" / "ingest.py"
+
+
+def test_synthetic_corpus_is_reproducible(tmp_path):
+    sys.path.insert(0, str(SCRIPT.parent))
+    try:
+        import ingest as bench
+    finally:
+        sys.path.remove(str(SCRIPT.parent))
+    first, second, other = tmp_path / "a.jsonl", tmp_path / "b.jsonl", tmp_path / "c.jsonl"
+    bench.write_corpus(first, 30, seed=7)
+    bench.write_corpus(second, 30, seed=7)
+    bench.write_corpus(other, 30, seed=8)
+    assert first.read_bytes() == second.read_bytes()
+    assert first.read_bytes() != other.read_bytes()
+    records = [json.loads(line) for line in first.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == 30 and len({r["text"] for r in records}) == 30
+
+
+def test_benchmark_prints_its_figures():
+    out = subprocess.run(
+        [sys.executable, str(SCRIPT), "--articles", "40", "--workers", "2"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    ).stdout
+    assert "40 articles" in out
+    sentences = int(re.search(r"(\d+) sentences,", out).group(1))
+    assert sentences > 40 * 5
+    for figure in ("sentences/s", "peak RSS", "largest worker", "re-ingest (all 40 skipped)"):
+        assert figure in out
