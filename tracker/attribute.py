@@ -277,7 +277,7 @@ class Attributor:
                 for m, a in actors
                 if m.end <= start
                 and start - m.end <= 12
-                and not self._is_object(norms, m)
+                and not self._is_object(norms, m, actors)
                 and not facts.words[m.end - 1].possessive
                 and not any(r[0] < m.start < r[1] <= start for r in relatives)
             ]
@@ -294,7 +294,7 @@ class Attributor:
                     ):
                         return [Holder(actor_id, mention.surface, f"reporting verb: {verb} X")]
         for mention, actor_id in actors:
-            if self._is_object(norms, mention) or facts.words[mention.end - 1].possessive:
+            if self._is_object(norms, mention, actors) or facts.words[mention.end - 1].possessive:
                 continue
             if self._is_subject(facts, mention):
                 return self._coordinated(facts, mention, actor_id, "subject")
@@ -390,12 +390,20 @@ class Attributor:
                 break
         return holders
 
-    def _is_object(self, norms: list[str], mention: Mention) -> bool:
-        """Governed by a preposition: "to China", "of the International Atomic Energy Agency"."""
+    def _is_object(
+        self, norms: list[str], mention: Mention, others: list[tuple[Mention, int]] = ()
+    ) -> bool:
+        """Governed by a preposition: "to China", "of the International Atomic Energy Agency",
+        or joined by "and" to a name that is: "with Volodymyr Zelensky and European leaders"."""
         i = mention.start - 1
         while i >= 0 and norms[i] in self.lexicon.determiners:
             i -= 1
-        return i >= 0 and norms[i] in self.lexicon.object_markers
+        if i >= 0 and norms[i] in self.lexicon.object_markers:
+            return True
+        if i > 0 and norms[i] == "and":
+            previous = next((m for m, _ in others if m.end == i), None)
+            return previous is not None and self._is_object(norms, previous, others)
+        return False
 
     def _is_subject(self, facts: SentenceFacts, mention: Mention) -> bool:
         """A subject stands before the predicate of its stretch, and a predicate follows it."""
@@ -419,6 +427,8 @@ class Attributor:
         """
         speaker: int | None = None
         for facts in sentences:
+            if DATELINE.match(facts.text):
+                speaker = None  # "BACKGROUND — …", "MOSCOW — …": the transcript is over
             if facts.turn is not None:
                 speaker = facts.turn if isinstance(facts.turn, int) else None
                 if facts.turn == "question":

@@ -1,0 +1,56 @@
+"""The coder's speaker and stance rules, one behaviour per test, on made-up sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracker.db import make_engine, prepare
+from tracker.pipeline import Coder, ReferenceData
+from tracker.read import parse_text_article
+
+
+@pytest.fixture(scope="module")
+def coder(tmp_path_factory) -> Coder:
+    path = tmp_path_factory.mktemp("coder") / "coder.db"
+    engine = make_engine(f"sqlite:///{path}")
+    prepare(engine)
+    with engine.connect() as connection:
+        reference = ReferenceData.load(connection)
+    engine.dispose()
+    coder = Coder(reference)
+    coder.target_keys = {t.id: t.key for t in reference.targets}  # for the tests' read-out
+    return coder
+
+
+def positions(coder: Coder, text: str) -> list[set[tuple[str, str, str]]]:
+    """Per sentence: (actor name, target, stance) of each position found."""
+    coded = coder.code(parse_text_article(text, "test.txt"))
+    targets = coder.target_keys
+    return [
+        {
+            (coder.registry.actors[f.actor_id].name, targets[f.target_id], f.stance)
+            for f in sentence.findings
+        }
+        for sentence in coded.sentences
+    ]
+
+
+def test_a_name_joined_by_and_to_an_object_is_an_object_too(coder):
+    text = (
+        "date 2025-10-30 The Group of Friends for Peace met at the UN. "
+        "It welcomed the meetings with Volodymyr Zelensky and European leaders, "
+        "and urged all sides to keep up the talks."
+    )
+    found = positions(coder, text)[1]
+    assert not {a for a, _, _ in found} & {"Volodymyr Zelensky", "European leaders"}
+
+
+def test_a_dateline_ends_a_transcript_turn(coder):
+    text = (
+        "date 2025-03-07 Q: How does China see the war?\n\n"
+        "WANG: China supports a ceasefire.\n\n"
+        "BACKGROUND — China's foreign ministry said separately that peace talks must resume."
+    )
+    found = positions(coder, text)
+    assert ("Wang Yi", "3", "support") in found[1]
+    assert found[2] == {("China", "4", "support")}
