@@ -54,3 +54,21 @@ def test_a_dateline_ends_a_transcript_turn(coder):
     found = positions(coder, text)
     assert ("Wang Yi", "3", "support") in found[1]
     assert found[2] == {("China", "4", "support")}
+
+
+def test_a_title_in_apposition_to_a_name_is_that_name(coder):
+    # On this date the title belongs to Borrell's successor: the name given wins.
+    text = (
+        "date 2025-03-01 The EU's foreign policy chief, Josep Borrell, said a ceasefire must come."
+    )
+    assert positions(coder, text)[0] == {("Josep Borrell", "3", "support")}
+
+
+def test_a_name_after_a_dateline_dash_is_not_part_of_the_dateline(coder):
+    text = "date 2023-02-25 Moscow — Russia's foreign ministry welcomes the paper."
+    assert positions(coder, text)[0] == {("Russia", "plan", "support")}
+
+
+def test_worried_about_is_a_stance(coder):
+    text = "date 2025-10-30 Mr Fu said members were worried about unilateral sanctions."
+    assert positions(coder, text)[0] == {("Fu Cong", "10", "support")}

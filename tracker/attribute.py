@@ -311,9 +311,17 @@ class Attributor:
         """The nearest name before the verb, unless an apposition stands between a name and it:
         "Li Mingjiang, an expert at Nanyang Technological University, called…" is Li's."""
         verb_start = facts.words[verb].start
-        for mention, actor_id in before:
+        for k, (mention, actor_id) in enumerate(before):
             gap = facts.text[facts.words[mention.end - 1].end : verb_start].strip()
             if gap.startswith(",") and gap.endswith(",") and gap.count(",") == 2:
+                following = before[k + 1] if k + 1 < len(before) else None
+                if (
+                    mention.via == "title"
+                    and following is not None
+                    and following[0].start == mention.end
+                    and self.registry.actors[following[1]].kind == "person"
+                ):  # "the EU's foreign policy chief, Josep Borrell, wrote": the name, not the
+                    return following  # title's holder at the article's date
                 return mention, actor_id
         return before[-1]
 
