@@ -72,3 +72,9 @@ def test_a_name_after_a_dateline_dash_is_not_part_of_the_dateline(coder):
 def test_worried_about_is_a_stance(coder):
     text = "date 2025-10-30 Mr Fu said members were worried about unilateral sanctions."
     assert positions(coder, text)[0] == {("Fu Cong", "10", "support")}
+
+
+def test_a_preposition_right_after_a_phrase_does_not_predicate_on_it(coder):
+    # "against" here names whom the sanctions hit; it is no second "oppose".
+    text = "date 2023-03-03 China opposes unilateral sanctions against Belarus."
+    assert positions(coder, text)[0] == {("China", "10", "support")}

@@ -221,9 +221,11 @@ def stance_of(
             stretch -= 1
         chain = [c for c in before if c.start >= stretch]
     after = [  # a predicate on the phrase: "sanctions are an important tool", "must stay"
+        # (a preposition right after it is not: "sanctions against Russia")
         c
         for c in polar
         if match.end <= c.start < hi
+        and not (c.start == match.end and norms[c.start] in lexicon.object_markers)
         and not any(breaks[match.end : c.start + 1])
         and all(_linking(lexicon, w) for w in norms[match.end : c.start])
     ]
