@@ -78,3 +78,12 @@ def test_a_preposition_right_after_a_phrase_does_not_predicate_on_it(coder):
     # "against" here names whom the sanctions hit; it is no second "oppose".
     text = "date 2023-03-03 China opposes unilateral sanctions against Belarus."
     assert positions(coder, text)[0] == {("China", "10", "support")}
+
+
+def test_praise_and_criticism_by_different_holders_is_not_mixed(coder):
+    text = (
+        "date 2023-02-25 Moscow welcomed the paper, while Kyiv rejected its call to end sanctions."
+    )
+    found = positions(coder, text)[0]
+    assert ("Russia", "plan", "support") in found
+    assert not any(stance == "mixed" for _, _, stance in found)

@@ -488,7 +488,13 @@ class Attributor:
                 continue
             others_here = [m for m in others if m is not match]
             result = stance_of(
-                self.lexicon, facts.norms, facts.stems, breaks, cues, match, others_here
+                self.lexicon,
+                facts.norms,
+                facts.stems,
+                breaks,
+                self._own_cues(facts, match, holders) if match.target.kind == "plan" else cues,
+                match,
+                others_here,
             )
             if result.stance is None:
                 continue
@@ -516,6 +522,21 @@ class Attributor:
                     )
                 )
         return _dedupe_findings(findings)
+
+    @staticmethod
+    def _own_cues(facts: SentenceFacts, match: PhraseMatch, holders: list[Holder]) -> list[Cue]:
+        """The cues minus those of clauses held by others: "Moscow welcomed the paper, while
+        Kyiv disagreed with it" is not a mixed view of anyone's."""
+        ids = {h.actor_id for h in holders}
+        bounds = [*sorted(facts.clause_holders), len(facts.norms)]
+        foreign = [
+            (lo, hi)
+            for lo, hi in zip(bounds, bounds[1:], strict=False)
+            if not lo <= match.start < hi
+            and facts.clause_holders[lo]
+            and not ids & {h.actor_id for h in facts.clause_holders[lo]}
+        ]
+        return [c for c in facts.cues if not any(lo <= c.start < hi for lo, hi in foreign)]
 
     @staticmethod
     def _holders_of(facts: SentenceFacts, match: PhraseMatch) -> list[Holder]:
