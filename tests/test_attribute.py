@@ -87,3 +87,8 @@ def test_praise_and_criticism_by_different_holders_is_not_mixed(coder):
     found = positions(coder, text)[0]
     assert ("Russia", "plan", "support") in found
     assert not any(stance == "mixed" for _, _, stance in found)
+
+
+def test_what_a_condition_asks_for_is_demanded_and_what_it_binds_is_mixed(coder):
+    text = "date 2025-03-26 The Kremlin said the truce would start only once sanctions were lifted."
+    assert positions(coder, text)[0] == {("Russia", "3", "mixed"), ("Russia", "10", "support")}

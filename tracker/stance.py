@@ -256,6 +256,10 @@ def stance_of(
         (s, e) for s, e in lexicon.conditions.find(stems) if lo <= s < clause_end
     ]:  # "could only work if the same conditions were met": conditional support is mixed
         start, end = conditions[0]
+        if start < match.start and not chain:  # "…only once sanctions were lifted": the
+            demand = Cue(start, end, 1, " ".join(stems[start:end]))  # condition demands it
+            value = match.polarity * (-1) ** len(bare)
+            return Stance("support" if value > 0 else "oppose", (demand,), omission)
         return Stance("mixed", (Cue(start, end, 0, " ".join(stems[start:end])),), omission)
     elif not chain and (lexicon.require_cue or (match.polarity < 0 and not bare)):
         # naming what a point is against ("sanctions") with no stance word takes no side
