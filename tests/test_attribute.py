@@ -92,3 +92,12 @@ def test_praise_and_criticism_by_different_holders_is_not_mixed(coder):
 def test_what_a_condition_asks_for_is_demanded_and_what_it_binds_is_mixed(coder):
     text = "date 2025-03-26 The Kremlin said the truce would start only once sanctions were lifted."
     assert positions(coder, text)[0] == {("Russia", "3", "mixed"), ("Russia", "10", "support")}
+
+
+def test_he_is_the_person_just_named_as_subject_before_the_last_speaker(coder):
+    text = (
+        "date 2023-02-28 Spokesman Wang Wenbin said China supports peace talks. "
+        "Mr Blinken travelled to Uzbekistan on Wednesday. "
+        "He said sovereignty must be respected."
+    )
+    assert positions(coder, text)[2] == {("Antony Blinken", "1", "support")}

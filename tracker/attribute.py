@@ -84,6 +84,7 @@ class ArticleContext:
     recent: list[int] = field(default_factory=list)
     holders: list[int] = field(default_factory=list)  # who held positions, latest last
     persons: list[int] = field(default_factory=list)
+    subjects: list[int] = field(default_factory=list)  # people named as subjects just before
     plan: PhraseMatch | None = None
     since_plan: int = 0
 
@@ -171,6 +172,14 @@ class Attributor:
                 for lo, hi in zip(bounds, bounds[1:], strict=False)
             }
         context.holders += [h.actor_id for h in facts.holders]
+        context.subjects = [  # "Mr Blinken travelled to…. He said…": he is Blinken
+            actor_id
+            for mention, actor_id in resolved
+            if self.registry.actors[actor_id].kind == "person"
+            and mention.via != "anaphor"
+            and not self._is_object(norms, mention, resolved)
+            and not words[mention.end - 1].possessive
+        ]
         for _, actor_id in resolved:
             context.recent.append(actor_id)
             if self.registry.actors[actor_id].kind == "person":
@@ -369,7 +378,9 @@ class Attributor:
         person who spoke (the article's current speaker), else the last person named."""
         gender = self._pronoun_gender(word)
         here = [a for m, a in facts.actors if m.end <= position]
-        candidates = here[::-1] + context.holders[::-1] + context.persons[::-1]
+        candidates = (
+            here[::-1] + context.subjects[::-1] + context.holders[::-1] + context.persons[::-1]
+        )
         for actor_id in candidates:
             info = self.registry.actors[actor_id]
             if info.kind == "person" and info.gender in (None, gender):
