@@ -101,3 +101,11 @@ def test_he_is_the_person_just_named_as_subject_before_the_last_speaker(coder):
         "He said sovereignty must be respected."
     )
     assert positions(coder, text)[2] == {("Antony Blinken", "1", "support")}
+
+
+def test_a_long_relative_clause_does_not_part_a_speaker_from_the_verb(coder):
+    text = (
+        "date 2025-03-27 The Group of Friends for Peace, which China set up at the UN with "
+        "Brazil and other Global South countries, said humanitarian aid should be increased."
+    )
+    assert positions(coder, text)[0] == {("Group of Friends for Peace", "5", "support")}

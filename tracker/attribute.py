@@ -285,7 +285,7 @@ class Attributor:
                 (m, a)
                 for m, a in actors
                 if m.end <= start
-                and start - m.end <= 12
+                and start - m.end - _inside(relatives, m.end, start) <= 12
                 and not self._is_object(norms, m, actors)
                 and not facts.words[m.end - 1].possessive
                 and not any(r[0] < m.start < r[1] <= start for r in relatives)
@@ -574,6 +574,11 @@ class Attributor:
                 if stem_ in self.lexicon.plan_parts:
                     return " ".join(facts.norms[: i + 1])
         return None
+
+
+def _inside(spans: list[tuple[int, int]], lo: int, hi: int) -> int:
+    """How many words from lo to hi are in the spans (relative clauses between)."""
+    return sum(end - start for start, end in spans if lo <= start and end <= hi)
 
 
 def _dedupe(holders: list[Holder]) -> list[Holder]:
