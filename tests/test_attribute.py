@@ -109,3 +109,14 @@ def test_a_long_relative_clause_does_not_part_a_speaker_from_the_verb(coder):
         "Brazil and other Global South countries, said humanitarian aid should be increased."
     )
     assert positions(coder, text)[0] == {("Group of Friends for Peace", "5", "support")}
+
+
+def test_a_relative_clause_with_a_stance_word_is_its_antecedents(coder):
+    text = (
+        "date 2023-03-01 Nor does it cost anything with Moscow, which welcomed the paper. "
+        "The shift moved Washington away from Kyiv and its European backers, who want a "
+        "ceasefire first."
+    )
+    first, second = positions(coder, text)
+    assert first == {("Russia", "plan", "support")}
+    assert second == {("Ukraine", "3", "support"), ("European leaders", "3", "support")}

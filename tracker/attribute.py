@@ -171,6 +171,7 @@ class Attributor:
                 lo: _dedupe(self._holders(facts, context, lo, hi))
                 for lo, hi in zip(bounds, bounds[1:], strict=False)
             }
+        self._relative_holders(facts)
         context.holders += [h.actor_id for h in facts.holders]
         context.subjects = [  # "Mr Blinken travelled to…. He said…": he is Blinken
             actor_id
@@ -189,6 +190,28 @@ class Attributor:
         else:
             context.since_plan += 1
         return facts
+
+    def _relative_holders(self, facts: SentenceFacts) -> None:
+        """ "Moscow, which welcomed the paper, …": a relative clause with a stance word is its
+        antecedent's, and the sentence's holders take over again after it."""
+        for lo, hi in self._relative_clauses(facts):
+            antecedent = [
+                (m, a)
+                for m, a in facts.actors
+                if m.end == lo and not facts.words[m.end - 1].possessive
+            ]
+            if not antecedent or not any(lo <= c.start < hi and c.polarity for c in facts.cues):
+                continue
+            mention, actor_id = antecedent[-1]
+            if any(h.actor_id == actor_id and h.speaks for h in facts.holders):
+                continue  # "Zelensky, who had said…": already the sentence's speaker
+            outer = max((k for k in facts.clause_holders if k <= lo), default=None)
+            after = facts.clause_holders[outer] if outer is not None else facts.holders
+            rule = f"relative: X, {facts.norms[lo]} …"
+            head, head_id = self._coordination_head(facts, mention)  # "Kyiv and its backers, who"
+            facts.clause_holders[lo] = self._coordinated(facts, head, head_id, rule)
+            if hi < len(facts.norms):
+                facts.clause_holders.setdefault(hi, list(after))
 
     def _anaphors(
         self, words: list[Word], norms: list[str], mentions: list[Mention], context: ArticleContext
@@ -359,7 +382,10 @@ class Attributor:
         index = [m for m, _ in facts.actors].index(mention)
         while index > 0:
             previous, _ = facts.actors[index - 1]
-            if facts.norms[previous.end : facts.actors[index][0].start] != ["and"]:
+            gap = facts.norms[previous.end : facts.actors[index][0].start]
+            while gap and gap[-1] in self.lexicon.determiners:  # "Kyiv and its backers"
+                gap = gap[:-1]
+            if gap != ["and"]:
                 break
             index -= 1
         return facts.actors[index]
@@ -397,6 +423,8 @@ class Attributor:
             if other.start < edge:
                 continue
             gap = facts.norms[edge : other.start]
+            while gap and gap[-1] in self.lexicon.determiners:  # "Kyiv and its backers"
+                gap = gap[:-1]
             if (
                 gap
                 and gap[-1] == "and"
@@ -512,7 +540,9 @@ class Attributor:
             for holder in holders:
                 if result.omission and holder.rule == "the plan says":
                     continue
-                if not result.cues and holder.rule.startswith(("subject", "transcript")):
+                if not result.cues and holder.rule.startswith(
+                    ("subject", "transcript", "relative")
+                ):
                     continue  # a subject with no stance word is description, not a position
                 if holder.actor_id == author and match.target.kind == "plan":
                     continue  # the author backing its own plan is not news
@@ -554,6 +584,8 @@ class Attributor:
         """The holders of the target's clause when it has its own, else the sentence's."""
         clause = max((lo for lo in facts.clause_holders if lo <= match.start), default=None)
         own = facts.clause_holders.get(clause) if clause is not None else None
+        if own and own[0].rule.startswith("relative"):
+            return list(own)
         if own and facts.holders and not facts.holders[0].rule.startswith(("transcript", "quote")):
             return list(own)
         return list(facts.holders)
