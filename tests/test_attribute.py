@@ -120,3 +120,20 @@ def test_a_relative_clause_with_a_stance_word_is_its_antecedents(coder):
     first, second = positions(coder, text)
     assert first == {("Russia", "plan", "support")}
     assert second == {("Ukraine", "3", "support"), ("European leaders", "3", "support")}
+
+
+def test_a_relative_clause_on_the_plan_is_the_plans_and_the_reporters(coder):
+    text = (
+        "date 2023-02-26 Jake Sullivan told CNN that Beijing could have stopped after the first "
+        "point of its paper, which calls for respecting the sovereignty of all nations."
+    )
+    found = positions(coder, text)[0]
+    assert {("China", "1", "support"), ("Jake Sullivan", "1", "support")} <= found
+
+
+def test_they_can_stand_for_an_organisation_that_spoke_before(coder):
+    text = (
+        "date 2023-02-25 The G7 demanded that Russia withdraw its troops. "
+        "They pledged to step up the sanctions on Moscow."
+    )
+    assert positions(coder, text)[1] == {("G7", "10", "oppose")}

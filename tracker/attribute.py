@@ -200,7 +200,25 @@ class Attributor:
                 for m, a in facts.actors
                 if m.end == lo and not facts.words[m.end - 1].possessive
             ]
-            if not antecedent or not any(lo <= c.start < hi and c.polarity for c in facts.cues):
+            if not any(lo <= c.start < hi and c.polarity for c in facts.cues):
+                continue
+            # a speaker reporting the clause holds it too: "he told CNN that its paper, which…"
+            speakers = [
+                h
+                for h in facts.holders
+                if h.speaks and not h.rule.startswith("reporting verb: X, ")  # another clause's
+            ]
+            plans = [m for m in facts.plan_matches if m.end == lo and m.phrase != "it"]
+            author = self.plan_author.get(plans[0].target.plan) if plans else None
+            if author is not None:  # "its paper, which calls for…": what the plan says
+                outer = max((k for k in facts.clause_holders if k <= lo), default=None)
+                after = facts.clause_holders[outer] if outer is not None else facts.holders
+                rule = "relative: the plan says"
+                facts.clause_holders[lo] = [Holder(author, plans[0].phrase, rule)] + speakers
+                if hi < len(facts.norms):
+                    facts.clause_holders.setdefault(hi, list(after))
+                continue
+            if not antecedent:
                 continue
             mention, actor_id = antecedent[-1]
             if any(h.actor_id == actor_id and h.speaks for h in facts.holders):
@@ -209,7 +227,9 @@ class Attributor:
             after = facts.clause_holders[outer] if outer is not None else facts.holders
             rule = f"relative: X, {facts.norms[lo]} …"
             head, head_id = self._coordination_head(facts, mention)  # "Kyiv and its backers, who"
-            facts.clause_holders[lo] = self._coordinated(facts, head, head_id, rule)
+            facts.clause_holders[lo] = _dedupe(
+                self._coordinated(facts, head, head_id, rule) + speakers
+            )
             if hi < len(facts.norms):
                 facts.clause_holders.setdefault(hi, list(after))
 
@@ -538,7 +558,7 @@ class Attributor:
             if result.stance is None:
                 continue
             for holder in holders:
-                if result.omission and holder.rule == "the plan says":
+                if result.omission and holder.rule.endswith("the plan says"):
                     continue
                 if not result.cues and holder.rule.startswith(
                     ("subject", "transcript", "relative")
