@@ -137,3 +137,28 @@ def test_they_can_stand_for_an_organisation_that_spoke_before(coder):
         "They pledged to step up the sanctions on Moscow."
     )
     assert positions(coder, text)[1] == {("G7", "10", "oppose")}
+
+
+def test_widening_the_battlefield_is_what_the_risk_point_is_against(coder):
+    text = (
+        "date 2025-10-30 China asked the parties to show restraint, without widening the "
+        "battlefield."
+    )
+    assert positions(coder, text)[0] == {("China", "8", "support")}
+
+
+def test_a_question_can_report_a_named_speakers_position(coder):
+    text = (
+        "date 2025-03-07 Q: President Trump has called for a ceasefire. What is your view?\n\n"
+        "WANG: China supports dialogue."
+    )
+    assert ("Donald Trump", "3", "support") in positions(coder, text)[0]
+
+
+def test_restated_reports_speech(coder):
+    text = (
+        "date 2025-02-24 China's ambassador Fu Cong spoke at the UN. "
+        "He restated what Beijing calls its principles: respect for the sovereignty of all "
+        "countries."
+    )
+    assert positions(coder, text)[1] == {("Fu Cong", "1", "support")}

@@ -498,8 +498,8 @@ class Attributor:
                 speaker = None  # "BACKGROUND — …", "MOSCOW — …": the transcript is over
             if facts.turn is not None:
                 speaker = facts.turn if isinstance(facts.turn, int) else None
-                if facts.turn == "question":
-                    facts.holders = []
+                if facts.turn == "question":  # the journalist's words hold nothing, but
+                    facts.holders = [h for h in facts.holders if h.speaks]  # "Trump has called"
                     continue
             if speaker is None:
                 continue
