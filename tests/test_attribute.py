@@ -162,3 +162,11 @@ def test_restated_reports_speech(coder):
         "countries."
     )
     assert positions(coder, text)[1] == {("Fu Cong", "1", "support")}
+
+
+def test_a_document_speaks_for_its_author_from_its_own_verb(coder):
+    text = (
+        "date 2025-02-25 The United States voted on Monday against a UN General Assembly "
+        "resolution demanding that Moscow withdraw its troops."
+    )
+    assert positions(coder, text)[0] == {("UN General Assembly", "troop-withdrawal", "support")}

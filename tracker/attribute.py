@@ -18,7 +18,7 @@ from typing import Any
 
 from tracker.actors import Mention, Registry
 from tracker.link import PhraseMatch
-from tracker.stance import Cue, Lexicon, PhraseSet, find_cues, soft_breaks, stance_of
+from tracker.stance import Cue, Lexicon, PhraseSet, Stance, find_cues, soft_breaks, stance_of
 from tracker.text import Word, normalise_phrase, stem
 
 OPEN_QUOTES = '“‘«"'
@@ -49,6 +49,7 @@ class Holder:
     actor_id: int
     mention: str
     rule: str
+    verb: int = -1  # the reporting verb's word, when cues before it are not the holder's
 
     @property
     def speaks(self) -> bool:
@@ -304,6 +305,12 @@ class Attributor:
             if start > 0 and norms[start - 1] in lex.passive_auxiliaries:
                 continue  # "the truce was announced", "he was responding": no speaker here
             verb = norms[start]
+            if start > 1 and norms[start - 1] in lex.documents:
+                author = [(m, a) for m, a in actors if start - 1 <= m.end <= start]
+                if author:  # "a UN General Assembly resolution demanding…": its author's
+                    mention, actor_id = author[0]
+                    rule = f"reporting verb: X {norms[start - 1]} {verb}"
+                    return [Holder(actor_id, mention.surface, rule, start)]
             relative = next((r for r in relatives if r[0] < start < r[1]), None)
             if relative is not None:  # "Zelensky, who had said…": the antecedent speaks
                 antecedent = [(m, a) for m, a in actors if m.end == relative[0]]
@@ -546,18 +553,24 @@ class Attributor:
             if not holders:
                 continue
             others_here = [m for m in others if m is not match]
-            result = stance_of(
-                self.lexicon,
-                facts.norms,
-                facts.stems,
-                breaks,
-                self._own_cues(facts, match, holders) if match.target.kind == "plan" else cues,
-                match,
-                others_here,
-            )
-            if result.stance is None:
-                continue
+            own = self._own_cues(facts, match, holders) if match.target.kind == "plan" else cues
+            stances: dict[int, Stance] = {}
             for holder in holders:
+                # "voted against a resolution demanding…": its stance starts at its verb
+                verb = holder.verb if 0 <= holder.verb < match.start else -1
+                if verb not in stances:
+                    stances[verb] = stance_of(
+                        self.lexicon,
+                        facts.norms,
+                        facts.stems,
+                        breaks,
+                        [c for c in own if c.start >= verb],
+                        match,
+                        others_here,
+                    )
+                result = stances[verb]
+                if result.stance is None:
+                    continue
                 if result.omission and holder.rule.endswith("the plan says"):
                     continue
                 if not result.cues and holder.rule.startswith(

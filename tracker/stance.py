@@ -77,6 +77,7 @@ class Lexicon:
     plan_pronouns: frozenset[str]
     plan_parts: frozenset[str]
     relative_pronouns: frozenset[str]
+    documents: frozenset[str]
     generic_determiners: frozenset[str]
     support: PhraseSet
     oppose: PhraseSet
@@ -112,6 +113,7 @@ class Lexicon:
             plan_pronouns=frozenset(speakers["plan_pronouns"]),
             plan_parts=frozenset(stem(w) for w in speakers["plan_parts"]),
             relative_pronouns=frozenset(speakers["relative_pronouns"]),
+            documents=frozenset(speakers.get("documents", ())),
             generic_determiners=frozenset(speakers["generic_determiners"]),
             support=support,
             oppose=oppose,
