@@ -170,3 +170,22 @@ def test_a_document_speaks_for_its_author_from_its_own_verb(coder):
         "resolution demanding that Moscow withdraw its troops."
     )
     assert positions(coder, text)[0] == {("UN General Assembly", "troop-withdrawal", "support")}
+
+
+def test_it_opening_a_sentence_is_the_body_that_spoke_before(coder):
+    text = (
+        "date 2023-02-26 There was no alternative to dialogue, the Kazakh foreign ministry said. "
+        "It called on the parties to stop the fighting. "
+        "It welcomed all efforts towards peace talks."
+    )
+    found = positions(coder, text)
+    assert found[1] == {("Kazakhstan", "3", "support")}
+    assert found[2] == {("Kazakhstan", "4", "support")}
+
+
+def test_it_after_a_person_spoke_is_not_that_person(coder):
+    text = (
+        "date 2023-02-26 Mr Zelensky said he would study the paper. "
+        "It called on the parties to stop the fighting."
+    )
+    assert ("Volodymyr Zelensky", "3", "support") not in positions(coder, text)[1]

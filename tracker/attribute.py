@@ -86,6 +86,7 @@ class ArticleContext:
     holders: list[int] = field(default_factory=list)  # who held positions, latest last
     persons: list[int] = field(default_factory=list)
     subjects: list[int] = field(default_factory=list)  # people named as subjects just before
+    speakers: list[Holder] = field(default_factory=list)  # who spoke in the sentence before
     plan: PhraseMatch | None = None
     since_plan: int = 0
 
@@ -173,6 +174,7 @@ class Attributor:
                 for lo, hi in zip(bounds, bounds[1:], strict=False)
             }
         self._relative_holders(facts)
+        context.speakers = [h for h in facts.holders if h.speaks]
         context.holders += [h.actor_id for h in facts.holders]
         context.subjects = [  # "Mr Blinken travelled to…. He said…": he is Blinken
             actor_id
@@ -305,6 +307,10 @@ class Attributor:
             if start > 0 and norms[start - 1] in lex.passive_auxiliaries:
                 continue  # "the truce was announced", "he was responding": no speaker here
             verb = norms[start]
+            if start == 1 and norms[0] in lex.pronouns_bodies:  # "It called on the parties…"
+                bodies = self._bodies(context, norms[0], verb)
+                if bodies:
+                    return bodies
             if start > 1 and norms[start - 1] in lex.documents:
                 author = [(m, a) for m, a in actors if start - 1 <= m.end <= start]
                 if author:  # "a UN General Assembly resolution demanding…": its author's
@@ -362,7 +368,18 @@ class Attributor:
             actor_id = self._resolve_pronoun(norms[lo], facts, lo, context)
             if actor_id is not None:
                 return [Holder(actor_id, norms[lo], "pronoun: subject")]
+        if lo == 0 and len(norms) > 1 and norms[0] in lex.pronouns_bodies:
+            if lex.support.at(stems, 1) or lex.oppose.at(stems, 1):  # "It welcomed the talks"
+                return self._bodies(context, norms[0], norms[1])
         return []
+
+    def _bodies(self, context: ArticleContext, pronoun: str, verb: str) -> list[Holder]:
+        """ "It" opening a sentence: the states, organisations or groups that spoke just before."""
+        return [
+            Holder(h.actor_id, pronoun, f"pronoun: {pronoun} {verb}")
+            for h in context.speakers
+            if self.registry.actors[h.actor_id].kind != "person"
+        ]
 
     def _speaker_before(
         self, facts: SentenceFacts, before: list[tuple[Mention, int]], verb: int

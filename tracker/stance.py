@@ -88,6 +88,7 @@ class Lexicon:
     conditions: PhraseSet
     pronouns_male: frozenset[str]
     pronouns_female: frozenset[str]
+    pronouns_bodies: frozenset[str]
     clause_breaks: frozenset[str]
     soft_breaks: frozenset[str]
     after_scope: int
@@ -124,6 +125,7 @@ class Lexicon:
             conditions=PhraseSet(stance["conditions"]),
             pronouns_male=frozenset(actors["pronouns_male"]),
             pronouns_female=frozenset(actors["pronouns_female"]),
+            pronouns_bodies=frozenset(actors.get("pronouns_bodies", ())),
             clause_breaks=frozenset(stance["clause_breaks"]),
             soft_breaks=frozenset(stance["soft_breaks"]),
             after_scope=int(stance["after_scope"]),
