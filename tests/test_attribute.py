@@ -189,3 +189,19 @@ def test_it_after_a_person_spoke_is_not_that_person(coder):
         "It called on the parties to stop the fighting."
     )
     assert ("Volodymyr Zelensky", "3", "support") not in positions(coder, text)[1]
+
+
+def test_a_name_and_its_qualified_partners_hold_together(coder):
+    text = "date 2025-10-22 Ukraine and its main European allies backed a ceasefire."
+    assert positions(coder, text)[0] == {
+        ("Ukraine", "3", "support"),
+        ("European leaders", "3", "support"),
+    }
+
+
+def test_a_question_put_to_a_speaker_is_not_the_named_state_speaking(coder):
+    text = (
+        "date 2025-11-25 Asked whether China could act as a guarantor under a future peace "
+        "deal, she said only that its position was clear."
+    )
+    assert not any(actor == "China" for actor, _, _ in positions(coder, text)[0])

@@ -355,8 +355,9 @@ class Attributor:
                 for mention, actor_id in actors:  # "…,” said Mr Zelenskiy"
                     if (
                         end <= mention.start <= end + 1
+                        and all(n in lex.determiners for n in norms[end : mention.start])
                         and not facts.words[mention.end - 1].possessive
-                    ):
+                    ):  # not "Asked whether China…": a question put, not China speaking
                         return [Holder(actor_id, mention.surface, f"reporting verb: {verb} X")]
         for mention, actor_id in actors:
             if self._is_object(norms, mention, actors) or facts.words[mention.end - 1].possessive:
@@ -427,12 +428,18 @@ class Attributor:
         while index > 0:
             previous, _ = facts.actors[index - 1]
             gap = facts.norms[previous.end : facts.actors[index][0].start]
-            while gap and gap[-1] in self.lexicon.determiners:  # "Kyiv and its backers"
-                gap = gap[:-1]
-            if gap != ["and"]:
+            if gap[:1] != ["and"] or not self._modifiers(gap[1:]):  # "Kyiv and its main allies"
                 break
             index -= 1
         return facts.actors[index]
+
+    def _modifiers(self, words: list[str]) -> bool:
+        """At most two words that can stand before a name: "its", "its main", "other"."""
+        lex = self.lexicon
+        return len(words) <= 2 and all(
+            w.isalpha() and w not in lex.object_markers and stem(w) not in lex.predicate_words
+            for w in words
+        )
 
     def _pronoun_gender(self, word: str) -> str | None:
         if word in self.lexicon.pronouns_male:
@@ -467,8 +474,8 @@ class Attributor:
             if other.start < edge:
                 continue
             gap = facts.norms[edge : other.start]
-            while gap and gap[-1] in self.lexicon.determiners:  # "Kyiv and its backers"
-                gap = gap[:-1]
+            while len(gap) > 1 and gap[-1] != "and" and self._modifiers(gap[-1:]):
+                gap = gap[:-1]  # "Kyiv and its main allies"
             if (
                 gap
                 and gap[-1] == "and"
