@@ -205,3 +205,24 @@ def test_a_question_put_to_a_speaker_is_not_the_named_state_speaking(coder):
         "deal, she said only that its position was clear."
     )
     assert not any(actor == "China" for actor, _, _ in positions(coder, text)[0])
+
+
+def test_its_calls_later_in_the_sentence_speak_for_the_plan(coder):
+    text = (
+        "date 2023-02-26 Kazakhstan backed the Chinese paper on Saturday, noting that its calls "
+        "for respecting sovereignty matched its own views."
+    )
+    assert ("China", "1", "support") in positions(coder, text)[0]
+
+
+def test_the_plan_named_as_an_object_late_in_the_sentence_is_not_its_subject(coder):
+    text = (
+        "date 2023-02-26 Reactions split along familiar lines as Moscow welcomed the paper, "
+        "while Kyiv disagreed with its call to end unilateral sanctions."
+    )
+    assert not any(actor == "China" for actor, _, _ in positions(coder, text)[0])
+
+
+def test_noting_is_not_a_negation(coder):
+    text = "date 2023-02-26 Kazakhstan noted that it supports a ceasefire."
+    assert positions(coder, text)[0] == {("Kazakhstan", "3", "support")}

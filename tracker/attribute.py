@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tracker.actors import Mention, Registry
@@ -127,7 +127,10 @@ class Attributor:
     ) -> SentenceFacts:
         norms = [w.norm for w in words]
         stems = [stem(n) for n in norms]
-        cues = find_cues(self.lexicon, stems, [w.capital for w in words])
+        cues = [
+            c if not c.negated or self._negated(norms, c.start) else replace(c, negated=False)
+            for c in find_cues(self.lexicon, stems, [w.capital for w in words])
+        ]  # "noting that…" stems to "not": only a negation word itself negates
         resolved = []
         mentions = self.registry.mentions(words, context.day)
         mentions = sorted(
@@ -235,6 +238,10 @@ class Attributor:
             )
             if hi < len(facts.norms):
                 facts.clause_holders.setdefault(hi, list(after))
+
+    def _negated(self, norms: list[str], start: int) -> bool:
+        scope = range(max(0, start - self.lexicon.negation_scope), start)
+        return any(norms[j] in self.lexicon.negation_words for j in scope)
 
     def _anaphors(
         self, words: list[Word], norms: list[str], mentions: list[Mention], context: ArticleContext
@@ -649,10 +656,19 @@ class Attributor:
 
     def _plan_subject(self, facts: SentenceFacts) -> str | None:
         """The plan as the sentence's subject: "It calls for…", "Its points include…"."""
-        for start, end in self.lexicon.plan_subjects.find(facts.stems[:8]):
-            pronoun = facts.norms[start] in self.lexicon.plan_pronouns
+        lex = self.lexicon
+        for start, end in lex.plan_subjects.find(facts.stems):
+            pronoun = facts.norms[start] in lex.plan_pronouns
             if pronoun and not facts.plan_just_named:
                 continue  # "it" is the plan only right after the plan was named
+            if end > 8 and (  # later on, only "its …" as a subject: "…, since its calls for…"
+                not pronoun
+                or end - start < 2
+                or facts.norms[start - 1] in lex.object_markers
+                or lex.support.at(facts.stems, start - 1)
+                or lex.oppose.at(facts.stems, start - 1)
+            ):
+                continue
             if start <= 1 or end - start > 1:
                 return " ".join(facts.norms[start:end])
         for match in facts.plan_matches:

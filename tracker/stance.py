@@ -83,6 +83,7 @@ class Lexicon:
     oppose: PhraseSet
     mixed: PhraseSet
     negations: frozenset[str]
+    negation_words: frozenset[str]  # unstemmed: "noting" stems to "not" but negates nothing
     negation_scope: int
     omissions: PhraseSet
     conditions: PhraseSet
@@ -120,6 +121,7 @@ class Lexicon:
             oppose=oppose,
             mixed=PhraseSet(stance["mixed"]),
             negations=frozenset(stem(w) for n in stance["negations"] for w in normalise_phrase(n)),
+            negation_words=frozenset(w for n in stance["negations"] for w in normalise_phrase(n)),
             negation_scope=int(stance["negation_scope"]),
             omissions=PhraseSet(stance["omission_cues"]),
             conditions=PhraseSet(stance["conditions"]),
@@ -242,7 +244,9 @@ def stance_of(
     taken = {j for c in chain for j in range(c.start - lexicon.negation_scope, c.start)}
     taken |= {j for c in cues for j in range(c.start, c.end)}  # "no alternative" is one cue
     near = max(own, match.start - lexicon.negation_scope - 2)
-    bare = [j for j in range(near, match.start) if stems[j] in lexicon.negations and j not in taken]
+    bare = [
+        j for j in range(near, match.start) if norms[j] in lexicon.negation_words and j not in taken
+    ]
     if bare and not any(c.start >= own for c in chain):
         chain = []
     chain += after[:1]
