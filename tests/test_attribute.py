@@ -226,3 +226,12 @@ def test_the_plan_named_as_an_object_late_in_the_sentence_is_not_its_subject(cod
 def test_noting_is_not_a_negation(coder):
     text = "date 2023-02-26 Kazakhstan noted that it supports a ceasefire."
     assert positions(coder, text)[0] == {("Kazakhstan", "3", "support")}
+
+
+def test_some_of_its_points_is_the_plan_even_well_after_it_was_named(coder):
+    text = (
+        "date 2023-02-24 China published its 12-point paper on Friday. "
+        "Kyiv reacted cautiously. Officials met in Brussels. Moscow said little. "
+        "Markets were calm. Mr Kuleba said Ukraine agreed with some of its elements."
+    )
+    assert ("Dmytro Kuleba", "plan", "mixed") in positions(coder, text)[-1]

@@ -277,7 +277,18 @@ class Attributor:
         self, norms: list[str], stems: list[str], cues: list[Cue], context: ArticleContext
     ) -> list[PhraseMatch]:
         """ "welcomed it", "some of its points": "it" is the plan named just before."""
-        if context.plan is None or context.since_plan >= PLAN_MEMORY:
+        if context.plan is None:
+            return []
+        if context.since_plan >= PLAN_MEMORY:  # "some of its points": the plan, further back
+            for cue in cues:
+                j = cue.end
+                if (
+                    cue.polarity == 0
+                    and j + 1 < len(norms)
+                    and norms[j] in self.lexicon.plan_pronouns
+                    and stems[j + 1] in self.lexicon.plan_parts
+                ):
+                    return [PhraseMatch(context.plan.target, "it", 1, 0.8, j, j + 1)]
             return []
         for cue in cues:
             if cue.polarity == 0 and context.since_plan < 2:
