@@ -235,3 +235,12 @@ def test_some_of_its_points_is_the_plan_even_well_after_it_was_named(coder):
         "Markets were calm. Mr Kuleba said Ukraine agreed with some of its elements."
     )
     assert ("Dmytro Kuleba", "plan", "mixed") in positions(coder, text)[-1]
+
+
+def test_some_points_is_a_partial_view_of_the_plan(coder):
+    text = (
+        "date 2023-02-24 China published its 12-point paper on Friday. "
+        "Kyiv reacted cautiously. Markets were calm. "
+        "Mr Kuleba said some points were acceptable."
+    )
+    assert ("Dmytro Kuleba", "plan", "mixed") in positions(coder, text)[-1]

@@ -279,30 +279,32 @@ class Attributor:
         """ "welcomed it", "some of its points": "it" is the plan named just before."""
         if context.plan is None:
             return []
-        if context.since_plan >= PLAN_MEMORY:  # "some of its points": the plan, further back
+        if context.since_plan < PLAN_MEMORY:
             for cue in cues:
-                j = cue.end
-                if (
-                    cue.polarity == 0
-                    and j + 1 < len(norms)
-                    and norms[j] in self.lexicon.plan_pronouns
-                    and stems[j + 1] in self.lexicon.plan_parts
-                ):
-                    return [PhraseMatch(context.plan.target, "it", 1, 0.8, j, j + 1)]
-            return []
-        for cue in cues:
-            if cue.polarity == 0 and context.since_plan < 2:
-                # "some points are clear to me…", said right after the plan was named: a
-                # partial judgement of the plan
+                if cue.polarity == 0 and context.since_plan < 2:
+                    # "some points are clear to me…", said right after the plan was named: a
+                    # partial judgement of the plan
+                    return [PhraseMatch(context.plan.target, "it", 1, 0.8, cue.start, cue.end)]
+            for cue in cues:
+                for j in range(cue.end, min(len(norms), cue.end + 3)):
+                    if norms[j] not in self.lexicon.plan_pronouns:
+                        continue
+                    # "welcomed it" names the plan; "its" only with a part of it: "its points"
+                    part = j + 1 < len(norms) and stems[j + 1] in self.lexicon.plan_parts
+                    if norms[j] == "it" or part:
+                        return [PhraseMatch(context.plan.target, "it", 1, 0.9, j, j + 1)]
+        for cue in cues:  # a partial view of its parts: the plan, however long ago it was named
+            if cue.polarity:
+                continue
+            j = cue.end
+            if any(w in self.lexicon.plan_parts for w in stems[cue.start : cue.end]):
                 return [PhraseMatch(context.plan.target, "it", 1, 0.8, cue.start, cue.end)]
-        for cue in cues:
-            for j in range(cue.end, min(len(norms), cue.end + 3)):
-                if norms[j] not in self.lexicon.plan_pronouns:
-                    continue
-                # "welcomed it" names the plan; "its" only with a part of it: "its points"
-                part = j + 1 < len(norms) and stems[j + 1] in self.lexicon.plan_parts
-                if norms[j] == "it" or part:
-                    return [PhraseMatch(context.plan.target, "it", 1, 0.9, j, j + 1)]
+            if (  # "agreed with some of its elements"
+                j + 1 < len(norms)
+                and norms[j] in self.lexicon.plan_pronouns
+                and stems[j + 1] in self.lexicon.plan_parts
+            ):
+                return [PhraseMatch(context.plan.target, "it", 1, 0.8, j, j + 1)]
         return []
 
     def _holders(
