@@ -244,3 +244,11 @@ def test_some_points_is_a_partial_view_of_the_plan(coder):
         "Mr Kuleba said some points were acceptable."
     )
     assert ("Dmytro Kuleba", "plan", "mixed") in positions(coder, text)[-1]
+
+
+def test_a_new_that_clause_does_not_take_the_cues_of_the_one_before(coder):
+    text = (
+        "date 2025-03-07 Wang Yi said the war could have been prevented and that the "
+        "legitimate security concerns of all countries must be addressed."
+    )
+    assert positions(coder, text)[0] == {("Wang Yi", "2", "support")}

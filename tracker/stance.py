@@ -226,6 +226,17 @@ def stance_of(
         while stretch > lo and not breaks[stretch]:
             stretch -= 1
         chain = [c for c in before if c.start >= stretch]
+        # "…the war could have been prevented and that security should be mutual": a new
+        # "that" clause after a break does not take the cues of the one before
+        if any(
+            breaks[j]
+            and (
+                norms[j] == "that"
+                or (norms[j] in lexicon.soft_breaks and norms[j + 1 : j + 2] == ["that"])
+            )
+            for j in range(before[-1].end, match.start)
+        ):
+            chain = []
     after = [  # a predicate on the phrase: "sanctions are an important tool", "must stay"
         # (a preposition right after it is not: "sanctions against Russia")
         c
