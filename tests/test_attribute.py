@@ -252,3 +252,8 @@ def test_a_new_that_clause_does_not_take_the_cues_of_the_one_before(coder):
         "legitimate security concerns of all countries must be addressed."
     )
     assert positions(coder, text)[0] == {("Wang Yi", "2", "support")}
+
+
+def test_never_turns_the_next_cue_round_without_counting_twice(coder):
+    text = "date 2025-03-07 Mr Putin said Moscow has never refused dialogue."
+    assert positions(coder, text)[0] == {("Vladimir Putin", "4", "support")}

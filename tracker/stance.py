@@ -261,6 +261,19 @@ def stance_of(
     if bare and not any(c.start >= own for c in chain):
         chain = []
     chain += after[:1]
+    # "never refused": "never" turns "refused" round and is not a cue of its own as well
+    chain = [
+        c
+        for c in chain
+        if not (
+            c.end - c.start == 1
+            and norms[c.start] in lexicon.negation_words
+            and any(
+                d.negated and d.start > c.start and d.start - c.start <= lexicon.negation_scope
+                for d in chain
+            )
+        )
+    ]
     if match.target.kind == "plan":
         mixed = [c for c in cues if c.polarity == 0]
         if mixed:
