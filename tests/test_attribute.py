@@ -257,3 +257,8 @@ def test_a_new_that_clause_does_not_take_the_cues_of_the_one_before(coder):
 def test_never_turns_the_next_cue_round_without_counting_twice(coder):
     text = "date 2025-03-07 Mr Putin said Moscow has never refused dialogue."
     assert positions(coder, text)[0] == {("Vladimir Putin", "4", "support")}
+
+
+def test_not_x_but_y_is_a_contrast_not_a_rejection(coder):
+    text = "date 2025-02-25 Ms Shea said the resolution was not a peace deal but a path to it."
+    assert positions(coder, text)[0] == {("Dorothy Shea", "4", "support")}

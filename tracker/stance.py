@@ -258,6 +258,8 @@ def stance_of(
     bare = [
         j for j in range(near, match.start) if norms[j] in lexicon.negation_words and j not in taken
     ]
+    if "but" in norms[match.end : match.end + 3]:
+        bare = []  # "not a peace deal but a path to peace": a contrast, not a rejection
     if bare and not any(c.start >= own for c in chain):
         chain = []
     chain += after[:1]
