@@ -262,3 +262,19 @@ def test_never_turns_the_next_cue_round_without_counting_twice(coder):
 def test_not_x_but_y_is_a_contrast_not_a_rejection(coder):
     text = "date 2025-02-25 Ms Shea said the resolution was not a peace deal but a path to it."
     assert positions(coder, text)[0] == {("Dorothy Shea", "4", "support")}
+
+
+def test_a_reported_subject_with_its_own_stance_verb_holds_it(coder):
+    text = (
+        "date 2025-03-25 The White House said Russia and Ukraine had each agreed to a ceasefire "
+        "at sea."
+    )
+    assert positions(coder, text)[0] == {("Russia", "3", "support"), ("Ukraine", "3", "support")}
+
+
+def test_a_speaker_reporting_their_own_state_keeps_the_position(coder):
+    text = (
+        "date 2025-03-19 Foreign ministry spokeswoman Mao Ning said China welcomed all efforts "
+        "towards a ceasefire."
+    )
+    assert positions(coder, text)[0] == {("Mao Ning", "3", "support")}

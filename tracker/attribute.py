@@ -369,6 +369,9 @@ class Attributor:
             if before:
                 mention, actor_id = self._speaker_before(facts, before, start)
                 first = self._coordination_head(facts, mention)
+                reported = self._reported_subject(facts, actors, end, hi, actor_id)
+                if reported:
+                    return reported
                 return self._coordinated(facts, first[0], first[1], f"reporting verb: X {verb}")
             gap = facts.text[facts.words[start - 1].end : facts.words[start].start] if start else ""
             if start == 0 or any(c in gap for c in ",”\"'’"):
@@ -401,6 +404,40 @@ class Attributor:
             for h in context.speakers
             if self.registry.actors[h.actor_id].kind != "person"
         ]
+
+    def _reported_subject(
+        self,
+        facts: SentenceFacts,
+        actors: list[tuple[Mention, int]],
+        end: int,
+        hi: int,
+        speaker: int,
+    ) -> list[Holder]:
+        """ "the White House said Russia and Ukraine had agreed to…": a named subject of the
+        reported clause with a stance verb of its own holds it, unless it is the speaker or
+        the speaker's own state ("Mao Ning said China welcomed…" stays Mao Ning's)."""
+        lex, norms, stems = self.lexicon, facts.norms, facts.stems
+        start = end + (end < hi and norms[end] == "that")
+        first = next(((m, a) for m, a in actors if m.start == start), None)
+        if first is None or first[0].via == "anaphor" or facts.words[first[0].end - 1].possessive:
+            return []
+        holders = self._coordinated(facts, first[0], first[1], "reported subject")
+        j = first[0].end
+        for holder in holders[1:]:
+            j = max(j, next(m.end for m, a in actors if a == holder.actor_id and m.start >= j))
+        while j < hi and (  # "had each agreed", "has also welcomed", "fully backed"
+            norms[j] in lex.determiners or stems[j] in lex.auxiliaries or norms[j].endswith("ly")
+        ):
+            j += 1
+        if j >= hi or not (lex.support.at(stems, j) or lex.oppose.at(stems, j)):
+            return []  # "Ukraine should be a party to…": no act of the subject's own
+        info = self.registry.actors[speaker]
+        own = {speaker} | {
+            a.id for a in self.registry.actors.values() if a.name == info.affiliation
+        }
+        if any(h.actor_id in own for h in holders):
+            return []
+        return holders
 
     def _speaker_before(
         self, facts: SentenceFacts, before: list[tuple[Mention, int]], verb: int
@@ -618,7 +655,7 @@ class Attributor:
                 if result.omission and holder.rule.endswith("the plan says"):
                     continue
                 if not result.cues and holder.rule.startswith(
-                    ("subject", "transcript", "relative")
+                    ("subject", "transcript", "relative", "reported subject")
                 ):
                     continue  # a subject with no stance word is description, not a position
                 if holder.actor_id == author and match.target.kind == "plan":

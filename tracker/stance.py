@@ -73,6 +73,7 @@ class Lexicon:
     passive_auxiliaries: frozenset[str]
     linking_words: frozenset[str]
     predicate_words: frozenset[str]
+    auxiliaries: frozenset[str]
     plan_subjects: PhraseSet
     plan_pronouns: frozenset[str]
     plan_parts: frozenset[str]
@@ -111,6 +112,7 @@ class Lexicon:
             | reporting.first_words()
             | support.first_words()
             | oppose.first_words(),
+            auxiliaries=frozenset(stem(w) for w in speakers["auxiliaries"]),
             plan_subjects=PhraseSet(speakers["plan_subjects"]),
             plan_pronouns=frozenset(speakers["plan_pronouns"]),
             plan_parts=frozenset(stem(w) for w in speakers["plan_parts"]),
