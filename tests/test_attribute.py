@@ -278,3 +278,13 @@ def test_a_speaker_reporting_their_own_state_keeps_the_position(coder):
         "towards a ceasefire."
     )
     assert positions(coder, text)[0] == {("Mao Ning", "3", "support")}
+
+
+def test_a_media_report_is_not_mediation(coder):
+    text = (
+        "date 2023-02-27 He declined to comment on a media report about drones. "
+        "China offered to mediate between Russia and Ukraine."
+    )
+    coded = coder.code(parse_text_article(text, "test.txt"))
+    keys = [{coder.target_keys[m.target.id] for m in s.links} for s in coded.sentences]
+    assert keys == [set(), {"4"}]
