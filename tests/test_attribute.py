@@ -288,3 +288,12 @@ def test_a_media_report_is_not_mediation(coder):
     coded = coder.code(parse_text_article(text, "test.txt"))
     keys = [{coder.target_keys[m.target.id] for m in s.links} for s in coded.sentences]
     assert keys == [set(), {"4"}]
+
+
+def test_the_agents_of_a_stance_participle_hold_the_target_before_it(coder):
+    text = (
+        "date 2025-05-16 Moscow ignored the demand for a ceasefire, supported by Ukraine and "
+        "the Europeans."
+    )
+    found = positions(coder, text)[0]
+    assert {("Ukraine", "3", "support"), ("European leaders", "3", "support")} <= found

@@ -676,7 +676,46 @@ class Attributor:
                         },
                     )
                 )
+            findings += self._agents(facts, match)
         return _dedupe_findings(findings)
+
+    def _agents(self, facts: SentenceFacts, match: PhraseMatch) -> list[Finding]:
+        """ "a ceasefire … supported by Ukraine and the Europeans": the agents of a stance
+        participle after the target hold it."""
+        norms, lex = facts.norms, self.lexicon
+        for cue in facts.cues:
+            if not cue.polarity or not match.end <= cue.start <= match.end + 6:
+                continue
+            if any(n in lex.clause_breaks for n in norms[match.end : cue.start]):
+                break
+            if norms[cue.end : cue.end + 1] != ["by"]:
+                continue
+            agent = next(
+                ((m, a) for m, a in facts.actors if cue.end < m.start <= cue.end + 2), None
+            )
+            if agent is None:
+                return []
+            value = match.polarity * cue.value
+            return [
+                Finding(
+                    h.actor_id,
+                    match.target.id,
+                    "support" if value > 0 else "oppose",
+                    round(match.score, 3),
+                    {
+                        "mention": h.mention,
+                        "speaker_rule": h.rule,
+                        "cues": [("not " if cue.negated else "") + cue.text],
+                        "link": match.phrase,
+                        "link_score": round(match.score, 3),
+                        "phrase_polarity": match.polarity,
+                    },
+                )
+                for h in self._coordinated(
+                    facts, agent[0], agent[1], f"agent: {norms[cue.start]} by X"
+                )
+            ]
+        return []
 
     @staticmethod
     def _own_cues(facts: SentenceFacts, match: PhraseMatch, holders: list[Holder]) -> list[Cue]:
