@@ -297,3 +297,11 @@ def test_the_agents_of_a_stance_participle_hold_the_target_before_it(coder):
     )
     found = positions(coder, text)[0]
     assert {("Ukraine", "3", "support"), ("European leaders", "3", "support")} <= found
+
+
+def test_a_speaker_in_a_later_clause_does_not_hold_an_earlier_one(coder):
+    text = (
+        "date 2023-02-27 The paper opens with a call to respect the sovereignty of all "
+        "countries, but it does not say how that applies to the regions Russia claims."
+    )
+    assert not any(actor == "Russia" for actor, _, _ in positions(coder, text)[0])

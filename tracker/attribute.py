@@ -372,7 +372,8 @@ class Attributor:
                 reported = self._reported_subject(facts, actors, end, hi, actor_id)
                 if reported:
                     return reported
-                return self._coordinated(facts, first[0], first[1], f"reporting verb: X {verb}")
+                holders = self._coordinated(facts, first[0], first[1], f"reporting verb: X {verb}")
+                return [replace(h, verb=start) for h in holders]
             gap = facts.text[facts.words[start - 1].end : facts.words[start].start] if start else ""
             if start == 0 or any(c in gap for c in ",”\"'’"):
                 for mention, actor_id in actors:  # "…,” said Mr Zelenskiy"
@@ -741,6 +742,9 @@ class Attributor:
             return list(own)
         if own and facts.holders and not facts.holders[0].rule.startswith(("transcript", "quote")):
             return list(own)
+        later = [lo for lo in facts.clause_holders if lo > match.start]
+        if later:  # "X said…" in a later clause speaks for that clause, not this one
+            return [h for h in facts.holders if not h.verb >= min(later)]
         return list(facts.holders)
 
     def _plan_subject(self, facts: SentenceFacts) -> str | None:
