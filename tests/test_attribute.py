@@ -305,3 +305,21 @@ def test_a_speaker_in_a_later_clause_does_not_hold_an_earlier_one(coder):
         "countries, but it does not say how that applies to the regions Russia claims."
     )
     assert not any(actor == "Russia" for actor, _, _ in positions(coder, text)[0])
+
+
+def test_a_negated_predicate_after_the_target_turns_it_round(coder):
+    text = (
+        "date 2023-02-27 The Kremlin said the conditions for a peaceful settlement were not "
+        "yet in place."
+    )
+    assert positions(coder, text)[0] == {("Russia", "4", "oppose")}
+
+
+def test_occupation_and_annexation_are_what_sovereignty_is_against(coder):
+    text = (
+        "date 2025-08-20 Ukraine rejected the annexation. "
+        "Mr Merz said legal recognition of Russia's occupation was not up for debate."
+    )
+    first, second = positions(coder, text)
+    assert first == {("Ukraine", "1", "support")}
+    assert second == {("Friedrich Merz", "1", "support")}

@@ -265,6 +265,13 @@ def stance_of(
     if bare and not any(c.start >= own for c in chain):
         chain = []
     chain += after[:1]
+    if not after:  # "the conditions for a settlement were not yet in place": a negated predicate
+        for j in range(match.end, hi):
+            if breaks[j] or not _linking(lexicon, norms[j]):
+                break
+            if norms[j] in lexicon.negation_words and j not in taken:
+                bare.append(j)
+                break
     # "never refused": "never" turns "refused" round and is not a cue of its own as well
     chain = [
         c
