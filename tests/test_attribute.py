@@ -323,3 +323,16 @@ def test_occupation_and_annexation_are_what_sovereignty_is_against(coder):
     first, second = positions(coder, text)
     assert first == {("Ukraine", "1", "support")}
     assert second == {("Friedrich Merz", "1", "support")}
+
+
+def test_a_neutral_verb_shields_the_target_from_an_earlier_cue(coder):
+    text = (
+        "date 2023-02-25 China published a 12-point paper. "
+        "Mr Zelensky said he hoped to meet Xi Jinping to discuss the proposals."
+    )
+    assert ("Volodymyr Zelensky", "plan", "support") not in positions(coder, text)[1]
+
+
+def test_a_body_naming_itself_takes_no_stance_on_itself(coder):
+    text = "date 2025-10-29 Repairs of the damaged lines started, the IAEA said."
+    assert positions(coder, text)[0] == set()

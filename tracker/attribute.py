@@ -661,6 +661,11 @@ class Attributor:
                     continue  # a subject with no stance word is description, not a position
                 if holder.actor_id == author and match.target.kind == "plan":
                     continue  # the author backing its own plan is not news
+                if self.registry.actors[holder.actor_id].kind != "person" and any(
+                    a == holder.actor_id and m.start < match.end and match.start < m.end
+                    for m, a in facts.actors
+                ):
+                    continue  # "…, the IAEA said": naming the speaker is no stance on it
                 findings.append(
                     Finding(
                         holder.actor_id,

@@ -84,6 +84,7 @@ class Lexicon:
     oppose: PhraseSet
     mixed: PhraseSet
     negations: frozenset[str]
+    neutral: PhraseSet
     negation_words: frozenset[str]  # unstemmed: "noting" stems to "not" but negates nothing
     negation_scope: int
     omissions: PhraseSet
@@ -122,6 +123,7 @@ class Lexicon:
             support=support,
             oppose=oppose,
             mixed=PhraseSet(stance["mixed"]),
+            neutral=PhraseSet(stance.get("neutral", ())),
             negations=frozenset(stem(w) for n in stance["negations"] for w in normalise_phrase(n)),
             negation_words=frozenset(w for n in stance["negations"] for w in normalise_phrase(n)),
             negation_scope=int(stance["negation_scope"]),
@@ -238,6 +240,10 @@ def stance_of(
             )
             for j in range(before[-1].end, match.start)
         ):
+            chain = []
+        # "hoped to meet Xi to discuss the proposals": the hope is for the meeting; a
+        # neutral verb between a cue and the target takes no side on the target
+        if any(before[-1].end <= s < match.start for s, _ in lexicon.neutral.find(stems)):
             chain = []
     after = [  # a predicate on the phrase: "sanctions are an important tool", "must stay"
         # (a preposition right after it is not: "sanctions against Russia")
