@@ -336,3 +336,11 @@ def test_a_neutral_verb_shields_the_target_from_an_earlier_cue(coder):
 def test_a_body_naming_itself_takes_no_stance_on_itself(coder):
     text = "date 2025-10-29 Repairs of the damaged lines started, the IAEA said."
     assert positions(coder, text)[0] == set()
+
+
+def test_a_condition_may_have_words_inside_it(coder):
+    text = (
+        "date 2025-03-26 Mr Peskov said a Black Sea grain arrangement could only work if the "
+        "old conditions were met."
+    )
+    assert positions(coder, text)[0] == {("Dmitry Peskov", "9", "mixed")}

@@ -89,6 +89,8 @@ class Lexicon:
     negation_scope: int
     omissions: PhraseSet
     conditions: PhraseSet
+    condition_words: tuple[tuple[str, ...], ...]  # stemmed, for matches with gaps
+    condition_gap: int  # words that may stand inside a condition: "only work if"
     pronouns_male: frozenset[str]
     pronouns_female: frozenset[str]
     pronouns_bodies: frozenset[str]
@@ -129,6 +131,10 @@ class Lexicon:
             negation_scope=int(stance["negation_scope"]),
             omissions=PhraseSet(stance["omission_cues"]),
             conditions=PhraseSet(stance["conditions"]),
+            condition_words=tuple(
+                tuple(stem(w) for w in normalise_phrase(c)) for c in stance["conditions"]
+            ),
+            condition_gap=int(stance.get("condition_gap", 0)),
             pronouns_male=frozenset(actors["pronouns_male"]),
             pronouns_female=frozenset(actors["pronouns_female"]),
             pronouns_bodies=frozenset(actors.get("pronouns_bodies", ())),
@@ -194,6 +200,25 @@ def soft_breaks(lexicon: Lexicon, text: str, words: Sequence[Word]) -> list[bool
 def _linking(lexicon: Lexicon, word: str) -> bool:
     """Words that may stand between a phrase and a cue that predicates on it."""
     return word in lexicon.linking_words or word in lexicon.determiners or word.endswith("ly")
+
+
+def _conditions(lexicon: Lexicon, stems: Sequence[str]) -> list[tuple[int, int]]:
+    """Condition phrases, whose words may stand up to condition_gap words apart."""
+    found = lexicon.conditions.find(stems)
+    if lexicon.condition_gap:
+        for words in lexicon.condition_words:
+            for i, word in enumerate(stems):
+                if word != words[0]:
+                    continue
+                j = i
+                for next_word in words[1:]:
+                    window = stems[j + 1 : j + 2 + lexicon.condition_gap]
+                    if next_word not in window:
+                        break
+                    j += 1 + window.index(next_word)
+                else:
+                    found.append((i, j + 1))
+    return sorted(set(found))
 
 
 def clause(lexicon: Lexicon, norms: Sequence[str], position: int) -> tuple[int, int]:
@@ -302,7 +327,7 @@ def stance_of(
         if not chain:
             return Stance(None, (), omission)
     elif conditions := [
-        (s, e) for s, e in lexicon.conditions.find(stems) if lo <= s < clause_end
+        (s, e) for s, e in _conditions(lexicon, stems) if lo <= s < clause_end
     ]:  # "could only work if the same conditions were met": conditional support is mixed
         start, end = conditions[0]
         if start < match.start and not chain:  # "…only once sanctions were lifted": the
