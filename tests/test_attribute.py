@@ -344,3 +344,11 @@ def test_a_condition_may_have_words_inside_it(coder):
         "old conditions were met."
     )
     assert positions(coder, text)[0] == {("Dmitry Peskov", "9", "mixed")}
+
+
+def test_recognising_what_a_point_is_against_opposes_it(coder):
+    text = (
+        "date 2023-02-24 Ms Zakharova says peace would mean recognising the new territorial "
+        "realities."
+    )
+    assert ("Maria Zakharova", "1", "oppose") in positions(coder, text)[0]
