@@ -352,3 +352,8 @@ def test_recognising_what_a_point_is_against_opposes_it(coder):
         "realities."
     )
     assert ("Maria Zakharova", "1", "oppose") in positions(coder, text)[0]
+
+
+def test_tightening_sanctions_opposes_ending_them(coder):
+    text = "date 2025-02-24 Ms von der Leyen said the EU would increase sanctions on Russia."
+    assert positions(coder, text)[0] == {("Ursula von der Leyen", "10", "oppose")}
