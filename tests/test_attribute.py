@@ -357,3 +357,11 @@ def test_recognising_what_a_point_is_against_opposes_it(coder):
 def test_tightening_sanctions_opposes_ending_them(coder):
     text = "date 2025-02-24 Ms von der Leyen said the EU would increase sanctions on Russia."
     assert positions(coder, text)[0] == {("Ursula von der Leyen", "10", "oppose")}
+
+
+def test_a_cue_that_names_the_plan_judges_it(coder):
+    text = (
+        "date 2023-02-24 Ms von der Leyen said the document set out not a peace plan, but "
+        "principles."
+    )
+    assert ("Ursula von der Leyen", "plan", "oppose") in positions(coder, text)[0]

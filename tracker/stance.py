@@ -324,6 +324,10 @@ def stance_of(
         if {1, -1} <= values and len({clause(lexicon, norms, c.start) for c in polar}) > 1:
             # praise in one clause and criticism in another: "useful, but not a peace plan"
             return Stance("mixed", tuple(polar), omission)
+        if not chain:  # "set out 'not a peace plan'": a cue that names the plan judges it
+            chain = [
+                c for c in cues if c.polarity and c.start <= match.start and match.end <= c.end
+            ][:1]
         if not chain:
             return Stance(None, (), omission)
     elif conditions := [
