@@ -365,3 +365,11 @@ def test_a_cue_that_names_the_plan_judges_it(coder):
         "principles."
     )
     assert ("Ursula von der Leyen", "plan", "oppose") in positions(coder, text)[0]
+
+
+def test_according_to_someones_account_names_a_source_not_the_speaker(coder):
+    text = (
+        "date 2023-03-03 Belarusian Foreign Minister Sergei Aleinik said his country supported "
+        "the document, according to China's account of the conversation."
+    )
+    assert positions(coder, text)[0] == {("Sergei Aleinik", "plan", "support")}

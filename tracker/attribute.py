@@ -317,6 +317,8 @@ class Attributor:
         for _, end in lex.according_to.find(stems):
             for mention, actor_id in actors:
                 if end <= mention.start <= end + 2:
+                    if facts.words[mention.end - 1].possessive:
+                        break  # "according to China's account, X said…": a source, not X
                     return self._coordinated(facts, mention, actor_id, "according to")
         relatives = self._relative_clauses(facts)
         for start, end in lex.reporting.find(stems):
