@@ -373,3 +373,16 @@ def test_according_to_someones_account_names_a_source_not_the_speaker(coder):
         "the document, according to China's account of the conversation."
     )
     assert positions(coder, text)[0] == {("Sergei Aleinik", "plan", "support")}
+
+
+def test_the_subject_of_a_relative_clause_after_the_target_holds_it(coder):
+    text = (
+        "date 2025-08-16 The summit ended without the ceasefire the U.S. president had been "
+        "seeking."
+    )
+    assert positions(coder, text)[0] == {("Donald Trump", "3", "support")}
+
+
+def test_imploring_is_a_call(coder):
+    text = "date 2025-02-24 Washington implored an end to the fighting."
+    assert positions(coder, text)[0] == {("United States", "3", "support")}

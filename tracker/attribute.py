@@ -634,6 +634,7 @@ class Attributor:
             holders = self._holders_of(facts, match)
             if plan_subject and author is not None and match.target.kind != "plan":
                 holders.append(Holder(author, plan_subject, "the plan says"))
+            findings += self._agents(facts, match)
             if not holders:
                 continue
             others_here = [m for m in others if m is not match]
@@ -684,7 +685,6 @@ class Attributor:
                         },
                     )
                 )
-            findings += self._agents(facts, match)
         return _dedupe_findings(findings)
 
     def _agents(self, facts: SentenceFacts, match: PhraseMatch) -> list[Finding]:
@@ -696,11 +696,26 @@ class Attributor:
                 continue
             if any(n in lex.clause_breaks for n in norms[match.end : cue.start]):
                 break
-            if norms[cue.end : cue.end + 1] != ["by"]:
-                continue
-            agent = next(
-                ((m, a) for m, a in facts.actors if cue.end < m.start <= cue.end + 2), None
-            )
+            if norms[cue.end : cue.end + 1] == ["by"]:
+                agent = next(
+                    ((m, a) for m, a in facts.actors if cue.end < m.start <= cue.end + 2), None
+                )
+            else:  # "the ceasefire the U.S. president had been seeking": a relative clause
+                agent = next(
+                    (
+                        (m, a)
+                        for m, a in facts.actors
+                        if match.end <= m.start <= match.end + 1
+                        and m.end < cue.start
+                        and all(
+                            n in lex.determiners or stem(n) in lex.auxiliaries or n == "been"
+                            for n in norms[match.end : m.start] + norms[m.end : cue.start]
+                        )
+                    ),
+                    None,
+                )
+                if agent is None:
+                    continue
             if agent is None:
                 return []
             value = match.polarity * cue.value
