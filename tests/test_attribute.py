@@ -386,3 +386,11 @@ def test_the_subject_of_a_relative_clause_after_the_target_holds_it(coder):
 def test_imploring_is_a_call(coder):
     text = "date 2025-02-24 Washington implored an end to the fighting."
     assert positions(coder, text)[0] == {("United States", "3", "support")}
+
+
+def test_the_title_alone_is_the_last_person_named_with_it(coder):
+    text = (
+        "date 2023-02-26 German Chancellor Olaf Scholz visited India on Saturday. "
+        "The chancellor said peace talks must resume."
+    )
+    assert positions(coder, text)[1] == {("Olaf Scholz", "4", "support")}

@@ -113,6 +113,9 @@ class Attributor:
         self.plan_author = plan_author  # plan slug -> author actor id
         self.anaphor_kinds = {normalise_phrase(k): set(v) for k, v in anaphors.items()}
         self.anaphors = PhraseSet([" ".join(k) for k in self.anaphor_kinds], stemmed=False)
+        self.role_heads: dict[str, set[int]] = {}  # "chancellor" -> who held such a title
+        for title, roles in registry.titles.items():
+            self.role_heads.setdefault(title[-1], set()).update(r.actor_id for r in roles)
 
     # -- first pass: holders ------------------------------------------------
 
@@ -258,6 +261,16 @@ class Attributor:
                     found.append(
                         Mention(start, end, (actor_id,), "anaphor", " ".join(norms[start:end]))
                     )
+                    break
+        for i in range(1, len(norms)):  # "the chancellor said": the last one of them named
+            if norms[i - 1] != "the" or i in taken or norms[i] not in self.role_heads:
+                continue
+            if i + 1 < len(words) and words[i + 1].capital:
+                continue  # "the chancellor Olaf Scholz": a name follows
+            heads = self.role_heads[norms[i]]
+            for actor_id in reversed(context.persons):
+                if actor_id in heads:
+                    found.append(Mention(i - 1, i + 1, (actor_id,), "anaphor", f"the {norms[i]}"))
                     break
         return sorted(mentions + found, key=lambda m: m.start)
 
