@@ -394,3 +394,8 @@ def test_the_title_alone_is_the_last_person_named_with_it(coder):
         "The chancellor said peace talks must resume."
     )
     assert positions(coder, text)[1] == {("Olaf Scholz", "4", "support")}
+
+
+def test_calling_something_unfriendly_opposes_it(coder):
+    text = "date 2025-10-23 President Vladimir Putin called the U.S. sanctions an unfriendly act."
+    assert positions(coder, text)[0] == {("Vladimir Putin", "10", "support")}
