@@ -263,7 +263,9 @@ class Attributor:
                     )
                     break
         for i in range(1, len(norms)):  # "the chancellor said": the last one of them named
-            if norms[i - 1] != "the" or i in taken or norms[i] not in self.role_heads:
+            if i in taken or norms[i] not in self.role_heads:
+                continue
+            if norms[i - 1] not in self.lexicon.definite_articles:
                 continue
             if i + 1 < len(words) and words[i + 1].capital:
                 continue  # "the chancellor Olaf Scholz": a name follows
@@ -433,7 +435,7 @@ class Attributor:
         reported clause with a stance verb of its own holds it, unless it is the speaker or
         the speaker's own state ("Mao Ning said China welcomed…" stays Mao Ning's)."""
         lex, norms, stems = self.lexicon, facts.norms, facts.stems
-        start = end + (end < hi and norms[end] == "that")
+        start = end + (end < hi and norms[end] in lex.complementizers)
         first = next(((m, a) for m, a in actors if m.start == start), None)
         if first is None or first[0].via == "anaphor" or facts.words[first[0].end - 1].possessive:
             return []
@@ -709,7 +711,7 @@ class Attributor:
                 continue
             if any(n in lex.clause_breaks for n in norms[match.end : cue.start]):
                 break
-            if norms[cue.end : cue.end + 1] == ["by"]:
+            if cue.end < len(norms) and norms[cue.end] in lex.agent_markers:
                 agent = next(
                     ((m, a) for m, a in facts.actors if cue.end < m.start <= cue.end + 2), None
                 )
@@ -721,7 +723,9 @@ class Attributor:
                         if match.end <= m.start <= match.end + 1
                         and m.end < cue.start
                         and all(
-                            n in lex.determiners or stem(n) in lex.auxiliaries or n == "been"
+                            n in lex.determiners
+                            or stem(n) in lex.auxiliaries
+                            or n in lex.passive_auxiliaries
                             for n in norms[match.end : m.start] + norms[m.end : cue.start]
                         )
                     ),

@@ -79,6 +79,9 @@ class Lexicon:
     plan_parts: frozenset[str]
     relative_pronouns: frozenset[str]
     documents: frozenset[str]
+    complementizers: frozenset[str]
+    agent_markers: frozenset[str]
+    definite_articles: frozenset[str]
     generic_determiners: frozenset[str]
     support: PhraseSet
     oppose: PhraseSet
@@ -121,6 +124,9 @@ class Lexicon:
             plan_parts=frozenset(stem(w) for w in speakers["plan_parts"]),
             relative_pronouns=frozenset(speakers["relative_pronouns"]),
             documents=frozenset(speakers.get("documents", ())),
+            complementizers=frozenset(speakers.get("complementizers", ())),
+            agent_markers=frozenset(speakers.get("agent_markers", ())),
+            definite_articles=frozenset(speakers.get("definite_articles", ())),
             generic_determiners=frozenset(speakers["generic_determiners"]),
             support=support,
             oppose=oppose,
@@ -260,8 +266,12 @@ def stance_of(
         if any(
             breaks[j]
             and (
-                norms[j] == "that"
-                or (norms[j] in lexicon.soft_breaks and norms[j + 1 : j + 2] == ["that"])
+                norms[j] in lexicon.complementizers
+                or (
+                    norms[j] in lexicon.soft_breaks
+                    and j + 1 < len(norms)
+                    and norms[j + 1] in lexicon.complementizers
+                )
             )
             for j in range(before[-1].end, match.start)
         ):
@@ -291,7 +301,7 @@ def stance_of(
     bare = [
         j for j in range(near, match.start) if norms[j] in lexicon.negation_words and j not in taken
     ]
-    if "but" in norms[match.end : match.end + 3]:
+    if any(n in lexicon.clause_breaks for n in norms[match.end : match.end + 3]):
         bare = []  # "not a peace deal but a path to peace": a contrast, not a rejection
     if bare and not any(c.start >= own for c in chain):
         chain = []
