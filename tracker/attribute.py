@@ -272,7 +272,8 @@ class Attributor:
             heads = self.role_heads[norms[i]]
             for actor_id in reversed(context.persons):
                 if actor_id in heads:
-                    found.append(Mention(i - 1, i + 1, (actor_id,), "anaphor", f"the {norms[i]}"))
+                    surface = " ".join(norms[i - 1 : i + 1])
+                    found.append(Mention(i - 1, i + 1, (actor_id,), "anaphor", surface))
                     break
         return sorted(mentions + found, key=lambda m: m.start)
 
