@@ -201,10 +201,8 @@ class Registry:
                 if (
                     previous
                     and previous.end == hit.start
-                    and (
-                        set(previous.candidates) & set(hit.candidates)
-                        or (previous.via == "title" and not words[hit.start].pause_before)
-                    )
+                    and not words[hit.start].pause_before  # "Moscow — Russia's ministry": two
+                    and (set(previous.candidates) & set(hit.candidates) or previous.via == "title")
                 ):  # "NATO Secretary General Jens Stoltenberg": one mention, the name's
                     found.pop()
                     hit = Mention(previous.start, hit.end, hit.candidates, hit.via, hit.surface)

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from tracker.actors import Mention, Registry
 from tracker.link import PhraseMatch
-from tracker.stance import Cue, Lexicon, PhraseSet, find_cues, soft_breaks, stance_of
+from tracker.stance import Cue, Lexicon, PhraseSet, Stance, find_cues, soft_breaks, stance_of
 from tracker.text import Word, normalise_phrase, stem
 
 OPEN_QUOTES = '“‘«"'
@@ -48,6 +48,7 @@ class Holder:
     actor_id: int
     mention: str
     rule: str
+    verb: int = -1  # the reporting verb's word, when cues before it are not the holder's
 
     @property
     def speaks(self) -> bool:
@@ -83,6 +84,8 @@ class ArticleContext:
     recent: list[int] = field(default_factory=list)
     holders: list[int] = field(default_factory=list)  # who held positions, latest last
     persons: list[int] = field(default_factory=list)
+    subjects: list[int] = field(default_factory=list)  # people named as subjects just before
+    speakers: list[Holder] = field(default_factory=list)  # who spoke in the sentence before
     plan: PhraseMatch | None = None
     since_plan: int = 0
 
@@ -109,6 +112,9 @@ class Attributor:
         self.plan_author = plan_author  # plan slug -> author actor id
         self.anaphor_kinds = {normalise_phrase(k): set(v) for k, v in anaphors.items()}
         self.anaphors = PhraseSet([" ".join(k) for k in self.anaphor_kinds], stemmed=False)
+        self.role_heads: dict[str, set[int]] = {}  # "chancellor" -> who held such a title
+        for title, roles in registry.titles.items():
+            self.role_heads.setdefault(title[-1], set()).update(r.actor_id for r in roles)
 
     # -- first pass: holders ------------------------------------------------
 
@@ -123,7 +129,10 @@ class Attributor:
     ) -> SentenceFacts:
         norms = [w.norm for w in words]
         stems = [stem(n) for n in norms]
-        cues = find_cues(self.lexicon, stems, [w.capital for w in words])
+        cues = [
+            c if not c.negated or self._negated(norms, c.start) else replace(c, negated=False)
+            for c in find_cues(self.lexicon, stems, [w.capital for w in words])
+        ]  # "noting that…" stems to "not": only a negation word itself negates
         resolved = []
         mentions = self.registry.mentions(words, context.day)
         mentions = sorted(
@@ -169,7 +178,17 @@ class Attributor:
                 lo: _dedupe(self._holders(facts, context, lo, hi))
                 for lo, hi in zip(bounds, bounds[1:], strict=False)
             }
+        self._relative_holders(facts)
+        context.speakers = [h for h in facts.holders if h.speaks]
         context.holders += [h.actor_id for h in facts.holders]
+        context.subjects = [  # "Mr Blinken travelled to…. He said…": he is Blinken
+            actor_id
+            for mention, actor_id in resolved
+            if self.registry.actors[actor_id].kind == "person"
+            and mention.via != "anaphor"
+            and not self._is_object(norms, mention, resolved)
+            and not words[mention.end - 1].possessive
+        ]
         for _, actor_id in resolved:
             context.recent.append(actor_id)
             if self.registry.actors[actor_id].kind == "person":
@@ -179,6 +198,52 @@ class Attributor:
         else:
             context.since_plan += 1
         return facts
+
+    def _relative_holders(self, facts: SentenceFacts) -> None:
+        """ "Moscow, which welcomed the paper, …": a relative clause with a stance word is its
+        antecedent's, and the sentence's holders take over again after it."""
+        for lo, hi in self._relative_clauses(facts):
+            antecedent = [
+                (m, a)
+                for m, a in facts.actors
+                if m.end == lo and not facts.words[m.end - 1].possessive
+            ]
+            if not any(lo <= c.start < hi and c.polarity for c in facts.cues):
+                continue
+            # a speaker reporting the clause holds it too: "he told CNN that its paper, which…"
+            speakers = [
+                h
+                for h in facts.holders
+                if h.speaks and not h.rule.startswith("reporting verb: X, ")  # another clause's
+            ]
+            plans = [m for m in facts.plan_matches if m.end == lo and m.phrase != "it"]
+            author = self.plan_author.get(plans[0].target.plan) if plans else None
+            if author is not None:  # "its paper, which calls for…": what the plan says
+                outer = max((k for k in facts.clause_holders if k <= lo), default=None)
+                after = facts.clause_holders[outer] if outer is not None else facts.holders
+                rule = "relative: the plan says"
+                facts.clause_holders[lo] = [Holder(author, plans[0].phrase, rule)] + speakers
+                if hi < len(facts.norms):
+                    facts.clause_holders.setdefault(hi, list(after))
+                continue
+            if not antecedent:
+                continue
+            mention, actor_id = antecedent[-1]
+            if any(h.actor_id == actor_id and h.speaks for h in facts.holders):
+                continue  # "Zelensky, who had said…": already the sentence's speaker
+            outer = max((k for k in facts.clause_holders if k <= lo), default=None)
+            after = facts.clause_holders[outer] if outer is not None else facts.holders
+            rule = f"relative: X, {facts.norms[lo]} …"
+            head, head_id = self._coordination_head(facts, mention)  # "Kyiv and its backers, who"
+            facts.clause_holders[lo] = _dedupe(
+                self._coordinated(facts, head, head_id, rule) + speakers
+            )
+            if hi < len(facts.norms):
+                facts.clause_holders.setdefault(hi, list(after))
+
+    def _negated(self, norms: list[str], start: int) -> bool:
+        scope = range(max(0, start - self.lexicon.negation_scope), start)
+        return any(norms[j] in self.lexicon.negation_words for j in scope)
 
     def _anaphors(
         self, words: list[Word], norms: list[str], mentions: list[Mention], context: ArticleContext
@@ -195,6 +260,19 @@ class Attributor:
                     found.append(
                         Mention(start, end, (actor_id,), "anaphor", " ".join(norms[start:end]))
                     )
+                    break
+        for i in range(1, len(norms)):  # "the chancellor said": the last one of them named
+            if i in taken or norms[i] not in self.role_heads:
+                continue
+            if norms[i - 1] not in self.lexicon.definite_articles:
+                continue
+            if i + 1 < len(words) and words[i + 1].capital:
+                continue  # "the chancellor Olaf Scholz": a name follows
+            heads = self.role_heads[norms[i]]
+            for actor_id in reversed(context.persons):
+                if actor_id in heads:
+                    surface = " ".join(norms[i - 1 : i + 1])
+                    found.append(Mention(i - 1, i + 1, (actor_id,), "anaphor", surface))
                     break
         return sorted(mentions + found, key=lambda m: m.start)
 
@@ -214,21 +292,34 @@ class Attributor:
         self, norms: list[str], stems: list[str], cues: list[Cue], context: ArticleContext
     ) -> list[PhraseMatch]:
         """ "welcomed it", "some of its points": "it" is the plan named just before."""
-        if context.plan is None or context.since_plan >= PLAN_MEMORY:
+        if context.plan is None:
             return []
-        for cue in cues:
-            if cue.polarity == 0 and context.since_plan < 2:
-                # "some points are clear to me…", said right after the plan was named: a
-                # partial judgement of the plan
+        if context.since_plan < PLAN_MEMORY:
+            for cue in cues:
+                if cue.polarity == 0 and context.since_plan < 2:
+                    # "some points are clear to me…", said right after the plan was named: a
+                    # partial judgement of the plan
+                    return [PhraseMatch(context.plan.target, "it", 1, 0.8, cue.start, cue.end)]
+            for cue in cues:
+                for j in range(cue.end, min(len(norms), cue.end + 3)):
+                    if norms[j] not in self.lexicon.plan_pronouns:
+                        continue
+                    # "welcomed it" names the plan; "its" only with a part of it: "its points"
+                    part = j + 1 < len(norms) and stems[j + 1] in self.lexicon.plan_parts
+                    if norms[j] == "it" or part:
+                        return [PhraseMatch(context.plan.target, "it", 1, 0.9, j, j + 1)]
+        for cue in cues:  # a partial view of its parts: the plan, however long ago it was named
+            if cue.polarity:
+                continue
+            j = cue.end
+            if any(w in self.lexicon.plan_parts for w in stems[cue.start : cue.end]):
                 return [PhraseMatch(context.plan.target, "it", 1, 0.8, cue.start, cue.end)]
-        for cue in cues:
-            for j in range(cue.end, min(len(norms), cue.end + 3)):
-                if norms[j] not in self.lexicon.plan_pronouns:
-                    continue
-                # "welcomed it" names the plan; "its" only with a part of it: "its points"
-                part = j + 1 < len(norms) and stems[j + 1] in self.lexicon.plan_parts
-                if norms[j] == "it" or part:
-                    return [PhraseMatch(context.plan.target, "it", 1, 0.9, j, j + 1)]
+            if (  # "agreed with some of its elements"
+                j + 1 < len(norms)
+                and norms[j] in self.lexicon.plan_pronouns
+                and stems[j + 1] in self.lexicon.plan_parts
+            ):
+                return [PhraseMatch(context.plan.target, "it", 1, 0.8, j, j + 1)]
         return []
 
     def _holders(
@@ -241,6 +332,8 @@ class Attributor:
         for _, end in lex.according_to.find(stems):
             for mention, actor_id in actors:
                 if end <= mention.start <= end + 2:
+                    if facts.words[mention.end - 1].possessive:
+                        break  # "according to China's account, X said…": a source, not X
                     return self._coordinated(facts, mention, actor_id, "according to")
         relatives = self._relative_clauses(facts)
         for start, end in lex.reporting.find(stems):
@@ -251,6 +344,16 @@ class Attributor:
             if start > 0 and norms[start - 1] in lex.passive_auxiliaries:
                 continue  # "the truce was announced", "he was responding": no speaker here
             verb = norms[start]
+            if start == 1 and norms[0] in lex.pronouns_bodies:  # "It called on the parties…"
+                bodies = self._bodies(context, norms[0], verb)
+                if bodies:
+                    return bodies
+            if start > 1 and norms[start - 1] in lex.documents:
+                author = [(m, a) for m, a in actors if start - 1 <= m.end <= start]
+                if author:  # "a UN General Assembly resolution demanding…": its author's
+                    mention, actor_id = author[0]
+                    rule = f"reporting verb: X {norms[start - 1]} {verb}"
+                    return [Holder(actor_id, mention.surface, rule, start)]
             relative = next((r for r in relatives if r[0] < start < r[1]), None)
             if relative is not None:  # "Zelensky, who had said…": the antecedent speaks
                 antecedent = [(m, a) for m, a in actors if m.end == relative[0]]
@@ -275,25 +378,30 @@ class Attributor:
                 (m, a)
                 for m, a in actors
                 if m.end <= start
-                and start - m.end <= 12
-                and not self._is_object(norms, m)
+                and start - m.end - _inside(relatives, m.end, start) <= 12
+                and not self._is_object(norms, m, actors)
                 and not facts.words[m.end - 1].possessive
                 and not any(r[0] < m.start < r[1] <= start for r in relatives)
             ]
             if before:
                 mention, actor_id = self._speaker_before(facts, before, start)
                 first = self._coordination_head(facts, mention)
-                return self._coordinated(facts, first[0], first[1], f"reporting verb: X {verb}")
+                reported = self._reported_subject(facts, actors, end, hi, actor_id)
+                if reported:
+                    return reported
+                holders = self._coordinated(facts, first[0], first[1], f"reporting verb: X {verb}")
+                return [replace(h, verb=start) for h in holders]
             gap = facts.text[facts.words[start - 1].end : facts.words[start].start] if start else ""
             if start == 0 or any(c in gap for c in ",”\"'’"):
                 for mention, actor_id in actors:  # "…,” said Mr Zelenskiy"
                     if (
                         end <= mention.start <= end + 1
+                        and all(n in lex.determiners for n in norms[end : mention.start])
                         and not facts.words[mention.end - 1].possessive
-                    ):
+                    ):  # not "Asked whether China…": a question put, not China speaking
                         return [Holder(actor_id, mention.surface, f"reporting verb: {verb} X")]
         for mention, actor_id in actors:
-            if self._is_object(norms, mention) or facts.words[mention.end - 1].possessive:
+            if self._is_object(norms, mention, actors) or facts.words[mention.end - 1].possessive:
                 continue
             if self._is_subject(facts, mention):
                 return self._coordinated(facts, mention, actor_id, "subject")
@@ -302,7 +410,52 @@ class Attributor:
             actor_id = self._resolve_pronoun(norms[lo], facts, lo, context)
             if actor_id is not None:
                 return [Holder(actor_id, norms[lo], "pronoun: subject")]
+        if lo == 0 and len(norms) > 1 and norms[0] in lex.pronouns_bodies:
+            if lex.support.at(stems, 1) or lex.oppose.at(stems, 1):  # "It welcomed the talks"
+                return self._bodies(context, norms[0], norms[1])
         return []
+
+    def _bodies(self, context: ArticleContext, pronoun: str, verb: str) -> list[Holder]:
+        """ "It" opening a sentence: the states, organisations or groups that spoke just before."""
+        return [
+            Holder(h.actor_id, pronoun, f"pronoun: {pronoun} {verb}")
+            for h in context.speakers
+            if self.registry.actors[h.actor_id].kind != "person"
+        ]
+
+    def _reported_subject(
+        self,
+        facts: SentenceFacts,
+        actors: list[tuple[Mention, int]],
+        end: int,
+        hi: int,
+        speaker: int,
+    ) -> list[Holder]:
+        """ "the White House said Russia and Ukraine had agreed to…": a named subject of the
+        reported clause with a stance verb of its own holds it, unless it is the speaker or
+        the speaker's own state ("Mao Ning said China welcomed…" stays Mao Ning's)."""
+        lex, norms, stems = self.lexicon, facts.norms, facts.stems
+        start = end + (end < hi and norms[end] in lex.complementizers)
+        first = next(((m, a) for m, a in actors if m.start == start), None)
+        if first is None or first[0].via == "anaphor" or facts.words[first[0].end - 1].possessive:
+            return []
+        holders = self._coordinated(facts, first[0], first[1], "reported subject")
+        j = first[0].end
+        for holder in holders[1:]:
+            j = max(j, next(m.end for m, a in actors if a == holder.actor_id and m.start >= j))
+        while j < hi and (  # "had each agreed", "has also welcomed", "fully backed"
+            norms[j] in lex.determiners or stems[j] in lex.auxiliaries or norms[j].endswith("ly")
+        ):
+            j += 1
+        if j >= hi or not (lex.support.at(stems, j) or lex.oppose.at(stems, j)):
+            return []  # "Ukraine should be a party to…": no act of the subject's own
+        info = self.registry.actors[speaker]
+        own = {speaker} | {
+            a.id for a in self.registry.actors.values() if a.name == info.affiliation
+        }
+        if any(h.actor_id in own for h in holders):
+            return []
+        return holders
 
     def _speaker_before(
         self, facts: SentenceFacts, before: list[tuple[Mention, int]], verb: int
@@ -310,9 +463,17 @@ class Attributor:
         """The nearest name before the verb, unless an apposition stands between a name and it:
         "Li Mingjiang, an expert at Nanyang Technological University, called…" is Li's."""
         verb_start = facts.words[verb].start
-        for mention, actor_id in before:
+        for k, (mention, actor_id) in enumerate(before):
             gap = facts.text[facts.words[mention.end - 1].end : verb_start].strip()
             if gap.startswith(",") and gap.endswith(",") and gap.count(",") == 2:
+                following = before[k + 1] if k + 1 < len(before) else None
+                if (
+                    mention.via == "title"
+                    and following is not None
+                    and following[0].start == mention.end
+                    and self.registry.actors[following[1]].kind == "person"
+                ):  # "the EU's foreign policy chief, Josep Borrell, wrote": the name, not the
+                    return following  # title's holder at the article's date
                 return mention, actor_id
         return before[-1]
 
@@ -341,10 +502,19 @@ class Attributor:
         index = [m for m, _ in facts.actors].index(mention)
         while index > 0:
             previous, _ = facts.actors[index - 1]
-            if facts.norms[previous.end : facts.actors[index][0].start] != ["and"]:
+            gap = facts.norms[previous.end : facts.actors[index][0].start]
+            if gap[:1] != ["and"] or not self._modifiers(gap[1:]):  # "Kyiv and its main allies"
                 break
             index -= 1
         return facts.actors[index]
+
+    def _modifiers(self, words: list[str]) -> bool:
+        """At most two words that can stand before a name: "its", "its main", "other"."""
+        lex = self.lexicon
+        return len(words) <= 2 and all(
+            w.isalpha() and w not in lex.object_markers and stem(w) not in lex.predicate_words
+            for w in words
+        )
 
     def _pronoun_gender(self, word: str) -> str | None:
         if word in self.lexicon.pronouns_male:
@@ -360,7 +530,9 @@ class Attributor:
         person who spoke (the article's current speaker), else the last person named."""
         gender = self._pronoun_gender(word)
         here = [a for m, a in facts.actors if m.end <= position]
-        candidates = here[::-1] + context.holders[::-1] + context.persons[::-1]
+        candidates = (
+            here[::-1] + context.subjects[::-1] + context.holders[::-1] + context.persons[::-1]
+        )
         for actor_id in candidates:
             info = self.registry.actors[actor_id]
             if info.kind == "person" and info.gender in (None, gender):
@@ -377,6 +549,8 @@ class Attributor:
             if other.start < edge:
                 continue
             gap = facts.norms[edge : other.start]
+            while len(gap) > 1 and gap[-1] != "and" and self._modifiers(gap[-1:]):
+                gap = gap[:-1]  # "Kyiv and its main allies"
             if (
                 gap
                 and gap[-1] == "and"
@@ -389,12 +563,20 @@ class Attributor:
                 break
         return holders
 
-    def _is_object(self, norms: list[str], mention: Mention) -> bool:
-        """Governed by a preposition: "to China", "of the International Atomic Energy Agency"."""
+    def _is_object(
+        self, norms: list[str], mention: Mention, others: list[tuple[Mention, int]] = ()
+    ) -> bool:
+        """Governed by a preposition: "to China", "of the International Atomic Energy Agency",
+        or joined by "and" to a name that is: "with Volodymyr Zelensky and European leaders"."""
         i = mention.start - 1
         while i >= 0 and norms[i] in self.lexicon.determiners:
             i -= 1
-        return i >= 0 and norms[i] in self.lexicon.object_markers
+        if i >= 0 and norms[i] in self.lexicon.object_markers:
+            return True
+        if i > 0 and norms[i] == "and":
+            previous = next((m for m, _ in others if m.end == i), None)
+            return previous is not None and self._is_object(norms, previous, others)
+        return False
 
     def _is_subject(self, facts: SentenceFacts, mention: Mention) -> bool:
         """A subject stands before the predicate of its stretch, and a predicate follows it."""
@@ -418,10 +600,12 @@ class Attributor:
         """
         speaker: int | None = None
         for facts in sentences:
+            if DATELINE.match(facts.text):
+                speaker = None  # "BACKGROUND — …", "MOSCOW — …": the transcript is over
             if facts.turn is not None:
                 speaker = facts.turn if isinstance(facts.turn, int) else None
-                if facts.turn == "question":
-                    facts.holders = []
+                if facts.turn == "question":  # the journalist's words hold nothing, but
+                    facts.holders = [h for h in facts.holders if h.speaks]  # "Trump has called"
                     continue
             if speaker is None:
                 continue
@@ -465,21 +649,41 @@ class Attributor:
             holders = self._holders_of(facts, match)
             if plan_subject and author is not None and match.target.kind != "plan":
                 holders.append(Holder(author, plan_subject, "the plan says"))
+            findings += self._agents(facts, match)
             if not holders:
                 continue
             others_here = [m for m in others if m is not match]
-            result = stance_of(
-                self.lexicon, facts.norms, facts.stems, breaks, cues, match, others_here
-            )
-            if result.stance is None:
-                continue
+            own = self._own_cues(facts, match, holders) if match.target.kind == "plan" else cues
+            stances: dict[int, Stance] = {}
             for holder in holders:
-                if result.omission and holder.rule == "the plan says":
+                # "voted against a resolution demanding…": its stance starts at its verb
+                verb = holder.verb if 0 <= holder.verb < match.start else -1
+                if verb not in stances:
+                    stances[verb] = stance_of(
+                        self.lexicon,
+                        facts.norms,
+                        facts.stems,
+                        breaks,
+                        [c for c in own if c.start >= verb],
+                        match,
+                        others_here,
+                    )
+                result = stances[verb]
+                if result.stance is None:
                     continue
-                if not result.cues and holder.rule.startswith(("subject", "transcript")):
+                if result.omission and holder.rule.endswith("the plan says"):
+                    continue
+                if not result.cues and holder.rule.startswith(
+                    ("subject", "transcript", "relative", "reported subject")
+                ):
                     continue  # a subject with no stance word is description, not a position
                 if holder.actor_id == author and match.target.kind == "plan":
                     continue  # the author backing its own plan is not news
+                if self.registry.actors[holder.actor_id].kind != "person" and any(
+                    a == holder.actor_id and m.start < match.end and match.start < m.end
+                    for m, a in facts.actors
+                ):
+                    continue  # "…, the IAEA said": naming the speaker is no stance on it
                 findings.append(
                     Finding(
                         holder.actor_id,
@@ -498,21 +702,105 @@ class Attributor:
                 )
         return _dedupe_findings(findings)
 
+    def _agents(self, facts: SentenceFacts, match: PhraseMatch) -> list[Finding]:
+        """ "a ceasefire … supported by Ukraine and the Europeans": the agents of a stance
+        participle after the target hold it."""
+        norms, lex = facts.norms, self.lexicon
+        for cue in facts.cues:
+            if not cue.polarity or not match.end <= cue.start <= match.end + 6:
+                continue
+            if any(n in lex.clause_breaks for n in norms[match.end : cue.start]):
+                break
+            if cue.end < len(norms) and norms[cue.end] in lex.agent_markers:
+                agent = next(
+                    ((m, a) for m, a in facts.actors if cue.end < m.start <= cue.end + 2), None
+                )
+            else:  # "the ceasefire the U.S. president had been seeking": a relative clause
+                agent = next(
+                    (
+                        (m, a)
+                        for m, a in facts.actors
+                        if match.end <= m.start <= match.end + 1
+                        and m.end < cue.start
+                        and all(
+                            n in lex.determiners
+                            or stem(n) in lex.auxiliaries
+                            or n in lex.passive_auxiliaries
+                            for n in norms[match.end : m.start] + norms[m.end : cue.start]
+                        )
+                    ),
+                    None,
+                )
+                if agent is None:
+                    continue
+            if agent is None:
+                return []
+            value = match.polarity * cue.value
+            return [
+                Finding(
+                    h.actor_id,
+                    match.target.id,
+                    "support" if value > 0 else "oppose",
+                    round(match.score, 3),
+                    {
+                        "mention": h.mention,
+                        "speaker_rule": h.rule,
+                        "cues": [("not " if cue.negated else "") + cue.text],
+                        "link": match.phrase,
+                        "link_score": round(match.score, 3),
+                        "phrase_polarity": match.polarity,
+                    },
+                )
+                for h in self._coordinated(
+                    facts, agent[0], agent[1], f"agent: {norms[cue.start]} by X"
+                )
+            ]
+        return []
+
+    @staticmethod
+    def _own_cues(facts: SentenceFacts, match: PhraseMatch, holders: list[Holder]) -> list[Cue]:
+        """The cues minus those of clauses held by others: "Moscow welcomed the paper, while
+        Kyiv disagreed with it" is not a mixed view of anyone's."""
+        ids = {h.actor_id for h in holders}
+        bounds = [*sorted(facts.clause_holders), len(facts.norms)]
+        foreign = [
+            (lo, hi)
+            for lo, hi in zip(bounds, bounds[1:], strict=False)
+            if not lo <= match.start < hi
+            and facts.clause_holders[lo]
+            and not ids & {h.actor_id for h in facts.clause_holders[lo]}
+        ]
+        return [c for c in facts.cues if not any(lo <= c.start < hi for lo, hi in foreign)]
+
     @staticmethod
     def _holders_of(facts: SentenceFacts, match: PhraseMatch) -> list[Holder]:
         """The holders of the target's clause when it has its own, else the sentence's."""
         clause = max((lo for lo in facts.clause_holders if lo <= match.start), default=None)
         own = facts.clause_holders.get(clause) if clause is not None else None
+        if own and own[0].rule.startswith("relative"):
+            return list(own)
         if own and facts.holders and not facts.holders[0].rule.startswith(("transcript", "quote")):
             return list(own)
+        later = [lo for lo in facts.clause_holders if lo > match.start]
+        if later:  # "X said…" in a later clause speaks for that clause, not this one
+            return [h for h in facts.holders if not h.verb >= min(later)]
         return list(facts.holders)
 
     def _plan_subject(self, facts: SentenceFacts) -> str | None:
         """The plan as the sentence's subject: "It calls for…", "Its points include…"."""
-        for start, end in self.lexicon.plan_subjects.find(facts.stems[:8]):
-            pronoun = facts.norms[start] in self.lexicon.plan_pronouns
+        lex = self.lexicon
+        for start, end in lex.plan_subjects.find(facts.stems):
+            pronoun = facts.norms[start] in lex.plan_pronouns
             if pronoun and not facts.plan_just_named:
                 continue  # "it" is the plan only right after the plan was named
+            if end > 8 and (  # later on, only "its …" as a subject: "…, since its calls for…"
+                not pronoun
+                or end - start < 2
+                or facts.norms[start - 1] in lex.object_markers
+                or lex.support.at(facts.stems, start - 1)
+                or lex.oppose.at(facts.stems, start - 1)
+            ):
+                continue
             if start <= 1 or end - start > 1:
                 return " ".join(facts.norms[start:end])
         for match in facts.plan_matches:
@@ -523,6 +811,11 @@ class Attributor:
                 if stem_ in self.lexicon.plan_parts:
                     return " ".join(facts.norms[: i + 1])
         return None
+
+
+def _inside(spans: list[tuple[int, int]], lo: int, hi: int) -> int:
+    """How many words from lo to hi are in the spans (relative clauses between)."""
+    return sum(end - start for start, end in spans if lo <= start and end <= hi)
 
 
 def _dedupe(holders: list[Holder]) -> list[Holder]:

@@ -77,20 +77,30 @@ class Lexicon:
     passive_auxiliaries: frozenset[str]
     linking_words: frozenset[str]
     predicate_words: frozenset[str]
+    auxiliaries: frozenset[str]
     plan_subjects: PhraseSet
     plan_pronouns: frozenset[str]
     plan_parts: frozenset[str]
     relative_pronouns: frozenset[str]
+    documents: frozenset[str]
+    complementizers: frozenset[str]
+    agent_markers: frozenset[str]
+    definite_articles: frozenset[str]
     generic_determiners: frozenset[str]
     support: PhraseSet
     oppose: PhraseSet
     mixed: PhraseSet
     negations: frozenset[str]
+    neutral: PhraseSet
+    negation_words: frozenset[str]  # unstemmed: "noting" stems to "not" but negates nothing
     negation_scope: int
     omissions: PhraseSet
     conditions: PhraseSet
+    condition_words: tuple[tuple[str, ...], ...]  # stemmed, for matches with gaps
+    condition_gap: int  # words that may stand inside a condition: "only work if"
     pronouns_male: frozenset[str]
     pronouns_female: frozenset[str]
+    pronouns_bodies: frozenset[str]
     clause_breaks: frozenset[str]
     soft_breaks: frozenset[str]
     after_scope: int
@@ -118,20 +128,32 @@ class Lexicon:
             | reporting.first_words()
             | support.first_words()
             | oppose.first_words(),
+            auxiliaries=frozenset(stem(w) for w in speakers["auxiliaries"]),
             plan_subjects=PhraseSet(speakers["plan_subjects"]),
             plan_pronouns=frozenset(speakers["plan_pronouns"]),
             plan_parts=frozenset(stem(w) for w in speakers["plan_parts"]),
             relative_pronouns=frozenset(speakers["relative_pronouns"]),
+            documents=frozenset(speakers.get("documents", ())),
+            complementizers=frozenset(speakers.get("complementizers", ())),
+            agent_markers=frozenset(speakers.get("agent_markers", ())),
+            definite_articles=frozenset(speakers.get("definite_articles", ())),
             generic_determiners=frozenset(speakers["generic_determiners"]),
             support=support,
             oppose=oppose,
             mixed=PhraseSet(stance["mixed"]),
+            neutral=PhraseSet(stance.get("neutral", ())),
             negations=frozenset(stem(w) for n in stance["negations"] for w in normalise_phrase(n)),
+            negation_words=frozenset(w for n in stance["negations"] for w in normalise_phrase(n)),
             negation_scope=int(stance["negation_scope"]),
             omissions=PhraseSet(stance["omission_cues"]),
             conditions=PhraseSet(stance["conditions"]),
+            condition_words=tuple(
+                tuple(stem(w) for w in normalise_phrase(c)) for c in stance["conditions"]
+            ),
+            condition_gap=int(stance.get("condition_gap", 0)),
             pronouns_male=frozenset(actors["pronouns_male"]),
             pronouns_female=frozenset(actors["pronouns_female"]),
+            pronouns_bodies=frozenset(actors.get("pronouns_bodies", ())),
             clause_breaks=frozenset(stance["clause_breaks"]),
             soft_breaks=frozenset(stance["soft_breaks"]),
             after_scope=int(stance["after_scope"]),
@@ -198,6 +220,25 @@ def _linking(lexicon: Lexicon, word: str) -> bool:
     return word in lexicon.linking_words or word in lexicon.determiners or word.endswith("ly")
 
 
+def _conditions(lexicon: Lexicon, stems: Sequence[str]) -> list[tuple[int, int]]:
+    """Condition phrases, whose words may stand up to condition_gap words apart."""
+    found = lexicon.conditions.find(stems)
+    if lexicon.condition_gap:
+        for words in lexicon.condition_words:
+            for i, word in enumerate(stems):
+                if word != words[0]:
+                    continue
+                j = i
+                for next_word in words[1:]:
+                    window = stems[j + 1 : j + 2 + lexicon.condition_gap]
+                    if next_word not in window:
+                        break
+                    j += 1 + window.index(next_word)
+                else:
+                    found.append((i, j + 1))
+    return sorted(set(found))
+
+
 def clause(lexicon: Lexicon, norms: Sequence[str], position: int) -> tuple[int, int]:
     lo = position
     while lo > 0 and norms[lo - 1] not in lexicon.clause_breaks:
@@ -232,10 +273,31 @@ def stance_of(
         while stretch > lo and not breaks[stretch]:
             stretch -= 1
         chain = [c for c in before if c.start >= stretch]
+        # "…the war could have been prevented and that security should be mutual": a new
+        # "that" clause after a break does not take the cues of the one before
+        if any(
+            breaks[j]
+            and (
+                norms[j] in lexicon.complementizers
+                or (
+                    norms[j] in lexicon.soft_breaks
+                    and j + 1 < len(norms)
+                    and norms[j + 1] in lexicon.complementizers
+                )
+            )
+            for j in range(before[-1].end, match.start)
+        ):
+            chain = []
+        # "hoped to meet Xi to discuss the proposals": the hope is for the meeting; a
+        # neutral verb between a cue and the target takes no side on the target
+        if any(before[-1].end <= s < match.start for s, _ in lexicon.neutral.find(stems)):
+            chain = []
     after = [  # a predicate on the phrase: "sanctions are an important tool", "must stay"
+        # (a preposition right after it is not: "sanctions against Russia")
         c
         for c in polar
         if match.end <= c.start < hi
+        and not (c.start == match.end and norms[c.start] in lexicon.object_markers)
         and not any(breaks[match.end : c.start + 1])
         and all(_linking(lexicon, w) for w in norms[match.end : c.start])
     ]
@@ -248,10 +310,34 @@ def stance_of(
     taken = {j for c in chain for j in range(c.start - lexicon.negation_scope, c.start)}
     taken |= {j for c in cues for j in range(c.start, c.end)}  # "no alternative" is one cue
     near = max(own, match.start - lexicon.negation_scope - 2)
-    bare = [j for j in range(near, match.start) if stems[j] in lexicon.negations and j not in taken]
+    bare = [
+        j for j in range(near, match.start) if norms[j] in lexicon.negation_words and j not in taken
+    ]
+    if any(n in lexicon.clause_breaks for n in norms[match.end : match.end + 3]):
+        bare = []  # "not a peace deal but a path to peace": a contrast, not a rejection
     if bare and not any(c.start >= own for c in chain):
         chain = []
     chain += after[:1]
+    if not after:  # "the conditions for a settlement were not yet in place": a negated predicate
+        for j in range(match.end, hi):
+            if breaks[j] or not _linking(lexicon, norms[j]):
+                break
+            if norms[j] in lexicon.negation_words and j not in taken:
+                bare.append(j)
+                break
+    # "never refused": "never" turns "refused" round and is not a cue of its own as well
+    chain = [
+        c
+        for c in chain
+        if not (
+            c.end - c.start == 1
+            and norms[c.start] in lexicon.negation_words
+            and any(
+                d.negated and d.start > c.start and d.start - c.start <= lexicon.negation_scope
+                for d in chain
+            )
+        )
+    ]
     if match.target.kind == "plan":
         mixed = [c for c in cues if c.polarity == 0]
         if mixed:
@@ -260,12 +346,20 @@ def stance_of(
         if {1, -1} <= values and len({clause(lexicon, norms, c.start) for c in polar}) > 1:
             # praise in one clause and criticism in another: "useful, but not a peace plan"
             return Stance("mixed", tuple(polar), omission)
+        if not chain:  # "set out 'not a peace plan'": a cue that names the plan judges it
+            chain = [
+                c for c in cues if c.polarity and c.start <= match.start and match.end <= c.end
+            ][:1]
         if not chain:
             return Stance(None, (), omission)
     elif conditions := [
-        (s, e) for s, e in lexicon.conditions.find(stems) if lo <= s < clause_end
+        (s, e) for s, e in _conditions(lexicon, stems) if lo <= s < clause_end
     ]:  # "could only work if the same conditions were met": conditional support is mixed
         start, end = conditions[0]
+        if start < match.start and not chain:  # "…only once sanctions were lifted": the
+            demand = Cue(start, end, 1, " ".join(stems[start:end]))  # condition demands it
+            value = match.polarity * (-1) ** len(bare)
+            return Stance("support" if value > 0 else "oppose", (demand,), omission)
         return Stance("mixed", (Cue(start, end, 0, " ".join(stems[start:end])),), omission)
     elif not chain and (lexicon.require_cue or (match.polarity < 0 and not bare)):
         # naming what a point is against ("sanctions") with no stance word takes no side
