@@ -286,7 +286,7 @@ def test_a_media_report_is_not_mediation(coder):
         "China offered to mediate between Russia and Ukraine."
     )
     coded = coder.code(parse_text_article(text, "test.txt"))
-    keys = [{coder.target_keys[m.target.id] for m in s.links} for s in coded.sentences]
+    keys = [{coder.target_keys[m.target_id] for m in s.links} for s in coded.sentences]
     assert keys == [set(), {"4"}]
 
 
