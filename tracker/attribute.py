@@ -74,6 +74,7 @@ class SentenceFacts:
     plan_just_named: bool = False  # the plan was named in this or the previous sentence
     plan_recent: bool = False  # the plan was named a few sentences ago at most
     turn: str | int | None = None  # transcripts: "question", or the actor whose answer starts here
+    relatives: list[tuple[int, int]] | None = None  # relative clauses, found on first use
 
 
 @dataclass
@@ -479,7 +480,12 @@ class Attributor:
 
     def _relative_clauses(self, facts: SentenceFacts) -> list[tuple[int, int]]:
         """Spans ", who … ," and ", which … ,": their verbs belong to the word before the comma."""
-        spans = []
+        if facts.relatives is not None:
+            return facts.relatives
+        spans: list[tuple[int, int]] = []
+        facts.relatives = spans
+        if self.lexicon.relative_pronouns.isdisjoint(facts.norms):
+            return spans
         words, text = facts.words, facts.text
         for i, word in enumerate(words):
             if i == 0 or word.norm not in self.lexicon.relative_pronouns:

@@ -39,6 +39,9 @@ class PhraseSet:
                 self.by_first.setdefault(key[0], []).append(key)
         for keys in self.by_first.values():
             keys.sort(key=len, reverse=True)
+        # the last lookup, kept while its list lives: a sentence is asked about many times
+        self._last_stems: Sequence[str] | None = None
+        self._last_spans: list[tuple[int, int]] = []
 
     def at(self, stems: Sequence[str], i: int) -> int:
         """Length of the longest entry starting at word i, or 0."""
@@ -49,17 +52,20 @@ class PhraseSet:
         return 0
 
     def find(self, stems: Sequence[str]) -> list[tuple[int, int]]:
+        if stems is self._last_stems:  # the same sentence again: each target asks
+            return list(self._last_spans)
         spans: list[tuple[int, int]] = []
+        self._last_stems, self._last_spans = stems, spans
         by_first, after = self.by_first, 0
         if by_first.keys().isdisjoint(stems):  # most sentences: one pass in C, no loop here
-            return spans
+            return list(spans)
         for i, word in enumerate(stems):
             if i >= after and word in by_first:
                 n = self.at(stems, i)
                 if n:
                     spans.append((i, i + n))
                     after = i + n
-        return spans
+        return list(spans)
 
     def first_words(self) -> frozenset[str]:
         """The entries' first words: "call" of "call for" (not "the" of "not the time")."""
@@ -225,6 +231,8 @@ def _conditions(lexicon: Lexicon, stems: Sequence[str]) -> list[tuple[int, int]]
     found = lexicon.conditions.find(stems)
     if lexicon.condition_gap:
         for words in lexicon.condition_words:
+            if words[0] not in stems:
+                continue
             for i, word in enumerate(stems):
                 if word != words[0]:
                     continue
