@@ -185,14 +185,22 @@ def _fresh_articles(
 def _coded_in_pool(pool: Pool, articles: Iterator[Article]) -> Iterator[CodedArticle]:
     """Coded articles in input order, with at most two windows of articles in flight: the
     workers code the next window while the writer takes the current one."""
-    current = None
+    current: Iterator[CodedArticle] | None = None
     while window := list(islice(articles, POOL_WINDOW)):
-        following = pool.imap(_code_in_worker, window, chunksize=4)
+        following = _rejoined(window, pool.imap(_code_in_worker, window, chunksize=4))
         if current is not None:
             yield from current
         current = following
     if current is not None:
         yield from current
+
+
+def _rejoined(
+    articles: list[Article], results: Iterator[tuple[list, dict]]
+) -> Iterator[CodedArticle]:
+    """Workers send back what they found, not the article: the writer has it already."""
+    for article, (sentences, new_actors) in zip(articles, results, strict=True):
+        yield CodedArticle(article, sentences, new_actors)
 
 
 def _write(
@@ -267,6 +275,7 @@ def _start_worker(reference: ReferenceData) -> None:
     gc.set_threshold(*GC_THRESHOLDS)
 
 
-def _code_in_worker(article: Article) -> CodedArticle:
+def _code_in_worker(article: Article) -> tuple[list, dict]:
     assert _worker_coder is not None
-    return _worker_coder.code(article)
+    coded = _worker_coder.code(article)
+    return coded.sentences, coded.new_actors
