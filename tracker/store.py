@@ -8,6 +8,7 @@ loser of the race sees no new row and counts the article as skipped.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, select
@@ -49,6 +50,34 @@ def _actor_id(connection: Connection, info: ActorInfo) -> int:
     return found
 
 
+SENTENCE_COLUMNS = ("article_id", "ordinal", "start", "end", "text")
+LINK_COLUMNS = ("sentence_id", "target_id", "score", "method", "phrase")
+POSITION_COLUMNS = (
+    "actor_id",
+    "target_id",
+    "stance",
+    "sentence_id",
+    "score",
+    "method",
+    "explanation",
+)
+
+
+def _insert_rows(connection: Connection, model: type, columns: tuple[str, ...], rows: list) -> None:
+    """One executemany handed straight to the driver, rows as plain tuples.
+
+    Through Core, every row's parameters are processed in Python once more, which cost as
+    much as the database's own work. These rows hold plain values, JSON already encoded
+    (as the JSON type would: ``json.dumps``), and the columns left out have server defaults.
+    """
+    quote = connection.dialect.identifier_preparer.quote
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    names = ", ".join(quote(c) for c in columns)
+    marks = ", ".join([mark] * len(columns))
+    sql = f"INSERT INTO {quote(model.__tablename__)} ({names}) VALUES ({marks})"
+    connection.exec_driver_sql(sql, rows)
+
+
 def store_articles(connection: Connection, batch: list[CodedArticle]) -> list[Stored]:
     """Write coded articles inside the caller's transaction, a few statements per batch.
 
@@ -80,18 +109,12 @@ def store_articles(connection: Connection, batch: list[CodedArticle]) -> list[St
         if article_id is not None:
             mine.append((coded, article_id))
     sentence_rows = [
-        {
-            "article_id": article_id,
-            "ordinal": n,
-            "start": s.span.start,
-            "end": s.span.end,
-            "text": s.span.text,
-        }
+        (article_id, n, s.span.start, s.span.end, s.span.text)
         for coded, article_id in mine
         for n, s in enumerate(coded.sentences)
     ]
     if sentence_rows:
-        connection.execute(Sentence.__table__.insert(), sentence_rows)
+        _insert_rows(connection, Sentence, SENTENCE_COLUMNS, sentence_rows)
     sentence_ids = {
         (article_id, ordinal): sentence_id
         for article_id, ordinal, sentence_id in connection.execute(
@@ -108,32 +131,26 @@ def store_articles(connection: Connection, batch: list[CodedArticle]) -> list[St
             sentence_id = sentence_ids[(article_id, n)]
             for link in sentence.links:
                 link_rows.append(
-                    {
-                        "sentence_id": sentence_id,
-                        "target_id": link.target_id,
-                        "score": round(link.score, 4),
-                        "method": "fuzzy",
-                        "phrase": link.phrase,
-                    }
+                    (sentence_id, link.target_id, round(link.score, 4), "fuzzy", link.phrase)
                 )
             for finding in sentence.findings:
                 position_rows.append(
-                    {
-                        "actor_id": actor_ids.get(finding.actor_id, finding.actor_id),
-                        "target_id": finding.target_id,
-                        "stance": finding.stance,
-                        "sentence_id": sentence_id,
-                        "score": finding.score,
-                        "method": "auto",
-                        "explanation": finding.explanation,
-                    }
+                    (
+                        actor_ids.get(finding.actor_id, finding.actor_id),
+                        finding.target_id,
+                        finding.stance,
+                        sentence_id,
+                        finding.score,
+                        "auto",
+                        json.dumps(finding.explanation),
+                    )
                 )
             links += len(sentence.links)
             positions += len(sentence.findings)
         stored[article_id] = Stored(article_id, len(coded.sentences), links, positions)
     if link_rows:
-        connection.execute(Link.__table__.insert(), link_rows)
+        _insert_rows(connection, Link, LINK_COLUMNS, link_rows)
     if position_rows:
-        connection.execute(Position.__table__.insert(), position_rows)
+        _insert_rows(connection, Position, POSITION_COLUMNS, position_rows)
     mine_ids = {id(coded): article_id for coded, article_id in mine}
     return [stored[mine_ids[id(c)]] if id(c) in mine_ids else Stored(None) for c in batch]
