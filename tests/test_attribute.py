@@ -399,3 +399,11 @@ def test_the_title_alone_is_the_last_person_named_with_it(coder):
 def test_calling_something_unfriendly_opposes_it(coder):
     text = "date 2025-10-23 President Vladimir Putin called the U.S. sanctions an unfriendly act."
     assert positions(coder, text)[0] == {("Vladimir Putin", "10", "support")}
+
+
+def test_the_explanation_quotes_cues_as_the_sentence_words(coder):
+    text = "date 2023-02-25 Volodymyr Zelensky said he agreed with some of the paper's points."
+    coded = coder.code(parse_text_article(text, "test.txt"))
+    explanations = [f.explanation for s in coded.sentences for f in s.findings]
+    assert explanations, "the sentence should give Zelensky a position on the plan"
+    assert all("some of" in e["cues"] for e in explanations)

@@ -699,7 +699,7 @@ class Attributor:
                         {
                             "mention": holder.mention,
                             "speaker_rule": holder.rule,
-                            "cues": [("not " if c.negated else "") + c.text for c in result.cues],
+                            "cues": [_cue_words(facts, c) for c in result.cues],
                             "link": match.phrase,
                             "link_score": round(match.score, 3),
                             "phrase_polarity": match.polarity,
@@ -751,7 +751,7 @@ class Attributor:
                     {
                         "mention": h.mention,
                         "speaker_rule": h.rule,
-                        "cues": [("not " if cue.negated else "") + cue.text],
+                        "cues": [_cue_words(facts, cue)],
                         "link": match.phrase,
                         "link_score": round(match.score, 3),
                         "phrase_polarity": match.polarity,
@@ -822,6 +822,11 @@ class Attributor:
 def _inside(spans: list[tuple[int, int]], lo: int, hi: int) -> int:
     """How many words from lo to hi are in the spans (relative clauses between)."""
     return sum(end - start for start, end in spans if lo <= start and end <= hi)
+
+
+def _cue_words(facts: SentenceFacts, cue: Cue) -> str:
+    """The cue as the sentence words it ("some of"), not as the stems it was matched by."""
+    return ("not " if cue.negated else "") + " ".join(facts.norms[cue.start : cue.end])
 
 
 def _dedupe(holders: list[Holder]) -> list[Holder]:
