@@ -191,11 +191,11 @@ class Registry:
         canonical = [w.norm if len(w.norm) < 6 else self._canonical(w) for w in words]
         first_words = self._first_words()
         found: list[Mention] = []
-        i = 0
-        while i < len(words):
-            hit = (
-                self._longest_at(words, canonical, i, day) if canonical[i] in first_words else None
-            )
+        after = 0  # the end of the last mention: mentions never overlap
+        for i, word in enumerate(canonical):
+            if i < after or word not in first_words:
+                continue  # most words start no name or title
+            hit = self._longest_at(words, canonical, i, day)
             if hit:
                 previous = found[-1] if found else None
                 if (
@@ -207,9 +207,7 @@ class Registry:
                     found.pop()
                     hit = Mention(previous.start, hit.end, hit.candidates, hit.via, hit.surface)
                 found.append(hit)
-                i = hit.end
-            else:
-                i += 1
+                after = hit.end
         return found
 
     def _longest_at(
