@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from tracker.text import Word, normalise_phrase, stem
+from tracker.text import CACHE_WORDS, Word, normalise_phrase, stem
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,10 +48,6 @@ class _Phrase:
     words: tuple[str, ...]
 
 
-# Distinct words remembered per cache: enough for a year of wire copy's vocabulary. A full
-# cache starts again, so memory stays flat on any archive (each entry is a word and, mostly,
-# the shared empty dict) while the cache keeps up with new vocabulary.
-CACHE_WORDS = 200_000
 _NOTHING: dict[str, float] = {}  # read-only
 
 

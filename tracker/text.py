@@ -25,7 +25,12 @@ class Word(NamedTuple):
     pause_before: bool = False  # punctuation separates it from the previous word
 
 
-@lru_cache(maxsize=200_000)
+# Distinct words each per-word cache holds (here and in tracker.link). A full cache starts
+# again, so memory grows with an archive's vocabulary only up to this, then stays flat.
+CACHE_WORDS = 100_000
+
+
+@lru_cache(maxsize=CACHE_WORDS)
 def normalise_word(surface: str) -> str:
     word = surface.translate(_FOLD).lower()
     if word.endswith("'s"):
@@ -55,7 +60,7 @@ def words(text: str) -> list[Word]:
             if not norm:
                 continue
             known = (norm, surface[0].isupper(), surface.endswith(_POSSESSIVE))
-            if len(_surfaces) >= 200_000:
+            if len(_surfaces) >= CACHE_WORDS:
                 _surfaces.clear()  # bounded memory on any archive; refills with what recurs
             _surfaces[surface] = known
         start, end = match.span()
@@ -75,7 +80,7 @@ def normalise_phrase(phrase: str) -> tuple[str, ...]:
 _SUFFIXES = ("ings", "ing", "edly", "ed", "es", "s", "e")
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=CACHE_WORDS)
 def stem(word: str) -> str:
     """A light stem for cue lists: "urged", "urges" and "urge" all give "urg"."""
     if len(word) <= 3:
