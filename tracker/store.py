@@ -147,10 +147,9 @@ def store_articles(connection: Connection, batch: list[CodedArticle]) -> list[St
                 )
             links += len(sentence.links)
             positions += len(sentence.findings)
-        stored[article_id] = Stored(article_id, len(coded.sentences), links, positions)
+        stored[id(coded)] = Stored(article_id, len(coded.sentences), links, positions)
     if link_rows:
         _insert_rows(connection, Link, LINK_COLUMNS, link_rows)
     if position_rows:
         _insert_rows(connection, Position, POSITION_COLUMNS, position_rows)
-    mine_ids = {id(coded): article_id for coded, article_id in mine}
-    return [stored[mine_ids[id(c)]] if id(c) in mine_ids else Stored(None) for c in batch]
+    return [stored.get(id(c), Stored(None)) for c in batch]  # a repeat stored nothing
