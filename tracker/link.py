@@ -128,11 +128,16 @@ class Linker:
         """Every phrase found in the sentence, with the words it spans."""
         stopwords, similar_to = self.stopwords, self._similar
         index = [i for i, w in enumerate(sentence_words) if w.norm not in stopwords]
-        # For each content position: the vocabulary words it resembles.
-        similar = [similar_to(sentence_words[i].norm) for i in index]
+        # The content positions that resemble some vocabulary word, and what they resemble;
+        # distances stay counted in content words. Most positions resemble nothing.
+        similar = [
+            (k, options)
+            for k, i in enumerate(index)
+            if (options := similar_to(sentence_words[i].norm))
+        ]
         found: list[PhraseMatch] = []
         present: set[str] = set()
-        for options in similar:
+        for _, options in similar:
             present.update(options)
         for first_word in sorted(self.first_words & present):  # a fixed order: same links
             for phrase in self.by_word[first_word]:
@@ -144,40 +149,32 @@ class Linker:
         return found
 
     def _match_phrase(
-        self, phrase: _Phrase, similar: list[dict[str, float]], index: list[int]
+        self, phrase: _Phrase, similar: list[tuple[int, dict[str, float]]], index: list[int]
     ) -> PhraseMatch | None:
+        first = phrase.words[0]
         if len(phrase.words) == 1:  # the best-scoring occurrence, the first on a tie
-            word = phrase.words[0]
-            score, anchor = max(
-                (options[word], -k) for k, options in enumerate(similar) if word in options
-            )
+            score, k = max((options[first], -k) for k, options in similar if first in options)
             return PhraseMatch(
-                phrase.target,
-                phrase.text,
-                phrase.polarity,
-                score / 100,
-                index[-anchor],
-                index[-anchor] + 1,
+                phrase.target, phrase.text, phrase.polarity, score / 100, index[-k], index[-k] + 1
             )
         width = len(phrase.words) + self.window_slack
         best: PhraseMatch | None = None
-        for anchor, options in enumerate(similar):
-            if phrase.words[0] not in options:
+        for anchor, options in similar:
+            if first not in options:
                 continue
-            lo, hi = max(0, anchor - width + 1), min(len(similar), anchor + width)
-            total = options[phrase.words[0]]
+            total = options[first]
             used = {anchor}
             for word in phrase.words[1:]:
                 scores = [
-                    (similar[j][word], j)
-                    for j in range(lo, hi)
-                    if j not in used and word in similar[j]
+                    (other[word], k)
+                    for k, other in similar
+                    if anchor - width < k < anchor + width and k not in used and word in other
                 ]
                 if not scores:
                     break
-                score, j = max(scores)
+                score, k = max(scores)
                 total += score
-                used.add(j)
+                used.add(k)
             else:
                 if max(used) - min(used) >= width:
                     continue
