@@ -399,3 +399,11 @@ def test_the_title_alone_is_the_last_person_named_with_it(coder):
 def test_calling_something_unfriendly_opposes_it(coder):
     text = "date 2025-10-23 President Vladimir Putin called the U.S. sanctions an unfriendly act."
     assert positions(coder, text)[0] == {("Vladimir Putin", "10", "support")}
+
+
+def test_who_speaks_of_harm_to_a_target_defends_it(coder):
+    text = (
+        "date 2025-10-24 Beijing said the listings would damage global energy security "
+        "and undermine international law."
+    )
+    assert positions(coder, text)[0] == {("China", "11", "support"), ("China", "1", "support")}

@@ -14,7 +14,7 @@ stopping them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tracker.link import PhraseMatch
@@ -22,6 +22,7 @@ from tracker.text import Word, normalise_phrase, stem
 
 SOFT_BREAK_CHARS = ",;:()[]"
 _SOFT_BREAK_SET = frozenset(SOFT_BREAK_CHARS)
+HARM_REACH = 4  # words between a harm and its object: "damage global energy security"
 
 
 class PhraseSet:
@@ -105,6 +106,7 @@ class Lexicon:
     soft_breaks: frozenset[str]
     after_scope: int
     require_cue: bool
+    harms: frozenset[str] = frozenset()  # stemmed cue texts that harm their object
     cue_first_words: frozenset[str] = field(init=False)  # a word no cue starts with is skipped
 
     def __post_init__(self) -> None:
@@ -158,6 +160,9 @@ class Lexicon:
             soft_breaks=frozenset(stance["soft_breaks"]),
             after_scope=int(stance["after_scope"]),
             require_cue=bool(stance.get("require_cue", False)),
+            harms=frozenset(
+                " ".join(stem(w) for w in normalise_phrase(h)) for h in stance.get("harms", ())
+            ),
         )
 
 
@@ -292,6 +297,16 @@ def stance_of(
         # neutral verb between a cue and the target takes no side on the target
         if any(before[-1].end <= s < match.start for s, _ in lexicon.neutral.find(stems)):
             chain = []
+        # "would damage global energy security", "will weaken the Charter": who speaks of harm
+        # done to the target defends it, whatever the words before say of the harm
+        harm = before[-1]
+        if (
+            chain
+            and harm.text in lexicon.harms
+            and match.start - harm.end <= HARM_REACH
+            and not any(breaks[harm.end : match.start + 1])
+        ):
+            chain = [replace(harm, polarity=1, negated=False)]
     after = [  # a predicate on the phrase: "sanctions are an important tool", "must stay"
         # (a preposition right after it is not: "sanctions against Russia")
         c
