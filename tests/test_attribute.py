@@ -407,3 +407,14 @@ def test_who_speaks_of_harm_to_a_target_defends_it(coder):
         "and undermine international law."
     )
     assert positions(coder, text)[0] == {("China", "11", "support"), ("China", "1", "support")}
+
+
+def test_a_negation_bears_on_the_verb_after_it_not_on_a_cue_beyond(coder):
+    text = (
+        "date 2023-02-25 A global player doesn't offer an unrealistic plan, Mykhailo Podolyak "
+        "wrote. Mr Zelensky demanded that the assets themselves, not just the interest on "
+        "them, be spent on reconstruction."
+    )
+    first, second = positions(coder, text)
+    assert first == {("Mykhailo Podolyak", "plan", "oppose")}
+    assert second == {("Volodymyr Zelensky", "12", "support")}

@@ -18,7 +18,16 @@ from typing import Any, NamedTuple
 
 from tracker.actors import Mention, Registry
 from tracker.link import PhraseMatch
-from tracker.stance import Cue, Lexicon, PhraseSet, Stance, find_cues, soft_breaks, stance_of
+from tracker.stance import (
+    Cue,
+    Lexicon,
+    PhraseSet,
+    Stance,
+    _linking,
+    find_cues,
+    soft_breaks,
+    stance_of,
+)
 from tracker.text import Word, normalise_phrase, stem
 
 OPEN_QUOTES = '“‘«"'
@@ -242,8 +251,16 @@ class Attributor:
                 facts.clause_holders.setdefault(hi, list(after))
 
     def _negated(self, norms: list[str], start: int) -> bool:
-        scope = range(max(0, start - self.lexicon.negation_scope), start)
-        return any(norms[j] in self.lexicon.negation_words for j in scope)
+        """A negation word shortly before the cue, with no verb of its own between them:
+        "you don't offer an unrealistic plan" negates the offer, not "unrealistic"."""
+        lex = self.lexicon
+        for j in range(max(0, start - lex.negation_scope), start):
+            if norms[j] in lex.negation_words and all(
+                _linking(lex, w) or stem(w) in lex.auxiliaries or w in lex.negation_bridges
+                for w in norms[j + 1 : start]
+            ):
+                return True
+        return False
 
     def _anaphors(
         self, words: list[Word], norms: list[str], mentions: list[Mention], context: ArticleContext

@@ -107,6 +107,7 @@ class Lexicon:
     after_scope: int
     require_cue: bool
     harms: frozenset[str] = frozenset()  # stemmed cue texts that harm their object
+    negation_bridges: frozenset[str] = frozenset()  # may stand between a negation and its cue
     cue_first_words: frozenset[str] = field(init=False)  # a word no cue starts with is skipped
 
     def __post_init__(self) -> None:
@@ -160,6 +161,7 @@ class Lexicon:
             soft_breaks=frozenset(stance["soft_breaks"]),
             after_scope=int(stance["after_scope"]),
             require_cue=bool(stance.get("require_cue", False)),
+            negation_bridges=frozenset(stance.get("negation_bridges", ())),
             harms=frozenset(
                 " ".join(stem(w) for w in normalise_phrase(h)) for h in stance.get("harms", ())
             ),
