@@ -418,3 +418,13 @@ def test_a_negation_bears_on_the_verb_after_it_not_on_a_cue_beyond(coder):
     first, second = positions(coder, text)
     assert first == {("Mykhailo Podolyak", "plan", "oppose")}
     assert second == {("Volodymyr Zelensky", "12", "support")}
+
+
+def test_what_a_critic_misses_in_the_plan_the_critic_wants(coder):
+    text = (
+        "date 2023-02-26 The plan contained useful points, Olaf Scholz said, but important "
+        "elements were missing, above all the withdrawal of Russian troops."
+    )
+    found = positions(coder, text)[0]
+    assert ("Olaf Scholz", "troop-withdrawal", "support") in found
+    assert not any(actor == "China" for actor, _, _ in found)

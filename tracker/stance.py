@@ -107,6 +107,7 @@ class Lexicon:
     after_scope: int
     require_cue: bool
     harms: frozenset[str] = frozenset()  # stemmed cue texts that harm their object
+    lacks: frozenset[str] = frozenset()  # stemmed cue texts that say what is missing
     negation_bridges: frozenset[str] = frozenset()  # may stand between a negation and its cue
     cue_first_words: frozenset[str] = field(init=False)  # a word no cue starts with is skipped
 
@@ -162,6 +163,9 @@ class Lexicon:
             after_scope=int(stance["after_scope"]),
             require_cue=bool(stance.get("require_cue", False)),
             negation_bridges=frozenset(stance.get("negation_bridges", ())),
+            lacks=frozenset(
+                " ".join(stem(w) for w in normalise_phrase(h)) for h in stance.get("lacks", ())
+            ),
             harms=frozenset(
                 " ".join(stem(w) for w in normalise_phrase(h)) for h in stance.get("harms", ())
             ),
@@ -275,6 +279,7 @@ def stance_of(
     polar = [c for c in cues if c.polarity and not (c.start < match.end and match.start < c.end)]
     before = [c for c in polar if lo <= c.start and c.end <= match.start]
     chain: list[Cue] = []
+    lacking = False
     if before:
         stretch = before[-1].start
         while stretch > lo and not breaks[stretch]:
@@ -309,6 +314,10 @@ def stance_of(
             and not any(breaks[harm.end : match.start + 1])
         ):
             chain = [replace(harm, polarity=1, negated=False)]
+        # "important elements were missing, first and foremost the withdrawal of troops": who
+        # misses the target wants it, and the text it is missing from says nothing of it
+        if chain and before[-1].text in lexicon.lacks:
+            chain, lacking = [replace(before[-1], polarity=1, negated=False)], True
     after = [  # a predicate on the phrase: "sanctions are an important tool", "must stay"
         # (a preposition right after it is not: "sanctions against Russia")
         c
@@ -318,7 +327,7 @@ def stance_of(
         and not any(breaks[match.end : c.start + 1])
         and all(_linking(lexicon, w) for w in norms[match.end : c.start])
     ]
-    omission = any(lo <= s < match.start for s, _ in lexicon.omissions.find(stems))
+    omission = lacking or any(lo <= s < match.start for s, _ in lexicon.omissions.find(stems))
     # A negation in the phrase's own stretch that no cue took: "no settlement could leave
     # troops", "has no intention of joining an arms race". It governs the phrase alone.
     own = match.start
