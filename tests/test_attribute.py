@@ -428,3 +428,12 @@ def test_what_a_critic_misses_in_the_plan_the_critic_wants(coder):
     found = positions(coder, text)[0]
     assert ("Olaf Scholz", "troop-withdrawal", "support") in found
     assert not any(actor == "China" for actor, _, _ in found)
+
+
+def test_it_can_skip_one_sentence_with_no_speaker(coder):
+    text = (
+        "date 2025-02-25 A UN General Assembly resolution demanding a ceasefire passed on Monday. "
+        "The text was adopted with 93 votes. "
+        "It calls for the withdrawal of Russian forces."
+    )
+    assert positions(coder, text)[2] == {("UN General Assembly", "troop-withdrawal", "support")}

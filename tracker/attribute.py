@@ -95,6 +95,7 @@ class ArticleContext:
     persons: list[int] = field(default_factory=list)
     subjects: list[int] = field(default_factory=list)  # people named as subjects just before
     speakers: list[Holder] = field(default_factory=list)  # who spoke in the sentence before
+    earlier: list[Holder] = field(default_factory=list)  # who spoke in the one before that
     plan: PhraseMatch | None = None
     since_plan: int = 0
 
@@ -188,6 +189,7 @@ class Attributor:
                 for lo, hi in zip(bounds, bounds[1:], strict=False)
             }
         self._relative_holders(facts)
+        context.earlier = context.speakers
         context.speakers = [h for h in facts.holders if h.speaks]
         context.holders += [h.actor_id for h in facts.holders]
         context.subjects = [  # "Mr Blinken travelled to…. He said…": he is Blinken
@@ -363,6 +365,10 @@ class Attributor:
             verb = norms[start]
             if start == 1 and norms[0] in lex.pronouns_bodies:  # "It called on the parties…"
                 bodies = self._bodies(context, norms[0], verb)
+                if not bodies and not context.speakers and not facts.plan_just_named:
+                    # "…, a resolution demanding…. The text was adopted…. It calls…": a
+                    # sentence with no speaker between does not end what "it" stands for
+                    bodies = self._bodies(context, norms[0], verb, context.earlier)
                 if bodies:
                     return bodies
             if start > 1 and norms[start - 1] in lex.documents:
@@ -432,11 +438,17 @@ class Attributor:
                 return self._bodies(context, norms[0], norms[1])
         return []
 
-    def _bodies(self, context: ArticleContext, pronoun: str, verb: str) -> list[Holder]:
+    def _bodies(
+        self,
+        context: ArticleContext,
+        pronoun: str,
+        verb: str,
+        speakers: list[Holder] | None = None,
+    ) -> list[Holder]:
         """ "It" opening a sentence: the states, organisations or groups that spoke just before."""
         return [
             Holder(h.actor_id, pronoun, f"pronoun: {pronoun} {verb}")
-            for h in context.speakers
+            for h in (context.speakers if speakers is None else speakers)
             if self.registry.actors[h.actor_id].kind != "person"
         ]
 
