@@ -437,3 +437,11 @@ def test_it_can_skip_one_sentence_with_no_speaker(coder):
         "It calls for the withdrawal of Russian forces."
     )
     assert positions(coder, text)[2] == {("UN General Assembly", "troop-withdrawal", "support")}
+
+
+def test_a_person_joined_to_their_own_state_is_the_more_specific_holder(coder):
+    text = (
+        "date 2025-03-07 Russia, and President Putin in particular, has said that Moscow "
+        "supports peace talks."
+    )
+    assert positions(coder, text)[0] == {("Vladimir Putin", "4", "support")}

@@ -590,6 +590,18 @@ class Attributor:
                 edge = other.end
             else:
                 break
+        if len(holders) > 1:  # "Russia, and President Putin in particular, has said": the
+            people = {  # person is the more specific holder of the two
+                self.registry.actors[h.actor_id].affiliation
+                for h in holders
+                if self.registry.actors[h.actor_id].kind == "person"
+            }
+            holders = [
+                h
+                for h in holders
+                if self.registry.actors[h.actor_id].kind == "person"
+                or self.registry.actors[h.actor_id].name not in people
+            ]
         return holders
 
     def _is_object(
