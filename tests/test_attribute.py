@@ -445,3 +445,17 @@ def test_a_person_joined_to_their_own_state_is_the_more_specific_holder(coder):
         "supports peace talks."
     )
     assert positions(coder, text)[0] == {("Vladimir Putin", "4", "support")}
+
+
+def test_the_two_ministers_are_the_last_two_people_named(coder):
+    text = (
+        "date 2023-03-01 Chinese Foreign Minister Qin Gang spoke to Belarusian Foreign Minister "
+        "Sergei Aleinik on Friday. "
+        "The Belarusian foreign ministry said the two ministers had agreed that peace talks "
+        "must resume. "
+        "Marco Rubio met Sergei Lavrov in Riyadh. "
+        "The two governments agreed to work towards a settlement."
+    )
+    found = positions(coder, text)
+    assert found[1] == {("Qin Gang", "4", "support"), ("Sergei Aleinik", "4", "support")}
+    assert found[3] == {("United States", "4", "support"), ("Russia", "4", "support")}

@@ -122,6 +122,7 @@ class Attributor:
         self.plan_author = plan_author  # plan slug -> author actor id
         self.anaphor_kinds = {normalise_phrase(k): set(v) for k, v in anaphors.items()}
         self.anaphors = PhraseSet([" ".join(k) for k in self.anaphor_kinds], stemmed=False)
+        self.collectives = PhraseSet([" ".join(k) for k in lexicon.collectives], stemmed=False)
         self.role_heads: dict[str, set[int]] = {}  # "chancellor" -> who held such a title
         for title, roles in registry.titles.items():
             self.role_heads.setdefault(title[-1], set()).update(r.actor_id for r in roles)
@@ -280,6 +281,14 @@ class Attributor:
                         Mention(start, end, (actor_id,), "anaphor", " ".join(norms[start:end]))
                     )
                     break
+        for start, end in self.collectives.find(norms):  # "the two ministers": the last two
+            if taken & set(range(start, end)):
+                continue
+            surface = " ".join(norms[start:end])
+            for actor_id in self._last_two(
+                self.lexicon.collectives[tuple(norms[start:end])], context
+            ):
+                found.append(Mention(start, end, (actor_id,), "collective", surface))
         for i in range(1, len(norms)):  # "the chancellor said": the last one of them named
             if i in taken or norms[i] not in self.role_heads:
                 continue
@@ -294,6 +303,21 @@ class Attributor:
                     found.append(Mention(i - 1, i + 1, (actor_id,), "anaphor", surface))
                     break
         return sorted(mentions + found, key=lambda m: m.start)
+
+    def _last_two(self, kind: str, context: ArticleContext) -> list[int]:
+        """The last two distinct actors of a kind named before; a person named stands for
+        their state too ("Rubio … with Lavrov. The two governments agreed…")."""
+        found: list[int] = []
+        for actor_id in reversed(context.recent):
+            info = self.registry.actors[actor_id]
+            if info.kind != kind and kind != "person" and info.kind == "person":
+                state = self.registry.by_name(info.affiliation or "")
+                info = state if state is not None else info
+            if info.kind == kind and info.id not in found:
+                found.append(info.id)
+                if len(found) == 2:
+                    return found
+        return []
 
     def _turn(self, facts: SentenceFacts) -> str | int | None:
         label = TURN_LABEL.match(facts.text)
@@ -471,7 +495,7 @@ class Attributor:
         holders = self._coordinated(facts, first[0], first[1], "reported subject")
         j = first[0].end
         for holder in holders[1:]:
-            j = max(j, next(m.end for m, a in actors if a == holder.actor_id and m.start >= j))
+            j = max(j, next((m.end for m, a in actors if a == holder.actor_id and m.start >= j), j))
         while j < hi and (  # "had each agreed", "has also welcomed", "fully backed"
             norms[j] in lex.determiners or stems[j] in lex.auxiliaries or norms[j].endswith("ly")
         ):
@@ -572,7 +596,13 @@ class Attributor:
         self, facts: SentenceFacts, mention: Mention, actor_id: int, rule: str
     ) -> list[Holder]:
         """The mention and those joined to it by "and": "China and Belarus said"."""
-        holders = [Holder(actor_id, mention.surface, rule)]
+        holders = [Holder(actor_id, mention.surface, rule)] + [
+            Holder(a, m.surface, rule)  # "the two ministers": each of them
+            for m, a in facts.actors
+            if m.via == "collective"
+            and (m.start, m.end) == (mention.start, mention.end)
+            and a != actor_id
+        ]
         edge = mention.end
         for other, other_id in facts.actors:
             if other.start < edge:
