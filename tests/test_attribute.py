@@ -459,3 +459,11 @@ def test_the_two_ministers_are_the_last_two_people_named(coder):
     found = positions(coder, text)
     assert found[1] == {("Qin Gang", "4", "support"), ("Sergei Aleinik", "4", "support")}
     assert found[3] == {("United States", "4", "support"), ("Russia", "4", "support")}
+
+
+def test_a_reporting_verb_in_a_relative_clause_takes_no_name_from_before_it(coder):
+    text = (
+        "date 2025-03-07 The Ukraine crisis, which some call the largest conflict since the end "
+        "of the Cold War, is now in its fourth year."
+    )
+    assert positions(coder, text)[0] == set()

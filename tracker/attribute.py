@@ -402,7 +402,10 @@ class Attributor:
                     rule = f"reporting verb: X {norms[start - 1]} {verb}"
                     return [Holder(actor_id, mention.surface, rule, start)]
             relative = next((r for r in relatives if r[0] < start < r[1]), None)
-            if relative is not None:  # "Zelensky, who had said…": the antecedent speaks
+            # "Zelensky, who had said…": the antecedent speaks; "the crisis, which some call…":
+            # no name before the clause does
+            floor = relative[0] if relative is not None else -1
+            if relative is not None:
                 antecedent = [(m, a) for m, a in actors if m.end == relative[0]]
                 if antecedent:
                     mention, actor_id = antecedent[0]
@@ -424,7 +427,8 @@ class Attributor:
             before = [  # "Mr Zelenskiy said", "Zelensky, the president of Ukraine, said"
                 (m, a)
                 for m, a in actors
-                if m.end <= start
+                if floor < m.start
+                and m.end <= start
                 and start - m.end - _inside(relatives, m.end, start) <= 12
                 and not self._is_object(norms, m, actors)
                 and not facts.words[m.end - 1].possessive
