@@ -467,3 +467,8 @@ def test_a_reporting_verb_in_a_relative_clause_takes_no_name_from_before_it(code
         "of the Cold War, is now in its fourth year."
     )
     assert positions(coder, text)[0] == set()
+
+
+def test_an_initiative_whose_whole_name_is_a_targets_phrase_links_it(coder):
+    text = "date 2025-03-27 Turkey said the grain initiative must be revived."
+    assert positions(coder, text)[0] == {("Turkey", "9", "support")}
