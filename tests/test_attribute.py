@@ -472,3 +472,11 @@ def test_a_reporting_verb_in_a_relative_clause_takes_no_name_from_before_it(code
 def test_an_initiative_whose_whole_name_is_a_targets_phrase_links_it(coder):
     text = "date 2025-03-27 Turkey said the grain initiative must be revived."
     assert positions(coder, text)[0] == {("Turkey", "9", "support")}
+
+
+def test_what_a_text_leaves_out_is_no_ones_position(coder):
+    text = (
+        "date 2023-02-25 It does not ask Russia to withdraw its forces and is silent on the "
+        "regions Moscow claims to have annexed."
+    )
+    assert positions(coder, text)[0] == set()

@@ -746,8 +746,11 @@ class Attributor:
                 result = stances[verb]
                 if result.stance is None:
                     continue
-                if result.omission and holder.rule.endswith("the plan says"):
-                    continue
+                if result.omission and (
+                    holder.rule.endswith("the plan says")
+                    or not any(c.text in self.lexicon.lacks for c in result.cues)
+                ):  # "it does not ask Russia to withdraw": what a text leaves out is no
+                    continue  # one's position; "elements were missing: X" is the critic's
                 if not result.cues and holder.rule.startswith(
                     ("subject", "transcript", "relative", "reported subject")
                 ):
