@@ -480,3 +480,11 @@ def test_what_a_text_leaves_out_is_no_ones_position(coder):
         "regions Moscow claims to have annexed."
     )
     assert positions(coder, text)[0] == set()
+
+
+def test_what_sanctions_bear_on_takes_no_stance_of_its_own(coder):
+    text = (
+        "date 2025-05-16 Mr Zelensky said the world must respond with sanctions on Russia's "
+        "energy sector."
+    )
+    assert positions(coder, text)[0] == {("Volodymyr Zelensky", "10", "oppose")}

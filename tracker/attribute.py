@@ -33,6 +33,7 @@ from tracker.text import Word, normalise_phrase, stem
 OPEN_QUOTES = '“‘«"'
 SPEECH_RULES = ("according to", "reporting verb", "pronoun")
 PLAN_MEMORY = 4  # sentences during which "it" can still mean the plan
+COMPLEMENT_GAP = 6  # words between a target and another in a prepositional phrase after it
 # "TALLINN/NEW YORK, Feb. 24 — …", "Istanbul, later — …": places and times before a dash.
 DATELINE = re.compile(
     r"\s*[A-Z][\w./’']*(?:[ /][A-Z][\w./’']*)*(?:,? (?:[A-Z][a-z]{2}\.? \d{1,2}|\d{1,2}|"
@@ -755,6 +756,8 @@ class Attributor:
                     ("subject", "transcript", "relative", "reported subject")
                 ):
                     continue  # a subject with no stance word is description, not a position
+                if not result.cues and self._complement(facts, match, others_here):
+                    continue  # "sanctions on Russia's energy sector": where the sanctions bite
                 if holder.actor_id == author and match.target.kind == "plan":
                     continue  # the author backing its own plan is not news
                 if self.registry.actors[holder.actor_id].kind != "person" and any(
@@ -779,6 +782,26 @@ class Attributor:
                     )
                 )
         return _dedupe_findings(findings)
+
+    def _complement(
+        self, facts: SentenceFacts, match: PhraseMatch, others: list[PhraseMatch]
+    ) -> bool:
+        """The target names what something a point is against bears on: "sanctions on
+        Russia's energy sector" (a prepositional phrase after the other, no "and" between)."""
+        lex = self.lexicon
+        for other in others:
+            gap = facts.norms[other.end : match.start]
+            if (
+                other.polarity < 0
+                and other.end <= match.start
+                and len(gap) <= COMPLEMENT_GAP
+                and not lex.object_markers.isdisjoint(gap)
+                and lex.soft_breaks.isdisjoint(gap)
+                and lex.clause_breaks.isdisjoint(gap)
+                and not any(stem(w) in lex.auxiliaries for w in gap)  # one noun phrase
+            ):
+                return True
+        return False
 
     def _agents(self, facts: SentenceFacts, match: PhraseMatch) -> list[Finding]:
         """ "a ceasefire … supported by Ukraine and the Europeans": the agents of a stance
