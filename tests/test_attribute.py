@@ -488,3 +488,12 @@ def test_what_sanctions_bear_on_takes_no_stance_of_its_own(coder):
         "energy sector."
     )
     assert positions(coder, text)[0] == {("Volodymyr Zelensky", "10", "oppose")}
+
+
+def test_it_with_a_verb_only_a_text_does_is_the_plan_named_a_little_before(coder):
+    text = (
+        "date 2023-02-24 Q: China released a 12-point document today. What do you make of it? "
+        "ZELENSKIY: I have read it carefully. "
+        "It also mentions nuclear safety."
+    )
+    assert ("China", "7", "support") in positions(coder, text)[3]

@@ -887,12 +887,27 @@ class Attributor:
             return [h for h in facts.holders if not h.verb >= min(later)]
         return list(facts.holders)
 
+    def _document_speaks(self, facts: SentenceFacts, start: int) -> bool:
+        """ "It also mentions nuclear safety" a few sentences after the plan was named: a
+        sentence opening with "it" and a verb only a text does is the plan's, unless "it"
+        already stands for a body that spoke."""
+        lex, j = self.lexicon, start + 1
+        while j < len(facts.norms) and facts.stems[j] in lex.auxiliaries:
+            j += 1  # "It also mentions", "It does speak of"
+        return (
+            start == 0
+            and facts.plan_recent
+            and j < len(facts.stems)
+            and facts.stems[j] in lex.document_verbs
+            and not any(h.mention == facts.norms[start] for h in facts.holders)
+        )
+
     def _plan_subject(self, facts: SentenceFacts) -> str | None:
         """The plan as the sentence's subject: "It calls for…", "Its points include…"."""
         lex = self.lexicon
         for start, end in lex.plan_subjects.find(facts.stems):
             pronoun = facts.norms[start] in lex.plan_pronouns
-            if pronoun and not facts.plan_just_named:
+            if pronoun and not facts.plan_just_named and not self._document_speaks(facts, start):
                 continue  # "it" is the plan only right after the plan was named
             if end > 8 and (  # later on, only "its …" as a subject: "…, since its calls for…"
                 not pronoun

@@ -110,6 +110,7 @@ class Lexicon:
     lacks: frozenset[str] = frozenset()  # stemmed cue texts that say what is missing
     negation_bridges: frozenset[str] = frozenset()  # may stand between a negation and its cue
     collectives: dict[tuple[str, ...], str] = field(default_factory=dict)  # "the two ministers"
+    document_verbs: frozenset[str] = frozenset()  # stemmed: what only a text does
     cue_first_words: frozenset[str] = field(init=False)  # a word no cue starts with is skipped
 
     def __post_init__(self) -> None:
@@ -164,6 +165,7 @@ class Lexicon:
             after_scope=int(stance["after_scope"]),
             require_cue=bool(stance.get("require_cue", False)),
             negation_bridges=frozenset(stance.get("negation_bridges", ())),
+            document_verbs=frozenset(stem(w) for w in speakers.get("document_verbs", ())),
             collectives={normalise_phrase(k): v for k, v in actors.get("collectives", {}).items()},
             lacks=frozenset(
                 " ".join(stem(w) for w in normalise_phrase(h)) for h in stance.get("lacks", ())
