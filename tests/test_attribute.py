@@ -401,6 +401,104 @@ def test_calling_something_unfriendly_opposes_it(coder):
     assert positions(coder, text)[0] == {("Vladimir Putin", "10", "support")}
 
 
+def test_who_speaks_of_harm_to_a_target_defends_it(coder):
+    text = (
+        "date 2025-10-24 Beijing said the listings would damage global energy security "
+        "and undermine international law."
+    )
+    assert positions(coder, text)[0] == {("China", "11", "support"), ("China", "1", "support")}
+
+
+def test_a_negation_bears_on_the_verb_after_it_not_on_a_cue_beyond(coder):
+    text = (
+        "date 2023-02-25 A global player doesn't offer an unrealistic plan, Mykhailo Podolyak "
+        "wrote. Mr Zelensky demanded that the assets themselves, not just the interest on "
+        "them, be spent on reconstruction."
+    )
+    first, second = positions(coder, text)
+    assert first == {("Mykhailo Podolyak", "plan", "oppose")}
+    assert second == {("Volodymyr Zelensky", "12", "support")}
+
+
+def test_what_a_critic_misses_in_the_plan_the_critic_wants(coder):
+    text = (
+        "date 2023-02-26 The plan contained useful points, Olaf Scholz said, but important "
+        "elements were missing, above all the withdrawal of Russian troops."
+    )
+    found = positions(coder, text)[0]
+    assert ("Olaf Scholz", "troop-withdrawal", "support") in found
+    assert not any(actor == "China" for actor, _, _ in found)
+
+
+def test_it_can_skip_one_sentence_with_no_speaker(coder):
+    text = (
+        "date 2025-02-25 A UN General Assembly resolution demanding a ceasefire passed on Monday. "
+        "The text was adopted with 93 votes. "
+        "It calls for the withdrawal of Russian forces."
+    )
+    assert positions(coder, text)[2] == {("UN General Assembly", "troop-withdrawal", "support")}
+
+
+def test_a_person_joined_to_their_own_state_is_the_more_specific_holder(coder):
+    text = (
+        "date 2025-03-07 Russia, and President Putin in particular, has said that Moscow "
+        "supports peace talks."
+    )
+    assert positions(coder, text)[0] == {("Vladimir Putin", "4", "support")}
+
+
+def test_the_two_ministers_are_the_last_two_people_named(coder):
+    text = (
+        "date 2023-03-01 Chinese Foreign Minister Qin Gang spoke to Belarusian Foreign Minister "
+        "Sergei Aleinik on Friday. "
+        "The Belarusian foreign ministry said the two ministers had agreed that peace talks "
+        "must resume. "
+        "Marco Rubio met Sergei Lavrov in Riyadh. "
+        "The two governments agreed to work towards a settlement."
+    )
+    found = positions(coder, text)
+    assert found[1] == {("Qin Gang", "4", "support"), ("Sergei Aleinik", "4", "support")}
+    assert found[3] == {("United States", "4", "support"), ("Russia", "4", "support")}
+
+
+def test_a_reporting_verb_in_a_relative_clause_takes_no_name_from_before_it(coder):
+    text = (
+        "date 2025-03-07 The Ukraine crisis, which some call the largest conflict since the end "
+        "of the Cold War, is now in its fourth year."
+    )
+    assert positions(coder, text)[0] == set()
+
+
+def test_an_initiative_whose_whole_name_is_a_targets_phrase_links_it(coder):
+    text = "date 2025-03-27 Turkey said the grain initiative must be revived."
+    assert positions(coder, text)[0] == {("Turkey", "9", "support")}
+
+
+def test_what_a_text_leaves_out_is_no_ones_position(coder):
+    text = (
+        "date 2023-02-25 It does not ask Russia to withdraw its forces and is silent on the "
+        "regions Moscow claims to have annexed."
+    )
+    assert positions(coder, text)[0] == set()
+
+
+def test_what_sanctions_bear_on_takes_no_stance_of_its_own(coder):
+    text = (
+        "date 2025-05-16 Mr Zelensky said the world must respond with sanctions on Russia's "
+        "energy sector."
+    )
+    assert positions(coder, text)[0] == {("Volodymyr Zelensky", "10", "oppose")}
+
+
+def test_it_with_a_verb_only_a_text_does_is_the_plan_named_a_little_before(coder):
+    text = (
+        "date 2023-02-24 Q: China released a 12-point document today. What do you make of it? "
+        "ZELENSKIY: I have read it carefully. "
+        "It also mentions nuclear safety."
+    )
+    assert ("China", "7", "support") in positions(coder, text)[3]
+
+
 def test_the_explanation_quotes_cues_as_the_sentence_words(coder):
     text = "date 2023-02-25 Volodymyr Zelensky said he agreed with some of the paper's points."
     coded = coder.code(parse_text_article(text, "test.txt"))

@@ -45,7 +45,7 @@ class Mention:
     start: int  # word index
     end: int
     candidates: tuple[int, ...]  # actor ids, best first
-    via: str  # "name", "title", "pronoun", "new"
+    via: str  # "name", "title", "pronoun", "new", "anaphor", "collective"
     surface: str
 
 

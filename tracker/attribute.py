@@ -18,12 +18,22 @@ from typing import Any, NamedTuple
 
 from tracker.actors import Mention, Registry
 from tracker.link import PhraseMatch
-from tracker.stance import Cue, Lexicon, PhraseSet, Stance, find_cues, soft_breaks, stance_of
+from tracker.stance import (
+    Cue,
+    Lexicon,
+    PhraseSet,
+    Stance,
+    _linking,
+    find_cues,
+    soft_breaks,
+    stance_of,
+)
 from tracker.text import Word, normalise_phrase, stem
 
 OPEN_QUOTES = '“‘«"'
 SPEECH_RULES = ("according to", "reporting verb", "pronoun")
 PLAN_MEMORY = 4  # sentences during which "it" can still mean the plan
+COMPLEMENT_GAP = 6  # words between a target and another in a prepositional phrase after it
 # "TALLINN/NEW YORK, Feb. 24 — …", "Istanbul, later — …": places and times before a dash.
 DATELINE = re.compile(
     r"\s*[A-Z][\w./’']*(?:[ /][A-Z][\w./’']*)*(?:,? (?:[A-Z][a-z]{2}\.? \d{1,2}|\d{1,2}|"
@@ -87,6 +97,7 @@ class ArticleContext:
     persons: list[int] = field(default_factory=list)
     subjects: list[int] = field(default_factory=list)  # people named as subjects just before
     speakers: list[Holder] = field(default_factory=list)  # who spoke in the sentence before
+    earlier: list[Holder] = field(default_factory=list)  # who spoke in the one before that
     plan: PhraseMatch | None = None
     since_plan: int = 0
 
@@ -113,6 +124,7 @@ class Attributor:
         self.plan_author = plan_author  # plan slug -> author actor id
         self.anaphor_kinds = {normalise_phrase(k): set(v) for k, v in anaphors.items()}
         self.anaphors = PhraseSet([" ".join(k) for k in self.anaphor_kinds], stemmed=False)
+        self.collectives = PhraseSet([" ".join(k) for k in lexicon.collectives], stemmed=False)
         self.role_heads: dict[str, set[int]] = {}  # "chancellor" -> who held such a title
         for title, roles in registry.titles.items():
             self.role_heads.setdefault(title[-1], set()).update(r.actor_id for r in roles)
@@ -180,6 +192,7 @@ class Attributor:
                 for lo, hi in zip(bounds, bounds[1:], strict=False)
             }
         self._relative_holders(facts)
+        context.earlier = context.speakers
         context.speakers = [h for h in facts.holders if h.speaks]
         context.holders += [h.actor_id for h in facts.holders]
         context.subjects = [  # "Mr Blinken travelled to…. He said…": he is Blinken
@@ -243,8 +256,16 @@ class Attributor:
                 facts.clause_holders.setdefault(hi, list(after))
 
     def _negated(self, norms: list[str], start: int) -> bool:
-        scope = range(max(0, start - self.lexicon.negation_scope), start)
-        return any(norms[j] in self.lexicon.negation_words for j in scope)
+        """A negation word shortly before the cue, with no verb of its own between them:
+        "you don't offer an unrealistic plan" negates the offer, not "unrealistic"."""
+        lex = self.lexicon
+        for j in range(max(0, start - lex.negation_scope), start):
+            if norms[j] in lex.negation_words and all(
+                _linking(lex, w) or stem(w) in lex.auxiliaries or w in lex.negation_bridges
+                for w in norms[j + 1 : start]
+            ):
+                return True
+        return False
 
     def _anaphors(
         self, words: list[Word], norms: list[str], mentions: list[Mention], context: ArticleContext
@@ -262,6 +283,14 @@ class Attributor:
                         Mention(start, end, (actor_id,), "anaphor", " ".join(norms[start:end]))
                     )
                     break
+        for start, end in self.collectives.find(norms):  # "the two ministers": the last two
+            if taken & set(range(start, end)):
+                continue
+            surface = " ".join(norms[start:end])
+            for actor_id in self._last_two(
+                self.lexicon.collectives[tuple(norms[start:end])], context
+            ):
+                found.append(Mention(start, end, (actor_id,), "collective", surface))
         for i in range(1, len(norms)):  # "the chancellor said": the last one of them named
             if i in taken or norms[i] not in self.role_heads:
                 continue
@@ -276,6 +305,21 @@ class Attributor:
                     found.append(Mention(i - 1, i + 1, (actor_id,), "anaphor", surface))
                     break
         return sorted(mentions + found, key=lambda m: m.start)
+
+    def _last_two(self, kind: str, context: ArticleContext) -> list[int]:
+        """The last two distinct actors of a kind named before; a person named stands for
+        their state too ("Rubio … with Lavrov. The two governments agreed…")."""
+        found: list[int] = []
+        for actor_id in reversed(context.recent):
+            info = self.registry.actors[actor_id]
+            if info.kind != kind and kind != "person" and info.kind == "person":
+                state = self.registry.by_name(info.affiliation or "")
+                info = state if state is not None else info
+            if info.kind == kind and info.id not in found:
+                found.append(info.id)
+                if len(found) == 2:
+                    return found
+        return []
 
     def _turn(self, facts: SentenceFacts) -> str | int | None:
         label = TURN_LABEL.match(facts.text)
@@ -347,6 +391,10 @@ class Attributor:
             verb = norms[start]
             if start == 1 and norms[0] in lex.pronouns_bodies:  # "It called on the parties…"
                 bodies = self._bodies(context, norms[0], verb)
+                if not bodies and not context.speakers and not facts.plan_just_named:
+                    # "…, a resolution demanding…. The text was adopted…. It calls…": a
+                    # sentence with no speaker between does not end what "it" stands for
+                    bodies = self._bodies(context, norms[0], verb, context.earlier)
                 if bodies:
                     return bodies
             if start > 1 and norms[start - 1] in lex.documents:
@@ -356,7 +404,10 @@ class Attributor:
                     rule = f"reporting verb: X {norms[start - 1]} {verb}"
                     return [Holder(actor_id, mention.surface, rule, start)]
             relative = next((r for r in relatives if r[0] < start < r[1]), None)
-            if relative is not None:  # "Zelensky, who had said…": the antecedent speaks
+            # "Zelensky, who had said…": the antecedent speaks; "the crisis, which some call…":
+            # no name before the clause does
+            floor = relative[0] if relative is not None else -1
+            if relative is not None:
                 antecedent = [(m, a) for m, a in actors if m.end == relative[0]]
                 if antecedent:
                     mention, actor_id = antecedent[0]
@@ -378,7 +429,8 @@ class Attributor:
             before = [  # "Mr Zelenskiy said", "Zelensky, the president of Ukraine, said"
                 (m, a)
                 for m, a in actors
-                if m.end <= start
+                if floor < m.start
+                and m.end <= start
                 and start - m.end - _inside(relatives, m.end, start) <= 12
                 and not self._is_object(norms, m, actors)
                 and not facts.words[m.end - 1].possessive
@@ -416,11 +468,17 @@ class Attributor:
                 return self._bodies(context, norms[0], norms[1])
         return []
 
-    def _bodies(self, context: ArticleContext, pronoun: str, verb: str) -> list[Holder]:
+    def _bodies(
+        self,
+        context: ArticleContext,
+        pronoun: str,
+        verb: str,
+        speakers: list[Holder] | None = None,
+    ) -> list[Holder]:
         """ "It" opening a sentence: the states, organisations or groups that spoke just before."""
         return [
             Holder(h.actor_id, pronoun, f"pronoun: {pronoun} {verb}")
-            for h in context.speakers
+            for h in (context.speakers if speakers is None else speakers)
             if self.registry.actors[h.actor_id].kind != "person"
         ]
 
@@ -443,7 +501,7 @@ class Attributor:
         holders = self._coordinated(facts, first[0], first[1], "reported subject")
         j = first[0].end
         for holder in holders[1:]:
-            j = max(j, next(m.end for m, a in actors if a == holder.actor_id and m.start >= j))
+            j = max(j, next((m.end for m, a in actors if a == holder.actor_id and m.start >= j), j))
         while j < hi and (  # "had each agreed", "has also welcomed", "fully backed"
             norms[j] in lex.determiners or stems[j] in lex.auxiliaries or norms[j].endswith("ly")
         ):
@@ -549,7 +607,13 @@ class Attributor:
         self, facts: SentenceFacts, mention: Mention, actor_id: int, rule: str
     ) -> list[Holder]:
         """The mention and those joined to it by "and": "China and Belarus said"."""
-        holders = [Holder(actor_id, mention.surface, rule)]
+        holders = [Holder(actor_id, mention.surface, rule)] + [
+            Holder(a, m.surface, rule)  # "the two ministers": each of them
+            for m, a in facts.actors
+            if m.via == "collective"
+            and (m.start, m.end) == (mention.start, mention.end)
+            and a != actor_id
+        ]
         edge = mention.end
         for other, other_id in facts.actors:
             if other.start < edge:
@@ -567,6 +631,18 @@ class Attributor:
                 edge = other.end
             else:
                 break
+        if len(holders) > 1:  # "Russia, and President Putin in particular, has said": the
+            people = {  # person is the more specific holder of the two
+                self.registry.actors[h.actor_id].affiliation
+                for h in holders
+                if self.registry.actors[h.actor_id].kind == "person"
+            }
+            holders = [
+                h
+                for h in holders
+                if self.registry.actors[h.actor_id].kind == "person"
+                or self.registry.actors[h.actor_id].name not in people
+            ]
         return holders
 
     def _is_object(
@@ -677,12 +753,17 @@ class Attributor:
                 result = stances[verb]
                 if result.stance is None:
                     continue
-                if result.omission and holder.rule.endswith("the plan says"):
-                    continue
+                if result.omission and (
+                    holder.rule.endswith("the plan says")
+                    or not any(c.text in self.lexicon.lacks for c in result.cues)
+                ):  # "it does not ask Russia to withdraw": what a text leaves out is no
+                    continue  # one's position; "elements were missing: X" is the critic's
                 if not result.cues and holder.rule.startswith(
                     ("subject", "transcript", "relative", "reported subject")
                 ):
                     continue  # a subject with no stance word is description, not a position
+                if not result.cues and self._complement(facts, match, others_here):
+                    continue  # "sanctions on Russia's energy sector": where the sanctions bite
                 if holder.actor_id == author and match.target.kind == "plan":
                     continue  # the author backing its own plan is not news
                 if self.registry.actors[holder.actor_id].kind != "person" and any(
@@ -707,6 +788,26 @@ class Attributor:
                     )
                 )
         return _dedupe_findings(findings)
+
+    def _complement(
+        self, facts: SentenceFacts, match: PhraseMatch, others: list[PhraseMatch]
+    ) -> bool:
+        """The target names what something a point is against bears on: "sanctions on
+        Russia's energy sector" (a prepositional phrase after the other, no "and" between)."""
+        lex = self.lexicon
+        for other in others:
+            gap = facts.norms[other.end : match.start]
+            if (
+                other.polarity < 0
+                and other.end <= match.start
+                and len(gap) <= COMPLEMENT_GAP
+                and not lex.object_markers.isdisjoint(gap)
+                and lex.soft_breaks.isdisjoint(gap)
+                and lex.clause_breaks.isdisjoint(gap)
+                and not any(stem(w) in lex.auxiliaries for w in gap)  # one noun phrase
+            ):
+                return True
+        return False
 
     def _agents(self, facts: SentenceFacts, match: PhraseMatch) -> list[Finding]:
         """ "a ceasefire … supported by Ukraine and the Europeans": the agents of a stance
@@ -792,12 +893,27 @@ class Attributor:
             return [h for h in facts.holders if not h.verb >= min(later)]
         return list(facts.holders)
 
+    def _document_speaks(self, facts: SentenceFacts, start: int) -> bool:
+        """ "It also mentions nuclear safety" a few sentences after the plan was named: a
+        sentence opening with "it" and a verb only a text does is the plan's, unless "it"
+        already stands for a body that spoke."""
+        lex, j = self.lexicon, start + 1
+        while j < len(facts.norms) and facts.stems[j] in lex.auxiliaries:
+            j += 1  # "It also mentions", "It does speak of"
+        return (
+            start == 0
+            and facts.plan_recent
+            and j < len(facts.stems)
+            and facts.stems[j] in lex.document_verbs
+            and not any(h.mention == facts.norms[start] for h in facts.holders)
+        )
+
     def _plan_subject(self, facts: SentenceFacts) -> str | None:
         """The plan as the sentence's subject: "It calls for…", "Its points include…"."""
         lex = self.lexicon
         for start, end in lex.plan_subjects.find(facts.stems):
             pronoun = facts.norms[start] in lex.plan_pronouns
-            if pronoun and not facts.plan_just_named:
+            if pronoun and not facts.plan_just_named and not self._document_speaks(facts, start):
                 continue  # "it" is the plan only right after the plan was named
             if end > 8 and (  # later on, only "its …" as a subject: "…, since its calls for…"
                 not pronoun

@@ -195,14 +195,20 @@ def best_links(matches: Sequence[PhraseMatch], threshold: float) -> dict[int, Ph
     """The strongest match per target, for targets that can be linked (not the plan).
 
     A match inside the name of a plan or initiative ("peace" in "peace plan")
-    is part of that name, not a mention of the target's subject.
+    is part of that name, not a mention of the target's subject; a match that
+    is the whole name ("the Grain Initiative", point 9's subject) mentions it.
     """
     names = [m for m in matches if m.target.kind == "plan"]
     best: dict[int, PhraseMatch] = {}
     for match in matches:
         if match.target.kind == "plan" or match.score < threshold:
             continue
-        if any(n.start <= match.start and match.end <= n.end for n in names):
+        if any(
+            n.start <= match.start
+            and match.end <= n.end
+            and (n.start, n.end) != (match.start, match.end)
+            for n in names
+        ):
             continue
         current = best.get(match.target.id)
         if current is None or _rank(match) > _rank(current):

@@ -14,7 +14,7 @@ stopping them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tracker.link import PhraseMatch
@@ -22,6 +22,7 @@ from tracker.text import Word, normalise_phrase, stem
 
 SOFT_BREAK_CHARS = ",;:()[]"
 _SOFT_BREAK_SET = frozenset(SOFT_BREAK_CHARS)
+HARM_REACH = 4  # words between a harm and its object: "damage global energy security"
 
 
 class PhraseSet:
@@ -111,6 +112,11 @@ class Lexicon:
     soft_breaks: frozenset[str]
     after_scope: int
     require_cue: bool
+    harms: frozenset[str] = frozenset()  # stemmed cue texts that harm their object
+    lacks: frozenset[str] = frozenset()  # stemmed cue texts that say what is missing
+    negation_bridges: frozenset[str] = frozenset()  # may stand between a negation and its cue
+    collectives: dict[tuple[str, ...], str] = field(default_factory=dict)  # "the two ministers"
+    document_verbs: frozenset[str] = frozenset()  # stemmed: what only a text does
     cue_first_words: frozenset[str] = field(init=False)  # a word no cue starts with is skipped
 
     def __post_init__(self) -> None:
@@ -164,6 +170,15 @@ class Lexicon:
             soft_breaks=frozenset(stance["soft_breaks"]),
             after_scope=int(stance["after_scope"]),
             require_cue=bool(stance.get("require_cue", False)),
+            negation_bridges=frozenset(stance.get("negation_bridges", ())),
+            document_verbs=frozenset(stem(w) for w in speakers.get("document_verbs", ())),
+            collectives={normalise_phrase(k): v for k, v in actors.get("collectives", {}).items()},
+            lacks=frozenset(
+                " ".join(stem(w) for w in normalise_phrase(h)) for h in stance.get("lacks", ())
+            ),
+            harms=frozenset(
+                " ".join(stem(w) for w in normalise_phrase(h)) for h in stance.get("harms", ())
+            ),
         )
 
 
@@ -276,6 +291,7 @@ def stance_of(
     polar = [c for c in cues if c.polarity and not (c.start < match.end and match.start < c.end)]
     before = [c for c in polar if lo <= c.start and c.end <= match.start]
     chain: list[Cue] = []
+    lacking = False
     if before:
         stretch = before[-1].start
         while stretch > lo and not breaks[stretch]:
@@ -300,6 +316,20 @@ def stance_of(
         # neutral verb between a cue and the target takes no side on the target
         if any(before[-1].end <= s < match.start for s, _ in lexicon.neutral.find(stems)):
             chain = []
+        # "would damage global energy security", "will weaken the Charter": who speaks of harm
+        # done to the target defends it, whatever the words before say of the harm
+        harm = before[-1]
+        if (
+            chain
+            and harm.text in lexicon.harms
+            and match.start - harm.end <= HARM_REACH
+            and not any(breaks[harm.end : match.start + 1])
+        ):
+            chain = [replace(harm, polarity=1, negated=False)]
+        # "important elements were missing, first and foremost the withdrawal of troops": who
+        # misses the target wants it, and the text it is missing from says nothing of it
+        if chain and before[-1].text in lexicon.lacks:
+            chain, lacking = [replace(before[-1], polarity=1, negated=False)], True
     after = [  # a predicate on the phrase: "sanctions are an important tool", "must stay"
         # (a preposition right after it is not: "sanctions against Russia")
         c
@@ -309,7 +339,7 @@ def stance_of(
         and not any(breaks[match.end : c.start + 1])
         and all(_linking(lexicon, w) for w in norms[match.end : c.start])
     ]
-    omission = any(lo <= s < match.start for s, _ in lexicon.omissions.find(stems))
+    omission = lacking or any(lo <= s < match.start for s, _ in lexicon.omissions.find(stems))
     # A negation in the phrase's own stretch that no cue took: "no settlement could leave
     # troops", "has no intention of joining an arms race". It governs the phrase alone.
     own = match.start
