@@ -112,28 +112,17 @@ class Linker:
                 vocabulary.update(content)
         self.matcher = WordMatcher(sorted(vocabulary), cutoff=word_similarity)
         self.first_words = frozenset(self.by_word)
-        self._similar_by_norm: dict[str, dict[str, float]] = {}
-
-    def _similar(self, norm: str) -> dict[str, float]:
-        """The vocabulary words a sentence word resembles, by its normalised (unstemmed) form."""
-        found = self._similar_by_norm.get(norm)
-        if found is None:
-            found = self.matcher.similar(stem(norm))
-            if len(self._similar_by_norm) >= CACHE_WORDS:
-                self._similar_by_norm.clear()
-            self._similar_by_norm[norm] = found
-        return found
 
     def matches(self, sentence_words: Sequence[Word]) -> list[PhraseMatch]:
         """Every phrase found in the sentence, with the words it spans."""
-        stopwords, similar_to = self.stopwords, self._similar
+        stopwords, similar_to = self.stopwords, self.matcher.similar
         index = [i for i, w in enumerate(sentence_words) if w.norm not in stopwords]
         # The content positions that resemble some vocabulary word, and what they resemble;
         # distances stay counted in content words. Most positions resemble nothing.
         similar = [
             (k, options)
             for k, i in enumerate(index)
-            if (options := similar_to(sentence_words[i].norm))
+            if (options := similar_to(stem(sentence_words[i].norm)))
         ]
         found: list[PhraseMatch] = []
         present: set[str] = set()
