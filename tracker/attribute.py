@@ -233,27 +233,19 @@ class Attributor:
             plans = [m for m in facts.plan_matches if m.end == lo and m.phrase != "it"]
             author = self.plan_author.get(plans[0].target.plan) if plans else None
             if author is not None:  # "its paper, which calls for…": what the plan says
-                outer = max((k for k in facts.clause_holders if k <= lo), default=None)
-                after = facts.clause_holders[outer] if outer is not None else facts.holders
                 rule = "relative: the plan says"
-                facts.clause_holders[lo] = [Holder(author, plans[0].phrase, rule)] + speakers
-                if hi < len(facts.norms):
-                    facts.clause_holders.setdefault(hi, list(after))
+                _hold_span(facts, lo, hi, [Holder(author, plans[0].phrase, rule)] + speakers)
                 continue
             if not antecedent:
                 continue
             mention, actor_id = antecedent[-1]
             if any(h.actor_id == actor_id and h.speaks for h in facts.holders):
                 continue  # "Zelensky, who had said…": already the sentence's speaker
-            outer = max((k for k in facts.clause_holders if k <= lo), default=None)
-            after = facts.clause_holders[outer] if outer is not None else facts.holders
             rule = f"relative: X, {facts.norms[lo]} …"
             head, head_id = self._coordination_head(facts, mention)  # "Kyiv and its backers, who"
-            facts.clause_holders[lo] = _dedupe(
-                self._coordinated(facts, head, head_id, rule) + speakers
+            _hold_span(
+                facts, lo, hi, _dedupe(self._coordinated(facts, head, head_id, rule) + speakers)
             )
-            if hi < len(facts.norms):
-                facts.clause_holders.setdefault(hi, list(after))
 
     def _negated(self, norms: list[str], start: int) -> bool:
         """A negation word shortly before the cue, with no verb of its own between them:
@@ -938,6 +930,15 @@ class Attributor:
 def _inside(spans: list[tuple[int, int]], lo: int, hi: int) -> int:
     """How many words from lo to hi are in the spans (relative clauses between)."""
     return sum(end - start for start, end in spans if lo <= start and end <= hi)
+
+
+def _hold_span(facts: SentenceFacts, lo: int, hi: int, holders: list[Holder]) -> None:
+    """Words lo to hi are held by these; after hi, whoever held the words before lo resumes."""
+    outer = max((k for k in facts.clause_holders if k <= lo), default=None)
+    after = facts.clause_holders[outer] if outer is not None else facts.holders
+    facts.clause_holders[lo] = holders
+    if hi < len(facts.norms):
+        facts.clause_holders.setdefault(hi, list(after))
 
 
 def _cue_words(facts: SentenceFacts, cue: Cue) -> str:
