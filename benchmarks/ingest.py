@@ -83,6 +83,7 @@ def run_one(url: str, corpus: Path, workers: int) -> dict:
     """One ingest and one re-ingest in this process; what the parent prints."""
     from sqlalchemy import text
 
+    from tracker import coder_is_compiled
     from tracker.db import make_engine, prepare
     from tracker.ingest import ingest
 
@@ -113,6 +114,7 @@ def run_one(url: str, corpus: Path, workers: int) -> dict:
         # the largest worker process's peak (Linux reports ru_maxrss in KiB); 0 with none
         "worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
         "stages": dict(summary.timings),
+        "compiled": coder_is_compiled(),
     }
 
 
@@ -124,6 +126,11 @@ def report(label: str, r: dict) -> None:
         f"{r['positions']} positions in {s:.1f} s"
     )
     print(f"   {r['articles'] / s:,.0f} articles/s, {r['sentences'] / s:,.0f} sentences/s")
+    print(
+        "   coder: compiled with mypyc"
+        if r["compiled"]
+        else "   coder: pure Python (an editable install; `pip install .` compiles it)"
+    )
     workers = f" (largest worker {r['worker_rss_mb']:.0f} MB)" if r.get("worker_rss_mb") else ""
     print(f"   peak RSS {r['peak_rss_mb']:.0f} MB{workers}, database {r['db_bytes'] / 1e6:.1f} MB")
     print(

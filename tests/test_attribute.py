@@ -2,33 +2,44 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 
 from tracker.db import make_engine, prepare
-from tracker.pipeline import Coder, ReferenceData
-from tracker.read import parse_text_article
+from tracker.pipeline import CodedArticle, Coder, ReferenceData
+from tracker.read import Article, parse_text_article
+
+
+@dataclass
+class SeededCoder:
+    """The coder with the seeds' reference data, and the targets' keys for the read-out."""
+
+    coder: Coder
+    target_keys: dict[int, str]
+
+    def code(self, article: Article) -> CodedArticle:
+        return self.coder.code(article)
 
 
 @pytest.fixture(scope="module")
-def coder(tmp_path_factory) -> Coder:
+def coder(tmp_path_factory) -> SeededCoder:
     path = tmp_path_factory.mktemp("coder") / "coder.db"
     engine = make_engine(f"sqlite:///{path}")
     prepare(engine)
     with engine.connect() as connection:
         reference = ReferenceData.load(connection)
     engine.dispose()
-    coder = Coder(reference)
-    coder.target_keys = {t.id: t.key for t in reference.targets}  # for the tests' read-out
-    return coder
+    return SeededCoder(Coder(reference), {t.id: t.key for t in reference.targets})
 
 
-def positions(coder: Coder, text: str) -> list[set[tuple[str, str, str]]]:
+def positions(coder: SeededCoder, text: str) -> list[set[tuple[str, str, str]]]:
     """Per sentence: (actor name, target, stance) of each position found."""
     coded = coder.code(parse_text_article(text, "test.txt"))
     targets = coder.target_keys
     return [
         {
-            (coder.registry.actors[f.actor_id].name, targets[f.target_id], f.stance)
+            (coder.coder.registry.actors[f.actor_id].name, targets[f.target_id], f.stance)
             for f in sentence.findings
         }
         for sentence in coded.sentences

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
@@ -414,9 +415,9 @@ class Attributor:
                 (j for j in range(max(0, start - 2), start) if self._pronoun_gender(norms[j])), None
             )
             if pronoun is not None:  # "he said"
-                actor_id = self._resolve_pronoun(norms[pronoun], facts, pronoun, context)
-                if actor_id is not None:
-                    return [Holder(actor_id, norms[pronoun], f"pronoun: {norms[pronoun]} {verb}")]
+                resolved = self._resolve_pronoun(norms[pronoun], facts, pronoun, context)
+                if resolved is not None:
+                    return [Holder(resolved, norms[pronoun], f"pronoun: {norms[pronoun]} {verb}")]
                 continue
             before = [  # "Mr Zelenskiy said", "Zelensky, the president of Ukraine, said"
                 (m, a)
@@ -452,9 +453,9 @@ class Attributor:
                 return self._coordinated(facts, mention, actor_id, "subject")
             break
         if lo < len(norms) and self._pronoun_gender(norms[lo]):
-            actor_id = self._resolve_pronoun(norms[lo], facts, lo, context)
-            if actor_id is not None:
-                return [Holder(actor_id, norms[lo], "pronoun: subject")]
+            resolved = self._resolve_pronoun(norms[lo], facts, lo, context)
+            if resolved is not None:
+                return [Holder(resolved, norms[lo], "pronoun: subject")]
         if lo == 0 and len(norms) > 1 and norms[0] in lex.pronouns_bodies:
             if lex.support.at(stems, 1) or lex.oppose.at(stems, 1):  # "It welcomed the talks"
                 return self._bodies(context, norms[0], norms[1])
@@ -638,7 +639,7 @@ class Attributor:
         return holders
 
     def _is_object(
-        self, norms: list[str], mention: Mention, others: list[tuple[Mention, int]] = ()
+        self, norms: list[str], mention: Mention, others: Sequence[tuple[Mention, int]] = ()
     ) -> bool:
         """Governed by a preposition: "to China", "of the International Atomic Energy Agency",
         or joined by "and" to a name that is: "with Volodymyr Zelensky and European leaders"."""

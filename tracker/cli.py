@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from tracker import coder_is_compiled
 from tracker.errors import TrackerError
 from tracker.output import default_format, output_options, render
 
@@ -75,7 +76,10 @@ class TrackerGroup(click.Group):
     metavar="URL",
     help="Database URL (default: sqlite:///tracker.db; env TRACKER_DATABASE_URL).",
 )
-@click.version_option(package_name="tracker")
+@click.version_option(
+    package_name="tracker",
+    message=f"%(prog)s, version %(version)s (compiled: {'yes' if coder_is_compiled() else 'no'})",
+)
 @click.pass_context
 def cli(ctx: click.Context, url: str | None) -> None:
     """Track who supports, opposes or half-supports each point of a peace plan."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-from collections import Counter, deque
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -48,7 +48,8 @@ class Summary:
     links: int = 0
     positions: int = 0
     failures: list[InputFailure] = field(default_factory=list)
-    timings: Counter[str] = field(default_factory=Counter)  # seconds per stage (one worker)
+    # seconds per stage, when coding in this process
+    timings: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
 
     def line(self) -> str:
         return (
@@ -237,7 +238,7 @@ def _write(
                 summary.count(item)
 
 
-def _timed(items: Iterator, timings: Counter[str]) -> Iterator:
+def _timed(items: Iterator, timings: defaultdict[str, float]) -> Iterator:
     """Count the time spent reading and parsing inputs."""
     while True:
         started = perf_counter()

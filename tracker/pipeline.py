@@ -7,7 +7,7 @@ touches the database itself, so ingest can run it in worker processes.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass
 from time import perf_counter
 from typing import NamedTuple
@@ -91,7 +91,7 @@ class ReferenceData:
             )
         ]
         aliases = [
-            tuple(r)
+            (r.actor_id, r.alias, r.kind)
             for r in connection.execute(
                 select(ActorAlias.actor_id, ActorAlias.alias, ActorAlias.kind).order_by(
                     ActorAlias.id
@@ -115,7 +115,8 @@ class ReferenceData:
 
 class Coder:
     def __init__(self, reference: ReferenceData) -> None:
-        self.timings: Counter[str] = Counter()  # seconds per stage, for the benchmark
+        # seconds per stage, for the benchmark
+        self.timings: defaultdict[str, float] = defaultdict(float)
         lexicon = load_lexicon()
         link_settings = lexicon["link"]
         self.link_threshold = link_settings.get("link_threshold", 0.9)
