@@ -48,7 +48,15 @@ class CompileCoder(BuildHookInterface):
         modules: list[str] = self.config.get("compile", [])
         self._workdir = Path(tempfile.mkdtemp(prefix="tracker-mypyc-"))
         shutil.copytree(Path(self.root) / "tracker", self._workdir / "tracker")
-        arguments = ["--ignore-missing-imports", "--follow-imports=silent", *modules]
+        # Third-party libraries are typed as Any whatever the build environment holds: with
+        # their stubs seen, mypyc would insert checks such as "a SQLAlchemy Row is a tuple"
+        # that fail at run time, and the wheel would depend on how it was built.
+        arguments = [
+            "--ignore-missing-imports",
+            "--no-site-packages",
+            "--follow-imports=silent",
+            *modules,
+        ]
         (self._workdir / "setup.py").write_text(SETUP.format(arguments=arguments))
         run = subprocess.run(
             [sys.executable, "setup.py", "build_ext", "--inplace"],
