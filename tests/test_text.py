@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tracker.stance import PhraseSet
-from tracker.text import stem, words
+from tracker.text import normalise_word, stem, words
 
 
 def test_words_normalise_and_keep_offsets() -> None:
@@ -57,6 +57,14 @@ def test_pause_is_punctuation_in_the_gap(pieces: list[str]) -> None:
         gap = text[previous.end : word.start]
         assert word.pause_before == any(c in ',;:()[]—–“”"' for c in gap)
         assert text[word.start : word.end].strip(string.punctuation)
+
+
+@given(st.text(alphabet=st.sampled_from("aZé’'.-_ ,;\u0301\n1"), max_size=40))
+def test_offsets_give_back_each_word_on_any_text(text: str) -> None:
+    found = words(text)
+    for word in found:
+        assert word.norm and normalise_word(text[word.start : word.end]) == word.norm
+    assert all(a.end <= b.start for a, b in zip(found, found[1:], strict=False))
 
 
 def test_phrase_set_finds_longest_entries_left_to_right_without_overlap() -> None:

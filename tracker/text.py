@@ -7,7 +7,9 @@ import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
-_WORD = re.compile(r"[^\W_]+(?:[-‐'’.][^\W_]+)*(?:['’]s?)?", re.UNICODE)
+# Split with the word as a group: [gap, word, gap, word, ..., gap], plain strings whose
+# lengths give the offsets. Cheaper than a match object per word.
+_WORDS_AND_GAPS = re.compile(r"([^\W_]+(?:[-‐'’.][^\W_]+)*(?:['’]s?)?)", re.UNICODE)
 _PAUSES = frozenset(',;:()[]—–“”"')
 _POSSESSIVE = ("'s", "’s", "s'", "s’")
 _FOLD = str.maketrans({"’": "'", "‘": "'", "‐": "-"})
@@ -51,25 +53,28 @@ _surfaces: dict[str, tuple[str, bool, bool] | None] = {}  # surface -> norm, cap
 def words(text: str) -> list[Word]:
     out: list[Word] = []
     append = out.append
-    previous_end = 0
-    for match in _WORD.finditer(text):
-        surface = match.group()
+    pieces = _WORDS_AND_GAPS.split(text)
+    end = len(pieces[0])
+    gap = ""  # between the previous word kept and this one
+    for i in range(1, len(pieces), 2):
+        surface = pieces[i]
+        start = end
+        end = start + len(surface)
         known = _surfaces.get(surface)
         if known is None:
             norm = normalise_word(surface)
-            if not norm:
+            if not norm:  # nothing left of it: part of the gap
+                gap += surface + pieces[i + 1]
+                end += len(pieces[i + 1])
                 continue
             known = (norm, surface[0].isupper(), surface.endswith(_POSSESSIVE))
             if len(_surfaces) >= CACHE_WORDS:
                 _surfaces.clear()  # bounded memory on any archive; refills with what recurs
             _surfaces[surface] = known
-        start, end = match.span()
-        if out and (start - previous_end != 1 or text[previous_end] != " "):
-            pause = not _PAUSES.isdisjoint(text[previous_end:start])
-        else:
-            pause = False
+        pause = bool(out) and gap != " " and not _PAUSES.isdisjoint(gap)
         append(_new_word(Word, (known[0], start, end, known[1], known[2], pause)))
-        previous_end = end
+        gap = pieces[i + 1]
+        end += len(gap)
     return out
 
 
