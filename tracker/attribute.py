@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from tracker.actors import Mention, Registry
@@ -144,7 +144,9 @@ class Attributor:
         norms = [w.norm for w in words]
         stems = [stem(n) for n in norms]
         cues = [
-            c if not c.negated or self._negated(norms, c.start) else replace(c, negated=False)
+            c
+            if not c.negated or self._negated(norms, c.start)
+            else Cue(c.start, c.end, c.polarity, c.text)
             for c in find_cues(self.lexicon, stems, [w.capital for w in words])
         ]  # "noting that…" stems to "not": only a negation word itself negates
         resolved = []
@@ -436,7 +438,7 @@ class Attributor:
                 if reported:
                     return reported
                 holders = self._coordinated(facts, first[0], first[1], f"reporting verb: X {verb}")
-                return [replace(h, verb=start) for h in holders]
+                return [Holder(h.actor_id, h.mention, h.rule, start) for h in holders]
             gap = facts.text[facts.words[start - 1].end : facts.words[start].start] if start else ""
             if start == 0 or any(c in gap for c in ",”\"'’"):
                 for mention, actor_id in actors:  # "…,” said Mr Zelenskiy"

@@ -14,7 +14,7 @@ stopping them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from tracker.link import PhraseMatch
@@ -325,11 +325,11 @@ def stance_of(
             and match.start - harm.end <= HARM_REACH
             and not any(breaks[harm.end : match.start + 1])
         ):
-            chain = [replace(harm, polarity=1, negated=False)]
+            chain = [Cue(harm.start, harm.end, 1, harm.text)]
         # "important elements were missing, first and foremost the withdrawal of troops": who
         # misses the target wants it, and the text it is missing from says nothing of it
         if chain and before[-1].text in lexicon.lacks:
-            chain, lacking = [replace(before[-1], polarity=1, negated=False)], True
+            chain, lacking = [Cue(before[-1].start, before[-1].end, 1, before[-1].text)], True
     after = [  # a predicate on the phrase: "sanctions are an important tool", "must stay"
         # (a preposition right after it is not: "sanctions against Russia")
         c
