@@ -171,3 +171,30 @@ def test_unknown_people_are_recorded_for_confirmation(invoke, db_url):
     actors = _jsonl(invoke("--db", db_url, "actors", "--format", "jsonl").output)
     roe = [a for a in actors if a["name"] == "Jane Roe"]
     assert len(roe) == 1 and roe[0]["confirmed"] is False and roe[0]["positions"] == 2
+
+
+def test_article_rows_read_back_through_the_schema(invoke, db_url, tmp_path):
+    """The article insert is written as SQL; what it stores must read back typed as the
+    schema says, dated or not, on both backends."""
+    import datetime as dt
+
+    from sqlalchemy.orm import Session
+
+    records = [
+        {"text": "China proposed a ceasefire.", "date": "2023-02-24", "title": "T", "url": "u"},
+        {"text": "Kyiv rejected it.", "source": "wire/2"},
+    ]
+    path = tmp_path / "two.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    assert "2 new" in invoke("--db", db_url, "ingest", str(path)).output
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        rows = session.scalars(select(Article).order_by(Article.id)).all()
+        found = [(a.title, a.url, a.published, len(a.content_hash)) for a in rows[-2:]]
+        assert found == [("T", "u", dt.date(2023, 2, 24), 64), (None, None, None, 64)]
+        assert rows[-1].source == "wire/2" and rows[-1].ingested_at is not None
+        dated = session.scalars(
+            select(Article.id).where(Article.published == dt.date(2023, 2, 24))
+        ).all()
+        assert dated == [rows[-2].id]
+    engine.dispose()

@@ -78,6 +78,40 @@ def _insert_rows(connection: Connection, model: type, columns: tuple[str, ...], 
     connection.exec_driver_sql(sql, rows)
 
 
+ARTICLE_COLUMNS = ("source", "title", "url", "published", "content_hash")
+
+
+def _insert_articles(connection: Connection, batch: list[CodedArticle]) -> list[tuple[int, str]]:
+    """One multi-row INSERT … ON CONFLICT DO NOTHING RETURNING id, content_hash, as SQL.
+
+    Built by SQLAlchemy, the statement has new bound parameters for every batch and was
+    compiled anew each time, which cost more than inserting the batch's sentences. The
+    dates go in as SQLAlchemy's Date type would write them (ISO text on SQLite).
+    """
+    quote = connection.dialect.identifier_preparer.quote
+    on_sqlite = connection.dialect.name == "sqlite"
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    values = "(" + ", ".join([mark] * len(ARTICLE_COLUMNS)) + ")"
+    sql = (
+        f"INSERT INTO {quote(Article.__tablename__)} "
+        f"({', '.join(quote(c) for c in ARTICLE_COLUMNS)}) "
+        f"VALUES {', '.join([values] * len(batch))} "
+        "ON CONFLICT DO NOTHING RETURNING id, content_hash"
+    )
+    parameters: list = []
+    for coded in batch:
+        article = coded.article
+        published = article.published
+        parameters += (
+            article.source,
+            article.title,
+            article.url,
+            published.isoformat() if on_sqlite and published is not None else published,
+            article.content_hash,
+        )
+    return [(row[0], row[1]) for row in connection.exec_driver_sql(sql, tuple(parameters))]
+
+
 def store_articles(connection: Connection, batch: list[CodedArticle]) -> list[Stored]:
     """Write coded articles inside the caller's transaction, a few statements per batch.
 
@@ -86,22 +120,7 @@ def store_articles(connection: Connection, batch: list[CodedArticle]) -> list[St
     """
     if not batch:
         return []
-    rows = [
-        {
-            "source": c.article.source,
-            "title": c.article.title,
-            "url": c.article.url,
-            "published": c.article.published,
-            "content_hash": c.article.content_hash,
-        }
-        for c in batch
-    ]
-    table = Article.__table__
-    inserted = connection.execute(
-        _insert_ignoring_duplicates(connection, table)
-        .values(rows)
-        .returning(table.c.id, table.c.content_hash)
-    ).all()
+    inserted = _insert_articles(connection, batch)
     article_ids = {digest: article_id for article_id, digest in inserted}
     mine: list[tuple[CodedArticle, int]] = []  # the first copy of each article inserted here
     for coded in batch:
