@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import pytest
@@ -513,6 +514,6 @@ def test_it_with_a_verb_only_a_text_does_is_the_plan_named_a_little_before(coder
 def test_the_explanation_quotes_cues_as_the_sentence_words(coder):
     text = "date 2023-02-25 Volodymyr Zelensky said he agreed with some of the paper's points."
     coded = coder.code(parse_text_article(text, "test.txt"))
-    explanations = [f.explanation for s in coded.sentences for f in s.findings]
+    explanations = [json.loads(f.explanation) for s in coded.sentences for f in s.findings]
     assert explanations, "the sentence should give Zelensky a position on the plan"
     assert all("some of" in e["cues"] for e in explanations)

@@ -12,10 +12,11 @@ stands for the plan's author. Stances come from ``tracker.stance``.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from tracker.actors import Mention, Registry
 from tracker.link import PhraseMatch
@@ -51,7 +52,9 @@ class Finding(NamedTuple):  # a tuple: cheap to send back from a worker process
     target_id: int
     stance: str
     score: float
-    explanation: dict[str, Any]
+    # JSON text as stored, encoded here: in worker processes when there are several, and
+    # a string is cheaper to send back than a dict
+    explanation: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -772,14 +775,16 @@ class Attributor:
                         match.target.id,
                         result.stance,
                         round(match.score * (1.0 if result.cues else 0.7), 3),
-                        {
-                            "mention": holder.mention,
-                            "speaker_rule": holder.rule,
-                            "cues": [_cue_words(facts, c) for c in result.cues],
-                            "link": match.phrase,
-                            "link_score": round(match.score, 3),
-                            "phrase_polarity": match.polarity,
-                        },
+                        json.dumps(
+                            {
+                                "mention": holder.mention,
+                                "speaker_rule": holder.rule,
+                                "cues": [_cue_words(facts, c) for c in result.cues],
+                                "link": match.phrase,
+                                "link_score": round(match.score, 3),
+                                "phrase_polarity": match.polarity,
+                            }
+                        ),
                     )
                 )
         return _dedupe_findings(findings)
@@ -844,14 +849,16 @@ class Attributor:
                     match.target.id,
                     "support" if value > 0 else "oppose",
                     round(match.score, 3),
-                    {
-                        "mention": h.mention,
-                        "speaker_rule": h.rule,
-                        "cues": [_cue_words(facts, cue)],
-                        "link": match.phrase,
-                        "link_score": round(match.score, 3),
-                        "phrase_polarity": match.polarity,
-                    },
+                    json.dumps(
+                        {
+                            "mention": h.mention,
+                            "speaker_rule": h.rule,
+                            "cues": [_cue_words(facts, cue)],
+                            "link": match.phrase,
+                            "link_score": round(match.score, 3),
+                            "phrase_polarity": match.polarity,
+                        }
+                    ),
                 )
                 for h in self._coordinated(
                     facts, agent[0], agent[1], f"agent: {norms[cue.start]} by X"

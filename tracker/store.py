@@ -8,7 +8,6 @@ loser of the race sees no new row and counts the article as skipped.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, select
@@ -112,6 +111,21 @@ def _insert_articles(connection: Connection, batch: list[CodedArticle]) -> list[
     return [(row[0], row[1]) for row in connection.exec_driver_sql(sql, tuple(parameters))]
 
 
+def _sentence_ids(connection: Connection, article_ids: list[int]) -> dict[int, list[int]]:
+    """Each article's sentence ids in order, read as plain rows from the driver."""
+    found: dict[int, list[int]] = {article_id: [] for article_id in article_ids}
+    if article_ids:
+        mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+        sql = (
+            f"SELECT article_id, id FROM {Sentence.__tablename__} "
+            f"WHERE article_id IN ({', '.join([mark] * len(article_ids))}) "
+            "ORDER BY article_id, ordinal"
+        )
+        for article_id, sentence_id in connection.exec_driver_sql(sql, tuple(article_ids)):
+            found[article_id].append(sentence_id)
+    return found
+
+
 def store_articles(connection: Connection, batch: list[CodedArticle]) -> list[Stored]:
     """Write coded articles inside the caller's transaction, a few statements per batch.
 
@@ -134,20 +148,13 @@ def store_articles(connection: Connection, batch: list[CodedArticle]) -> list[St
     ]
     if sentence_rows:
         _insert_rows(connection, Sentence, SENTENCE_COLUMNS, sentence_rows)
-    sentence_ids = {
-        (article_id, ordinal): sentence_id
-        for article_id, ordinal, sentence_id in connection.execute(
-            select(Sentence.article_id, Sentence.ordinal, Sentence.id).where(
-                Sentence.article_id.in_([article_id for _, article_id in mine])
-            )
-        )
-    }
+    sentence_ids = _sentence_ids(connection, [article_id for _, article_id in mine])
     link_rows, position_rows, stored = [], [], {}
     for coded, article_id in mine:
         actor_ids = {key: _actor_id(connection, info) for key, info in coded.new_actors.items()}
         links = positions = 0
         for n, sentence in enumerate(coded.sentences):
-            sentence_id = sentence_ids[(article_id, n)]
+            sentence_id = sentence_ids[article_id][n]
             for link in sentence.links:
                 link_rows.append(
                     (sentence_id, link.target_id, round(link.score, 4), "fuzzy", link.phrase)
@@ -161,7 +168,7 @@ def store_articles(connection: Connection, batch: list[CodedArticle]) -> list[St
                         sentence_id,
                         finding.score,
                         "auto",
-                        json.dumps(finding.explanation),
+                        finding.explanation,
                     )
                 )
             links += len(sentence.links)
