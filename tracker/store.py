@@ -62,7 +62,7 @@ POSITION_COLUMNS = (
 )
 
 
-def _insert_rows(connection: Connection, model: type, columns: tuple[str, ...], rows: list) -> None:
+def _insert_rows(connection: Connection, table: str, columns: tuple[str, ...], rows: list) -> None:
     """One executemany handed straight to the driver, rows as plain tuples.
 
     Through Core, every row's parameters are processed in Python once more, which cost as
@@ -73,7 +73,7 @@ def _insert_rows(connection: Connection, model: type, columns: tuple[str, ...], 
     mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     names = ", ".join(quote(c) for c in columns)
     marks = ", ".join([mark] * len(columns))
-    sql = f"INSERT INTO {quote(model.__tablename__)} ({names}) VALUES ({marks})"
+    sql = f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})"
     connection.exec_driver_sql(sql, rows)
 
 
@@ -147,7 +147,7 @@ def store_articles(connection: Connection, batch: list[CodedArticle]) -> list[St
         for n, s in enumerate(coded.sentences)
     ]
     if sentence_rows:
-        _insert_rows(connection, Sentence, SENTENCE_COLUMNS, sentence_rows)
+        _insert_rows(connection, Sentence.__tablename__, SENTENCE_COLUMNS, sentence_rows)
     sentence_ids = _sentence_ids(connection, [article_id for _, article_id in mine])
     link_rows, position_rows, stored = [], [], {}
     for coded, article_id in mine:
@@ -175,7 +175,7 @@ def store_articles(connection: Connection, batch: list[CodedArticle]) -> list[St
             positions += len(sentence.findings)
         stored[id(coded)] = Stored(article_id, len(coded.sentences), links, positions)
     if link_rows:
-        _insert_rows(connection, Link, LINK_COLUMNS, link_rows)
+        _insert_rows(connection, Link.__tablename__, LINK_COLUMNS, link_rows)
     if position_rows:
-        _insert_rows(connection, Position, POSITION_COLUMNS, position_rows)
+        _insert_rows(connection, Position.__tablename__, POSITION_COLUMNS, position_rows)
     return [stored.get(id(c), Stored(None)) for c in batch]  # a repeat stored nothing
