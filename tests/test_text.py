@@ -64,6 +64,7 @@ def test_offsets_give_back_each_word_on_any_text(text: str) -> None:
     found = words(text)
     for word in found:
         assert word.norm and normalise_word(text[word.start : word.end]) == word.norm
+        assert word.stem == stem(word.norm)
     assert all(a.end <= b.start for a, b in zip(found, found[1:], strict=False))
 
 

@@ -145,7 +145,7 @@ class Attributor:
         inside_quote: bool,
     ) -> SentenceFacts:
         norms = [w.norm for w in words]
-        stems = [stem(n) for n in norms]
+        stems = [w.stem for w in words]
         cues = [
             c
             if not c.negated or self._negated(norms, c.start)

@@ -122,7 +122,7 @@ class Linker:
         similar = [
             (k, options)
             for k, i in enumerate(index)
-            if (options := similar_to(stem(sentence_words[i].norm)))
+            if (options := similar_to(sentence_words[i].stem))
         ]
         found: list[PhraseMatch] = []
         present: set[str] = set()

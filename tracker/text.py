@@ -20,6 +20,7 @@ class Word(NamedTuple):
     several times faster."""
 
     norm: str  # lower case, no accents, no possessive, hyphens and dots joined
+    stem: str  # stem(norm), for the lexicon's lists and the linker
     start: int
     end: int
     capital: bool  # the surface form starts with a capital letter
@@ -47,7 +48,8 @@ def normalise_word(surface: str) -> str:
 _new_word = tuple.__new__  # Word(...) without its keyword-handling wrapper
 
 
-_surfaces: dict[str, tuple[str, bool, bool] | None] = {}  # surface -> norm, capital, possessive
+# surface -> norm, stem, capital, possessive: each worked out once per distinct surface form
+_surfaces: dict[str, tuple[str, str, bool, bool]] = {}
 
 
 def words(text: str) -> list[Word]:
@@ -67,12 +69,12 @@ def words(text: str) -> list[Word]:
                 gap += surface + pieces[i + 1]
                 end += len(pieces[i + 1])
                 continue
-            known = (norm, surface[0].isupper(), surface.endswith(_POSSESSIVE))
+            known = (norm, stem(norm), surface[0].isupper(), surface.endswith(_POSSESSIVE))
             if len(_surfaces) >= CACHE_WORDS:
                 _surfaces.clear()  # bounded memory on any archive; refills with what recurs
             _surfaces[surface] = known
         pause = bool(out) and gap != " " and not _PAUSES.isdisjoint(gap)
-        append(_new_word(Word, (known[0], start, end, known[1], known[2], pause)))
+        append(_new_word(Word, (known[0], known[1], start, end, known[2], known[3], pause)))
         gap = pieces[i + 1]
         end += len(gap)
     return out
