@@ -147,7 +147,7 @@ class Coder:
         started = perf_counter()
         self.registry.forget_new()
         context = ArticleContext(article.published)
-        spans = list(split_sentences(article.text, article.body_start))
+        spans = split_sentences(article.text, article.body_start)
         facts: list[SentenceFacts] = []
         depth = 0
         split = perf_counter()

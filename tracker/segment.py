@@ -11,7 +11,6 @@ lines always end a sentence.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -70,8 +69,9 @@ def _attribution_follows(text: str, position: int) -> bool:
     return False
 
 
-def split_sentences(text: str, start: int = 0) -> Iterator[Span]:
-    """Yield the sentences of ``text[start:]`` with offsets into ``text``."""
+def split_sentences(text: str, start: int = 0) -> list[Span]:
+    """The sentences of ``text[start:]`` with offsets into ``text``."""
+    spans: list[Span] = []
     position = start
     for match in _BOUNDARY.finditer(text, start):
         first = match.group()[0]
@@ -80,15 +80,16 @@ def split_sentences(text: str, start: int = 0) -> Iterator[Span]:
         if first in "?!" and match.group()[-1] in '”"’' and _attribution_follows(text, match.end()):
             continue  # “…how could it be any good?” Mr Biden said: one sentence
         end = match.start() if first == "\n" else match.end()
-        yield from _trimmed(text, position, end)
+        _add_trimmed(spans, text, position, end)
         position = match.end()
-    yield from _trimmed(text, position, len(text))
+    _add_trimmed(spans, text, position, len(text))
+    return spans
 
 
-def _trimmed(text: str, start: int, end: int) -> Iterator[Span]:
+def _add_trimmed(spans: list[Span], text: str, start: int, end: int) -> None:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
     if end > start:
-        yield Span(start, end, text[start:end])
+        spans.append(Span(start, end, text[start:end]))
