@@ -41,18 +41,27 @@ class PhraseSet:
         for keys in self.by_first.values():
             keys.sort(key=len, reverse=True)
         # the last lookup, kept while its list lives: a sentence is asked about many times
-        self._last_stems: Sequence[str] | None = None
+        self._last_stems: list[str] | None = None
         self._last_spans: list[tuple[int, int]] = []
 
-    def at(self, stems: Sequence[str], i: int) -> int:
+    def at(self, stems: list[str], i: int) -> int:
         """Length of the longest entry starting at word i, or 0."""
-        for key in self.by_first.get(stems[i], ()):
+        keys = self.by_first.get(stems[i])
+        if keys is None:
+            return 0
+        size = len(stems)
+        for key in keys:  # longest first; word by word, as most differ at their second word
             n = len(key)
-            if n == 1 or tuple(stems[i : i + n]) == key:
+            if i + n > size:
+                continue
+            for j in range(1, n):
+                if stems[i + j] != key[j]:
+                    break
+            else:
                 return n
         return 0
 
-    def find(self, stems: Sequence[str]) -> list[tuple[int, int]]:
+    def find(self, stems: list[str]) -> list[tuple[int, int]]:
         if stems is self._last_stems:  # the same sentence again: each target asks
             return list(self._last_spans)
         spans: list[tuple[int, int]] = []
@@ -202,9 +211,7 @@ class Stance:
     omission: bool
 
 
-def find_cues(
-    lexicon: Lexicon, stems: Sequence[str], capitals: Sequence[bool] | None = None
-) -> list[Cue]:
+def find_cues(lexicon: Lexicon, stems: list[str], capitals: list[bool] | None = None) -> list[Cue]:
     """Stance cues in order; a capitalised word inside the sentence is a name, not a cue."""
     cues: list[Cue] = []
     starts = lexicon.cue_first_words
@@ -226,7 +233,7 @@ def find_cues(
     return cues
 
 
-def soft_breaks(lexicon: Lexicon, text: str, words: Sequence[Word]) -> list[bool]:
+def soft_breaks(lexicon: Lexicon, text: str, words: list[Word]) -> list[bool]:
     """For each word: does a new stretch of the clause start here (after a comma, at "and")?"""
     flags = [True]
     soft = lexicon.soft_breaks
@@ -241,7 +248,7 @@ def _linking(lexicon: Lexicon, word: str) -> bool:
     return word in lexicon.linking_words or word in lexicon.determiners or word.endswith("ly")
 
 
-def _conditions(lexicon: Lexicon, stems: Sequence[str]) -> list[tuple[int, int]]:
+def _conditions(lexicon: Lexicon, stems: list[str]) -> list[tuple[int, int]]:
     """Condition phrases, whose words may stand up to condition_gap words apart."""
     found = lexicon.conditions.find(stems)
     if lexicon.condition_gap:
@@ -262,7 +269,7 @@ def _conditions(lexicon: Lexicon, stems: Sequence[str]) -> list[tuple[int, int]]
     return sorted(set(found))
 
 
-def clause(lexicon: Lexicon, norms: Sequence[str], position: int) -> tuple[int, int]:
+def clause(lexicon: Lexicon, norms: list[str], position: int) -> tuple[int, int]:
     lo = position
     while lo > 0 and norms[lo - 1] not in lexicon.clause_breaks:
         lo -= 1
@@ -274,10 +281,10 @@ def clause(lexicon: Lexicon, norms: Sequence[str], position: int) -> tuple[int, 
 
 def stance_of(
     lexicon: Lexicon,
-    norms: Sequence[str],
-    stems: Sequence[str],
-    breaks: Sequence[bool],
-    cues: Sequence[Cue],
+    norms: list[str],
+    stems: list[str],
+    breaks: list[bool],
+    cues: list[Cue],
     match: PhraseMatch,
     others: Sequence[PhraseMatch],
 ) -> Stance:
