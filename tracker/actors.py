@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from tracker.link import WordMatcher
@@ -93,7 +93,7 @@ class Registry:
             self._matcher = None
             self._longest = None
 
-    def discover(self, text: str, words: Sequence[Word], found: list[Mention]) -> list[Mention]:
+    def discover(self, text: str, words: list[Word], found: list[Mention]) -> list[Mention]:
         """Unknown people introduced by a title: "Brazil's President Lula", "adviser Jane Roe"."""
         new: list[Mention] = []
         if self._title_ends.isdisjoint(w.norm for w in words):
@@ -183,7 +183,7 @@ class Registry:
             return word.norm
         return max(similar.items(), key=lambda item: item[1])[0]
 
-    def mentions(self, words: Sequence[Word], day: dt.date | None) -> list[Mention]:
+    def mentions(self, words: list[Word], day: dt.date | None) -> list[Mention]:
         """Names and titles in the sentence, longest first, never overlapping.
 
         A title followed by a name ("Secretary of State Antony Blinken") is that name.
@@ -211,7 +211,7 @@ class Registry:
         return found
 
     def _longest_at(
-        self, words: Sequence[Word], canonical: list[str], i: int, day: dt.date | None
+        self, words: list[Word], canonical: list[str], i: int, day: dt.date | None
     ) -> Mention | None:
         longest = min(self._first_words().get(canonical[i], 0), len(words) - i)
         for k in range(1, longest):  # a name never runs across punctuation

@@ -113,7 +113,7 @@ class Linker:
         self.matcher = WordMatcher(sorted(vocabulary), cutoff=word_similarity)
         self.first_words = frozenset(self.by_word)
 
-    def matches(self, sentence_words: Sequence[Word]) -> list[PhraseMatch]:
+    def matches(self, sentence_words: list[Word]) -> list[PhraseMatch]:
         """Every phrase found in the sentence, with the words it spans."""
         stopwords, similar_to = self.stopwords, self.matcher.similar
         index = [i for i, w in enumerate(sentence_words) if w.norm not in stopwords]
@@ -180,7 +180,7 @@ class Linker:
         return best
 
 
-def best_links(matches: Sequence[PhraseMatch], threshold: float) -> dict[int, PhraseMatch]:
+def best_links(matches: list[PhraseMatch], threshold: float) -> dict[int, PhraseMatch]:
     """The strongest match per target, for targets that can be linked (not the plan).
 
     A match inside the name of a plan or initiative ("peace" in "peace plan")
