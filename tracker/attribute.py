@@ -16,7 +16,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from tracker.actors import Mention, Registry
 from tracker.link import PhraseMatch
@@ -32,19 +32,19 @@ from tracker.stance import (
 )
 from tracker.text import Word, normalise_phrase, stem
 
-OPEN_QUOTES = '“‘«"'
-SPEECH_RULES = ("according to", "reporting verb", "pronoun")
-PLAN_MEMORY = 4  # sentences during which "it" can still mean the plan
-COMPLEMENT_GAP = 6  # words between a target and another in a prepositional phrase after it
+OPEN_QUOTES: Final = '“‘«"'
+SPEECH_RULES: Final = ("according to", "reporting verb", "pronoun")
+PLAN_MEMORY: Final = 4  # sentences during which "it" can still mean the plan
+COMPLEMENT_GAP: Final = 6  # words between a target and another in a prepositional phrase after it
 # "TALLINN/NEW YORK, Feb. 24 — …", "Istanbul, later — …": places and times before a dash.
-DATELINE = re.compile(
+DATELINE: Final = re.compile(
     r"\s*[A-Z][\w./’']*(?:[ /][A-Z][\w./’']*)*(?:,? (?:[A-Z][a-z]{2}\.? \d{1,2}|\d{1,2}|"
     r"later|late evening|afternoon|morning|evening|earlier))*,?\s[—–]\s"
 )
-TURN_LABEL = re.compile(
+TURN_LABEL: Final = re.compile(
     r"\s*([A-Z][A-Za-z .'’-]{0,40}):\s"
 )  # "Q: …", "ZELENSKIY: …" in transcripts
-QUESTION_LABELS = {"q", "question"}
+QUESTION_LABELS: Final = frozenset({"q", "question"})
 
 
 class Finding(NamedTuple):  # a tuple: cheap to send back from a worker process

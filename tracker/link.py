@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Final
 
 from rapidfuzz import fuzz, process
 
@@ -48,7 +49,7 @@ class _Phrase:
     words: tuple[str, ...]
 
 
-_NOTHING: dict[str, float] = {}  # read-only
+_NOTHING: Final[dict[str, float]] = {}  # read-only
 
 
 @dataclass

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from tracker.lexicon import load_lexicon
 from tracker.text import stem
@@ -24,12 +24,12 @@ class Span(NamedTuple):
     text: str
 
 
-_BOUNDARY = re.compile(
+_BOUNDARY: Final = re.compile(
     # terminal punctuation, then a capital (after up to two opening quotes)
     r"[.!?]+['\"’”»)\]]*(?=\s+['\"“‘«(\[]{0,2}[A-Z0-9À-Ý]|\s*$)"
     r"|\n[ \t]*\n"  # or a blank line
 )
-_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+_WORD_BEFORE: Final = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 
 
 @lru_cache(maxsize=1)

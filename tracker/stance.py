@@ -15,14 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from tracker.link import PhraseMatch
 from tracker.text import Word, normalise_phrase, stem
 
-SOFT_BREAK_CHARS = ",;:()[]"
-_SOFT_BREAK_SET = frozenset(SOFT_BREAK_CHARS)
-HARM_REACH = 4  # words between a harm and its object: "damage global energy security"
+SOFT_BREAK_CHARS: Final = ",;:()[]"
+_SOFT_BREAK_SET: Final = frozenset(SOFT_BREAK_CHARS)
+HARM_REACH: Final = 4  # words between a harm and its object: "damage global energy security"
 
 
 class PhraseSet:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 # Split with the word as a group: [gap, word, gap, word, ..., gap], plain strings whose
 # lengths give the offsets. Cheaper than a match object per word.
-_WORDS_AND_GAPS = re.compile(r"([^\W_]+(?:[-‐'’.][^\W_]+)*(?:['’]s?)?)", re.UNICODE)
-_PAUSES = frozenset(',;:()[]—–“”"')
-_POSSESSIVE = ("'s", "’s", "s'", "s’")
-_FOLD = str.maketrans({"’": "'", "‘": "'", "‐": "-"})
+_WORDS_AND_GAPS: Final = re.compile(r"([^\W_]+(?:[-‐'’.][^\W_]+)*(?:['’]s?)?)", re.UNICODE)
+_PAUSES: Final = frozenset(',;:()[]—–“”"')
+_POSSESSIVE: Final = ("'s", "’s", "s'", "s’")
+_FOLD: Final = str.maketrans({"’": "'", "‘": "'", "‐": "-"})
 
 
 class Word(NamedTuple):
@@ -30,7 +30,7 @@ class Word(NamedTuple):
 
 # Distinct words each per-word cache holds (here and in tracker.link). A full cache starts
 # again, so memory grows with an archive's vocabulary only up to this, then stays flat.
-CACHE_WORDS = 100_000
+CACHE_WORDS: Final = 100_000
 
 
 @lru_cache(maxsize=CACHE_WORDS)
@@ -45,16 +45,15 @@ def normalise_word(surface: str) -> str:
     return word.replace("-", "").replace(".", "").replace("'", "")
 
 
-_new_word = tuple.__new__  # Word(...) without its keyword-handling wrapper
+_new_word: Final = tuple.__new__  # Word(...) without its keyword-handling wrapper
 
 
 # surface -> norm, stem, capital, possessive: each worked out once per distinct surface form
-_surfaces: dict[str, tuple[str, str, bool, bool]] = {}
+_surfaces: Final[dict[str, tuple[str, str, bool, bool]]] = {}
 
 
 def words(text: str) -> list[Word]:
     out: list[Word] = []
-    append = out.append
     pieces = _WORDS_AND_GAPS.split(text)
     end = len(pieces[0])
     gap = ""  # between the previous word kept and this one
@@ -74,7 +73,7 @@ def words(text: str) -> list[Word]:
                 _surfaces.clear()  # bounded memory on any archive; refills with what recurs
             _surfaces[surface] = known
         pause = bool(out) and gap != " " and not _PAUSES.isdisjoint(gap)
-        append(_new_word(Word, (known[0], known[1], start, end, known[2], known[3], pause)))
+        out.append(_new_word(Word, (known[0], known[1], start, end, known[2], known[3], pause)))
         gap = pieces[i + 1]
         end += len(gap)
     return out
@@ -84,7 +83,7 @@ def normalise_phrase(phrase: str) -> tuple[str, ...]:
     return tuple(w.norm for w in words(phrase))
 
 
-_SUFFIXES = ("ings", "ing", "edly", "ed", "es", "s", "e")
+_SUFFIXES: Final = ("ings", "ing", "edly", "ed", "es", "s", "e")
 
 
 @lru_cache(maxsize=CACHE_WORDS)
