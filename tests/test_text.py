@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 
 from hypothesis import given
@@ -66,6 +67,29 @@ def test_offsets_give_back_each_word_on_any_text(text: str) -> None:
         assert word.norm and normalise_word(text[word.start : word.end]) == word.norm
         assert word.stem == stem(word.norm)
     assert all(a.end <= b.start for a, b in zip(found, found[1:], strict=False))
+
+
+def _words_by_pattern_alone(text: str) -> list[tuple]:
+    """The reference: every match of the word pattern over the whole text, as words() was
+    first written; words() cuts at spaces first and must find exactly these."""
+    found: list[tuple] = []
+    previous_end = 0
+    for match in re.finditer(r"[^\W_]+(?:[-‐'’.][^\W_]+)*(?:['’]s?)?", text):
+        norm = normalise_word(match.group())
+        if not norm:
+            continue
+        gap = text[previous_end : match.start()]
+        pause = bool(found) and any(c in ',;:()[]—–“”"' for c in gap)
+        found.append((norm, match.start(), match.end(), pause))
+        previous_end = match.end()
+    return found
+
+
+@given(st.text(alphabet=st.sampled_from("aZ9é’'.-‐_ ,;“”—\u0301\n\t\xa0"), max_size=60))
+def test_words_are_the_word_pattern_matches(text: str) -> None:
+    assert [(w.norm, w.start, w.end, w.pause_before) for w in words(text)] == (
+        _words_by_pattern_alone(text)
+    )
 
 
 def test_phrase_set_finds_longest_entries_left_to_right_without_overlap() -> None:

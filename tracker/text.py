@@ -11,6 +11,7 @@ from typing import Final, NamedTuple
 # lengths give the offsets. Cheaper than a match object per word.
 _WORDS_AND_GAPS: Final = re.compile(r"([^\W_]+(?:[-‐'’.][^\W_]+)*(?:['’]s?)?)", re.UNICODE)
 _PAUSES: Final = frozenset(',;:()[]—–“”"')
+_NO_GAP: Final = ""
 _POSSESSIVE: Final = ("'s", "’s", "s'", "s’")
 _FOLD: Final = str.maketrans({"’": "'", "‘": "'", "‐": "-"})
 
@@ -53,29 +54,39 @@ _surfaces: Final[dict[str, tuple[str, str, bool, bool]]] = {}
 
 
 def words(text: str) -> list[Word]:
+    """The words of ``text`` with their offsets.
+
+    A word never spans a space, so the text is cut at spaces first (one C call) and only
+    the pieces that are not a plain run of letters and digits ("said,", "“We", "U.S.-led")
+    go through the word pattern: the same words, for a third of the pattern's work.
+    """
     out: list[Word] = []
-    pieces = _WORDS_AND_GAPS.split(text)
-    end = len(pieces[0])
-    gap = ""  # between the previous word kept and this one
-    for i in range(1, len(pieces), 2):
-        surface = pieces[i]
-        start = end
-        end = start + len(surface)
-        known = _surfaces.get(surface)
-        if known is None:
-            norm = normalise_word(surface)
-            if not norm:  # nothing left of it: part of the gap
-                gap += surface + pieces[i + 1]
-                end += len(pieces[i + 1])
-                continue
-            known = (norm, stem(norm), surface[0].isupper(), surface.endswith(_POSSESSIVE))
-            if len(_surfaces) >= CACHE_WORDS:
-                _surfaces.clear()  # bounded memory on any archive; refills with what recurs
-            _surfaces[surface] = known
-        pause = bool(out) and gap != " " and not _PAUSES.isdisjoint(gap)
-        out.append(_new_word(Word, (known[0], known[1], start, end, known[2], known[3], pause)))
-        gap = pieces[i + 1]
-        end += len(gap)
+    gap = ""  # what lies between the previous word kept and this one, spaces left out
+    start = 0  # where the current space-separated piece begins
+    for piece in text.split(" "):
+        parts = [_NO_GAP, piece, _NO_GAP] if piece.isalnum() else _WORDS_AND_GAPS.split(piece)
+        gap += parts[0]
+        end = start + len(parts[0])
+        for i in range(1, len(parts), 2):
+            surface = parts[i]
+            begin = end
+            end = begin + len(surface)
+            known = _surfaces.get(surface)
+            if known is None:
+                norm = normalise_word(surface)
+                if not norm:  # nothing left of it: part of the gap
+                    gap += surface + parts[i + 1]
+                    end += len(parts[i + 1])
+                    continue
+                known = (norm, stem(norm), surface[0].isupper(), surface.endswith(_POSSESSIVE))
+                if len(_surfaces) >= CACHE_WORDS:
+                    _surfaces.clear()  # bounded memory on any archive; refills with what recurs
+                _surfaces[surface] = known
+            pause = bool(out) and not _PAUSES.isdisjoint(gap)
+            out.append(_new_word(Word, (known[0], known[1], begin, end, known[2], known[3], pause)))
+            gap = parts[i + 1]
+            end += len(gap)
+        start += len(piece) + 1
     return out
 
 
