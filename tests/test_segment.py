@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.segment import split_sentences
+from tracker.segment import _BOUNDARY, split_sentences
 
 
 def _texts(text: str) -> list[str]:
@@ -78,3 +80,10 @@ def test_any_text_segments_exactly(text):
         last = span.end
     covered = "".join(s.text for s in spans)
     assert "".join(covered.split()) == "".join(text.split())
+
+
+@given(st.text(alphabet=st.sampled_from(".!?\n \t'\"’”»)]A0aÀ“‘«(["), max_size=14))
+def test_boundary_pattern_matches_its_plain_form(text: str) -> None:
+    """The boundary pattern is written for speed; its plain form is the reference."""
+    plain = re.compile(r"[.!?]+['\"’”»)\]]*(?=\s+['\"“‘«(\[]{0,2}[A-Z0-9À-Ý]|\s*$)|\n[ \t]*\n")
+    assert [m.span() for m in _BOUNDARY.finditer(text)] == [m.span() for m in plain.finditer(text)]
