@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tracker.lexicon import load_lexicon
-from tracker.link import Linker, TargetSpec, best_links
+from tracker.link import Linker, TargetSpec, WordMatcher, best_links
 from tracker.text import words
 
 TARGETS = [
@@ -41,3 +41,12 @@ def test_several_targets_and_polarity():
 def test_unrelated_sentences_do_not_link():
     assert _links("The minister travelled to Kazakhstan and Uzbekistan on Wednesday.") == {}
     assert _links("The plant's workers went home.") == {}
+
+
+def test_word_matcher_compares_words_that_keep_their_first_letters():
+    matcher = WordMatcher(["nation", "negotiation", "ceasefire", "sanction"], cutoff=80)
+    assert set(matcher.similar("negotiations")) == {"negotiation"}
+    assert set(matcher.similar("ceasfire")) == {"ceasefire"}  # a misspelling
+    assert matcher.similar("station") == {}  # "nation" is near, but starts otherwise
+    assert matcher.similar("sanction") == {"sanction": 100.0}
+    assert matcher.similar("talks") == {}

@@ -65,12 +65,13 @@ class WordMatcher:
         found = self._cache.get(word)
         if found is None:
             found = {}
-            if len(word) >= self.min_fuzzy_length:
+            long_enough = len(word) >= self.min_fuzzy_length
+            candidates = self._by_start.get(word[:2]) if long_enough else None
+            if candidates:
                 for choice, score, _ in process.extract(
-                    word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=self.cutoff, limit=None
+                    word, candidates, scorer=fuzz.ratio, score_cutoff=self.cutoff, limit=None
                 ):
-                    if _same_start(word, choice):
-                        found[choice] = score
+                    found[choice] = score
             if word in self._vocabulary_set:
                 found[word] = 100.0
             found = found or _NOTHING  # most words resemble nothing: one shared empty dict
@@ -82,11 +83,12 @@ class WordMatcher:
     def __post_init__(self) -> None:
         self._vocabulary_set = frozenset(self.vocabulary)
         self.vocabulary = sorted(w for w in self._vocabulary_set if len(w) >= self.min_fuzzy_length)
-
-
-def _same_start(a: str, b: str) -> bool:
-    """Inflections and spelling variants keep the word's first letters; "nation"/"station" don't."""
-    return a[:2] == b[:2]
+        # The vocabulary by first two letters. Inflections and spelling variants keep a
+        # word's first letters ("nation" and "station" are not variants), so a word unseen
+        # before is compared with its own bucket, not with the whole vocabulary.
+        self._by_start: dict[str, list[str]] = {}
+        for choice in self.vocabulary:
+            self._by_start.setdefault(choice[:2], []).append(choice)
 
 
 class Linker:
