@@ -59,7 +59,7 @@ class Registry:
 
     def __post_init__(self) -> None:
         self._matcher: WordMatcher | None = None
-        self._longest: dict[str, int] | None = None
+        self._lengths: dict[str, list[int]] | None = None
         self._by_name = {a.name: a for a in self.actors.values()}
         self.adjectives: dict[str, int] = {}  # "ukrainian" -> Ukraine
         self.person_titles: set[tuple[str, ...]] = set()
@@ -91,7 +91,7 @@ class Registry:
                     del self.names[key]
                     self.capitalised.discard(key)
             self._matcher = None
-            self._longest = None
+            self._lengths = None
 
     def discover(self, text: str, words: list[Word], found: list[Mention]) -> list[Mention]:
         """Unknown people introduced by a title: "Brazil's President Lula", "adviser Jane Roe"."""
@@ -148,23 +148,24 @@ class Registry:
             if alias[:1].isupper():
                 self.capitalised.add(key)
             self._matcher = None
-            self._longest = None
+            self._lengths = None
 
     def add_title(self, title: str | tuple[str, ...], role: RoleSpec) -> None:
         """A title as text, or already as normalised words."""
         key = _strip_article(title if isinstance(title, tuple) else normalise_phrase(title))
         if key and role not in self.titles[key]:
             self.titles[key].append(role)
-            self._longest = None
+            self._lengths = None
 
-    def _first_words(self) -> dict[str, int]:
-        """The longest name or title starting with each word: most words start none."""
-        if self._longest is None:
-            longest: dict[str, int] = {}
+    def _first_words(self) -> dict[str, list[int]]:
+        """The lengths of the names and titles starting with each word, longest first: most
+        words start none, and the others are looked up at these lengths only."""
+        if self._lengths is None:
+            lengths: dict[str, set[int]] = {}
             for key in list(self.names) + list(self.titles):
-                longest[key[0]] = max(longest.get(key[0], 0), len(key))
-            self._longest = longest
-        return self._longest
+                lengths.setdefault(key[0], set()).add(len(key))
+            self._lengths = {word: sorted(ns, reverse=True) for word, ns in lengths.items()}
+        return self._lengths
 
     def _fuzzy(self) -> WordMatcher:
         if self._matcher is None:
@@ -181,14 +182,20 @@ class Registry:
         similar = self._fuzzy().similar(word.norm)
         if not similar or word.norm in similar:
             return word.norm
-        return max(similar.items(), key=lambda item: item[1])[0]
+        best, best_score = word.norm, -1.0
+        for choice, score in similar.items():  # the first of the closest
+            if score > best_score:
+                best, best_score = choice, score
+        return best
 
     def mentions(self, words: list[Word], day: dt.date | None) -> list[Mention]:
         """Names and titles in the sentence, longest first, never overlapping.
 
         A title followed by a name ("Secretary of State Antony Blinken") is that name.
         """
-        canonical = [w.norm if len(w.norm) < 6 else self._canonical(w) for w in words]
+        canonical = [
+            self._canonical(w) if w.capital and len(w.norm) >= 6 else w.norm for w in words
+        ]
         first_words = self._first_words()
         found: list[Mention] = []
         after = 0  # the end of the last mention: mentions never overlap
@@ -213,12 +220,17 @@ class Registry:
     def _longest_at(
         self, words: list[Word], canonical: list[str], i: int, day: dt.date | None
     ) -> Mention | None:
-        longest = min(self._first_words().get(canonical[i], 0), len(words) - i)
+        lengths = self._first_words().get(canonical[i])
+        if lengths is None:
+            return None
+        longest = min(lengths[0], len(words) - i)
         for k in range(1, longest):  # a name never runs across punctuation
             if words[i + k].pause_before:
                 longest = k
                 break
-        for n in range(longest, 0, -1):
+        for n in lengths:
+            if n > longest:
+                continue
             key = tuple(canonical[i : i + n])
             ids = self.names.get(key)
             if ids and (key not in self.capitalised or words[i].capital):

@@ -16,6 +16,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Final, NamedTuple
 
 from tracker.actors import Mention, Registry
@@ -45,6 +46,7 @@ TURN_LABEL: Final = re.compile(
     r"\s*([A-Z][A-Za-z .'’-]{0,40}):\s"
 )  # "Q: …", "ZELENSKIY: …" in transcripts
 QUESTION_LABELS: Final = frozenset({"q", "question"})
+_BY_START: Final = attrgetter("start")
 
 
 class Finding(NamedTuple):  # a tuple: cheap to send back from a worker process
@@ -154,9 +156,7 @@ class Attributor:
         ]  # "noting that…" stems to "not": only a negation word itself negates
         resolved = []
         mentions = self.registry.mentions(words, context.day)
-        mentions = sorted(
-            mentions + self.registry.discover(text, words, mentions), key=lambda m: m.start
-        )
+        mentions = sorted(mentions + self.registry.discover(text, words, mentions), key=_BY_START)
         mentions = self._anaphors(words, norms, mentions, context)
         dateline = DATELINE.match(text)
         for mention in mentions:
@@ -302,7 +302,7 @@ class Attributor:
                     surface = " ".join(norms[i - 1 : i + 1])
                     found.append(Mention(i - 1, i + 1, (actor_id,), "anaphor", surface))
                     break
-        return sorted(mentions + found, key=lambda m: m.start)
+        return sorted(mentions + found, key=_BY_START)
 
     def _last_two(self, kind: str, context: ArticleContext) -> list[int]:
         """The last two distinct actors of a kind named before; a person named stands for
