@@ -40,13 +40,22 @@ class RoleSpec:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # __init__ by hand: compiled, unlike the generated one
 class Mention:
     start: int  # word index
     end: int
     candidates: tuple[int, ...]  # actor ids, best first
     via: str  # "name", "title", "pronoun", "new", "anaphor", "collective"
     surface: str
+
+    def __init__(
+        self, start: int, end: int, candidates: tuple[int, ...], via: str, surface: str
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.candidates = candidates
+        self.via = via
+        self.surface = surface
 
 
 @dataclass

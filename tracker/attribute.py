@@ -59,12 +59,18 @@ class Finding(NamedTuple):  # a tuple: cheap to send back from a worker process
     explanation: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # __init__ by hand: compiled, unlike the generated one
 class Holder:
     actor_id: int
     mention: str
     rule: str
     verb: int = -1  # the reporting verb's word, when cues before it are not the holder's
+
+    def __init__(self, actor_id: int, mention: str, rule: str, verb: int = -1) -> None:
+        self.actor_id = actor_id
+        self.mention = mention
+        self.rule = rule
+        self.verb = verb
 
     @property
     def speaks(self) -> bool:
@@ -91,6 +97,37 @@ class SentenceFacts:
     plan_recent: bool = False  # the plan was named a few sentences ago at most
     turn: str | int | None = None  # transcripts: "question", or the actor whose answer starts here
     relatives: list[tuple[int, int]] | None = None  # relative clauses, found on first use
+
+    def __init__(  # by hand: compiled, unlike the generated one
+        self,
+        text: str,
+        words: list[Word],
+        norms: list[str],
+        stems: list[str],
+        cues: list[Cue],
+        breaks: list[bool],
+        actors: list[tuple[Mention, int]],
+        holders: list[Holder],
+        quoted: bool,
+        links: dict[int, PhraseMatch],
+        plan_matches: list[PhraseMatch],
+    ) -> None:
+        self.text = text
+        self.words = words
+        self.norms = norms
+        self.stems = stems
+        self.cues = cues
+        self.breaks = breaks
+        self.actors = actors
+        self.holders = holders
+        self.quoted = quoted
+        self.links = links
+        self.plan_matches = plan_matches
+        self.clause_holders = {}
+        self.plan_just_named = False
+        self.plan_recent = False
+        self.turn = None
+        self.relatives = None
 
 
 @dataclass

@@ -31,7 +31,7 @@ class TargetSpec:
     phrases: tuple[tuple[str, int], ...]  # (phrase, polarity)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # __init__ by hand: compiled, unlike the generated one
 class PhraseMatch:
     target: TargetSpec
     phrase: str
@@ -39,6 +39,16 @@ class PhraseMatch:
     score: float  # 0..1
     start: int  # word index of the first matched word
     end: int  # word index after the last matched word
+
+    def __init__(
+        self, target: TargetSpec, phrase: str, polarity: int, score: float, start: int, end: int
+    ) -> None:
+        self.target = target
+        self.phrase = phrase
+        self.polarity = polarity
+        self.score = score
+        self.start = start
+        self.end = end
 
 
 @dataclass

@@ -191,7 +191,7 @@ class Lexicon:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # __init__ by hand: compiled, unlike the generated one
 class Cue:
     start: int
     end: int
@@ -199,16 +199,30 @@ class Cue:
     text: str
     negated: bool = False
 
+    def __init__(
+        self, start: int, end: int, polarity: int, text: str, negated: bool = False
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.polarity = polarity
+        self.text = text
+        self.negated = negated
+
     @property
     def value(self) -> int:
         return -self.polarity if self.negated else self.polarity
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # __init__ by hand: compiled, unlike the generated one
 class Stance:
     stance: str | None  # None: no position
     cues: tuple[Cue, ...]
     omission: bool
+
+    def __init__(self, stance: str | None, cues: tuple[Cue, ...], omission: bool) -> None:
+        self.stance = stance
+        self.cues = cues
+        self.omission = omission
 
 
 def find_cues(lexicon: Lexicon, stems: list[str], capitals: list[bool] | None = None) -> list[Cue]:
