@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Final, NamedTuple
+from typing import Final
 
 # Split with the word as a group: [gap, word, gap, word, ..., gap], plain strings whose
 # lengths give the offsets. Cheaper than a match object per word.
@@ -16,17 +17,36 @@ _POSSESSIVE: Final = ("'s", "’s", "s'", "s’")
 _FOLD: Final = str.maketrans({"’": "'", "‘": "'", "‐": "-"})
 
 
-class Word(NamedTuple):
-    """A tuple, not a dataclass: a sentence makes dozens of these, and tuples are built
-    several times faster."""
+@dataclass(slots=True)
+class Word:
+    """A sentence makes dozens of these. The __init__ is written out so that mypyc compiles
+    it (the dataclass one would run interpreted): compiled, this is the cheapest to build."""
 
     norm: str  # lower case, no accents, no possessive, hyphens and dots joined
     stem: str  # stem(norm), for the lexicon's lists and the linker
     start: int
     end: int
     capital: bool  # the surface form starts with a capital letter
-    possessive: bool = False  # "Ukraine's": a modifier, not a subject
-    pause_before: bool = False  # punctuation separates it from the previous word
+    possessive: bool  # "Ukraine's": a modifier, not a subject
+    pause_before: bool  # punctuation separates it from the previous word
+
+    def __init__(
+        self,
+        norm: str,
+        stem: str,
+        start: int,
+        end: int,
+        capital: bool,
+        possessive: bool,
+        pause_before: bool,
+    ) -> None:
+        self.norm = norm
+        self.stem = stem
+        self.start = start
+        self.end = end
+        self.capital = capital
+        self.possessive = possessive
+        self.pause_before = pause_before
 
 
 # Distinct words each per-word cache holds (here and in tracker.link). A full cache starts
@@ -44,9 +64,6 @@ def normalise_word(surface: str) -> str:
         word = unicodedata.normalize("NFKD", word)
         word = "".join(c for c in word if not unicodedata.combining(c))
     return word.replace("-", "").replace(".", "").replace("'", "")
-
-
-_new_word: Final = tuple.__new__  # Word(...) without its keyword-handling wrapper
 
 
 # surface -> norm, stem, capital, possessive: each worked out once per distinct surface form
@@ -83,7 +100,7 @@ def words(text: str) -> list[Word]:
                     _surfaces.clear()  # bounded memory on any archive; refills with what recurs
                 _surfaces[surface] = known
             pause = bool(out) and not _PAUSES.isdisjoint(gap)
-            out.append(_new_word(Word, (known[0], known[1], begin, end, known[2], known[3], pause)))
+            out.append(Word(known[0], known[1], begin, end, known[2], known[3], pause))
             gap = parts[i + 1]
             end += len(gap)
         start += len(piece) + 1
