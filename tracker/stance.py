@@ -127,11 +127,13 @@ class Lexicon:
     collectives: dict[tuple[str, ...], str] = field(default_factory=dict)  # "the two ministers"
     document_verbs: frozenset[str] = frozenset()  # stemmed: what only a text does
     cue_first_words: frozenset[str] = field(init=False)  # a word no cue starts with is skipped
+    condition_first_words: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
         self.cue_first_words = (
             self.mixed.first_words() | self.oppose.first_words() | self.support.first_words()
         )
+        self.condition_first_words = frozenset(words[0] for words in self.condition_words)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Lexicon:
@@ -265,7 +267,7 @@ def _linking(lexicon: Lexicon, word: str) -> bool:
 def _conditions(lexicon: Lexicon, stems: list[str]) -> list[tuple[int, int]]:
     """Condition phrases, whose words may stand up to condition_gap words apart."""
     found = lexicon.conditions.find(stems)
-    if lexicon.condition_gap:
+    if lexicon.condition_gap and not lexicon.condition_first_words.isdisjoint(stems):
         for words in lexicon.condition_words:
             if words[0] not in stems:
                 continue

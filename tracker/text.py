@@ -12,7 +12,6 @@ from typing import Final
 # lengths give the offsets. Cheaper than a match object per word.
 _WORDS_AND_GAPS: Final = re.compile(r"([^\W_]+(?:[-‐'’.][^\W_]+)*(?:['’]s?)?)", re.UNICODE)
 _PAUSES: Final = frozenset(',;:()[]—–“”"')
-_NO_GAP: Final = ""
 _POSSESSIVE: Final = ("'s", "’s", "s'", "s’")
 _FOLD: Final = str.maketrans({"’": "'", "‘": "'", "‐": "-"})
 
@@ -81,30 +80,51 @@ def words(text: str) -> list[Word]:
     gap = ""  # what lies between the previous word kept and this one, spaces left out
     start = 0  # where the current space-separated piece begins
     for piece in text.split(" "):
-        parts = [_NO_GAP, piece, _NO_GAP] if piece.isalnum() else _WORDS_AND_GAPS.split(piece)
+        if piece.isalnum():  # most pieces: one whole word
+            known = _surface(piece)
+            if known is not None:
+                pause = bool(gap) and bool(out) and not _PAUSES.isdisjoint(gap)
+                out.append(
+                    Word(known[0], known[1], start, start + len(piece), known[2], known[3], pause)
+                )
+                gap = ""
+            else:
+                gap += piece
+            start += len(piece) + 1
+            continue
+        parts = _WORDS_AND_GAPS.split(piece)
         gap += parts[0]
         end = start + len(parts[0])
         for i in range(1, len(parts), 2):
             surface = parts[i]
             begin = end
             end = begin + len(surface)
-            known = _surfaces.get(surface)
-            if known is None:
-                norm = normalise_word(surface)
-                if not norm:  # nothing left of it: part of the gap
-                    gap += surface + parts[i + 1]
-                    end += len(parts[i + 1])
-                    continue
-                known = (norm, stem(norm), surface[0].isupper(), surface.endswith(_POSSESSIVE))
-                if len(_surfaces) >= CACHE_WORDS:
-                    _surfaces.clear()  # bounded memory on any archive; refills with what recurs
-                _surfaces[surface] = known
-            pause = bool(out) and not _PAUSES.isdisjoint(gap)
+            known = _surface(surface)
+            if known is None:  # nothing left of it: part of the gap
+                gap += surface + parts[i + 1]
+                end += len(parts[i + 1])
+                continue
+            pause = bool(gap) and bool(out) and not _PAUSES.isdisjoint(gap)
             out.append(Word(known[0], known[1], begin, end, known[2], known[3], pause))
             gap = parts[i + 1]
             end += len(gap)
         start += len(piece) + 1
     return out
+
+
+def _surface(surface: str) -> tuple[str, str, bool, bool] | None:
+    """Norm, stem, capital and possessive of a surface form, or None when its norm is
+    empty; worked out once per distinct surface form."""
+    known = _surfaces.get(surface)
+    if known is None:
+        norm = normalise_word(surface)
+        if not norm:
+            return None
+        known = (norm, stem(norm), surface[0].isupper(), surface.endswith(_POSSESSIVE))
+        if len(_surfaces) >= CACHE_WORDS:
+            _surfaces.clear()  # bounded memory on any archive; refills with what recurs
+        _surfaces[surface] = known
+    return known
 
 
 def normalise_phrase(phrase: str) -> tuple[str, ...]:
