@@ -6,8 +6,12 @@ import json
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from tracker.attribute import explanation_json
 from tracker.db import make_engine, prepare
+from tracker.link import PhraseMatch, TargetSpec
 from tracker.pipeline import CodedArticle, Coder, ReferenceData
 from tracker.read import Article, parse_text_article
 
@@ -517,3 +521,27 @@ def test_the_explanation_quotes_cues_as_the_sentence_words(coder):
     explanations = [json.loads(f.explanation) for s in coded.sentences for f in s.findings]
     assert explanations, "the sentence should give Zelensky a position on the plan"
     assert all("some of" in e["cues"] for e in explanations)
+
+
+@given(
+    st.text(max_size=12),
+    st.text(max_size=12),
+    st.lists(st.text(max_size=8), max_size=3),
+    st.text(max_size=12),
+    st.floats(min_value=0, max_value=1),
+    st.sampled_from([-1, 0, 1, 2]),
+)
+def test_explanation_is_what_json_dumps_writes(mention, rule, cues, phrase, score, polarity):
+    target = TargetSpec(1, "china-2023", "1", "point", ())
+    match = PhraseMatch(target, phrase, polarity, score, 0, 1)
+    written = explanation_json(mention, rule, cues, match)
+    assert written == json.dumps(
+        {
+            "mention": mention,
+            "speaker_rule": rule,
+            "cues": cues,
+            "link": phrase,
+            "link_score": round(score, 3),
+            "phrase_polarity": polarity,
+        }
+    )

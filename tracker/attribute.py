@@ -12,10 +12,10 @@ stands for the plan's author. Stances come from ``tracker.stance``.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring_ascii as _json_string
 from operator import attrgetter
 from typing import Final, NamedTuple
 
@@ -812,15 +812,11 @@ class Attributor:
                         match.target.id,
                         result.stance,
                         round(match.score * (1.0 if result.cues else 0.7), 3),
-                        json.dumps(
-                            {
-                                "mention": holder.mention,
-                                "speaker_rule": holder.rule,
-                                "cues": [_cue_words(facts, c) for c in result.cues],
-                                "link": match.phrase,
-                                "link_score": round(match.score, 3),
-                                "phrase_polarity": match.polarity,
-                            }
+                        explanation_json(
+                            holder.mention,
+                            holder.rule,
+                            [_cue_words(facts, c) for c in result.cues],
+                            match,
                         ),
                     )
                 )
@@ -886,16 +882,7 @@ class Attributor:
                     match.target.id,
                     "support" if value > 0 else "oppose",
                     round(match.score, 3),
-                    json.dumps(
-                        {
-                            "mention": h.mention,
-                            "speaker_rule": h.rule,
-                            "cues": [_cue_words(facts, cue)],
-                            "link": match.phrase,
-                            "link_score": round(match.score, 3),
-                            "phrase_polarity": match.polarity,
-                        }
-                    ),
+                    explanation_json(h.mention, h.rule, [_cue_words(facts, cue)], match),
                 )
                 for h in self._coordinated(
                     facts, agent[0], agent[1], f"agent: {norms[cue.start]} by X"
@@ -1001,6 +988,18 @@ def _dedupe(holders: list[Holder]) -> list[Holder]:
             seen.add(holder.actor_id)
             out.append(holder)
     return out
+
+
+def explanation_json(mention: str, rule: str, cues: list[str], match: PhraseMatch) -> str:
+    """What json.dumps gives for a finding's explanation, written out with the json module's
+    own string escaping: json.dumps's set-up on every call cost 6% of all coding time."""
+    return (
+        f'{{"mention": {_json_string(mention)}, "speaker_rule": {_json_string(rule)}, '
+        f'"cues": [{", ".join([_json_string(c) for c in cues])}], '
+        f'"link": {_json_string(match.phrase)}, '
+        f'"link_score": {float.__repr__(round(match.score, 3))}, '
+        f'"phrase_polarity": {int.__repr__(match.polarity)}}}'
+    )
 
 
 def _dedupe_findings(findings: list[Finding]) -> list[Finding]:
