@@ -63,16 +63,27 @@ POSITION_COLUMNS = (
 
 
 def _insert_rows(connection: Connection, table: str, columns: tuple[str, ...], rows: list) -> None:
-    """One executemany handed straight to the driver, rows as plain tuples.
+    """Rows handed straight to the driver as plain tuples: COPY on PostgreSQL, one
+    executemany on SQLite.
 
     Through Core, every row's parameters are processed in Python once more, which cost as
-    much as the database's own work. These rows hold plain values, JSON already encoded
-    (as the JSON type would: ``json.dumps``), and the columns left out have server defaults.
+    much as the database's own work; on PostgreSQL, COPY is several times faster than
+    executemany. These rows hold plain values, JSON already encoded (as the JSON type
+    would: ``json.dumps``), and the columns left out have server defaults. Both run inside
+    the caller's transaction.
     """
     quote = connection.dialect.identifier_preparer.quote
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     names = ", ".join(quote(c) for c in columns)
-    marks = ", ".join([mark] * len(columns))
+    if connection.dialect.name == "postgresql":
+        cursor = connection.connection.cursor()  # psycopg's own cursor, same transaction
+        try:
+            with cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        finally:
+            cursor.close()
+        return
+    marks = ", ".join(["?"] * len(columns))
     sql = f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})"
     connection.exec_driver_sql(sql, rows)
 
