@@ -147,3 +147,32 @@ def test_one_batch_holding_an_article_twice_stores_it_once(new_db_url):
     assert stored[1].article_id is None
     counts = _rows(url, COUNTS)
     assert counts == {("first.txt", len(first.sentences), stored[0].links, stored[0].positions)}
+
+
+def test_write_behind_writes_in_order_and_raises_the_writers_error():
+    from tracker.ingest import _WriteBehind
+
+    written: list[int] = []
+
+    def write(batch):
+        if batch == [3]:
+            raise RuntimeError("disk full")
+        written.append(batch[0])
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        with _WriteBehind(write) as behind:
+            for n in range(1, 50):
+                behind.put([n])
+    assert written == [1, 2]  # in order, and nothing after the failing batch
+
+
+def test_write_behind_writes_what_it_was_given_before_the_callers_error():
+    from tracker.ingest import _WriteBehind
+
+    written: list[int] = []
+    with pytest.raises(KeyboardInterrupt):
+        with _WriteBehind(lambda batch: written.append(batch[0])) as behind:
+            behind.put([1])
+            behind.put([2])
+            raise KeyboardInterrupt
+    assert written == [1, 2]
