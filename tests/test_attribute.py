@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.attribute import explanation_json
 from tracker.db import make_engine, prepare
+from tracker.facts import explanation_json
 from tracker.link import PhraseMatch, TargetSpec
 from tracker.pipeline import CodedArticle, Coder, ReferenceData
 from tracker.read import Article, parse_text_article

@@ -15,7 +15,8 @@ from typing import NamedTuple
 from sqlalchemy import Connection, select
 
 from tracker.actors import ActorInfo, Registry, build_registry
-from tracker.attribute import ArticleContext, Attributor, Finding, SentenceFacts
+from tracker.attribute import Attributor
+from tracker.facts import ArticleContext, Finding, SentenceFacts
 from tracker.lexicon import load_lexicon
 from tracker.link import Linker, PhraseMatch, TargetSpec, best_links
 from tracker.read import Article

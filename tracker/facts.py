@@ -1,0 +1,145 @@
+"""What the attributor knows of a sentence and of an article, and what it finds.
+
+Plain records, kept apart from the rules in ``tracker.attribute``. The ones built for
+every sentence or word have their ``__init__`` written out: mypyc compiles it, where a
+dataclass's generated one runs interpreted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from json.encoder import encode_basestring_ascii as _json_string
+from typing import Final, NamedTuple
+
+from tracker.actors import Mention
+from tracker.link import PhraseMatch
+from tracker.stance import Cue
+from tracker.text import Word
+
+SPEECH_RULES: Final = ("according to", "reporting verb", "pronoun")
+
+
+class Finding(NamedTuple):  # a tuple: cheap to send back from a worker process
+    actor_id: int
+    target_id: int
+    stance: str
+    score: float
+    # JSON text as stored, encoded here: in worker processes when there are several, and
+    # a string is cheaper to send back than a dict
+    explanation: str
+
+
+@dataclass(slots=True)  # __init__ by hand: compiled, unlike the generated one
+class Holder:
+    actor_id: int
+    mention: str
+    rule: str
+    verb: int = -1  # the reporting verb's word, when cues before it are not the holder's
+
+    def __init__(self, actor_id: int, mention: str, rule: str, verb: int = -1) -> None:
+        self.actor_id = actor_id
+        self.mention = mention
+        self.rule = rule
+        self.verb = verb
+
+    @property
+    def speaks(self) -> bool:
+        return self.rule.startswith(SPEECH_RULES)
+
+
+@dataclass
+class SentenceFacts:
+    """What the first pass learns of a sentence; the second pass may add quote speakers."""
+
+    text: str
+    words: list[Word]
+    norms: list[str]
+    stems: list[str]
+    cues: list[Cue]  # stance cues, found once per sentence
+    breaks: list[bool]  # where a new stretch of a clause starts (commas, "and")
+    actors: list[tuple[Mention, int]]  # resolved mentions
+    holders: list[Holder]
+    quoted: bool  # starts inside a quotation
+    links: dict[int, PhraseMatch]
+    plan_matches: list[PhraseMatch]
+    clause_holders: dict[int, list[Holder]] = field(default_factory=dict)  # by first word
+    plan_just_named: bool = False  # the plan was named in this or the previous sentence
+    plan_recent: bool = False  # the plan was named a few sentences ago at most
+    turn: str | int | None = None  # transcripts: "question", or the actor whose answer starts here
+    relatives: list[tuple[int, int]] | None = None  # relative clauses, found on first use
+
+    def __init__(  # by hand: compiled, unlike the generated one
+        self,
+        text: str,
+        words: list[Word],
+        norms: list[str],
+        stems: list[str],
+        cues: list[Cue],
+        breaks: list[bool],
+        actors: list[tuple[Mention, int]],
+        holders: list[Holder],
+        quoted: bool,
+        links: dict[int, PhraseMatch],
+        plan_matches: list[PhraseMatch],
+    ) -> None:
+        self.text = text
+        self.words = words
+        self.norms = norms
+        self.stems = stems
+        self.cues = cues
+        self.breaks = breaks
+        self.actors = actors
+        self.holders = holders
+        self.quoted = quoted
+        self.links = links
+        self.plan_matches = plan_matches
+        self.clause_holders = {}
+        self.plan_just_named = False
+        self.plan_recent = False
+        self.turn = None
+        self.relatives = None
+
+
+@dataclass
+class ArticleContext:
+    """What carries from one sentence to the next in an article."""
+
+    day: dt.date | None
+    recent: list[int] = field(default_factory=list)
+    holders: list[int] = field(default_factory=list)  # who held positions, latest last
+    persons: list[int] = field(default_factory=list)
+    subjects: list[int] = field(default_factory=list)  # people named as subjects just before
+    speakers: list[Holder] = field(default_factory=list)  # who spoke in the sentence before
+    earlier: list[Holder] = field(default_factory=list)  # who spoke in the one before that
+    plan: PhraseMatch | None = None
+    since_plan: int = 0
+
+    def resolve(self, mention: Mention) -> int | None:
+        if len(mention.candidates) == 1:
+            return mention.candidates[0]
+        for actor_id in reversed(self.recent):
+            if actor_id in mention.candidates:
+                return actor_id
+        return None
+
+
+def explanation_json(mention: str, rule: str, cues: list[str], match: PhraseMatch) -> str:
+    """What json.dumps gives for a finding's explanation, written out with the json module's
+    own string escaping: json.dumps's set-up on every call cost 6% of all coding time."""
+    return (
+        f'{{"mention": {_json_string(mention)}, "speaker_rule": {_json_string(rule)}, '
+        f'"cues": [{", ".join([_json_string(c) for c in cues])}], '
+        f'"link": {_json_string(match.phrase)}, '
+        f'"link_score": {float.__repr__(round(match.score, 3))}, '
+        f'"phrase_polarity": {int.__repr__(match.polarity)}}}'
+    )
+
+
+def dedupe_findings(findings: list[Finding]) -> list[Finding]:
+    best: dict[tuple[int, int], Finding] = {}
+    for finding in findings:
+        key = (finding.actor_id, finding.target_id)
+        if key not in best or finding.score > best[key].score:
+            best[key] = finding
+    return list(best.values())
