@@ -185,8 +185,9 @@ class Registry:
         return self._matcher
 
     def _canonical(self, word: Word) -> str:
-        """A capitalised word that is a spelling variant of a known name word becomes that word."""
-        if not word.capital or len(word.norm) < 6 or word.norm in self.adjectives:
+        """A capitalised word of six letters or more (``mentions`` passes only those) that is
+        a spelling variant of a known name word becomes that word."""
+        if word.norm in self.adjectives:
             return word.norm  # "Russian" is an adjective, not a misspelt "Russia"
         similar = self._fuzzy().similar(word.norm)
         if not similar or word.norm in similar:

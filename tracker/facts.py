@@ -25,8 +25,8 @@ class Finding(NamedTuple):  # a tuple: cheap to send back from a worker process
     target_id: int
     stance: str
     score: float
-    # JSON text as stored, encoded here: in worker processes when there are several, and
-    # a string is cheaper to send back than a dict
+    # JSON text as stored (explanation_json), encoded by the coder: in the worker processes
+    # when there are several, and a string is cheaper to send back than a dict
     explanation: str
 
 

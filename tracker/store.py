@@ -62,6 +62,11 @@ POSITION_COLUMNS = (
 )
 
 
+def _mark(connection: Connection) -> str:
+    """The driver's parameter marker, for SQL handed straight to it."""
+    return "?" if connection.dialect.paramstyle == "qmark" else "%s"
+
+
 def _insert_rows(connection: Connection, table: str, columns: tuple[str, ...], rows: list) -> None:
     """Rows handed straight to the driver as plain tuples: COPY on PostgreSQL, one
     executemany on SQLite.
@@ -83,7 +88,7 @@ def _insert_rows(connection: Connection, table: str, columns: tuple[str, ...], r
         finally:
             cursor.close()
         return
-    marks = ", ".join(["?"] * len(columns))
+    marks = ", ".join([_mark(connection)] * len(columns))
     sql = f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})"
     connection.exec_driver_sql(sql, rows)
 
@@ -100,8 +105,7 @@ def _insert_articles(connection: Connection, batch: list[CodedArticle]) -> list[
     """
     quote = connection.dialect.identifier_preparer.quote
     on_sqlite = connection.dialect.name == "sqlite"
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    values = "(" + ", ".join([mark] * len(ARTICLE_COLUMNS)) + ")"
+    values = "(" + ", ".join([_mark(connection)] * len(ARTICLE_COLUMNS)) + ")"
     sql = (
         f"INSERT INTO {quote(Article.__tablename__)} "
         f"({', '.join(quote(c) for c in ARTICLE_COLUMNS)}) "
@@ -126,10 +130,9 @@ def _sentence_ids(connection: Connection, article_ids: list[int]) -> dict[int, l
     """Each article's sentence ids in order, read as plain rows from the driver."""
     found: dict[int, list[int]] = {article_id: [] for article_id in article_ids}
     if article_ids:
-        mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
         sql = (
             f"SELECT article_id, id FROM {Sentence.__tablename__} "
-            f"WHERE article_id IN ({', '.join([mark] * len(article_ids))}) "
+            f"WHERE article_id IN ({', '.join([_mark(connection)] * len(article_ids))}) "
             "ORDER BY article_id, ordinal"
         )
         for article_id, sentence_id in connection.exec_driver_sql(sql, tuple(article_ids)):
