@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from tracker.segment import _BOUNDARY, split_sentences
+from tracker.segment import _BOUNDARY, WORD_REACH, split_sentences, word_before
 
 
 def _texts(text: str) -> list[str]:
@@ -87,3 +87,13 @@ def test_boundary_pattern_matches_its_plain_form(text: str) -> None:
     """The boundary pattern is written for speed; its plain form is the reference."""
     plain = re.compile(r"[.!?]+['\"’”»)\]]*(?=\s+['\"“‘«(\[]{0,2}[A-Z0-9À-Ý]|\s*$)|\n[ \t]*\n")
     assert [m.span() for m in _BOUNDARY.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+@given(st.text(alphabet=st.sampled_from("aZq. \n,1"), max_size=40), st.integers(0, 40))
+@example("Mr.", 2)
+@example("U.S.\n.", 5)
+def test_word_before_a_dot_is_what_the_pattern_finds(text: str, dot: int) -> None:
+    """word_before scans back by hand; the pattern it replaces is the reference."""
+    dot = min(dot, len(text))
+    match = re.compile(r"([A-Za-z][A-Za-z.]*)$").search(text, max(0, dot - WORD_REACH), dot)
+    assert word_before(text, dot) == (match.group(1) if match else "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import string
 
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tracker.stance import PhraseSet
@@ -80,14 +80,16 @@ def _words_by_pattern_alone(text: str) -> list[tuple]:
             continue
         gap = text[previous_end : match.start()]
         pause = bool(found) and any(c in ',;:()[]—–“”"' for c in gap)
-        found.append((norm, match.start(), match.end(), pause))
+        found.append((norm, match.start(), match.end(), pause, gap.replace(" ", "")))
         previous_end = match.end()
     return found
 
 
-@given(st.text(alphabet=st.sampled_from("aZ9é’'.-‐_ ,;“”—\u0301\n\t\xa0"), max_size=60))
+@settings(max_examples=500)
+@given(st.text(alphabet=st.sampled_from("aZ9é’'.-‐_ ,;“”‘—()!?…/\u0301\n\t\xa0"), max_size=60))
+@example("“We said,” (Reuters). Kyiv’ U.S.-led Kyiv's a’s -5 well- — ")
 def test_words_are_the_word_pattern_matches(text: str) -> None:
-    assert [(w.norm, w.start, w.end, w.pause_before) for w in words(text)] == (
+    assert [(w.norm, w.start, w.end, w.pause_before, w.gap) for w in words(text)] == (
         _words_by_pattern_alone(text)
     )
 

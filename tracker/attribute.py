@@ -50,6 +50,7 @@ TURN_LABEL: Final = re.compile(
     r"\s*([A-Z][A-Za-z .'’-]{0,40}):\s"
 )  # "Q: …", "ZELENSKIY: …" in transcripts
 QUESTION_LABELS: Final = frozenset({"q", "question"})
+_DASHES: Final = "—–"
 _BY_START: Final = attrgetter("start")
 
 
@@ -95,7 +96,7 @@ class Attributor:
         mentions = self.registry.mentions(words, context.day)
         mentions = sorted(mentions + self.registry.discover(text, words, mentions), key=_BY_START)
         mentions = self._anaphors(words, norms, mentions, context)
-        dateline = DATELINE.match(text)
+        dateline = _dateline(text)
         for mention in mentions:
             if dateline and words[mention.start].start < dateline.end():
                 continue  # a dateline names a place, not a speaker
@@ -114,7 +115,7 @@ class Attributor:
             norms=norms,
             stems=stems,
             cues=cues,
-            breaks=soft_breaks(self.lexicon, text, words),
+            breaks=soft_breaks(self.lexicon, words),
             actors=resolved,
             holders=[],
             quoted=inside_quote or stripped[:1] in OPEN_QUOTES,
@@ -257,7 +258,8 @@ class Attributor:
         return []
 
     def _turn(self, facts: SentenceFacts) -> str | int | None:
-        label = TURN_LABEL.match(facts.text)
+        # the pattern backtracks over every capitalised word; most sentences have no colon
+        label = TURN_LABEL.match(facts.text) if ":" in facts.text else None
         if not label:
             return None
         if label.group(1).strip().lower() in QUESTION_LABELS:
@@ -617,7 +619,7 @@ class Attributor:
         """
         speaker: int | None = None
         for facts in sentences:
-            if DATELINE.match(facts.text):
+            if _dateline(facts.text):
                 speaker = None  # "BACKGROUND — …", "MOSCOW — …": the transcript is over
             if facts.turn is not None:
                 speaker = facts.turn if isinstance(facts.turn, int) else None
@@ -859,6 +861,14 @@ class Attributor:
                 if stem_ in self.lexicon.plan_parts:
                     return " ".join(facts.norms[: i + 1])
         return None
+
+
+def _dateline(text: str) -> re.Match[str] | None:
+    """DATELINE's match; a sentence with no dash has none, and the pattern backtracks over
+    every capitalised word before it finds that out."""
+    if _DASHES[0] not in text and _DASHES[1] not in text:
+        return None
+    return DATELINE.match(text)
 
 
 def _inside(spans: list[tuple[int, int]], lo: int, hi: int) -> int:

@@ -33,7 +33,9 @@ _BOUNDARY: Final = re.compile(
     r"(?:(?<=[.!?])[.!?]*['\"’”»)\]]*(?=\s+['\"“‘«(\[]{0,2}[A-Z0-9À-Ý]|\s*$)"
     r"|(?<=\n)[ \t]*\n)"
 )
-_WORD_BEFORE: Final = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+_LETTERS: Final = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_LETTERS_AND_DOTS: Final = _LETTERS | {"."}
+WORD_REACH: Final = 24  # how far back from a dot its word may start
 
 
 @lru_cache(maxsize=1)
@@ -41,12 +43,25 @@ def _abbreviations() -> frozenset[str]:
     return frozenset(a.lower().rstrip(".") for a in load_lexicon()["segment"]["abbreviations"])
 
 
+def word_before(text: str, dot: int) -> str:
+    """The letters and dots that end right before ``dot`` (within WORD_REACH characters, and
+    starting with a letter), or "": what ``([A-Za-z][A-Za-z.]*)$`` finds in that window,
+    found without the pattern's tries at every start."""
+    lo = max(0, dot - WORD_REACH)
+    end = dot - 1 if dot > lo and text[dot - 1] == "\n" else dot  # $ stands before a last \n
+    start = end
+    while start > lo and text[start - 1] in _LETTERS_AND_DOTS:
+        start -= 1
+    while start < end and text[start] not in _LETTERS:
+        start += 1
+    return text[start:end]
+
+
 def _is_abbreviation(text: str, dot: int) -> bool:
     """True when the dot at ``dot`` closes an abbreviation or an initial, not a sentence."""
-    match = _WORD_BEFORE.search(text, max(0, dot - 24), dot)
-    if not match:
+    word = word_before(text, dot)
+    if not word:
         return False
-    word = match.group(1)
     if len(word) == 1 and word.isupper():  # an initial: "Joseph R. Biden"
         return True
     if "." in word:  # "U.S", "e.g"

@@ -249,14 +249,13 @@ def find_cues(lexicon: Lexicon, stems: list[str], capitals: list[bool] | None = 
     return cues
 
 
-def soft_breaks(lexicon: Lexicon, text: str, words: list[Word]) -> list[bool]:
+def soft_breaks(lexicon: Lexicon, words: list[Word]) -> list[bool]:
     """For each word: does a new stretch of the clause start here (after a comma, at "and")?"""
-    flags = [True]
     soft = lexicon.soft_breaks
-    for previous, word in zip(words, words[1:], strict=False):
-        gap = text[previous.end : word.start]
-        flags.append((gap != " " and not _SOFT_BREAK_SET.isdisjoint(gap)) or word.norm in soft)
-    return flags
+    return [
+        i == 0 or not _SOFT_BREAK_SET.isdisjoint(word.gap) or word.norm in soft
+        for i, word in enumerate(words)
+    ]
 
 
 def _linking(lexicon: Lexicon, word: str) -> bool:

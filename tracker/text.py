@@ -28,6 +28,7 @@ class Word:
     capital: bool  # the surface form starts with a capital letter
     possessive: bool  # "Ukraine's": a modifier, not a subject
     pause_before: bool  # punctuation separates it from the previous word
+    gap: str  # what stands between the previous word and this one, spaces left out
 
     def __init__(
         self,
@@ -38,6 +39,7 @@ class Word:
         capital: bool,
         possessive: bool,
         pause_before: bool,
+        gap: str = "",
     ) -> None:
         self.norm = norm
         self.stem = stem
@@ -46,6 +48,17 @@ class Word:
         self.capital = capital
         self.possessive = possessive
         self.pause_before = pause_before
+        self.gap = gap
+
+
+class _Surface:
+    """What a surface form gives every Word made of it; one per distinct surface form."""
+
+    def __init__(self, norm: str, stem: str, capital: bool, possessive: bool) -> None:
+        self.norm = norm
+        self.stem = stem
+        self.capital = capital
+        self.possessive = possessive
 
 
 # Distinct words each per-word cache holds (here and in tracker.link). A full cache starts
@@ -65,62 +78,91 @@ def normalise_word(surface: str) -> str:
     return word.replace("-", "").replace(".", "").replace("'", "")
 
 
-# surface -> norm, stem, capital, possessive: each worked out once per distinct surface form
-_surfaces: Final[dict[str, tuple[str, str, bool, bool]]] = {}
+# Punctuation that may stand round a plain word ("“We", "said,", "(Reuters)."): stripped,
+# the rest is the word. Apostrophes are not here: a word ends with its possessive.
+_EDGES: Final = ',.;:!?"“”‘()[]{}«»<>—–-‐…/*'
+
+# each surface form worked out once; its norm is "" when nothing of it is left
+_surfaces: Final[dict[str, _Surface]] = {}
 
 
 def words(text: str) -> list[Word]:
     """The words of ``text`` with their offsets.
 
-    A word never spans a space, so the text is cut at spaces first (one C call) and only
-    the pieces that are not a plain run of letters and digits ("said,", "“We", "U.S.-led")
-    go through the word pattern: the same words, for a third of the pattern's work.
+    A word never spans a space, so the text is cut at spaces first (one C call). A piece
+    that is a plain run of letters and digits is a word; so is one that is such a run
+    once the punctuation round it is stripped ("said,", "“We"); only what remains
+    ("U.S.-led", "Kyiv's") goes through the word pattern, which costs more than the rest.
     """
     out: list[Word] = []
     gap = ""  # what lies between the previous word kept and this one, spaces left out
     start = 0  # where the current space-separated piece begins
     for piece in text.split(" "):
-        if piece.isalnum():  # most pieces: one whole word
-            known = _surface(piece)
-            if known is not None:
+        core, lead = piece, 0
+        if not piece.isalnum():
+            left = piece.lstrip(_EDGES)
+            core = left.rstrip(_EDGES)
+            lead = len(piece) - len(left)
+        if core.isalnum():  # one plain word, and the punctuation round it in the gaps
+            known = _surface(core)
+            if known.norm:
+                gap += piece[:lead]
                 pause = bool(gap) and bool(out) and not _PAUSES.isdisjoint(gap)
+                begin = start + lead
                 out.append(
-                    Word(known[0], known[1], start, start + len(piece), known[2], known[3], pause)
+                    Word(
+                        known.norm,
+                        known.stem,
+                        begin,
+                        begin + len(core),
+                        known.capital,
+                        known.possessive,
+                        pause,
+                        gap,
+                    )
                 )
-                gap = ""
+                gap = piece[lead + len(core) :]
             else:
                 gap += piece
-            start += len(piece) + 1
-            continue
-        parts = _WORDS_AND_GAPS.split(piece)
-        gap += parts[0]
-        end = start + len(parts[0])
-        for i in range(1, len(parts), 2):
-            surface = parts[i]
-            begin = end
-            end = begin + len(surface)
-            known = _surface(surface)
-            if known is None:  # nothing left of it: part of the gap
-                gap += surface + parts[i + 1]
-                end += len(parts[i + 1])
-                continue
-            pause = bool(gap) and bool(out) and not _PAUSES.isdisjoint(gap)
-            out.append(Word(known[0], known[1], begin, end, known[2], known[3], pause))
-            gap = parts[i + 1]
-            end += len(gap)
+        elif not core:  # punctuation alone: "—", or nothing between two spaces
+            gap += piece
+        else:
+            gap = _pattern_words(out, piece, start, gap)
         start += len(piece) + 1
     return out
 
 
-def _surface(surface: str) -> tuple[str, str, bool, bool] | None:
-    """Norm, stem, capital and possessive of a surface form, or None when its norm is
-    empty; worked out once per distinct surface form."""
+def _pattern_words(out: list[Word], piece: str, start: int, gap: str) -> str:
+    """Adds the words the pattern finds in ``piece`` (at ``start``); returns the gap after."""
+    parts = _WORDS_AND_GAPS.split(piece)
+    gap += parts[0]
+    end = start + len(parts[0])
+    for i in range(1, len(parts), 2):
+        surface = parts[i]
+        begin = end
+        end = begin + len(surface)
+        known = _surface(surface)
+        if not known.norm:  # nothing left of it: part of the gap
+            gap += surface + parts[i + 1]
+            end += len(parts[i + 1])
+            continue
+        pause = bool(gap) and bool(out) and not _PAUSES.isdisjoint(gap)
+        out.append(
+            Word(known.norm, known.stem, begin, end, known.capital, known.possessive, pause, gap)
+        )
+        gap = parts[i + 1]
+        end += len(gap)
+    return gap
+
+
+def _surface(surface: str) -> _Surface:
+    """What ``surface`` gives its words, worked out once per distinct surface form."""
     known = _surfaces.get(surface)
     if known is None:
         norm = normalise_word(surface)
-        if not norm:
-            return None
-        known = (norm, stem(norm), surface[0].isupper(), surface.endswith(_POSSESSIVE))
+        known = _Surface(
+            norm, stem(norm) if norm else "", surface[0].isupper(), surface.endswith(_POSSESSIVE)
+        )
         if len(_surfaces) >= CACHE_WORDS:
             _surfaces.clear()  # bounded memory on any archive; refills with what recurs
         _surfaces[surface] = known
