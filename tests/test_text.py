@@ -8,7 +8,7 @@ import string
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from tracker.stance import PhraseSet
+from tracker.stance import FirstWords, PhraseSet
 from tracker.text import normalise_word, stem, words
 
 
@@ -101,3 +101,55 @@ def test_phrase_set_finds_longest_entries_left_to_right_without_overlap() -> Non
     assert phrases.at(stems, 1) == 2
     assert phrases.at(stems, 0) == 0
     assert phrases.find([stem(w.norm) for w in words("Nothing here at all")]) == []
+
+
+def _find_by_scanning(entries: list[tuple[str, ...]], stems: list[str]) -> list[tuple[int, int]]:
+    """The reference for PhraseSet.find: try every entry, longest first, at every word."""
+    spans, i = [], 0
+    ordered = sorted(entries, key=len, reverse=True)
+    while i < len(stems):
+        n = next((len(e) for e in ordered if tuple(stems[i : i + len(e)]) == e), 0)
+        if n:
+            spans.append((i, i + n))
+        i += n or 1
+    return spans
+
+
+def _spread_by_scanning(
+    entries: list[tuple[str, ...]], stems: list[str], gap: int
+) -> list[tuple[int, int]]:
+    """The reference for find_spread: each entry's words in order, each at most gap words
+    after the one before, from every word the entry starts with."""
+    found = _find_by_scanning(entries, stems)
+    for entry in entries:
+        for i, word in enumerate(stems):
+            if word != entry[0]:
+                continue
+            j = i
+            for next_word in entry[1:]:
+                window = stems[j + 1 : j + 2 + gap]
+                if next_word not in window:
+                    break
+                j += 1 + window.index(next_word)
+            else:
+                found.append((i, j + 1))
+    return sorted(set(found))
+
+
+lists = st.lists(st.lists(st.sampled_from("abcd"), min_size=1, max_size=3), max_size=5)
+
+
+@given(lists, lists, st.lists(st.sampled_from("abcde"), max_size=12), st.integers(0, 2))
+def test_phrase_sets_sharing_first_words_find_their_own_entries(
+    first: list[list[str]], second: list[list[str]], sentence: list[str], gap: int
+) -> None:
+    index = FirstWords()
+    one = PhraseSet([" ".join(e) for e in first], stemmed=False, index=index)
+    two = PhraseSet([" ".join(e) for e in second], stemmed=False, index=index)
+    for phrases, entries in ((one, first), (two, second), (one, first)):  # asked again: cached
+        expected = _find_by_scanning([tuple(e) for e in entries], sentence)
+        assert phrases.find(sentence) == expected
+        assert phrases.find_spread(sentence, gap) == _spread_by_scanning(
+            [tuple(e) for e in entries], sentence, gap
+        )
+    assert one.find(list(sentence)) == _find_by_scanning([tuple(e) for e in first], sentence)

@@ -28,6 +28,7 @@ from tracker.facts import (
 from tracker.link import PhraseMatch
 from tracker.stance import (
     Cue,
+    FirstWords,
     Lexicon,
     PhraseSet,
     Stance,
@@ -67,11 +68,17 @@ class Attributor:
         self.lexicon = lexicon
         self.plan_author = plan_author  # plan slug -> author actor id
         self.anaphor_kinds = {normalise_phrase(k): set(v) for k, v in anaphors.items()}
-        self.anaphors = PhraseSet([" ".join(k) for k in self.anaphor_kinds], stemmed=False)
-        self.collectives = PhraseSet([" ".join(k) for k in lexicon.collectives], stemmed=False)
+        self.norm_index = FirstWords()  # the lists below are looked up in a sentence's norms
+        self.anaphors = PhraseSet(
+            [" ".join(k) for k in self.anaphor_kinds], stemmed=False, index=self.norm_index
+        )
+        self.collectives = PhraseSet(
+            [" ".join(k) for k in lexicon.collectives], stemmed=False, index=self.norm_index
+        )
         self.role_heads: dict[str, set[int]] = {}  # "chancellor" -> who held such a title
         for title, roles in registry.titles.items():
             self.role_heads.setdefault(title[-1], set()).update(r.actor_id for r in roles)
+        self.role_head_bit = self.norm_index.add_list(self.role_heads)
 
     # -- first pass: holders ------------------------------------------------
 
@@ -227,8 +234,9 @@ class Attributor:
                 self.lexicon.collectives[tuple(norms[start:end])], context
             ):
                 found.append(Mention(start, end, (actor_id,), "collective", surface))
+        marks, _ = self.norm_index.marks(norms)
         for i in range(1, len(norms)):  # "the chancellor said": the last one of them named
-            if i in taken or norms[i] not in self.role_heads:
+            if not marks[i] & self.role_head_bit or i in taken:
                 continue
             if norms[i - 1] not in self.lexicon.definite_articles:
                 continue

@@ -13,7 +13,7 @@ stopping them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -25,14 +25,50 @@ _SOFT_BREAK_SET: Final = frozenset(SOFT_BREAK_CHARS)
 HARM_REACH: Final = 4  # words between a harm and its object: "damage global energy security"
 
 
+class FirstWords:
+    """Which lists have an entry starting with each word, one bit per list, marked once per
+    sentence for every list that shares it: a sentence is asked about by a dozen lists, and
+    most of its words start an entry of none."""
+
+    def __init__(self) -> None:
+        self.bits: dict[str, int] = {}
+        self.lists = 0
+        self._last: list[str] | None = None  # the sentence marked last, kept while it lives
+        self._marks: list[int] = []
+        self._present = 0
+
+    def add_list(self, first_words: Iterable[str]) -> int:
+        """A new list's bit."""
+        bit = 1 << self.lists
+        self.lists += 1
+        for word in first_words:
+            self.bits[word] = self.bits.get(word, 0) | bit
+        self._last = None
+        return bit
+
+    def marks(self, words: list[str]) -> tuple[list[int], int]:
+        """Each word's bits, and all of them together."""
+        if words is not self._last:
+            bits = self.bits
+            self._marks = [bits.get(w, 0) for w in words]
+            present = 0
+            for mark in self._marks:
+                present |= mark
+            self._last, self._present = words, present
+        return self._marks, self._present
+
+
 class PhraseSet:
     """Multi-word entries of a lexicon list, looked up by their first word's stem.
 
     Lookups take the sentence's stems (``tracker.text.stem``), so one base form
-    in the lexicon matches every inflection.
+    in the lexicon matches every inflection. Lists looked up in the same word lists
+    share one ``FirstWords``.
     """
 
-    def __init__(self, entries: Sequence[str], stemmed: bool = True) -> None:
+    def __init__(
+        self, entries: Sequence[str], stemmed: bool = True, index: FirstWords | None = None
+    ) -> None:
         self.by_first: dict[str, list[tuple[str, ...]]] = {}
         for entry in entries:
             key = tuple(stem(w) if stemmed else w for w in normalise_phrase(entry))
@@ -40,9 +76,13 @@ class PhraseSet:
                 self.by_first.setdefault(key[0], []).append(key)
         for keys in self.by_first.values():
             keys.sort(key=len, reverse=True)
-        # the last lookup, kept while its list lives: a sentence is asked about many times
+        self.index = index if index is not None else FirstWords()
+        self.bit = self.index.add_list(self.by_first)
+        # the last lookups, kept while their list lives: a sentence is asked about many times
         self._last_stems: list[str] | None = None
         self._last_spans: list[tuple[int, int]] = []
+        self._last_spread_stems: list[str] | None = None
+        self._last_spread: list[tuple[int, int]] = []
 
     def at(self, stems: list[str], i: int) -> int:
         """Length of the longest entry starting at word i, or 0."""
@@ -62,20 +102,48 @@ class PhraseSet:
         return 0
 
     def find(self, stems: list[str]) -> list[tuple[int, int]]:
+        """The entries in the sentence, longest first, left to right, never overlapping."""
         if stems is self._last_stems:  # the same sentence again: each target asks
             return list(self._last_spans)
         spans: list[tuple[int, int]] = []
         self._last_stems, self._last_spans = stems, spans
-        by_first, after = self.by_first, 0
-        if by_first.keys().isdisjoint(stems):  # most sentences: one pass in C, no loop here
-            return list(spans)
-        for i, word in enumerate(stems):
-            if i >= after and word in by_first:
+        marks, present = self.index.marks(stems)
+        bit = self.bit
+        if not present & bit:  # most sentences
+            return []
+        after = 0
+        for i in range(len(stems)):
+            if i >= after and marks[i] & bit:
                 n = self.at(stems, i)
                 if n:
                     spans.append((i, i + n))
                     after = i + n
         return list(spans)
+
+    def find_spread(self, stems: list[str], gap: int) -> list[tuple[int, int]]:
+        """The entries found whole, and those whose words stand up to ``gap`` words apart
+        ("could only work if"), sorted; overlaps kept."""
+        if stems is self._last_spread_stems:
+            return list(self._last_spread)
+        found = self.find(stems)
+        marks, present = self.index.marks(stems)
+        bit = self.bit
+        if gap and present & bit:
+            for i, word in enumerate(stems):
+                if not marks[i] & bit:
+                    continue
+                for key in self.by_first[word]:
+                    j = i
+                    for next_word in key[1:]:
+                        window = stems[j + 1 : j + 2 + gap]
+                        if next_word not in window:
+                            break
+                        j += 1 + window.index(next_word)
+                    else:
+                        found.append((i, j + 1))
+        spread = sorted(set(found))
+        self._last_spread_stems, self._last_spread = stems, spread
+        return list(spread)
 
     def first_words(self) -> frozenset[str]:
         """The entries' first words: "call" of "call for" (not "the" of "not the time")."""
@@ -112,7 +180,6 @@ class Lexicon:
     negation_scope: int
     omissions: PhraseSet
     conditions: PhraseSet
-    condition_words: tuple[tuple[str, ...], ...]  # stemmed, for matches with gaps
     condition_gap: int  # words that may stand inside a condition: "only work if"
     pronouns_male: frozenset[str]
     pronouns_female: frozenset[str]
@@ -126,23 +193,24 @@ class Lexicon:
     negation_bridges: frozenset[str] = frozenset()  # may stand between a negation and its cue
     collectives: dict[tuple[str, ...], str] = field(default_factory=dict)  # "the two ministers"
     document_verbs: frozenset[str] = frozenset()  # stemmed: what only a text does
-    cue_first_words: frozenset[str] = field(init=False)  # a word no cue starts with is skipped
-    condition_first_words: frozenset[str] = field(init=False)
+    cue_bits: int = field(init=False)  # the cue lists' bits in their FirstWords
 
     def __post_init__(self) -> None:
-        self.cue_first_words = (
-            self.mixed.first_words() | self.oppose.first_words() | self.support.first_words()
-        )
-        self.condition_first_words = frozenset(words[0] for words in self.condition_words)
+        self.cue_bits = self.mixed.bit | self.oppose.bit | self.support.bit
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Lexicon:
         speakers, stance, actors = data["speakers"], data["stance"], data["actors"]
-        support, oppose = PhraseSet(stance["support"]), PhraseSet(stance["oppose"])
-        reporting = PhraseSet(speakers["reporting_verbs"])
+        index = FirstWords()  # all of these are looked up in a sentence's stems
+
+        def phrases(entries: Sequence[str]) -> PhraseSet:
+            return PhraseSet(entries, index=index)
+
+        support, oppose = phrases(stance["support"]), phrases(stance["oppose"])
+        reporting = phrases(speakers["reporting_verbs"])
         return cls(
             reporting=reporting,
-            according_to=PhraseSet(speakers["according_to"]),
+            according_to=phrases(speakers["according_to"]),
             object_markers=frozenset(speakers["object_markers"]),
             determiners=frozenset(speakers["determiners"]),
             passive_auxiliaries=frozenset(speakers["passive_auxiliaries"]),
@@ -152,7 +220,7 @@ class Lexicon:
             | support.first_words()
             | oppose.first_words(),
             auxiliaries=frozenset(stem(w) for w in speakers["auxiliaries"]),
-            plan_subjects=PhraseSet(speakers["plan_subjects"]),
+            plan_subjects=phrases(speakers["plan_subjects"]),
             plan_pronouns=frozenset(speakers["plan_pronouns"]),
             plan_parts=frozenset(stem(w) for w in speakers["plan_parts"]),
             relative_pronouns=frozenset(speakers["relative_pronouns"]),
@@ -163,16 +231,13 @@ class Lexicon:
             generic_determiners=frozenset(speakers["generic_determiners"]),
             support=support,
             oppose=oppose,
-            mixed=PhraseSet(stance["mixed"]),
-            neutral=PhraseSet(stance.get("neutral", ())),
+            mixed=phrases(stance["mixed"]),
+            neutral=phrases(stance.get("neutral", ())),
             negations=frozenset(stem(w) for n in stance["negations"] for w in normalise_phrase(n)),
             negation_words=frozenset(w for n in stance["negations"] for w in normalise_phrase(n)),
             negation_scope=int(stance["negation_scope"]),
-            omissions=PhraseSet(stance["omission_cues"]),
-            conditions=PhraseSet(stance["conditions"]),
-            condition_words=tuple(
-                tuple(stem(w) for w in normalise_phrase(c)) for c in stance["conditions"]
-            ),
+            omissions=phrases(stance["omission_cues"]),
+            conditions=phrases(stance["conditions"]),
             condition_gap=int(stance.get("condition_gap", 0)),
             pronouns_male=frozenset(actors["pronouns_male"]),
             pronouns_female=frozenset(actors["pronouns_female"]),
@@ -230,10 +295,13 @@ class Stance:
 def find_cues(lexicon: Lexicon, stems: list[str], capitals: list[bool] | None = None) -> list[Cue]:
     """Stance cues in order; a capitalised word inside the sentence is a name, not a cue."""
     cues: list[Cue] = []
-    starts = lexicon.cue_first_words
+    marks, present = lexicon.support.index.marks(stems)
+    cue_bits = lexicon.cue_bits
+    if not present & cue_bits:
+        return cues
     i = 0
     while i < len(stems):
-        if stems[i] not in starts or (capitals is not None and i > 0 and capitals[i]):
+        if not marks[i] & cue_bits or (capitals is not None and i > 0 and capitals[i]):
             i += 1
             continue
         for polarity, phrases in ((0, lexicon.mixed), (-1, lexicon.oppose), (1, lexicon.support)):
@@ -261,27 +329,6 @@ def soft_breaks(lexicon: Lexicon, words: list[Word]) -> list[bool]:
 def _linking(lexicon: Lexicon, word: str) -> bool:
     """Words that may stand between a phrase and a cue that predicates on it."""
     return word in lexicon.linking_words or word in lexicon.determiners or word.endswith("ly")
-
-
-def _conditions(lexicon: Lexicon, stems: list[str]) -> list[tuple[int, int]]:
-    """Condition phrases, whose words may stand up to condition_gap words apart."""
-    found = lexicon.conditions.find(stems)
-    if lexicon.condition_gap and not lexicon.condition_first_words.isdisjoint(stems):
-        for words in lexicon.condition_words:
-            if words[0] not in stems:
-                continue
-            for i, word in enumerate(stems):
-                if word != words[0]:
-                    continue
-                j = i
-                for next_word in words[1:]:
-                    window = stems[j + 1 : j + 2 + lexicon.condition_gap]
-                    if next_word not in window:
-                        break
-                    j += 1 + window.index(next_word)
-                else:
-                    found.append((i, j + 1))
-    return sorted(set(found))
 
 
 def clause(lexicon: Lexicon, norms: list[str], position: int) -> tuple[int, int]:
@@ -413,7 +460,9 @@ def stance_of(
         if not chain:
             return Stance(None, (), omission)
     elif conditions := [
-        (s, e) for s, e in _conditions(lexicon, stems) if lo <= s < clause_end
+        (s, e)
+        for s, e in lexicon.conditions.find_spread(stems, lexicon.condition_gap)
+        if lo <= s < clause_end
     ]:  # "could only work if the same conditions were met": conditional support is mixed
         start, end = conditions[0]
         if start < match.start and not chain:  # "…only once sanctions were lifted": the
