@@ -118,10 +118,10 @@ def _find_by_scanning(entries: list[tuple[str, ...]], stems: list[str]) -> list[
 def _spread_by_scanning(
     entries: list[tuple[str, ...]], stems: list[str], gap: int
 ) -> list[tuple[int, int]]:
-    """The reference for find_spread: each entry's words in order, each at most gap words
-    after the one before, from every word the entry starts with."""
+    """The reference for find_spread: with a gap, also each entry's words in order, each at
+    most gap words after the one before, from every word the entry starts with."""
     found = _find_by_scanning(entries, stems)
-    for entry in entries:
+    for entry in entries if gap else []:
         for i, word in enumerate(stems):
             if word != entry[0]:
                 continue
@@ -140,6 +140,8 @@ lists = st.lists(st.lists(st.sampled_from("abcd"), min_size=1, max_size=3), max_
 
 
 @given(lists, lists, st.lists(st.sampled_from("abcde"), max_size=12), st.integers(0, 2))
+@example([], [["a"], ["a", "a"]], ["a", "a"], 0)
+@example([], [["a"], ["a", "a"]], ["a", "b", "a"], 1)
 def test_phrase_sets_sharing_first_words_find_their_own_entries(
     first: list[list[str]], second: list[list[str]], sentence: list[str], gap: int
 ) -> None:

@@ -321,7 +321,7 @@ def soft_breaks(lexicon: Lexicon, words: list[Word]) -> list[bool]:
     """For each word: does a new stretch of the clause start here (after a comma, at "and")?"""
     soft = lexicon.soft_breaks
     return [
-        i == 0 or not _SOFT_BREAK_SET.isdisjoint(word.gap) or word.norm in soft
+        i == 0 or (word.gap != "" and not _SOFT_BREAK_SET.isdisjoint(word.gap)) or word.norm in soft
         for i, word in enumerate(words)
     ]
 

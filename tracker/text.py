@@ -98,36 +98,41 @@ def words(text: str) -> list[Word]:
     gap = ""  # what lies between the previous word kept and this one, spaces left out
     start = 0  # where the current space-separated piece begins
     for piece in text.split(" "):
-        core, lead = piece, 0
+        core, lead, trail = piece, "", ""
         if not piece.isalnum():
             left = piece.lstrip(_EDGES)
             core = left.rstrip(_EDGES)
-            lead = len(piece) - len(left)
-        if core.isalnum():  # one plain word, and the punctuation round it in the gaps
-            known = _surface(core)
-            if known.norm:
-                gap += piece[:lead]
-                pause = bool(gap) and bool(out) and not _PAUSES.isdisjoint(gap)
-                begin = start + lead
-                out.append(
-                    Word(
-                        known.norm,
-                        known.stem,
-                        begin,
-                        begin + len(core),
-                        known.capital,
-                        known.possessive,
-                        pause,
-                        gap,
-                    )
-                )
-                gap = piece[lead + len(core) :]
-            else:
+            if not core:  # punctuation alone: "—", or nothing between two spaces
                 gap += piece
-        elif not core:  # punctuation alone: "—", or nothing between two spaces
-            gap += piece
+                start += len(piece) + 1
+                continue
+            if not core.isalnum():  # "U.S.-led", "Kyiv's": the pattern's work
+                gap = _pattern_words(out, piece, start, gap)
+                start += len(piece) + 1
+                continue
+            lead = piece[: len(piece) - len(left)]
+            trail = left[len(core) :]
+        known = _surface(core)  # one plain word, and the punctuation round it in the gaps
+        if known.norm:
+            if lead:
+                gap += lead
+            pause = bool(gap) and bool(out) and not _PAUSES.isdisjoint(gap)
+            begin = start + len(lead)
+            out.append(
+                Word(
+                    known.norm,
+                    known.stem,
+                    begin,
+                    begin + len(core),
+                    known.capital,
+                    known.possessive,
+                    pause,
+                    gap,
+                )
+            )
+            gap = trail
         else:
-            gap = _pattern_words(out, piece, start, gap)
+            gap += piece
         start += len(piece) + 1
     return out
 
