@@ -58,6 +58,15 @@ class Mention:
         self.surface = surface
 
 
+class _NameNode:
+    """Names and titles as a tree of their words: a sentence's word is followed only as far
+    as some name goes on, instead of being tried at every length a name has."""
+
+    def __init__(self) -> None:
+        self.next: dict[str, _NameNode] = {}
+        self.ends = False  # a name or a title ends at this word
+
+
 @dataclass
 class Registry:
     actors: dict[int, ActorInfo]
@@ -68,7 +77,7 @@ class Registry:
 
     def __post_init__(self) -> None:
         self._matcher: WordMatcher | None = None
-        self._lengths: dict[str, list[int]] | None = None
+        self._tree: dict[str, _NameNode] | None = None
         self._by_name = {a.name: a for a in self.actors.values()}
         self.adjectives: dict[str, int] = {}  # "ukrainian" -> Ukraine
         self.person_titles: set[tuple[str, ...]] = set()
@@ -100,7 +109,7 @@ class Registry:
                     del self.names[key]
                     self.capitalised.discard(key)
             self._matcher = None
-            self._lengths = None
+            self._tree = None
 
     def discover(self, text: str, words: list[Word], found: list[Mention]) -> list[Mention]:
         """Unknown people introduced by a title: "Brazil's President Lula", "adviser Jane Roe"."""
@@ -157,24 +166,30 @@ class Registry:
             if alias[:1].isupper():
                 self.capitalised.add(key)
             self._matcher = None
-            self._lengths = None
+            self._tree = None
 
     def add_title(self, title: str | tuple[str, ...], role: RoleSpec) -> None:
         """A title as text, or already as normalised words."""
         key = _strip_article(title if isinstance(title, tuple) else normalise_phrase(title))
         if key and role not in self.titles[key]:
             self.titles[key].append(role)
-            self._lengths = None
+            self._tree = None
 
-    def _first_words(self) -> dict[str, list[int]]:
-        """The lengths of the names and titles starting with each word, longest first: most
-        words start none, and the others are looked up at these lengths only."""
-        if self._lengths is None:
-            lengths: dict[str, set[int]] = {}
+    def _name_tree(self) -> dict[str, _NameNode]:
+        """The names and titles by their first word; rebuilt after either changes."""
+        if self._tree is None:
+            tree: dict[str, _NameNode] = {}
             for key in list(self.names) + list(self.titles):
-                lengths.setdefault(key[0], set()).add(len(key))
-            self._lengths = {word: sorted(ns, reverse=True) for word, ns in lengths.items()}
-        return self._lengths
+                children, last = tree, None
+                for word in key:
+                    last = children.get(word)
+                    if last is None:
+                        last = children[word] = _NameNode()
+                    children = last.next
+                if last is not None:
+                    last.ends = True
+            self._tree = tree
+        return self._tree
 
     def _fuzzy(self) -> WordMatcher:
         if self._matcher is None:
@@ -206,7 +221,7 @@ class Registry:
         canonical = [
             self._canonical(w) if w.capital and len(w.norm) >= 6 else w.norm for w in words
         ]
-        first_words = self._first_words()
+        first_words = self._name_tree()
         found: list[Mention] = []
         after = 0  # the end of the last mention: mentions never overlap
         for i, word in enumerate(canonical):
@@ -230,17 +245,17 @@ class Registry:
     def _longest_at(
         self, words: list[Word], canonical: list[str], i: int, day: dt.date | None
     ) -> Mention | None:
-        lengths = self._first_words().get(canonical[i])
-        if lengths is None:
-            return None
-        longest = min(lengths[0], len(words) - i)
-        for k in range(1, longest):  # a name never runs across punctuation
-            if words[i + k].pause_before:
-                longest = k
-                break
+        node = self._name_tree().get(canonical[i])
+        lengths: list[int] = []  # of the names and titles that start here, longest first
+        n = 1
+        while node is not None:
+            if node.ends:
+                lengths.insert(0, n)
+            if i + n >= len(words) or words[i + n].pause_before:
+                break  # a name never runs across punctuation
+            node = node.next.get(canonical[i + n])
+            n += 1
         for n in lengths:
-            if n > longest:
-                continue
             key = tuple(canonical[i : i + n])
             ids = self.names.get(key)
             if ids and (key not in self.capitalised or words[i].capital):

@@ -1,0 +1,99 @@
+"""The registry's name finder, against the plain way of looking names up."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from tracker.actors import ActorInfo, Mention, Registry, build_registry
+from tracker.text import Word, words
+
+ACTORS = [
+    ActorInfo(1, "Joe Biden", "person", "United States"),
+    ActorInfo(2, "United States", "state", None),
+    ActorInfo(3, "Ukraine", "state", None),
+    ActorInfo(4, "Volodymyr Zelensky", "person", "Ukraine"),
+]
+ALIASES = [
+    (1, "Biden", "name"),
+    (2, "U.S.", "name"),
+    (3, "Ukrainian", "adjective"),
+    (4, "Zelensky", "name"),
+]
+ROLES = [
+    (1, "president", 2, dt.date(2021, 1, 20), dt.date(2025, 1, 20)),
+    (4, "president", 3, dt.date(2019, 5, 20), None),
+]
+DAY = dt.date(2023, 3, 1)
+
+
+def _longest_by_every_length(registry: Registry, found: list[Word], i: int) -> Mention | None:
+    """The reference: each length a name or title has, longest first, cut at punctuation."""
+    lengths = sorted({len(k) for k in list(registry.names) + list(registry.titles)}, reverse=True)
+    norms = [w.norm for w in found]
+    for n in lengths:
+        if i + n > len(found) or any(w.pause_before for w in found[i + 1 : i + n]):
+            continue
+        key = tuple(norms[i : i + n])
+        ids = registry.names.get(key)
+        if ids and (key not in registry.capitalised or found[i].capital):
+            return Mention(i, i + n, tuple(ids), "name", " ".join(key))
+        roles = registry.titles.get(key)
+        holders = [r.actor_id for r in roles or () if r.holds_on(DAY)]
+        if holders:
+            return Mention(i, i + n, tuple(dict.fromkeys(holders)), "title", " ".join(key))
+    return None
+
+
+vocabulary = st.sampled_from(
+    [
+        "Joe",
+        "Biden",
+        "biden",
+        "the",
+        "Ukrainian",
+        "president",
+        "of",
+        "Ukraine",
+        "said",
+        ",",
+        "Volodymyr",
+        "Zelensky",
+        "United",
+        "States",
+        "U.S.",
+        "—",
+    ]
+)
+
+
+def _fields(mention: Mention | None) -> tuple | None:
+    if mention is None:
+        return None
+    return (mention.start, mention.end, mention.candidates, mention.via, mention.surface)
+
+
+@given(st.lists(vocabulary, max_size=12))
+@example(["the", "Ukrainian", "president", "Volodymyr", "Zelensky", "said"])
+@example(["president", "of", ",", "Ukraine", "Joe", "Biden"])
+def test_the_name_at_each_word_is_the_longest_there(pieces: list[str]) -> None:
+    """_longest_at follows a tree of the names' words; the reference tries every length."""
+    registry = build_registry(ACTORS, ALIASES, ROLES)
+    found = words(" ".join(pieces))
+    norms = [w.norm for w in found]
+    for i in range(len(found)):
+        assert _fields(registry._longest_at(found, norms, i, DAY)) == _fields(
+            _longest_by_every_length(registry, found, i)
+        )
+
+
+def test_a_name_added_or_forgotten_is_found_or_not() -> None:
+    registry = build_registry(ACTORS, ALIASES, ROLES)
+    sentence = words("Brazil's President Lula da Silva met Joe Biden")
+    assert [m.surface for m in registry.mentions(sentence, DAY)] == ["joe biden"]
+    registry.new_actor("Lula da Silva", "Brazil")
+    assert [m.surface for m in registry.mentions(sentence, DAY)] == ["lula da silva", "joe biden"]
+    registry.forget_new()
+    assert [m.surface for m in registry.mentions(sentence, DAY)] == ["joe biden"]
