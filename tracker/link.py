@@ -128,14 +128,14 @@ class Linker:
 
     def matches(self, sentence_words: list[Word]) -> list[PhraseMatch]:
         """Every phrase found in the sentence, with the words it spans."""
-        stopwords, similar_to = self.stopwords, self.matcher.similar
+        stopwords, matcher = self.stopwords, self.matcher
         index = [i for i, w in enumerate(sentence_words) if w.norm not in stopwords]
         # The content positions that resemble some vocabulary word, and what they resemble;
         # distances stay counted in content words. Most positions resemble nothing.
         similar = [
             (k, options)
             for k, i in enumerate(index)
-            if (options := similar_to(sentence_words[i].stem))
+            if (options := matcher.similar(sentence_words[i].stem))
         ]
         found: list[PhraseMatch] = []
         present: set[str] = set()
@@ -155,9 +155,17 @@ class Linker:
     ) -> PhraseMatch | None:
         first = phrase.words[0]
         if len(phrase.words) == 1:  # the best-scoring occurrence, the first on a tie
-            score, k = max((options[first], -k) for k, options in similar if first in options)
+            best_score, best_k = -1.0, 0
+            for k, options in similar:
+                if first in options and options[first] > best_score:
+                    best_score, best_k = options[first], k
             return PhraseMatch(
-                phrase.target, phrase.text, phrase.polarity, score / 100, index[-k], index[-k] + 1
+                phrase.target,
+                phrase.text,
+                phrase.polarity,
+                best_score / 100,
+                index[best_k],
+                index[best_k] + 1,
             )
         width = len(phrase.words) + self.window_slack
         best: PhraseMatch | None = None
@@ -166,29 +174,26 @@ class Linker:
                 continue
             total = options[first]
             used = {anchor}
+            lo = hi = anchor
             for word in phrase.words[1:]:
-                scores = [
-                    (other[word], k)
-                    for k, other in similar
-                    if anchor - width < k < anchor + width and k not in used and word in other
-                ]
-                if not scores:
+                # the best-scoring other position in the window, the last on a tie
+                score, at = -1.0, -1
+                for k, other in similar:
+                    if anchor - width < k < anchor + width and k not in used and word in other:
+                        if other[word] >= score:
+                            score, at = other[word], k
+                if at < 0:
                     break
-                score, k = max(scores)
                 total += score
-                used.add(k)
+                used.add(at)
+                lo, hi = min(lo, at), max(hi, at)
             else:
-                if max(used) - min(used) >= width:
+                if hi - lo >= width:
                     continue
                 score = total / len(phrase.words) / 100
                 if best is None or score > best.score:
                     best = PhraseMatch(
-                        phrase.target,
-                        phrase.text,
-                        phrase.polarity,
-                        score,
-                        index[min(used)],
-                        index[max(used)] + 1,
+                        phrase.target, phrase.text, phrase.polarity, score, index[lo], index[hi] + 1
                     )
         return best
 
