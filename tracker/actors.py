@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from tracker.link import WordMatcher
-from tracker.text import Word, normalise_phrase
+from tracker.text import Word, WordNode, add_to_tree, normalise_phrase
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,15 +58,6 @@ class Mention:
         self.surface = surface
 
 
-class _NameNode:
-    """Names and titles as a tree of their words: a sentence's word is followed only as far
-    as some name goes on, instead of being tried at every length a name has."""
-
-    def __init__(self) -> None:
-        self.next: dict[str, _NameNode] = {}
-        self.ends = False  # a name or a title ends at this word
-
-
 @dataclass
 class Registry:
     actors: dict[int, ActorInfo]
@@ -77,7 +68,7 @@ class Registry:
 
     def __post_init__(self) -> None:
         self._matcher: WordMatcher | None = None
-        self._tree: dict[str, _NameNode] | None = None
+        self._tree: dict[str, WordNode] | None = None
         self._by_name = {a.name: a for a in self.actors.values()}
         self.adjectives: dict[str, int] = {}  # "ukrainian" -> Ukraine
         self.person_titles: set[tuple[str, ...]] = set()
@@ -175,19 +166,12 @@ class Registry:
             self.titles[key].append(role)
             self._tree = None
 
-    def _name_tree(self) -> dict[str, _NameNode]:
+    def _name_tree(self) -> dict[str, WordNode]:
         """The names and titles by their first word; rebuilt after either changes."""
         if self._tree is None:
-            tree: dict[str, _NameNode] = {}
+            tree: dict[str, WordNode] = {}
             for key in list(self.names) + list(self.titles):
-                children, last = tree, None
-                for word in key:
-                    last = children.get(word)
-                    if last is None:
-                        last = children[word] = _NameNode()
-                    children = last.next
-                if last is not None:
-                    last.ends = True
+                add_to_tree(tree, key)
             self._tree = tree
         return self._tree
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from tracker.link import PhraseMatch
-from tracker.text import Word, normalise_phrase, stem
+from tracker.text import Word, WordNode, add_to_tree, normalise_phrase, stem
 
 SOFT_BREAK_CHARS: Final = ",;:()[]"
 _SOFT_BREAK_SET: Final = frozenset(SOFT_BREAK_CHARS)
@@ -74,8 +74,10 @@ class PhraseSet:
             key = tuple(stem(w) if stemmed else w for w in normalise_phrase(entry))
             if key:
                 self.by_first.setdefault(key[0], []).append(key)
+        self.tree: dict[str, WordNode] = {}  # the same entries, for the longest at a word
         for keys in self.by_first.values():
-            keys.sort(key=len, reverse=True)
+            for key in keys:
+                add_to_tree(self.tree, key)
         self.index = index if index is not None else FirstWords()
         self.bit = self.index.add_list(self.by_first)
         # the last lookups, kept while their list lives: a sentence is asked about many times
@@ -86,20 +88,16 @@ class PhraseSet:
 
     def at(self, stems: list[str], i: int) -> int:
         """Length of the longest entry starting at word i, or 0."""
-        keys = self.by_first.get(stems[i])
-        if keys is None:
-            return 0
-        size = len(stems)
-        for key in keys:  # longest first; word by word, as most differ at their second word
-            n = len(key)
-            if i + n > size:
-                continue
-            for j in range(1, n):
-                if stems[i + j] != key[j]:
-                    break
-            else:
-                return n
-        return 0
+        node = self.tree.get(stems[i])
+        longest, n = 0, 1
+        while node is not None:
+            if node.ends:
+                longest = n
+            if i + n >= len(stems):
+                break
+            node = node.next.get(stems[i + n])
+            n += 1
+        return longest
 
     def find(self, stems: list[str]) -> list[tuple[int, int]]:
         """The entries in the sentence, longest first, left to right, never overlapping."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
@@ -49,6 +50,26 @@ class Word:
         self.possessive = possessive
         self.pause_before = pause_before
         self.gap = gap
+
+
+class WordNode:
+    """A tree of word sequences (names, titles, cue phrases) by their words: a sentence is
+    followed only as far as some entry goes on, and each node says whether one ends there."""
+
+    def __init__(self) -> None:
+        self.next: dict[str, WordNode] = {}
+        self.ends = False
+
+
+def add_to_tree(tree: dict[str, WordNode], entry: Sequence[str]) -> None:
+    children, last = tree, None
+    for word in entry:
+        last = children.get(word)
+        if last is None:
+            last = children[word] = WordNode()
+        children = last.next
+    if last is not None:
+        last.ends = True
 
 
 class _Surface:
