@@ -7,7 +7,7 @@ import re
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from tracker.segment import _BOUNDARY, WORD_REACH, split_sentences, word_before
+from tracker.segment import _BOUNDARY, WORD_REACH, boundaries, split_sentences, word_before
 
 
 def _texts(text: str) -> list[str]:
@@ -97,3 +97,15 @@ def test_word_before_a_dot_is_what_the_pattern_finds(text: str, dot: int) -> Non
     dot = min(dot, len(text))
     match = re.compile(r"([A-Za-z][A-Za-z.]*)$").search(text, max(0, dot - WORD_REACH), dot)
     assert word_before(text, dot) == (match.group(1) if match else "")
+
+
+@given(
+    st.text(alphabet=st.sampled_from(".!?\n \t'\"’”»)]A0aÀ“‘«(["), max_size=30), st.integers(0, 5)
+)
+@example("Mr. A. B.\n\n C", 0)
+def test_boundaries_are_what_the_pattern_finds_scanning(text: str, start: int) -> None:
+    """boundaries() tries the pattern only where a boundary can start; the pattern's own
+    scan of the whole text is the reference."""
+    assert [m.span() for m in boundaries(text, start)] == [
+        m.span() for m in _BOUNDARY.finditer(text, start)
+    ]

@@ -88,11 +88,35 @@ def _attribution_follows(text: str, position: int) -> bool:
     return False
 
 
+def boundaries(text: str, start: int = 0) -> list[re.Match[str]]:
+    """What ``_BOUNDARY.finditer(text, start)`` finds. Every boundary starts with one of
+    . ! ? or a newline: str.find jumps to each of those, and the pattern is only tried there,
+    which is several times faster than the pattern's own scan of the text."""
+    found: list[re.Match[str]] = []
+    marks = ".!?\n"
+    following = [text.find(mark, start) for mark in marks]  # the next of each, -1: none left
+    while True:
+        at = -1
+        for position in following:
+            if position >= 0 and (at < 0 or position < at):
+                at = position
+        if at < 0:
+            return found
+        match = _BOUNDARY.match(text, at)
+        resume = at + 1
+        if match is not None:
+            found.append(match)
+            resume = match.end()
+        for k in range(len(marks)):
+            if 0 <= following[k] < resume:
+                following[k] = text.find(marks[k], resume)
+
+
 def split_sentences(text: str, start: int = 0) -> list[Span]:
     """The sentences of ``text[start:]`` with offsets into ``text``."""
     spans: list[Span] = []
     position = start
-    for match in _BOUNDARY.finditer(text, start):
+    for match in boundaries(text, start):
         first = match.group()[0]
         if first == "." and _is_abbreviation(text, match.start()):
             continue
