@@ -100,8 +100,10 @@ class Attributor:
             for c in find_cues(self.lexicon, stems, [w.capital for w in words])
         ]  # "noting that…" stems to "not": only a negation word itself negates
         resolved = []
-        mentions = self.registry.mentions(words, context.day)
-        mentions = sorted(mentions + self.registry.discover(text, words, mentions), key=_BY_START)
+        mentions = self.registry.mentions(words, context.day)  # in order
+        introduced = self.registry.discover(text, words, mentions)
+        if introduced:
+            mentions = sorted(mentions + introduced, key=_BY_START)
         mentions = self._anaphors(words, norms, mentions, context)
         dateline = _dateline(text)
         for mention in mentions:
@@ -248,7 +250,7 @@ class Attributor:
                     surface = " ".join(norms[i - 1 : i + 1])
                     found.append(Mention(i - 1, i + 1, (actor_id,), "anaphor", surface))
                     break
-        return sorted(mentions + found, key=_BY_START)
+        return sorted(mentions + found, key=_BY_START) if found else mentions
 
     def _last_two(self, kind: str, context: ArticleContext) -> list[int]:
         """The last two distinct actors of a kind named before; a person named stands for

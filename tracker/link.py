@@ -207,6 +207,7 @@ def best_links(matches: list[PhraseMatch], threshold: float) -> dict[int, Phrase
     """
     names = [m for m in matches if m.target.kind == "plan"]
     best: dict[int, PhraseMatch] = {}
+    ranks: dict[int, tuple[float, int, str]] = {}  # the rank of each target's best so far
     for match in matches:
         if match.target.kind == "plan" or match.score < threshold:
             continue
@@ -217,9 +218,10 @@ def best_links(matches: list[PhraseMatch], threshold: float) -> dict[int, Phrase
             for n in names
         ):
             continue
-        current = best.get(match.target.id)
-        if current is None or _rank(match) > _rank(current):
-            best[match.target.id] = match
+        rank = _rank(match)
+        current = ranks.get(match.target.id)
+        if current is None or rank > current:
+            best[match.target.id], ranks[match.target.id] = match, rank
     return best
 
 
