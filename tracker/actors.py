@@ -105,7 +105,7 @@ class Registry:
     def discover(self, text: str, words: list[Word], found: list[Mention]) -> list[Mention]:
         """Unknown people introduced by a title: "Brazil's President Lula", "adviser Jane Roe"."""
         new: list[Mention] = []
-        if self._title_ends.isdisjoint(w.norm for w in words):
+        if not any(w.norm in self._title_ends for w in words):
             return new  # no title, so no one introduced by one
         taken = {i for m in found for i in range(m.start, m.end)}
         for i in range(1, len(words)):

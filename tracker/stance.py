@@ -192,9 +192,12 @@ class Lexicon:
     collectives: dict[tuple[str, ...], str] = field(default_factory=dict)  # "the two ministers"
     document_verbs: frozenset[str] = frozenset()  # stemmed: what only a text does
     cue_bits: int = field(init=False)  # the cue lists' bits in their FirstWords
+    # (polarity, list), in the order a cue is looked for: mixed, then oppose, then support
+    cue_lists: list[tuple[int, PhraseSet]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.cue_bits = self.mixed.bit | self.oppose.bit | self.support.bit
+        self.cue_lists = [(0, self.mixed), (-1, self.oppose), (1, self.support)]
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Lexicon:
@@ -302,7 +305,7 @@ def find_cues(lexicon: Lexicon, stems: list[str], capitals: list[bool] | None = 
         if not marks[i] & cue_bits or (capitals is not None and i > 0 and capitals[i]):
             i += 1
             continue
-        for polarity, phrases in ((0, lexicon.mixed), (-1, lexicon.oppose), (1, lexicon.support)):
+        for polarity, phrases in lexicon.cue_lists:
             n = phrases.at(stems, i)
             if n:
                 lo = max(0, i - lexicon.negation_scope)
