@@ -62,8 +62,8 @@ class PhraseSet:
     """Multi-word entries of a lexicon list, looked up by their first word's stem.
 
     Lookups take the sentence's stems (``tracker.text.stem``), so one base form
-    in the lexicon matches every inflection. Lists looked up in the same word lists
-    share one ``FirstWords``.
+    in the lexicon matches every inflection. The lists that are looked up in the same
+    words of a sentence (its stems, or its norms) share one ``FirstWords``.
     """
 
     def __init__(

@@ -72,16 +72,6 @@ def add_to_tree(tree: dict[str, WordNode], entry: Sequence[str]) -> None:
         last.ends = True
 
 
-class _Surface:
-    """What a surface form gives every Word made of it; one per distinct surface form."""
-
-    def __init__(self, norm: str, stem: str, capital: bool, possessive: bool) -> None:
-        self.norm = norm
-        self.stem = stem
-        self.capital = capital
-        self.possessive = possessive
-
-
 # Distinct words each per-word cache holds (here and in tracker.link). A full cache starts
 # again, so memory grows with an archive's vocabulary only up to this, then stays flat.
 CACHE_WORDS: Final = 100_000
@@ -103,8 +93,10 @@ def normalise_word(surface: str) -> str:
 # the rest is the word. Apostrophes are not here: a word ends with its possessive.
 _EDGES: Final = ',.;:!?"“”‘()[]{}«»<>—–-‐…/*'
 
-# each surface form worked out once; its norm is "" when nothing of it is left
-_surfaces: Final[dict[str, _Surface]] = {}
+# Each surface form worked out once: norm ("" when nothing of it is left), stem, capital,
+# possessive. Tuples of plain values, which the garbage collector does not track: a cache
+# of objects would be walked by each of its full passes, more often as the cache grows.
+_surfaces: Final[dict[str, tuple[str, str, bool, bool]]] = {}
 
 
 def words(text: str) -> list[Word]:
@@ -133,24 +125,13 @@ def words(text: str) -> list[Word]:
                 continue
             lead = piece[: len(piece) - len(left)]
             trail = left[len(core) :]
-        known = _surface(core)  # one plain word, and the punctuation round it in the gaps
-        if known.norm:
+        norm, stem_, capital, possessive = _surface(core)  # one plain word, and the
+        if norm:  # punctuation round it in the gaps
             if lead:
                 gap += lead
             pause = bool(gap) and bool(out) and not _PAUSES.isdisjoint(gap)
             begin = start + len(lead)
-            out.append(
-                Word(
-                    known.norm,
-                    known.stem,
-                    begin,
-                    begin + len(core),
-                    known.capital,
-                    known.possessive,
-                    pause,
-                    gap,
-                )
-            )
+            out.append(Word(norm, stem_, begin, begin + len(core), capital, possessive, pause, gap))
             gap = trail
         else:
             gap += piece
@@ -167,27 +148,28 @@ def _pattern_words(out: list[Word], piece: str, start: int, gap: str) -> str:
         surface = parts[i]
         begin = end
         end = begin + len(surface)
-        known = _surface(surface)
-        if not known.norm:  # nothing left of it: part of the gap
+        norm, stem_, capital, possessive = _surface(surface)
+        if not norm:  # nothing left of it: part of the gap
             gap += surface + parts[i + 1]
             end += len(parts[i + 1])
             continue
         pause = bool(gap) and bool(out) and not _PAUSES.isdisjoint(gap)
-        out.append(
-            Word(known.norm, known.stem, begin, end, known.capital, known.possessive, pause, gap)
-        )
+        out.append(Word(norm, stem_, begin, end, capital, possessive, pause, gap))
         gap = parts[i + 1]
         end += len(gap)
     return gap
 
 
-def _surface(surface: str) -> _Surface:
+def _surface(surface: str) -> tuple[str, str, bool, bool]:
     """What ``surface`` gives its words, worked out once per distinct surface form."""
     known = _surfaces.get(surface)
     if known is None:
         norm = normalise_word(surface)
-        known = _Surface(
-            norm, stem(norm) if norm else "", surface[0].isupper(), surface.endswith(_POSSESSIVE)
+        known = (
+            norm,
+            stem(norm) if norm else "",
+            surface[0].isupper(),
+            surface.endswith(_POSSESSIVE),
         )
         if len(_surfaces) >= CACHE_WORDS:
             _surfaces.clear()  # bounded memory on any archive; refills with what recurs
