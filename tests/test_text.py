@@ -118,22 +118,20 @@ def _find_by_scanning(entries: list[tuple[str, ...]], stems: list[str]) -> list[
 def _spread_by_scanning(
     entries: list[tuple[str, ...]], stems: list[str], gap: int
 ) -> list[tuple[int, int]]:
-    """The reference for find_spread: with a gap, also each entry's words in order, each at
-    most gap words after the one before, from every word the entry starts with."""
-    found = _find_by_scanning(entries, stems)
+    """The reference for find_spread: with a gap, also each entry from every word it starts
+    with, each next word taken at its first place at most gap words after the one before."""
+    found = set(_find_by_scanning(entries, stems))
     for entry in entries if gap else []:
-        for i, word in enumerate(stems):
-            if word != entry[0]:
-                continue
-            j = i
-            for next_word in entry[1:]:
-                window = stems[j + 1 : j + 2 + gap]
-                if next_word not in window:
+        for i in (i for i, word in enumerate(stems) if word == entry[0]):
+            at: int | None = i
+            for word in entry[1:]:
+                reach = range(at + 1, min(len(stems), at + 2 + gap))
+                at = next((j for j in reach if stems[j] == word), None)
+                if at is None:
                     break
-                j += 1 + window.index(next_word)
-            else:
-                found.append((i, j + 1))
-    return sorted(set(found))
+            if at is not None:
+                found.add((i, at + 1))
+    return sorted(found)
 
 
 lists = st.lists(st.lists(st.sampled_from("abcd"), min_size=1, max_size=3), max_size=5)
