@@ -11,6 +11,7 @@ lines always end a sentence.
 from __future__ import annotations
 
 import re
+import string
 from functools import lru_cache
 from typing import Final, NamedTuple
 
@@ -33,7 +34,7 @@ _BOUNDARY: Final = re.compile(
     r"(?:(?<=[.!?])[.!?]*['\"’”»)\]]*(?=\s+['\"“‘«(\[]{0,2}[A-Z0-9À-Ý]|\s*$)"
     r"|(?<=\n)[ \t]*\n)"
 )
-_LETTERS: Final = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_LETTERS: Final = frozenset(string.ascii_letters)
 _LETTERS_AND_DOTS: Final = _LETTERS | {"."}
 WORD_REACH: Final = 24  # how far back from a dot its word may start
 
