@@ -125,8 +125,9 @@ def words(text: str) -> list[Word]:
                 continue
             lead = piece[: len(piece) - len(left)]
             trail = left[len(core) :]
-        norm, stem_, capital, possessive = _surface(core)  # one plain word, and the
-        if norm:  # punctuation round it in the gaps
+        # one plain word, and the punctuation round it in the gaps
+        norm, stem_, capital, possessive = _surface(core)
+        if norm:
             if lead:
                 gap += lead
             pause = bool(gap) and bool(out) and not _PAUSES.isdisjoint(gap)
