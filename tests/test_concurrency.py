@@ -176,3 +176,39 @@ def test_write_behind_writes_what_it_was_given_before_the_callers_error():
             behind.put([2])
             raise KeyboardInterrupt
     assert written == [1, 2]
+
+
+def _dying_coder(article):
+    """A worker's coder that kills its process on an article that says so."""
+    if "KILL THIS WORKER" in article.text:
+        os._exit(3)
+    return _real_code_in_worker(article)
+
+
+def _real_code_in_worker(article):
+    from tracker import ingest as ingest_module
+
+    assert ingest_module._worker_coder is not None
+    coded = ingest_module._worker_coder.code(article)
+    return coded.sentences, coded.new_actors
+
+
+def test_a_worker_that_dies_ends_the_run_with_one_line(new_db_url, tmp_path, invoke, monkeypatch):
+    """Not a hang, not a traceback; what was stored before stays whole."""
+    from tracker import ingest as ingest_module
+
+    paths = _articles(tmp_path / "in", 8)
+    fatal = tmp_path / "in" / "fatal.txt"
+    fatal.write_text("KILL THIS WORKER. The plan calls for a ceasefire.\n", encoding="utf-8")
+    reference = new_db_url()
+    invoke("--db", reference, "ingest", *paths)
+
+    monkeypatch.setattr(ingest_module, "_code_in_worker", _dying_coder)
+    monkeypatch.setattr(ingest_module, "BATCH_SIZE", 2)
+    url = new_db_url()
+    result = invoke("--db", url, "ingest", "--workers", "2", *paths, fatal, expect=1)
+    lines = result.output.strip().splitlines()
+    assert lines[-1].startswith("Error: a worker process ended unexpectedly")
+    assert "Traceback" not in result.output
+    stored = _rows(url, COUNTS)
+    assert stored <= _rows(reference, COUNTS)  # each stored article whole
