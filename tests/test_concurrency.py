@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from tracker.db import make_engine
+from tracker.ingest import _code_in_worker
 
 DEV = Path(__file__).parent / "data" / "dev"
 
@@ -182,33 +183,53 @@ def _dying_coder(article):
     """A worker's coder that kills its process on an article that says so."""
     if "KILL THIS WORKER" in article.text:
         os._exit(3)
-    return _real_code_in_worker(article)
+    return _code_in_worker(article)
 
 
-def _real_code_in_worker(article):
-    from tracker import ingest as ingest_module
-
-    assert ingest_module._worker_coder is not None
-    coded = ingest_module._worker_coder.code(article)
-    return coded.sentences, coded.new_actors
-
-
-def test_a_worker_that_dies_ends_the_run_with_one_line(new_db_url, tmp_path, invoke, monkeypatch):
-    """Not a hang, not a traceback; what was stored before stays whole."""
-    from tracker import ingest as ingest_module
-
-    paths = _articles(tmp_path / "in", 8)
-    fatal = tmp_path / "in" / "fatal.txt"
+def _inputs_with_a_fatal_last_article(folder: Path) -> list[str]:
+    paths = _articles(folder, 8)
+    fatal = folder / "fatal.txt"
     fatal.write_text("KILL THIS WORKER. The plan calls for a ceasefire.\n", encoding="utf-8")
-    reference = new_db_url()
-    invoke("--db", reference, "ingest", *paths)
+    return [str(p) for p in [*paths, fatal]]
+
+
+def test_a_worker_that_dies_ends_the_run_with_one_line(db_url, tmp_path, invoke, monkeypatch):
+    """Not a hang (as with multiprocessing.Pool), not a traceback."""
+    from tracker import ingest as ingest_module
 
     monkeypatch.setattr(ingest_module, "_code_in_worker", _dying_coder)
-    monkeypatch.setattr(ingest_module, "BATCH_SIZE", 2)
-    url = new_db_url()
-    result = invoke("--db", url, "ingest", "--workers", "2", *paths, fatal, expect=1)
-    lines = result.output.strip().splitlines()
-    assert lines[-1].startswith("Error: a worker process ended unexpectedly")
+    inputs = _inputs_with_a_fatal_last_article(tmp_path / "in")
+    result = invoke("--db", db_url, "ingest", "--workers", "2", *inputs, expect=1)
+    assert result.output.strip().splitlines()[-1] == (
+        "Error: a worker process ended unexpectedly (killed or out of memory?); "
+        "every article already committed is kept"
+    )
     assert "Traceback" not in result.output
+
+
+def test_the_batches_written_before_a_worker_died_are_kept_whole(new_db_url, tmp_path, monkeypatch):
+    from tracker import ingest as ingest_module
+    from tracker.db import prepare
+    from tracker.errors import TrackerError
+
+    inputs = _inputs_with_a_fatal_last_article(tmp_path / "in")
+    reference = new_db_url()
+    engine = make_engine(reference)
+    prepare(engine)
+    ingest_module.ingest(engine, inputs[:-1])
+    engine.dispose()
+
+    monkeypatch.setattr(ingest_module, "_code_in_worker", _dying_coder)
+    monkeypatch.setattr(ingest_module, "POOL_WINDOW", 2)
+    monkeypatch.setattr(ingest_module, "CHUNK_SIZE", 1)
+    url = new_db_url()
+    engine = make_engine(url)
+    prepare(engine)
+    with pytest.raises(TrackerError, match="worker process ended unexpectedly"):
+        ingest_module.ingest(engine, inputs, workers=2, batch_size=2)
+    engine.dispose()
     stored = _rows(url, COUNTS)
-    assert stored <= _rows(reference, COUNTS)  # each stored article whole
+    # windows of 2: the first three were written (two articles a batch) before the
+    # window holding the fatal article was handed over
+    assert len(stored) >= 6
+    assert stored <= _rows(reference, COUNTS)  # and each of them whole
