@@ -198,3 +198,13 @@ def test_article_rows_read_back_through_the_schema(invoke, db_url, tmp_path):
         ).all()
         assert dated == [rows[-2].id]
     engine.dispose()
+
+
+def test_write_batches_double_from_a_small_first_one():
+    """The first articles are committed within a moment; a long run writes large batches."""
+    from tracker import ingest as ingest_module
+
+    sizes = [len(b) for b in ingest_module._batches(iter(range(2000)), 300)]
+    first = ingest_module.FIRST_BATCH_SIZE
+    assert sizes[:3] == [first, 2 * first, 4 * first]
+    assert sum(sizes) == 2000 and max(sizes) == 300 and sizes[-2] == 300

@@ -42,6 +42,7 @@ from tracker.store import store_articles
 # 134, 145 and 166 MB). At 10,000: SQLite no clear difference, PostgreSQL 16.5 s with
 # 200 a batch against 14.4 s with 1,000.
 BATCH_SIZE = 1000
+FIRST_BATCH_SIZE = 50
 # Articles handed to worker processes ahead of the writer. Executor.map alone reads its
 # whole input ahead and keeps every result the writer has not taken yet, so memory would
 # grow with the corpus whenever writing is slower than coding.
@@ -352,14 +353,19 @@ def _timed(items: Iterator, timings: defaultdict[str, float]) -> Iterator:
 
 
 def _batches(coded: Iterator[CodedArticle], size: int) -> Iterator[list[CodedArticle]]:
-    """Batches of coded articles; on --strict's stop, what came before is still written."""
+    """Batches of coded articles, doubling from FIRST_BATCH_SIZE up to ``size``: the first
+    articles are committed (safe from an interruption, seen by other readers) within a
+    moment, and a long run still writes large batches. On --strict's stop, what came
+    before is still written."""
     batch: list[CodedArticle] = []
+    limit = min(FIRST_BATCH_SIZE, size)
     try:
         for item in coded:
             batch.append(item)
-            if len(batch) >= size:
+            if len(batch) >= limit:
                 yield batch
                 batch = []
+                limit = min(limit * 2, size)
     except _Stop:
         if batch:
             yield batch
