@@ -97,3 +97,17 @@ def test_a_name_added_or_forgotten_is_found_or_not() -> None:
     assert [m.surface for m in registry.mentions(sentence, DAY)] == ["lula da silva", "joe biden"]
     registry.forget_new()
     assert [m.surface for m in registry.mentions(sentence, DAY)] == ["joe biden"]
+
+
+def test_each_article_numbers_its_new_people_from_minus_one() -> None:
+    registry = build_registry(ACTORS, ALIASES, ROLES)
+    known = dict(registry.actors)
+    assert registry.new_actor("Lula da Silva", "Brazil") == -1
+    assert registry.new_actor("Jane Roe", None) == -2
+    assert registry.new_actor("Lula da Silva", "Brazil") == -1  # met again: the same
+    registry.forget_new()
+    assert registry.actors == known
+    assert registry.by_name("Jane Roe") is None
+    assert registry.new_actor("Jane Roe", None) == -1
+    sentence = words("Jane Roe met Lula da Silva")
+    assert [m.candidates for m in registry.mentions(sentence, DAY)] == [(-1,)]

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tracker.db import make_engine, prepare
-from tracker.facts import explanation_json
+from tracker.facts import Draft, dedupe_findings, explanation_json
 from tracker.link import PhraseMatch, TargetSpec
 from tracker.pipeline import CodedArticle, Coder, ReferenceData
 from tracker.read import Article, parse_text_article
@@ -545,3 +545,32 @@ def test_explanation_is_what_json_dumps_writes(mention, rule, cues, phrase, scor
             "phrase_polarity": polarity,
         }
     )
+
+
+def test_dedupe_keeps_the_best_draft_per_actor_and_target_the_first_on_a_tie():
+    target = TargetSpec(1, "china-2023", "1", "point", ())
+    other = TargetSpec(2, "china-2023", "2", "point", ())
+    weak = PhraseMatch(target, "sovereignty", 1, 0.91, 0, 1)
+    strong = PhraseMatch(target, "territorial integrity", 1, 0.99, 2, 4)
+    other_match = PhraseMatch(other, "dialogue", 1, 0.9, 5, 6)
+    drafts = [
+        Draft(7, 1, "support", 0.637, "kyiv", "subject", [], weak),
+        Draft(7, 1, "oppose", 0.99, "zelensky", "reporting verb: X said", ["reject"], strong),
+        Draft(7, 2, "support", 0.9, "zelensky", "subject", ["back"], other_match),
+        Draft(7, 1, "support", 0.99, "kyiv", "subject", ["back"], strong),  # a tie: not kept
+        Draft(8, 1, "support", 0.5, "china", "the plan says", [], weak),
+    ]
+    findings = dedupe_findings(drafts)
+    assert [(f.actor_id, f.target_id, f.stance, f.score) for f in findings] == [
+        (7, 1, "oppose", 0.99),
+        (7, 2, "support", 0.9),
+        (8, 1, "support", 0.5),
+    ]
+    assert json.loads(findings[0].explanation) == {
+        "mention": "zelensky",
+        "speaker_rule": "reporting verb: X said",
+        "cues": ["reject"],
+        "link": "territorial integrity",
+        "link_score": 0.99,
+        "phrase_polarity": 1,
+    }

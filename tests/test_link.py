@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from tracker.lexicon import load_lexicon
-from tracker.link import Linker, TargetSpec, WordMatcher, best_links
+from tracker.link import Linker, TargetSpec, WordMatcher, best_links, rounded
 from tracker.text import words
 
 TARGETS = [
@@ -50,3 +53,11 @@ def test_word_matcher_compares_words_that_keep_their_first_letters():
     assert matcher.similar("station") == {}  # "nation" is near, but starts otherwise
     assert matcher.similar("sanction") == {"sanction": 100.0}
     assert matcher.similar("talks") == {}
+
+
+@given(
+    st.lists(st.floats(allow_nan=False, allow_infinity=False), max_size=20), st.sampled_from([3, 6])
+)
+def test_rounded_is_round_on_first_and_later_asks(values: list[float], digits: int) -> None:
+    for value in values + values:
+        assert rounded(value, digits) == round(value, digits)

@@ -8,7 +8,7 @@ import string
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from tracker.stance import FirstWords, PhraseSet
+from tracker.stance import RECENT_SENTENCES, FirstWords, PhraseSet
 from tracker.text import normalise_word, stem, words
 
 
@@ -153,3 +153,39 @@ def test_phrase_sets_sharing_first_words_find_their_own_entries(
             [tuple(e) for e in entries], sentence, gap
         )
     assert one.find(list(sentence)) == _find_by_scanning([tuple(e) for e in first], sentence)
+
+
+@given(st.lists(st.lists(st.sampled_from("abcdef"), max_size=6), min_size=1, max_size=8))
+def test_marks_asked_again_after_other_sentences_are_each_sentences_own(
+    sentences: list[list[str]],
+) -> None:
+    """The positions pass asks for the marks of an article's sentences a second time, after
+    all of them were marked; equal sentences in different lists keep their own entries."""
+    index = FirstWords()
+    index.add_list(["a", "b"])
+    index.add_list(["b", "c", "d"])
+
+    def plain(sentence: list[str]) -> tuple[list[int], int]:
+        marks = [index.bits.get(w, 0) for w in sentence]
+        present = 0
+        for mark in marks:
+            present |= mark
+        return marks, present
+
+    for sentence in sentences:
+        assert index.marks(sentence) == plain(sentence)
+    for sentence in reversed(sentences):
+        assert index.marks(sentence) == plain(sentence)
+
+
+def test_marks_stay_right_past_the_number_of_sentences_kept() -> None:
+    index = FirstWords()
+    index.add_list(["peace"])
+    sentences = [["peace"] if n % 3 == 0 else ["war"] for n in range(RECENT_SENTENCES * 2 + 5)]
+    for sentence in sentences:
+        index.marks(sentence)
+    for n, sentence in enumerate(sentences):
+        assert index.marks(sentence) == (([1], 1) if n % 3 == 0 else ([0], 0))
+    index.marks(sentences[1])
+    index.add_list(["war"])  # a new list: the kept marks are stale
+    assert index.marks(sentences[1]) == ([2], 2)

@@ -73,15 +73,17 @@ class Registry:
         self.adjectives: dict[str, int] = {}  # "ukrainian" -> Ukraine
         self.person_titles: set[tuple[str, ...]] = set()
         self._title_ends: frozenset[str] = frozenset()  # last words of person_titles
+        self._new: list[int] = []  # the people new_actor added, forgotten after each article
 
     def new_actor(self, name: str, affiliation: str | None) -> int:
         """A person the registry does not know, recorded under the name the article gives."""
         known = self._by_name.get(name)
         if known is not None:
             return known.id
-        actor_id = -1 - sum(1 for a in self.actors if a < 0)
+        actor_id = -1 - len(self._new)
         info = ActorInfo(actor_id, name, "person", affiliation)
         self.actors[actor_id] = info
+        self._new.append(actor_id)
         self._by_name[name] = info
         self.add_name(actor_id, name)
         surname = normalise_phrase(name)[-1:]
@@ -91,7 +93,7 @@ class Registry:
 
     def forget_new(self) -> None:
         """Drop the people met in the last article: each article is coded on its own."""
-        for actor_id in [a for a in self.actors if a < 0]:
+        for actor_id in self._new:
             info = self.actors.pop(actor_id)
             self._by_name.pop(info.name, None)
             for key in [k for k, ids in self.names.items() if actor_id in ids]:
@@ -101,6 +103,7 @@ class Registry:
                     self.capitalised.discard(key)
             self._matcher = None
             self._tree = None
+        self._new.clear()
 
     def discover(self, text: str, words: list[Word], found: list[Mention]) -> list[Mention]:
         """Unknown people introduced by a title: "Brazil's President Lula", "adviser Jane Roe"."""

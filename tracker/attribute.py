@@ -19,13 +19,13 @@ from typing import Final
 from tracker.actors import Mention, Registry
 from tracker.facts import (
     ArticleContext,
+    Draft,
     Finding,
     Holder,
     SentenceFacts,
     dedupe_findings,
-    explanation_json,
 )
-from tracker.link import PhraseMatch
+from tracker.link import PhraseMatch, rounded
 from tracker.stance import (
     Cue,
     FirstWords,
@@ -672,7 +672,7 @@ class Attributor:
         cues = facts.cues
         breaks = facts.breaks
         others = list(facts.links.values())
-        findings: list[Finding] = []
+        findings: list[Draft] = []
         for match in targets:
             author = self.plan_author.get(match.target.plan)
             holders = self._holders_of(facts, match)
@@ -719,17 +719,15 @@ class Attributor:
                 ):
                     continue  # "…, the IAEA said": naming the speaker is no stance on it
                 findings.append(
-                    Finding(
+                    Draft(
                         holder.actor_id,
                         match.target.id,
                         result.stance,
-                        round(match.score * (1.0 if result.cues else 0.7), 3),
-                        explanation_json(
-                            holder.mention,
-                            holder.rule,
-                            [_cue_words(facts, c) for c in result.cues],
-                            match,
-                        ),
+                        rounded(match.score * (1.0 if result.cues else 0.7), 3),
+                        holder.mention,
+                        holder.rule,
+                        [_cue_words(facts, c) for c in result.cues],
+                        match,
                     )
                 )
         return dedupe_findings(findings)
@@ -754,7 +752,7 @@ class Attributor:
                 return True
         return False
 
-    def _agents(self, facts: SentenceFacts, match: PhraseMatch) -> list[Finding]:
+    def _agents(self, facts: SentenceFacts, match: PhraseMatch) -> list[Draft]:
         """ "a ceasefire … supported by Ukraine and the Europeans": the agents of a stance
         participle after the target hold it."""
         norms, lex = facts.norms, self.lexicon
@@ -789,12 +787,15 @@ class Attributor:
                 return []
             value = match.polarity * cue.value
             return [
-                Finding(
+                Draft(
                     h.actor_id,
                     match.target.id,
                     "support" if value > 0 else "oppose",
-                    round(match.score, 3),
-                    explanation_json(h.mention, h.rule, [_cue_words(facts, cue)], match),
+                    rounded(match.score, 3),
+                    h.mention,
+                    h.rule,
+                    [_cue_words(facts, cue)],
+                    match,
                 )
                 for h in self._coordinated(
                     facts, agent[0], agent[1], f"agent: {norms[cue.start]} by X"

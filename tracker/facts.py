@@ -13,7 +13,7 @@ from json.encoder import encode_basestring_ascii as _json_string
 from typing import Final, NamedTuple
 
 from tracker.actors import Mention
-from tracker.link import PhraseMatch
+from tracker.link import PhraseMatch, rounded
 from tracker.stance import Cue
 from tracker.text import Word
 
@@ -28,6 +28,21 @@ class Finding(NamedTuple):  # a tuple: cheap to send back from a worker process
     # JSON text as stored (explanation_json), encoded by the coder: in the worker processes
     # when there are several, and a string is cheaper to send back than a dict
     explanation: str
+
+
+class Draft(NamedTuple):
+    """A finding before its explanation is written. A sentence often gives the same actor
+    and target more than once, and only the best is kept: the JSON text is written for
+    that one alone (``dedupe_findings``)."""
+
+    actor_id: int
+    target_id: int
+    stance: str
+    score: float
+    mention: str
+    rule: str
+    cues: list[str]
+    match: PhraseMatch
 
 
 @dataclass(slots=True)  # __init__ by hand: compiled, unlike the generated one
@@ -131,15 +146,25 @@ def explanation_json(mention: str, rule: str, cues: list[str], match: PhraseMatc
         f'{{"mention": {_json_string(mention)}, "speaker_rule": {_json_string(rule)}, '
         f'"cues": [{", ".join([_json_string(c) for c in cues])}], '
         f'"link": {_json_string(match.phrase)}, '
-        f'"link_score": {float.__repr__(round(match.score, 3))}, '
+        f'"link_score": {float.__repr__(rounded(match.score, 3))}, '
         f'"phrase_polarity": {int.__repr__(match.polarity)}}}'
     )
 
 
-def dedupe_findings(findings: list[Finding]) -> list[Finding]:
-    best: dict[tuple[int, int], Finding] = {}
-    for finding in findings:
-        key = (finding.actor_id, finding.target_id)
-        if key not in best or finding.score > best[key].score:
-            best[key] = finding
-    return list(best.values())
+def dedupe_findings(drafts: list[Draft]) -> list[Finding]:
+    """The best-scoring draft per actor and target (the first on a tie), as findings."""
+    best: dict[tuple[int, int], Draft] = {}
+    for draft in drafts:
+        key = (draft.actor_id, draft.target_id)
+        if key not in best or draft.score > best[key].score:
+            best[key] = draft
+    return [
+        Finding(
+            d.actor_id,
+            d.target_id,
+            d.stance,
+            d.score,
+            explanation_json(d.mention, d.rule, d.cues, d.match),
+        )
+        for d in best.values()
+    ]

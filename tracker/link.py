@@ -143,7 +143,7 @@ class Linker:
             present.update(options)
         for first_word in sorted(self.first_words & present):  # a fixed order: same links
             for phrase in self.by_word[first_word]:
-                if len(phrase.words) > 1 and not present.issuperset(phrase.words):
+                if len(phrase.words) > 1 and not _all_in(phrase.words, present):
                     continue
                 match = self._match_phrase(phrase, similar, index)
                 if match:
@@ -198,6 +198,15 @@ class Linker:
         return best
 
 
+def _all_in(words: tuple[str, ...], present: set[str]) -> bool:
+    """``present.issuperset(words)``, compiled to a loop: the method call cost more than
+    the check, on a few words."""
+    for word in words:
+        if word not in present:
+            return False
+    return True
+
+
 def best_links(matches: list[PhraseMatch], threshold: float) -> dict[int, PhraseMatch]:
     """The strongest match per target, for targets that can be linked (not the plan).
 
@@ -227,4 +236,24 @@ def best_links(matches: list[PhraseMatch], threshold: float) -> dict[int, Phrase
 
 def _rank(match: PhraseMatch) -> tuple[float, int, str]:
     """Best score first; on a tie the longer phrase ("lift sanctions" over "sanctions")."""
-    return (round(match.score, 6), match.end - match.start, match.phrase)
+    return (rounded(match.score, 6), match.end - match.start, match.phrase)
+
+
+# round()'s results by digits and value. round(x, n) goes through a decimal string (about
+# 2,000 machine instructions); a link score is a mean of a few word similarities, so the
+# same few hundred values come back all the time.
+_ROUNDED: Final[dict[int, dict[float, float]]] = {}
+
+
+def rounded(value: float, digits: int) -> float:
+    """``round(value, digits)``, worked out once per value."""
+    table = _ROUNDED.get(digits)
+    if table is None:
+        table = _ROUNDED[digits] = {}
+    result = table.get(value)
+    if result is None:
+        result = round(value, digits)
+        if len(table) >= CACHE_WORDS:
+            table.clear()  # bounded memory, as the word caches
+        table[value] = result
+    return result

@@ -22,6 +22,9 @@ from tracker.text import Word, WordNode, add_to_tree, normalise_phrase, stem
 
 SOFT_BREAK_CHARS: Final = ",;:()[]"
 _SOFT_BREAK_SET: Final = frozenset(SOFT_BREAK_CHARS)
+# Sentences whose marks FirstWords keeps: more than most articles have, few enough to cost
+# little memory.
+RECENT_SENTENCES: Final = 256
 HARM_REACH: Final = 4  # words between a harm and its object: "damage global energy security"
 
 
@@ -36,6 +39,10 @@ class FirstWords:
         self._last: list[str] | None = None  # the sentence marked last, kept while it lives
         self._marks: list[int] = []
         self._present = 0
+        # The sentences marked lately, by id, each kept alive by its entry (so no other list
+        # takes its id while it is here): the positions pass goes over an article's sentences
+        # again after all of them were read, and would mark each one a second time.
+        self._recent: dict[int, tuple[list[str], list[int], int]] = {}
 
     def add_list(self, first_words: Iterable[str]) -> int:
         """A new list's bit."""
@@ -44,17 +51,26 @@ class FirstWords:
         for word in first_words:
             self.bits[word] = self.bits.get(word, 0) | bit
         self._last = None
+        self._recent.clear()
         return bit
 
     def marks(self, words: list[str]) -> tuple[list[int], int]:
         """Each word's bits, and all of them together."""
         if words is not self._last:
-            bits = self.bits
-            self._marks = [bits.get(w, 0) for w in words]
-            present = 0
-            for mark in self._marks:
-                present |= mark
-            self._last, self._present = words, present
+            known = self._recent.get(id(words))
+            if known is not None and known[0] is words:
+                self._marks, self._present = known[1], known[2]
+            else:
+                bits = self.bits
+                self._marks = [bits.get(w, 0) for w in words]
+                present = 0
+                for mark in self._marks:
+                    present |= mark
+                self._present = present
+                if len(self._recent) >= RECENT_SENTENCES:
+                    self._recent.clear()
+                self._recent[id(words)] = (words, self._marks, present)
+            self._last = words
         return self._marks, self._present
 
 
