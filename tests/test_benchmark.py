@@ -39,5 +39,6 @@ def test_benchmark_prints_its_figures():
     assert "40 articles" in out
     sentences = int(re.search(r"(\d+) sentences,", out).group(1))
     assert sentences > 40 * 5
+    assert re.search(r"machine: a loop of ten million additions takes \d+\.\d\d s", out)
     for figure in ("sentences/s", "peak RSS", "largest worker", "re-ingest (all 40 skipped)"):
         assert figure in out
