@@ -821,15 +821,18 @@ class Attributor:
     @staticmethod
     def _holders_of(facts: SentenceFacts, match: PhraseMatch) -> list[Holder]:
         """The holders of the target's clause when it has its own, else the sentence's."""
-        clause = max((lo for lo in facts.clause_holders if lo <= match.start), default=None)
+        clause = _last_clause_from(facts, match.start)
         own = facts.clause_holders.get(clause) if clause is not None else None
         if own and own[0].rule.startswith("relative"):
             return list(own)
         if own and facts.holders and not facts.holders[0].rule.startswith(("transcript", "quote")):
             return list(own)
-        later = [lo for lo in facts.clause_holders if lo > match.start]
-        if later:  # "X said…" in a later clause speaks for that clause, not this one
-            return [h for h in facts.holders if not h.verb >= min(later)]
+        later = -1  # the first clause after the target's
+        for lo in facts.clause_holders:
+            if lo > match.start and (later < 0 or lo < later):
+                later = lo
+        if later >= 0:  # "X said…" in a later clause speaks for that clause, not this one
+            return [h for h in facts.holders if not h.verb >= later]
         return list(facts.holders)
 
     def _document_speaks(self, facts: SentenceFacts, start: int) -> bool:
@@ -889,11 +892,21 @@ def _inside(spans: list[tuple[int, int]], lo: int, hi: int) -> int:
 
 def _hold_span(facts: SentenceFacts, lo: int, hi: int, holders: list[Holder]) -> None:
     """Words lo to hi are held by these; after hi, whoever held the words before lo resumes."""
-    outer = max((k for k in facts.clause_holders if k <= lo), default=None)
+    outer = _last_clause_from(facts, lo)
     after = facts.clause_holders[outer] if outer is not None else facts.holders
     facts.clause_holders[lo] = holders
     if hi < len(facts.norms):
         facts.clause_holders.setdefault(hi, list(after))
+
+
+def _last_clause_from(facts: SentenceFacts, position: int) -> int | None:
+    """The first word of the last clause with holders of its own that starts at or before
+    ``position``. A loop: max() with a default is a call into the interpreter."""
+    found: int | None = None
+    for lo in facts.clause_holders:
+        if lo <= position and (found is None or lo > found):
+            found = lo
+    return found
 
 
 def _cue_words(facts: SentenceFacts, cue: Cue) -> str:

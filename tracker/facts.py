@@ -14,6 +14,7 @@ from typing import Final, NamedTuple
 
 from tracker.actors import Mention
 from tracker.link import PhraseMatch, rounded
+from tracker.segment import NEW_RECORD
 from tracker.stance import Cue
 from tracker.text import Word
 
@@ -30,10 +31,11 @@ class Finding(NamedTuple):  # a tuple: cheap to send back from a worker process
     explanation: str
 
 
-class Draft(NamedTuple):
+@dataclass(slots=True)  # __init__ by hand: compiled, unlike the generated one
+class Draft:
     """A finding before its explanation is written. A sentence often gives the same actor
     and target more than once, and only the best is kept: the JSON text is written for
-    that one alone (``dedupe_findings``)."""
+    that one alone (``dedupe_findings``). Not a NamedTuple: its __new__ runs interpreted."""
 
     actor_id: int
     target_id: int
@@ -43,6 +45,26 @@ class Draft(NamedTuple):
     rule: str
     cues: list[str]
     match: PhraseMatch
+
+    def __init__(
+        self,
+        actor_id: int,
+        target_id: int,
+        stance: str,
+        score: float,
+        mention: str,
+        rule: str,
+        cues: list[str],
+        match: PhraseMatch,
+    ) -> None:
+        self.actor_id = actor_id
+        self.target_id = target_id
+        self.stance = stance
+        self.score = score
+        self.mention = mention
+        self.rule = rule
+        self.cues = cues
+        self.match = match
 
 
 @dataclass(slots=True)  # __init__ by hand: compiled, unlike the generated one
@@ -159,12 +181,15 @@ def dedupe_findings(drafts: list[Draft]) -> list[Finding]:
         if key not in best or draft.score > best[key].score:
             best[key] = draft
     return [
-        Finding(
-            d.actor_id,
-            d.target_id,
-            d.stance,
-            d.score,
-            explanation_json(d.mention, d.rule, d.cues, d.match),
+        NEW_RECORD(
+            Finding,
+            (
+                d.actor_id,
+                d.target_id,
+                d.stance,
+                d.score,
+                explanation_json(d.mention, d.rule, d.cues, d.match),
+            ),
         )
         for d in best.values()
     ]

@@ -21,7 +21,7 @@ from tracker.lexicon import load_lexicon
 from tracker.link import Linker, PhraseMatch, TargetSpec, best_links
 from tracker.read import Article
 from tracker.schema import Actor, ActorAlias, ActorRole, Plan, Target, TargetPhrase
-from tracker.segment import Span, split_sentences
+from tracker.segment import NEW_RECORD, Span, split_sentences
 from tracker.stance import Lexicon
 from tracker.text import words
 
@@ -171,10 +171,16 @@ class Coder:
         t2 = perf_counter()
         self.attributor.fill_quote_speakers(facts)
         coded = [
-            CodedSentence(
-                span,
-                [LinkFound(m.target.id, m.phrase, m.score) for m in f.links.values()],
-                self.attributor.positions(f),
+            NEW_RECORD(
+                CodedSentence,
+                (
+                    span,
+                    [
+                        NEW_RECORD(LinkFound, (m.target.id, m.phrase, m.score))
+                        for m in f.links.values()
+                    ],
+                    self.attributor.positions(f),
+                ),
             )
             for span, f in zip(spans, facts, strict=True)
         ]

@@ -25,6 +25,12 @@ class Span(NamedTuple):
     text: str
 
 
+# Builds a NamedTuple without calling it: its generated __new__ runs interpreted (mypyc
+# compiles the code that calls it, not it), about a microsecond a record; the coder makes
+# several records per sentence.
+NEW_RECORD: Final = tuple.__new__
+
+
 # Terminal punctuation then a capital (after up to two opening quotes), or a blank line:
 #     [.!?]+['"’”»)\]]*(?=\s+['"“‘«(\[]{0,2}[A-Z0-9À-Ý]|\s*$)  |  \n[ \t]*\n
 # written to start with one character set, which the regex engine scans for quickly,
@@ -136,4 +142,4 @@ def _add_trimmed(spans: list[Span], text: str, start: int, end: int) -> None:
     while end > start and text[end - 1].isspace():
         end -= 1
     if end > start:
-        spans.append(Span(start, end, text[start:end]))
+        spans.append(NEW_RECORD(Span, (start, end, text[start:end])))

@@ -370,10 +370,12 @@ def stance_of(
     """The stance the sentence takes on one target phrase (see the module's docstring)."""
     lo, hi = clause(lexicon, norms, match.start)
     clause_end = hi
-    lo = max([lo] + [m.end for m in others if m.end <= match.start])
-    hi = min(
-        [hi, match.end + lexicon.after_scope] + [m.start for m in others if m.start >= match.end]
-    )
+    hi = min(hi, match.end + lexicon.after_scope)
+    for other in others:  # another target bounds the stretch read (loops: max() of a list
+        if other.end <= match.start:  # is a call into the interpreter, these compile)
+            lo = max(lo, other.end)
+        if other.start >= match.end:
+            hi = min(hi, other.start)
     polar = [c for c in cues if c.polarity and not (c.start < match.end and match.start < c.end)]
     before = [c for c in polar if lo <= c.start and c.end <= match.start]
     chain: list[Cue] = []
@@ -409,7 +411,7 @@ def stance_of(
             chain
             and harm.text in lexicon.harms
             and match.start - harm.end <= HARM_REACH
-            and not any(breaks[harm.end : match.start + 1])
+            and True not in breaks[harm.end : match.start + 1]
         ):
             chain = [Cue(harm.start, harm.end, 1, harm.text)]
         # "important elements were missing, first and foremost the withdrawal of troops": who
@@ -422,7 +424,7 @@ def stance_of(
         for c in polar
         if match.end <= c.start < hi
         and not (c.start == match.end and norms[c.start] in lexicon.object_markers)
-        and not any(breaks[match.end : c.start + 1])
+        and True not in breaks[match.end : c.start + 1]
         and all(_linking(lexicon, w) for w in norms[match.end : c.start])
     ]
     omission = lacking or any(lo <= s < match.start for s, _ in lexicon.omissions.find(stems))
