@@ -371,8 +371,10 @@ def stance_of(
     lo, hi = clause(lexicon, norms, match.start)
     clause_end = hi
     hi = min(hi, match.end + lexicon.after_scope)
-    for other in others:  # another target bounds the stretch read (loops: max() of a list
-        if other.end <= match.start:  # is a call into the interpreter, these compile)
+    # Another target bounds the stretch read. A loop: max() of a list is a call into the
+    # interpreter, max() of two ints compiles.
+    for other in others:
+        if other.end <= match.start:
             lo = max(lo, other.end)
         if other.start >= match.end:
             hi = min(hi, other.start)
