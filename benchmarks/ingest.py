@@ -9,7 +9,8 @@ dates and spelling variants of names, and is written as JSON Lines, then
 ingested through the real code path (tracker.ingest) into a fresh database.
 Each size runs in its own process, so the peak memory printed is that run's.
 Prints articles/s, sentences/s, peak RSS, database size, the time per stage,
-and the time to re-ingest the same corpus (all skipped).
+and the time to re-ingest the same corpus (all skipped); with several sizes, how many
+times longer each took than the one before.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import sys
 import tempfile
 import time
 import uuid
+from itertools import pairwise
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -197,6 +199,7 @@ def main() -> None:
         print(json.dumps(run_one(url, Path(corpus), int(workers))))
         return
     print(f"machine: a loop of ten million additions takes {machine_seconds():.2f} s")
+    seconds: dict[str, list[tuple[int, float]]] = {}  # by store: (articles, time) in order
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.articles or [1000, 10000]:
             corpus = Path(tmp) / f"corpus-{size}.jsonl"
@@ -214,14 +217,19 @@ def main() -> None:
                         text=True,
                         env=os.environ.copy(),
                     ).stdout
-                    report(
-                        f"{label}, {size:,} articles, {args.workers} worker(s)",
-                        json.loads(out.splitlines()[-1]),
-                    )
+                    result = json.loads(out.splitlines()[-1])
+                    report(f"{label}, {size:,} articles, {args.workers} worker(s)", result)
+                    seconds.setdefault(label, []).append((size, result["seconds"]))
                 finally:
                     if drop:
                         drop()
             corpus.unlink()
+    for label, runs in seconds.items():
+        for (small, small_time), (large, large_time) in pairwise(runs):
+            print(
+                f"growth ({label}): {large / small:.1f}x the articles "
+                f"({small:,} to {large:,}) took {large_time / small_time:.1f}x the time"
+            )
 
 
 if __name__ == "__main__":

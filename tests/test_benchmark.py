@@ -30,15 +30,16 @@ def test_synthetic_corpus_is_reproducible(tmp_path):
 
 def test_benchmark_prints_its_figures():
     out = subprocess.run(
-        [sys.executable, str(SCRIPT), "--articles", "40", "--workers", "2"],
+        [sys.executable, str(SCRIPT), "--articles", "20", "--articles", "40", "--workers", "2"],
         capture_output=True,
         text=True,
         check=True,
         timeout=300,
     ).stdout
-    assert "40 articles" in out
-    sentences = int(re.search(r"(\d+) sentences,", out).group(1))
+    assert "20 articles" in out and "40 articles" in out
+    sentences = int(re.findall(r"(\d+) sentences,", out)[-1])
     assert sentences > 40 * 5
+    assert re.search(r"growth \(SQLite\): 2\.0x the articles \(20 to 40\) took \d+\.\dx", out)
     assert re.search(r"machine: a loop of ten million additions takes \d+\.\d\d s", out)
     for figure in ("sentences/s", "peak RSS", "largest worker", "re-ingest (all 40 skipped)"):
         assert figure in out
