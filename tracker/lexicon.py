@@ -9,6 +9,7 @@ from typing import Any
 
 from tracker.errors import TrackerError
 from tracker.resources import seeds_dir
+from tracker.seed_schema import LEXICON, check
 
 
 def lexicon_path() -> Path:
@@ -28,7 +29,7 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 @lru_cache(maxsize=4)
 def _load(path: Path) -> dict[str, Any]:
-    return read_toml(path)
+    return check(path, read_toml(path), LEXICON)
 
 
 def load_lexicon() -> dict[str, Any]:

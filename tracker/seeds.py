@@ -17,6 +17,7 @@ from tracker.errors import TrackerError
 from tracker.lexicon import read_toml
 from tracker.resources import seeds_dir
 from tracker.schema import ACTOR_KINDS, Actor, ActorAlias, ActorRole, Plan, Target, TargetPhrase
+from tracker.seed_schema import ACTORS, PLAN, check
 
 
 def _upsert(connection: Connection, table, key: dict, values: dict) -> int:
@@ -30,7 +31,7 @@ def _upsert(connection: Connection, table, key: dict, values: dict) -> int:
 
 
 def load_actors(connection: Connection, path: Path) -> int:
-    entries = read_toml(path).get("actors", [])
+    entries = check(path, read_toml(path), ACTORS)["actors"]
     ids: dict[str, int] = {}
     for entry in entries:
         name, kind = entry.get("name"), entry.get("kind", "person")
@@ -61,7 +62,7 @@ def load_actors(connection: Connection, path: Path) -> int:
             of = role.get("of")
             if of is not None and of not in ids:
                 raise TrackerError(f"{path}: role of {entry['name']!r} names unknown actor {of!r}")
-            for title in role.get("titles", [role.get("title")]):
+            for title in role["titles"]:
                 if title:
                     roles.append(
                         {
@@ -84,7 +85,7 @@ def _date(value: Any) -> dt.date | None:
 
 
 def load_plan(connection: Connection, path: Path) -> str:
-    data = read_toml(path)
+    data = check(path, read_toml(path), PLAN)
     slug = data.get("slug")
     if not slug or not data.get("title"):
         raise TrackerError(f"{path}: a plan needs a slug and a title")

@@ -1,0 +1,172 @@
+"""The seed files are checked against a schema when loaded: a misspelt or unknown key, a
+missing required key or a value of the wrong type is one line naming the file and the key."""
+
+from __future__ import annotations
+
+import shutil
+import tomllib
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine
+
+from tracker.errors import TrackerError
+from tracker.lexicon import load_lexicon
+from tracker.resources import seeds_dir
+from tracker.schema import Base
+from tracker.seed_schema import ACTORS, LEXICON, PLAN, check
+from tracker.seeds import load_seeds
+
+LEXICON_FILE, ACTORS_FILE, PLAN_FILE = "lexicon.toml", "actors.toml", "plans/china-2023.toml"
+
+# (file, text in the real file, what replaces it, the key the error names, words in the error)
+BROKEN = {
+    "lexicon misspelt": (
+        LEXICON_FILE,
+        "linking_words = [",
+        "linking_word = [",
+        "linking_word",
+        "in [stance] is not allowed; did you mean 'linking_words'?",
+    ),
+    "lexicon required removed": (
+        LEXICON_FILE,
+        "after_scope = 4\n",
+        "",
+        "after_scope",
+        "is missing from [stance]",
+    ),
+    "lexicon wrong type": (
+        LEXICON_FILE,
+        "negation_scope = 3",
+        'negation_scope = "3"',
+        "negation_scope",
+        "in [stance] must be an integer, not a string ('3')",
+    ),
+    "lexicon unknown kind": (
+        LEXICON_FILE,
+        '"the agency" = ["organisation"]',
+        '"the agency" = ["organization"]',
+        "the agency",
+        "in [actors.anaphors]: item 1 must be one of",
+    ),
+    "lexicon unknown table": (
+        LEXICON_FILE,
+        "[segment]",
+        "[segments]",
+        "segments",
+        "is not allowed; did you mean 'segment'?",
+    ),
+    "actors misspelt": (
+        ACTORS_FILE,
+        'gender = "male"',
+        'gendre = "male"',
+        "gendre",
+        "in [[actors]] #2 ('Xi Jinping') is not allowed; did you mean 'gender'?",
+    ),
+    "actors required removed": (
+        ACTORS_FILE,
+        'kind = "state"\n',
+        "",
+        "kind",
+        "is missing from [[actors]] #1 ('China')",
+    ),
+    "actors wrong type": (
+        ACTORS_FILE,
+        'aliases = ["Premier Li Qiang", "Chinese Premier Li Qiang"]',
+        'aliases = "Premier Li Qiang"',
+        "aliases",
+        "in [[actors]] #3 ('Li Qiang') must be a list of strings, not a string",
+    ),
+    "actors role date as text": (
+        ACTORS_FILE,
+        "from = 2013-03-14",
+        'from = "2013-03-14"',
+        "from",
+        "in roles #1 of [[actors]] #2 ('Xi Jinping') must be a date",
+    ),
+    "actors role misspelt": (
+        ACTORS_FILE,
+        'of = "China", from = 2013-03-14',
+        'off = "China", from = 2013-03-14',
+        "off",
+        "is not allowed; did you mean 'of'?",
+    ),
+    "plan misspelt": (
+        PLAN_FILE,
+        'against = ["fanning',
+        'againts = ["fanning',
+        "againts",
+        "in [[points]] #3 ('ceasefire') is not allowed; did you mean 'against'?",
+    ),
+    "plan required removed": (
+        PLAN_FILE,
+        'title = "Reducing strategic risks"\n',
+        "",
+        "title",
+        "is missing from [[points]] #8 ('strategic-risks')",
+    ),
+    "plan wrong type": (
+        PLAN_FILE,
+        "number = 3",
+        'number = "3"',
+        "number",
+        "in [[points]] #3 ('ceasefire') must be an integer, not a string ('3')",
+    ),
+    "plan phrase not a string": (
+        PLAN_FILE,
+        'phrases = ["reconstruction",',
+        'phrases = [12, "reconstruction",',
+        "phrases",
+        "in [[points]] #12 ('reconstruction'): item 1 must be a string, not an integer (12)",
+    ),
+}
+
+
+def _broken_copy(tmp_path: Path, name: str) -> tuple[Path, str]:
+    """A copy of the real seeds folder with one file broken; the error line it should give."""
+    file, old, new, key, words = BROKEN[name]
+    own = tmp_path / "seeds"
+    shutil.copytree(seeds_dir(), own)
+    text = (own / file).read_text(encoding="utf-8")
+    assert old in text, f"the real {file} no longer contains {old!r}"
+    (own / file).write_text(text.replace(old, new, 1), encoding="utf-8")
+    return own, f"{own / file}: key '{key}' "
+
+
+def test_the_real_seed_files_validate():
+    folder = seeds_dir()
+    for path, schema in [(folder / LEXICON_FILE, LEXICON), (folder / ACTORS_FILE, ACTORS)] + [
+        (p, PLAN) for p in sorted((folder / "plans").glob("*.toml"))
+    ]:
+        with path.open("rb") as handle:
+            check(path, tomllib.load(handle), schema)
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_a_broken_seed_file_through_the_loader(name, tmp_path, monkeypatch):
+    own, start = _broken_copy(tmp_path, name)
+    words = BROKEN[name][4]
+    monkeypatch.setenv("TRACKER_SEEDS_DIR", str(own))
+    with pytest.raises(TrackerError) as caught:
+        if BROKEN[name][0] == LEXICON_FILE:
+            load_lexicon()
+        else:
+            engine = create_engine("sqlite://")
+            Base.metadata.create_all(engine)
+            with engine.begin() as connection:
+                load_seeds(connection)
+    message = str(caught.value)
+    assert message.startswith(start) and words in message
+    assert len(message.splitlines()) == 1
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_a_broken_seed_file_through_the_cli(name, invoke, tmp_path, monkeypatch):
+    own, start = _broken_copy(tmp_path, name)
+    words = BROKEN[name][4]
+    monkeypatch.setenv("TRACKER_SEEDS_DIR", str(own))
+    db = f"sqlite:///{tmp_path / 'broken.db'}"
+    result = invoke("--db", db, "ingest", "-", input="Mr Xi backed a ceasefire.", expect=1)
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"Error: {start}") and words in lines[0]
+    assert "Traceback" not in result.output

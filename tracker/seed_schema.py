@@ -1,0 +1,298 @@
+"""What the seed files may contain: the allowed keys of every table, their types, and which
+are required, checked when a file is loaded.
+
+A mistake in a file an analyst edited (a misspelt key, a missing one, a number written as a
+string) is one line naming the file and the key, raised as a TrackerError, never a traceback
+and never a setting silently ignored.
+
+A schema is written with plain Python values:
+
+    str, int, bool, dt.date   a value of that type (an int is not a bool, a date not a date-time)
+    float                     a number: an integer or a decimal
+    OneOf("a", "b")           one of these strings
+    [spec]                    a list whose every item is ``spec``
+    Table(required, optional) a table with these keys and no others; ``[Table(...)]`` is an
+                              array of tables (``[[points]]``) or a list of inline tables
+    MapOf(spec)               a table whose keys are the analyst's own (phrases), each
+                              value ``spec``
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from pathlib import Path
+from typing import Any
+
+from tracker.errors import TrackerError
+from tracker.schema import ACTOR_KINDS
+
+
+class Table:
+    def __init__(
+        self, required: dict[str, Any] | None = None, optional: dict[str, Any] | None = None
+    ) -> None:
+        self.required = required or {}
+        self.optional = optional or {}
+        self.keys = {**self.required, **self.optional}
+
+
+class MapOf:
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+class OneOf:
+    def __init__(self, *choices: str) -> None:
+        self.choices = choices
+
+
+WORDS = [str]  # a list of words or phrases
+KIND = OneOf(*ACTOR_KINDS)
+
+LEXICON = Table(
+    required={
+        "segment": Table(required={"abbreviations": WORDS}),
+        "link": Table(
+            required={"stopwords": WORDS, "word_similarity": float, "window_slack": int},
+            optional={"link_threshold": float, "generic_plan_days": int},
+        ),
+        "actors": Table(
+            required={
+                "person_titles": WORDS,
+                "pronouns_male": WORDS,
+                "pronouns_female": WORDS,
+                "name_similarity": float,
+            },
+            optional={
+                "pronouns_bodies": WORDS,
+                "anaphors": MapOf([KIND]),  # "the group" = ["group", "organisation"]
+                "collectives": MapOf(KIND),  # "the two ministers" = "person"
+            },
+        ),
+        "speakers": Table(
+            required={
+                "reporting_verbs": WORDS,
+                "according_to": WORDS,
+                "object_markers": WORDS,
+                "passive_auxiliaries": WORDS,
+                "determiners": WORDS,
+                "auxiliaries": WORDS,
+                "relative_pronouns": WORDS,
+                "plan_pronouns": WORDS,
+                "generic_determiners": WORDS,
+                "plan_parts": WORDS,
+                "plan_subjects": WORDS,
+            },
+            optional={
+                "complementizers": WORDS,
+                "agent_markers": WORDS,
+                "definite_articles": WORDS,
+                "documents": WORDS,
+                "document_verbs": WORDS,
+            },
+        ),
+        "stance": Table(
+            required={
+                "support": WORDS,
+                "oppose": WORDS,
+                "mixed": WORDS,
+                "conditions": WORDS,
+                "negations": WORDS,
+                "negation_scope": int,
+                "after_scope": int,
+                "linking_words": WORDS,
+                "clause_breaks": WORDS,
+                "soft_breaks": WORDS,
+                "omission_cues": WORDS,
+            },
+            optional={
+                "harms": WORDS,
+                "lacks": WORDS,
+                "neutral": WORDS,
+                "condition_gap": int,
+                "negation_bridges": WORDS,
+                "require_cue": bool,
+            },
+        ),
+    }
+)
+
+ROLE = Table(
+    required={"titles": WORDS},
+    optional={"of": str, "from": dt.date, "to": dt.date},
+)
+ACTORS = Table(
+    required={
+        "actors": [
+            Table(
+                required={"name": str, "kind": KIND},
+                optional={
+                    "affiliation": str,
+                    "gender": OneOf("male", "female"),
+                    "aliases": WORDS,
+                    "adjectives": WORDS,
+                    "roles": [ROLE],
+                },
+            )
+        ]
+    }
+)
+
+_TARGET = {"description": str, "phrases": WORDS, "against": WORDS}
+PLAN = Table(
+    required={"slug": str, "title": str},
+    optional={
+        "published": dt.date,
+        "author": str,
+        "plan_target": Table(
+            optional={
+                "slug": str,
+                "title": str,
+                "phrases": WORDS,
+                "generic": WORDS,
+                "not_this_plan": WORDS,
+            }
+        ),
+        "points": [Table(required={"number": int, "slug": str, "title": str}, optional=_TARGET)],
+        "issues": [Table(required={"slug": str, "title": str}, optional=_TARGET)],
+    },
+)
+
+
+def check(path: Path, data: dict[str, Any], schema: Table) -> dict[str, Any]:
+    """``data`` if it fits ``schema``; else a TrackerError naming the file and the key."""
+    problem = _table(data, schema, "")
+    if problem:
+        raise TrackerError(f"{path}: {problem}")
+    return data
+
+
+_NAMES = {
+    str: "a string",
+    int: "an integer",
+    float: "a number",
+    bool: "true or false",
+    dt.date: "a date (YYYY-MM-DD, without quotes)",
+}
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        kind = "true or false"
+    elif isinstance(value, dt.datetime):
+        kind = "a date-time"
+    else:
+        kind = _NAMES.get(type(value)) or (
+            "a list" if isinstance(value, list) else "a table" if isinstance(value, dict) else ""
+        )
+    shown = repr(value) if not isinstance(value, dict | list) else ""
+    if len(shown) > 40:
+        shown = shown[:37] + "..."
+    return f"{kind} ({shown})" if shown else kind
+
+
+def _expected(spec: Any) -> str:
+    if isinstance(spec, OneOf):
+        return "one of " + ", ".join(repr(c) for c in spec.choices)
+    if isinstance(spec, list):
+        item = spec[0]
+        if item is str:
+            return "a list of strings"
+        if isinstance(item, Table):
+            return "a list of tables"
+        return f"a list, each item {_expected(item)}"
+    if isinstance(spec, Table | MapOf):
+        return "a table"
+    return _NAMES[spec]
+
+
+def _fits(value: Any, spec: Any) -> bool:
+    if spec is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if spec is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if spec is dt.date:
+        return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+    if isinstance(spec, OneOf):
+        return value in spec.choices
+    if isinstance(spec, list):
+        return isinstance(value, list)
+    if isinstance(spec, Table | MapOf):
+        return isinstance(value, dict)
+    return isinstance(value, spec)
+
+
+def _where(place: str) -> str:
+    return f" in {place}" if place else ""
+
+
+def _table(data: dict[str, Any], schema: Table, place: str) -> str:
+    """The first problem in a table (unknown keys, then missing ones, then values), or ""."""
+    for key in data:
+        if key not in schema.keys:
+            allowed = ", ".join(sorted(schema.keys))
+            close = difflib.get_close_matches(key, schema.keys, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            return f"key '{key}'{_where(place)} is not allowed{hint} (allowed: {allowed})"
+    for key in schema.required:
+        if key not in data:
+            where = f" from {place}" if place else ""
+            return f"key '{key}' is missing{where} (it is required)"
+    for key, value in data.items():
+        problem = _value(key, value, schema.keys[key], place)
+        if problem:
+            return problem
+    return ""
+
+
+def _value(key: str, value: Any, spec: Any, place: str) -> str:
+    """The first problem in the value of ``key`` of the table at ``place``, or ""."""
+    if not _fits(value, spec):
+        return f"key '{key}'{_where(place)} must be {_expected(spec)}, not {_describe(value)}"
+    if isinstance(spec, Table):
+        return _table(value, spec, _sub_table(key, place))
+    if isinstance(spec, MapOf):
+        inner = _sub_table(key, place)
+        for name, item in value.items():
+            problem = _value(name, item, spec.value, inner)
+            if problem:
+                return problem
+        return ""
+    if isinstance(spec, list):
+        for number, item in enumerate(value, 1):
+            problem = ""
+            if isinstance(spec[0], Table):
+                if not isinstance(item, dict):
+                    return f"key '{key}'{_where(place)}: item {number} must be a table"
+                problem = _table(item, spec[0], _entry(key, number, item, place))
+            elif not _fits(item, spec[0]):
+                problem = (
+                    f"key '{key}'{_where(place)}: item {number} must be {_expected(spec[0])}, "
+                    f"not {_describe(item)}"
+                )
+            if problem:
+                return problem
+    return ""
+
+
+def _sub_table(key: str, place: str) -> str:
+    """A table's name for a reader: [stance], [actors.anaphors]."""
+    if not place:
+        return f"[{key}]"
+    if place.startswith("[") and place.endswith("]") and not place.startswith("[["):
+        return f"[{place[1:-1]}.{key}]"
+    return f"'{key}' of {place}"
+
+
+def _entry(key: str, number: int, item: Any, parent: str) -> str:
+    """An array's entry named for a reader: [[points]] #3 ('ceasefire'), roles #1 of ..."""
+    label = ""
+    if isinstance(item, dict):
+        for name_key in ("name", "slug", "title"):
+            if isinstance(item.get(name_key), str):
+                label = f" ({item[name_key]!r})"
+                break
+    if not parent:
+        return f"[[{key}]] #{number}{label}"
+    return f"{key} #{number}{label} of {parent}"
