@@ -71,6 +71,12 @@ class PostgresDatabases:
         self.admin.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _quiet_superuser(monkeypatch) -> None:
+    """The test server's user is a superuser; tests that want the warning unset this."""
+    monkeypatch.setenv("TRACKER_NO_SUPERUSER_WARNING", "1")
+
+
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[PostgresDatabases]:
     databases = PostgresDatabases(_postgres_server())

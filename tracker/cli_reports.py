@@ -6,6 +6,7 @@ imported inside the commands so that ``tracker --help`` stays instant.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -28,10 +29,35 @@ def _format_option(command: Callable) -> Callable:
     )(command)
 
 
+def _timeout_option(command: Callable) -> Callable:
+    return click.option(
+        "--timeout",
+        metavar="SECONDS",
+        default="30",  # reports.DEFAULT_TIMEOUT; a string, checked by reports.parse_timeout
+        show_default=True,
+        help="Cancel the query after this many seconds (0: no limit).",
+    )(command)
+
+
+# Set to 1 to silence the warning about querying PostgreSQL as a superuser.
+SUPERUSER_ENV = "TRACKER_NO_SUPERUSER_WARNING"
+
+
 def _engine(ctx: click.Context):
+    """The store; on PostgreSQL, a one-line warning when the role is a superuser."""
+    from tracker import reports
     from tracker.cli import State  # here, not at import: tracker.cli imports this module
 
-    return ctx.find_object(State).engine(ctx)
+    engine = ctx.find_object(State).engine(ctx)
+    if os.environ.get(SUPERUSER_ENV, "") in ("", "0"):
+        role = reports.superuser(engine)
+        if role is not None:
+            click.echo(
+                f"Warning: querying PostgreSQL as superuser {role}; a shared server should be "
+                f"queried with a role that has only SELECT rights ({SUPERUSER_ENV}=1 silences)",
+                err=True,
+            )
+    return engine
 
 
 def _emit(
@@ -71,6 +97,7 @@ def _emit(
     metavar="DIR",
     help="A folder of your own *.sql reports (env TRACKER_REPORTS_DIR).",
 )
+@_timeout_option
 @_format_option
 @click.pass_context
 def report_command(
@@ -83,6 +110,7 @@ def report_command(
     since: str | None,
     until: str | None,
     reports_dir: str | None,
+    timeout: str,
     fmt: str | None,
 ) -> None:
     """Run the SQL report NAME, or list the reports with --list.
@@ -92,9 +120,12 @@ def report_command(
     client sees too); a *.sql file in --reports-dir, its first comment line
     the description, is listed and run the same way. Dates are YYYY-MM-DD;
     undated positions count as the oldest and are left out when --since or
-    --until is given.
+    --until is given. A report runs read-only, like `tracker sql`, and is
+    cancelled after --timeout seconds.
     """
     from tracker import reports
+
+    seconds = reports.parse_timeout(timeout)
 
     if list_:
         if name:
@@ -117,6 +148,7 @@ def report_command(
         since=since,
         until=until,
         folder=reports_dir,
+        timeout=seconds,
     )
     filters = {"plan": plan, "actor": actor, "target": target, "since": since, "until": until}
     _emit(
@@ -139,20 +171,25 @@ def report_command(
     metavar="NAME=VALUE",
     help="Bind :NAME in the query to VALUE (text; repeat for more).",
 )
+@_timeout_option
 @_format_option
 @click.pass_context
-def sql_command(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str | None) -> None:
+def sql_command(
+    ctx: click.Context, query: str, params: tuple[str, ...], timeout: str, fmt: str | None
+) -> None:
     """Run one read-only SQL query (SELECT, WITH, VALUES or EXPLAIN); SQL - reads stdin.
 
     The query may use the report_* views and :name parameters bound with
-    -p name=value. Writes are refused and the query runs in a read-only
-    transaction that is rolled back, on SQLite and PostgreSQL alike.
+    -p name=value. Writes are refused: the database runs exactly one statement
+    in a read-only session and rolls it back, on SQLite and PostgreSQL alike.
+    The query is cancelled after --timeout seconds (Ctrl-C stops it too).
     """
     from tracker import reports
 
+    seconds = reports.parse_timeout(timeout)
     if query == "-":
         query = sys.stdin.read()
     bound = reports.parse_params(params)
     reports.check_readonly(query)  # refuse a write before opening (and migrating) the store
-    rows = reports.run_readonly_sql(_engine(ctx), query, bound)
+    rows = reports.run_readonly_sql(_engine(ctx), query, bound, timeout=seconds)
     _emit(rows, fmt, title="tracker sql", filters=bound, sql=query.strip())

@@ -15,19 +15,34 @@ optional filter as ``(CAST(:plan AS TEXT) IS NULL OR plan = :plan)`` (and
 ``CAST(:since AS DATE)``, ``CAST(:actor_id AS INTEGER)``): PostgreSQL needs the
 cast to type a NULL parameter, and SQLite accepts it.
 
-Every query runs read-only: the text must be one SELECT, WITH, VALUES or
-EXPLAIN statement without write keywords, and it runs in a read-only
-transaction (PostgreSQL ``SET TRANSACTION READ ONLY``; SQLite ``PRAGMA
-query_only``) that is always rolled back. This keeps analysts from changing
-the store by mistake; it is not a sandbox against someone who holds the
-database's credentials anyway.
+Every query runs read-only, and the database itself enforces it; the text
+check (one SELECT, WITH, VALUES or EXPLAIN statement without write keywords)
+is only a first, friendly refusal and is never relied on:
+
+* PostgreSQL: the query goes to the server alone through the extended query
+  protocol (psycopg ``prepare=True``), so the server refuses a second
+  statement; the session is read-only (``SET SESSION CHARACTERISTICS AS
+  TRANSACTION READ ONLY``, so even after a COMMIT the next transaction is) and
+  has a ``statement_timeout``; the connection is closed afterwards, never
+  pooled.
+* SQLite: sqlite3 runs one statement per call; ``PRAGMA query_only``, an
+  authorizer that refuses ATTACH, DETACH, transaction commands and every
+  pragma but those that only read, and a progress handler that stops the
+  query past its time limit or on Ctrl-C.
+
+The transaction is always rolled back. A superuser may still call functions
+that act outside the database, so a shared server should be queried with a
+role that has only SELECT rights (``superuser`` tells when it is not).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
+import sqlite3
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -221,32 +236,148 @@ def _check(sql: str, dialect: str) -> Statement:
 
 # --------------------------------------------------------------------------- running SQL
 
+DEFAULT_TIMEOUT = 30.0  # seconds a query may run (`--timeout`)
+# sqlite3 calls the progress handler every this many virtual-machine steps: every 0.15 ms
+# or so on the machine where this was measured, at no cost that a report shows.
+_PROGRESS_STEPS = 10_000
+# Pragmas that only read (the table-valued pragma_table_info() and the like); SQLite asks
+# the authorizer about those too. Any other pragma is refused.
+_READING_PRAGMAS = frozenset(
+    """table_info table_xinfo table_list index_list index_info index_xinfo
+    foreign_key_list database_list collation_list function_list module_list pragma_list
+    compile_options""".split()
+)
+_REFUSED_ACTIONS = {
+    sqlite3.SQLITE_ATTACH: "ATTACH",
+    sqlite3.SQLITE_DETACH: "DETACH",
+    sqlite3.SQLITE_TRANSACTION: "a transaction command",
+    sqlite3.SQLITE_SAVEPOINT: "SAVEPOINT",
+}
+
+
+def parse_timeout(value: str | float | None) -> float | None:
+    """``--timeout`` in seconds: a non-negative number, 0 (or None) for no limit."""
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds < 0:
+        raise TrackerError(f"--timeout must be a number of seconds (0 for none), not {value!r}")
+    return seconds or None
+
+
+class QueryCancelled(TrackerError):
+    """A query stopped by its time limit."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"query cancelled after {seconds:g} s (--timeout)")
+
+
+class _SqliteGuard:
+    """The authorizer and progress handler of a read-only SQLite connection."""
+
+    def __init__(self, timeout: float | None) -> None:
+        self.deadline = None if timeout is None else time.monotonic() + timeout
+        self.expired = False
+        self.refused: str | None = None
+
+    def authorize(self, action: int, arg1: str | None, *_: Any) -> int:
+        refused = _REFUSED_ACTIONS.get(action)
+        if action == sqlite3.SQLITE_PRAGMA and (arg1 or "").lower() not in _READING_PRAGMAS:
+            refused = f"PRAGMA {arg1}"
+        if refused is None:
+            return sqlite3.SQLITE_OK
+        self.refused = refused
+        return sqlite3.SQLITE_DENY
+
+    def progress(self) -> int:
+        # Ctrl-C raises KeyboardInterrupt in here (the only Python code running during a
+        # query); sqlite3 then stops the query as "interrupted", and _cancelled tells why.
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            self.expired = True
+            return 1
+        return 0
+
+    def install(self, driver: sqlite3.Connection) -> None:
+        driver.set_authorizer(self.authorize)
+        driver.set_progress_handler(self.progress, _PROGRESS_STEPS)
+
+    @staticmethod
+    def remove(driver: sqlite3.Connection) -> None:
+        driver.set_progress_handler(None, _PROGRESS_STEPS)
+        driver.set_authorizer(None)
+
+
+def _cancelled(exc: BaseException, timeout: float | None, guard: _SqliteGuard | None) -> None:
+    """Raise the error a user should see when ``exc`` is a time limit, Ctrl-C or a refusal."""
+    orig = getattr(exc, "orig", None) or exc
+    if guard is not None and isinstance(orig, sqlite3.OperationalError):
+        if str(orig) == "interrupted":
+            if guard.expired and timeout is not None:
+                raise QueryCancelled(timeout) from None
+            raise KeyboardInterrupt from None
+    if guard is not None and guard.refused and isinstance(orig, sqlite3.DatabaseError):
+        raise TrackerError(f"refused: {guard.refused} is not allowed here") from None
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate == "57014" and "statement timeout" in str(orig) and timeout is not None:
+        raise QueryCancelled(timeout) from None
+
 
 @contextmanager
-def readonly_connection(engine: Engine) -> Iterator[Connection]:
-    """A connection inside a read-only transaction that is rolled back at the end."""
+def readonly_connection(engine: Engine, timeout: float | None = None) -> Iterator[Connection]:
+    """A connection that cannot write, in a transaction that is rolled back at the end.
+
+    ``timeout`` (seconds, None for none) limits each statement on PostgreSQL and the
+    whole connection's work on SQLite; past it a query stops with QueryCancelled.
+    """
     connection = engine.connect()
-    sqlite = connection.dialect.name == "sqlite"
+    guard = _SqliteGuard(timeout) if connection.dialect.name == "sqlite" else None
     clean = False
     try:
-        if sqlite:
-            connection.begin()  # the engine's BEGIN IMMEDIATE, before writes are switched off
-            connection.exec_driver_sql("PRAGMA query_only = ON")
-        else:
-            connection.begin()
-            connection.exec_driver_sql("SET TRANSACTION READ ONLY")
-        yield connection
+        try:
+            if guard is not None:
+                connection.begin()  # a deferred BEGIN: a reader never waits for a writer
+                connection.exec_driver_sql("PRAGMA query_only = ON")
+                guard.install(connection.connection.driver_connection)
+            else:
+                milliseconds = 0 if timeout is None else max(1, round(timeout * 1000))
+                connection.exec_driver_sql("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+                connection.exec_driver_sql(f"SET statement_timeout = {milliseconds}")
+                connection.commit()  # the session's own settings, whatever the query does
+                connection.begin()
+                connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+            yield connection
+        except Exception as exc:
+            _cancelled(exc, timeout, guard)
+            raise
         clean = True
     finally:
         try:
+            if guard is not None:
+                guard.remove(connection.connection.driver_connection)
             connection.rollback()
-            if sqlite:
+            if guard is not None:
                 connection.connection.driver_connection.execute("PRAGMA query_only = OFF")
         except Exception:
             clean = False
-        if not clean:
-            connection.invalidate()  # never hand a read-only connection back to the pool
+        if not clean or guard is None:
+            # never hand a read-only connection back to the pool (on PostgreSQL, never:
+            # its session settings outlive any COMMIT)
+            connection.invalidate()
         connection.close()
+
+
+def superuser(engine: Engine) -> str | None:
+    """The role's name when ``engine`` reaches PostgreSQL as a superuser, else None."""
+    if engine.dialect.name != "postgresql":
+        return None
+    with engine.connect() as connection:
+        name, flag = connection.exec_driver_sql(
+            "SELECT current_user, current_setting('is_superuser')"
+        ).one()
+    return name if flag == "on" else None
 
 
 def _plain(value: Any) -> Any:
@@ -265,8 +396,40 @@ def _first_line(exc: BaseException) -> str:
     return lines[0] if lines else exc.__class__.__name__
 
 
+# What each database says when given more than one statement in a call.
+_SEVERAL_STATEMENTS = (
+    "cannot insert multiple commands into a prepared statement",  # PostgreSQL
+    "you can only execute one statement at a time",  # sqlite3
+)
+
+
+def _run_one(
+    connection: Connection, sql: str, values: Mapping[str, Any]
+) -> tuple[list[str], list[Sequence[Any]]]:
+    """Run exactly one statement: the database itself refuses a second one.
+
+    On PostgreSQL the query is sent with psycopg's ``prepare=True``, through the
+    extended query protocol (a plain execute, even with an empty parameter list,
+    uses the simple protocol, which runs every statement in the text).
+    """
+    if connection.dialect.name == "postgresql":
+        compiled = text(sql).compile(dialect=connection.dialect)
+        with connection.connection.driver_connection.cursor() as cursor:
+            cursor.execute(str(compiled), compiled.construct_params(values), prepare=True)
+            if cursor.description is None:
+                return [], []
+            return [column.name for column in cursor.description], cursor.fetchall()
+    result = connection.execute(text(sql), values)  # sqlite3 executes one statement per call
+    if not result.returns_rows:
+        return [], []
+    return list(result.keys()), result.all()
+
+
 def _execute(
-    engine: Engine, statement: Statement, params: Mapping[str, Any]
+    engine: Engine,
+    statement: Statement,
+    params: Mapping[str, Any],
+    timeout: float | None = DEFAULT_TIMEOUT,
 ) -> list[dict[str, Any]]:
     missing = [name for name in statement.parameters if name not in params]
     if missing:
@@ -277,19 +440,22 @@ def _execute(
             + " ".join(f"-p {m}=VALUE" for m in missing)
         )
     values = {name: params[name] for name in statement.parameters}
+    driver_error = engine.dialect.loaded_dbapi.Error
     try:
-        with readonly_connection(engine) as connection:
-            result = connection.execute(text(statement.sql), values)
-            if not result.returns_rows:
-                return []
-            keys = list(result.keys())
+        with readonly_connection(engine, timeout) as connection:
+            keys, rows = _run_one(connection, statement.sql, values)
             return [
-                {key: _plain(value) for key, value in zip(keys, row, strict=True)} for row in result
+                {key: _plain(value) for key, value in zip(keys, row, strict=True)} for row in rows
             ]
     except TrackerError:
         raise
-    except (DBAPIError, StatementError) as exc:
+    except (DBAPIError, StatementError, driver_error) as exc:
         line = _first_line(exc)
+        if line.lower().rstrip(".") in _SEVERAL_STATEMENTS:
+            raise TrackerError(
+                "refused: the database found more than one statement; "
+                "run one read-only query at a time"
+            ) from None
         if "readonly" in line.replace("-", "").replace(" ", "").lower():
             raise TrackerError(f"refused: the query tried to write ({line})") from None
         raise TrackerError(f"SQL error: {line}") from None
@@ -298,15 +464,22 @@ def _execute(
 
 
 def run_readonly_sql(
-    engine: Engine, sql: str, params: Mapping[str, Any] | None = None
+    engine: Engine,
+    sql: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    timeout: float | None = DEFAULT_TIMEOUT,
 ) -> list[dict[str, Any]]:
-    """Run one read-only query with named parameters (``:name``); rows as dicts."""
+    """Run one read-only query with named parameters (``:name``); rows as dicts.
+
+    ``timeout`` is in seconds (None: no limit); past it QueryCancelled is raised.
+    """
     statement = check_readonly(sql, engine.dialect.name)
     params = dict(params or {})
     unused = sorted(set(params) - set(statement.parameters))
     if unused:
         raise TrackerError("the query has no " + ", ".join(f":{u}" for u in unused) + " parameter")
-    return _execute(engine, statement, params)
+    return _execute(engine, statement, params, timeout)
 
 
 def parse_params(pairs: Sequence[str]) -> dict[str, str]:
@@ -484,8 +657,12 @@ def run_report(
     since: str | dt.date | None = None,
     until: str | dt.date | None = None,
     folder: str | Path | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
 ) -> list[dict[str, Any]]:
-    """Run a report with the given filters; rows as dicts with ISO dates."""
+    """Run a report with the given filters; rows as dicts with ISO dates.
+
+    ``timeout`` is in seconds (None: no limit); past it QueryCancelled is raised.
+    """
     report = get_report(name, folder)
     statement = check_readonly(report.sql, engine.dialect.name)
     unknown = [p for p in statement.parameters if p not in PARAMETERS]
@@ -511,6 +688,6 @@ def run_report(
     for group in report.requires:
         if not any(option in given for option in group):
             raise TrackerError(f"report {name} needs " + " or ".join(f"--{o}" for o in group))
-    with readonly_connection(engine) as connection:
+    with readonly_connection(engine, timeout) as connection:
         params = report_parameters(connection, **given)
-    return _execute(engine, statement, params)
+    return _execute(engine, statement, params, timeout)
