@@ -5,6 +5,8 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import json
+import signal
+from contextlib import contextmanager
 from pathlib import Path
 
 from hypothesis import given
@@ -91,3 +93,149 @@ def test_parser_never_raises_unexpectedly(text):
         assert type(exc).__name__ == "InputError"
     else:
         assert article.text[article.body_start :].strip()
+
+
+def _failures(results) -> list[str]:
+    return [str(r) for r in results if isinstance(r, InputFailure)]
+
+
+class _Blocked(Exception):
+    """Not an OSError: the reader must not take it for a file it could not read."""
+
+
+@contextmanager
+def _deadline(seconds: int):
+    """Fail, rather than hang, if reading blocks (an open or a read of a FIFO)."""
+
+    def expired(signum, frame):
+        raise _Blocked(f"reading blocked for {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_paths_that_cannot_be_read_are_reported_not_skipped(tmp_path: Path):
+    """A sub-folder that cannot be listed or looked at is a failure, never passed over."""
+    (tmp_path / "a.txt").write_text("One article.", encoding="utf-8")
+    (tmp_path / "gone").symlink_to(tmp_path / "nowhere")  # a link to a folder since removed
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")  # resolves to nothing, for ever
+    (tmp_path / ".hidden").symlink_to(tmp_path / "nowhere")  # hidden: passed over, as before
+    results = _read(tmp_path)
+    assert _failures(results) == [
+        f"{tmp_path / 'gone'}: broken symbolic link",
+        f"{tmp_path / 'loop'}: Too many levels of symbolic links",
+    ]
+    assert len([r for r in results if isinstance(r, Article)]) == 1
+
+
+def test_a_folder_replaced_between_listing_and_reading_is_reported(tmp_path: Path):
+    from tracker.read import walk
+
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "b.txt").write_text("Another article.", encoding="utf-8")
+    (tmp_path / "z.txt").write_text("One article.", encoding="utf-8")
+    items = walk(tmp_path)
+    assert next(items) == tmp_path / "z.txt"  # the root is listed: sub is due, not yet read
+    (sub / "b.txt").unlink()
+    sub.rmdir()
+    sub.write_text("now a file", encoding="utf-8")
+    assert [str(i) for i in items] == [f"{sub}: Not a directory"]
+
+
+def test_special_files_are_refused_without_blocking(tmp_path: Path):
+    """A FIFO would block the whole run: in a folder only regular files are read, and one
+    named directly is refused too (standard input is `-`)."""
+    import os
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text("One article.", encoding="utf-8")
+    os.mkfifo(folder / "a.txt")
+    os.mkfifo(folder / "b.jsonl")
+    os.mkfifo(folder / "pipe")  # no article's name: passed over like any other such file
+    os.mkfifo(tmp_path / "named.txt")
+    with _deadline(10):
+        results = _read(folder, tmp_path / "named.txt")
+    assert _failures(results) == [
+        f"{folder / 'a.txt'}: not a regular file (a named pipe)",
+        f"{folder / 'b.jsonl'}: not a regular file (a named pipe)",
+        f"{tmp_path / 'named.txt'}: not a regular file (a named pipe)",
+    ]
+    assert [Path(r.source).name for r in results if isinstance(r, Article)] == ["good.txt"]
+
+
+def test_a_fifo_swapped_in_after_the_check_is_refused_at_open(tmp_path: Path):
+    import os
+
+    from tracker.read import read_file
+
+    os.mkfifo(tmp_path / "a.txt")
+    with _deadline(10):
+        failures = _failures(read_file(tmp_path / "a.txt"))
+    assert failures == [f"{tmp_path / 'a.txt'}: not a regular file (a named pipe)"]
+
+
+def test_file_names_that_are_not_utf8_are_read_and_shown_escaped(tmp_path: Path):
+    import os
+
+    folder = os.fsencode(tmp_path)
+    with open(folder + b"/zz\xffbad.txt", "wb") as handle:
+        handle.write(b"One article.")
+    with open(folder + b"/yy\xfe.txt", "wb") as handle:
+        handle.write(b"   ")
+    named = os.fsdecode(folder + b"/zz\xffbad.txt")  # as a command line argument arrives
+    results = _read(tmp_path, named)
+    assert _failures(results) == [f"{tmp_path}/yy\\xfe.txt: empty article"]
+    sources = [r.source for r in results if isinstance(r, Article)]
+    assert sources == [f"{tmp_path}/zz\\xffbad.txt"] * 2
+    for source in sources:
+        source.encode("utf-8")  # storable and printable
+
+
+def test_jsonl_text_neither_store_can_hold_fails_alone(tmp_path: Path):
+    """A lone surrogate cannot be encoded at all; a NUL cannot be stored on PostgreSQL (and
+    would be on SQLite): both are refused when read, on their line, the rest kept."""
+    path = tmp_path / "a.jsonl"
+    path.write_text(
+        "\n".join(
+            [
+                '{"text": "Bad \\ud83d half an emoji."}',
+                '{"text": "A good line."}',
+                '{"text": "Bad \\u0000 NUL."}',
+                '{"text": "Good text.", "title": "bad \\u0000 title"}',
+                '{"text": "Good text.", "source": "bad \\udcff source"}',
+                '{"text": "A good pair \\ud83d\\ude00."}',
+            ]
+        ),
+        encoding="utf-8",
+    )
+    results = _read(path)
+    assert _failures(results) == [
+        f"{path}:1: 'text' holds a lone surrogate (\\ud83d) at character 4: not valid Unicode",
+        f"{path}:3: 'text' holds a NUL character (\\u0000) at character 4",
+        f"{path}:4: 'title' holds a NUL character (\\u0000) at character 4",
+        f"{path}:5: 'source' holds a lone surrogate (\\udcff) at character 4: not valid Unicode",
+    ]
+    assert [r.text for r in results if isinstance(r, Article)] == [
+        "A good line.",
+        "A good pair \U0001f600.",
+    ]
+
+
+def test_jsonl_on_standard_input_is_checked_the_same_way():
+    import io
+
+    from tracker.read import read_stdin
+
+    stream = io.BytesIO(b'{"text": "Bad \\u0000 NUL."}\n{"text": "Good."}\n')
+    results = list(read_stdin(stream))
+    assert _failures(results) == [
+        "<stdin>:1: 'text' holds a NUL character (\\u0000) at character 4"
+    ]
+    assert [r.text for r in results if isinstance(r, Article)] == ["Good."]

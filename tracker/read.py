@@ -4,17 +4,24 @@ Every input becomes a stream of ``Article`` values or ``InputFailure`` values,
 one per article, so one bad file or line never stops the rest of a batch.
 Text is decoded strictly: UTF-8 (with or without a byte-order mark) or UTF-16
 with a byte-order mark. Invalid UTF-8 is refused rather than silently altered,
-because the stored sentences are evidence and must quote the source exactly.
+because the stored sentences are evidence and must quote the source exactly;
+so is text neither store can hold the same way (a NUL character, a lone
+surrogate from a JSON escape). Only regular files are read: a FIFO or a device
+is refused without opening it for a blocking read, and every path that cannot
+be listed or read is a failure of its own, never skipped in silence. File names
+that are not UTF-8 are shown and stored with their undecodable bytes escaped.
 """
 
 from __future__ import annotations
 
 import codecs
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
 import re
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -59,6 +66,66 @@ class InputFailure:
 
 class InputError(TrackerError):
     pass
+
+
+def printable(name: str) -> str:
+    """A path fit to print and to store: bytes of a file name that are not UTF-8 (which
+    Python keeps as lone surrogates) written as ``\\xff``, everything else as it is."""
+    try:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that stands for no byte
+        return name.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def _not_regular(mode: int) -> str:
+    kind = next((name for test, name in _KINDS if test(mode)), "a special file")
+    return f"not a regular file ({kind})"
+
+
+def _open_regular(path: Path) -> BinaryIO:
+    """Open a regular file for reading, or raise InputError (OSError when it cannot be opened).
+
+    Opened without blocking and checked on the open descriptor: opening a FIFO waits for
+    a writer and reading it waits for ever, and a file can be replaced after a check by
+    name.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise InputError(_not_regular(mode))
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _unstorable(value: str) -> str | None:
+    """Why a string cannot be stored as it is on both stores, if it cannot."""
+    if "\x00" in value:
+        return f"holds a NUL character (\\u0000) at character {value.index(chr(0))}"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return (
+            f"holds a lone surrogate (\\u{ord(value[exc.start]):04x}) at character "
+            f"{exc.start}: not valid Unicode"
+        )
+    return None
 
 
 def decode(data: bytes) -> str:
@@ -118,9 +185,13 @@ def parse_jsonl_record(line: str, source: str) -> Article:
         raise InputError("missing 'text'" if text is None else "'text' must be a string")
     if not text.strip():
         raise InputError("empty 'text'")
-    for key in ("date", "title", "url", "source"):
-        if record.get(key) is not None and not isinstance(record[key], str):
+    for key in ("text", "date", "title", "url", "source"):
+        value = record.get(key)
+        if value is not None and not isinstance(value, str):
             raise InputError(f"'{key}' must be a string")
+        problem = _unstorable(value) if value else None
+        if problem:
+            raise InputError(f"'{key}' {problem}")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     published = parse_date(record["date"]) if record.get("date") else None
     return Article(
@@ -177,15 +248,15 @@ def _jsonl_lines(handle: BinaryIO, source: str) -> Iterator[Article | InputFailu
 
 
 def read_file(path: Path, source: str | None = None) -> Iterator[Article | InputFailure]:
-    source = source or str(path)
+    source = printable(source or str(path))
     try:
-        with path.open("rb") as handle:
+        with _open_regular(path) as handle:
             if path.suffix.lower() in JSONL_SUFFIXES:
                 yield from _jsonl_lines(handle, source)
                 return
             data = _read_bytes(handle)
     except OSError as exc:
-        yield InputFailure(source, exc.strerror or str(exc))
+        yield InputFailure(source, _reason(exc))
         return
     except InputError as exc:
         yield InputFailure(source, str(exc))
@@ -226,52 +297,93 @@ def _looks_like_articles(path: Path) -> bool:
     passed over (and reported) instead of failing line by line.
     """
     try:
-        with path.open("rb") as handle:
+        with _open_regular(path) as handle:
             for raw in handle:
                 if raw.strip():
                     record = json.loads(raw)
                     return isinstance(record, dict) and "text" in record
-    except (OSError, ValueError):
+    except (OSError, ValueError):  # InputError is a ValueError too
         return True  # let read_file report the problem
     return True
 
 
+def _stat_failure(path: str, exc: OSError) -> InputFailure:
+    """What a path that cannot be looked at is reported as."""
+    if exc.errno == errno.ENOENT:
+        reason = "broken symbolic link" if os.path.islink(path) else "no such file or directory"
+    else:
+        reason = _reason(exc)
+    return InputFailure(printable(path), reason)
+
+
+ARTICLE_SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES
+
+
 def walk(root: Path) -> Iterator[Path | InputFailure]:
-    """Article files under a folder, sorted, without following symbolic links into loops."""
+    """Article files under a folder, sorted, following symbolic links but never into a loop.
+
+    Only regular files are yielded. What cannot be read is reported in its place: a folder
+    that cannot be listed, an entry that cannot be looked at (a broken symbolic link, whatever
+    its name, since it may have pointed to a folder), and a FIFO or device with an article's
+    name. Hidden entries and files without an article's suffix are passed over.
+    """
     seen: set[tuple[int, int]] = set()
-    for folder, subfolders, files in os.walk(root, followlinks=True, onerror=None):
-        stat = os.stat(folder)
-        key = (stat.st_dev, stat.st_ino)
-        if key in seen:
-            subfolders[:] = []
-            continue
-        seen.add(key)
-        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
-        for name in sorted(files):
-            if name.startswith("."):
+    pending = [root]  # folders still to list, the next on top: depth first, as os.walk
+    while pending:
+        folder = pending.pop()
+        try:
+            info = folder.stat()
+            key = (info.st_dev, info.st_ino)
+            if key in seen:
                 continue
-            path = Path(folder) / name
+            seen.add(key)
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as exc:
+            yield _stat_failure(str(folder), exc)
+            continue
+        subfolders: list[Path] = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                mode = entry.stat().st_mode  # through symbolic links
+            except OSError as exc:
+                yield _stat_failure(entry.path, exc)
+                continue
+            path = Path(entry.path)
             suffix = path.suffix.lower()
-            if suffix in TEXT_SUFFIXES:
+            if stat.S_ISDIR(mode):
+                subfolders.append(path)
+            elif suffix not in ARTICLE_SUFFIXES:
+                continue
+            elif not stat.S_ISREG(mode):
+                yield InputFailure(printable(entry.path), _not_regular(mode))
+            elif suffix in TEXT_SUFFIXES or _looks_like_articles(path):
                 yield path
-            elif suffix in JSONL_SUFFIXES:
-                if _looks_like_articles(path):
-                    yield path
+        pending.extend(reversed(subfolders))
 
 
 def read_inputs(paths: Iterable[str]) -> Iterator[Article | InputFailure]:
-    """All articles of the given paths, in order; ``-`` is standard input."""
+    """All articles of the given paths, in order; ``-`` is standard input.
+
+    A path named here is read whatever its suffix, but only if it is a folder or a
+    regular file: a FIFO is refused, not waited on (standard input is ``-``).
+    """
     for given in paths:
         if given == "-":
             yield from read_stdin()
             continue
         path = Path(given)
-        if path.is_dir():
+        try:
+            mode = path.stat().st_mode
+        except OSError as exc:
+            yield _stat_failure(given, exc)
+            continue
+        if stat.S_ISDIR(mode):
             for item in walk(path):
                 yield from read_file(item) if isinstance(item, Path) else [item]
-        elif path.exists():
+        elif stat.S_ISREG(mode):
             yield from read_file(path, given)
-        elif path.is_symlink():
-            yield InputFailure(given, "broken symbolic link")
         else:
-            yield InputFailure(given, "no such file or directory")
+            yield InputFailure(printable(given), _not_regular(mode))
