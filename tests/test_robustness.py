@@ -73,11 +73,13 @@ def test_interrupted_ingest_keeps_whole_articles_and_resumes(db_url, tmp_path, i
     assert _count(db_url, Article) == 400
 
 
-def test_strict_stops_at_the_first_failure(db_url, tmp_path, invoke):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_strict_stops_at_the_first_failure(db_url, tmp_path, invoke, workers):
+    """What came before the failure is stored, with any number of workers."""
     (tmp_path / "a.txt").write_text("China called for a ceasefire.", encoding="utf-8")
     (tmp_path / "b.txt").write_text("date 2023-02-30 Bad date.", encoding="utf-8")
     (tmp_path / "c.txt").write_text("Ukraine called for a withdrawal of troops.", encoding="utf-8")
-    result = invoke("--db", db_url, "ingest", "--strict", tmp_path, expect=1)
+    result = invoke("--db", db_url, "ingest", "--strict", "--workers", workers, tmp_path, expect=1)
     assert "1 new, 0 skipped, 1 failed" in result.output
     assert _count(db_url, Article) == 1
 

@@ -226,13 +226,24 @@ def _coded_in_pool(
     """Coded articles in input order, with at most two windows of articles in flight: the
     workers code the next window while the writer takes the current one."""
     current: Iterator[CodedArticle] | None = None
-    while window := list(islice(articles, POOL_WINDOW)):
+    stop: _Stop | None = None
+    while stop is None:
+        window: list[Article] = []
+        try:
+            for article in islice(articles, POOL_WINDOW):
+                window.append(article)
+        except _Stop as exc:  # --strict: what was read before the failure is still stored,
+            stop = exc  # as with one worker
+        if not window:
+            break
         following = _rejoined(window, pool.map(_code_in_worker, window, chunksize=CHUNK_SIZE))
         if current is not None:
             yield from current
         current = following
     if current is not None:
         yield from current
+    if stop is not None:
+        raise stop
 
 
 def _rejoined(
@@ -312,33 +323,58 @@ class _WriteBehind:
             raise self._error
 
 
+# What writing one article can raise: database errors (the driver's own, raised by the
+# COPY on PostgreSQL, come wrapped as SQLAlchemy's) and a value the driver cannot encode.
+WRITE_ERRORS = (SQLAlchemyError, UnicodeEncodeError)
+
+
 def _store_batch(
     engine: Engine,
     batch: list[CodedArticle],
     summary: Summary,
     fail: Callable[[InputFailure], None],
 ) -> None:
-    """One transaction for the batch; if it fails, one per article, to find the bad one."""
+    """One transaction for the batch; if it fails, one per article, to find the bad one.
+
+    An article counts as new only once its transaction has committed (a commit can fail:
+    a full disk, a deferred constraint), and each is counted as it commits, so that a
+    --strict stop part way through the batch still counts those before it.
+    """
     started = perf_counter()
     try:
-        with writer(engine).begin() as connection:
-            results = list(zip(batch, store_articles(connection, batch), strict=True))
-    except SQLAlchemyError:
-        results = []
+        try:
+            with writer(engine).begin() as connection:
+                stored = store_articles(connection, batch)
+        except WRITE_ERRORS:
+            pass
+        else:
+            _count_stored(summary, batch, stored)
+            return
         for item in batch:
             try:
                 with writer(engine).begin() as connection:
-                    results.append((item, store_articles(connection, [item])[0]))
-            except SQLAlchemyError as exc:
-                reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-                fail(InputFailure(item.article.source, f"not stored: {reason}"))
+                    stored = store_articles(connection, [item])
+            except WRITE_ERRORS as exc:
+                fail(InputFailure(item.article.source, f"not stored: {_one_line(exc)}"))
+            else:
+                _count_stored(summary, [item], stored)
+    finally:
+        with summary.lock:
+            summary.timings["write"] += perf_counter() - started
+
+
+def _count_stored(summary: Summary, batch: list[CodedArticle], stored: list) -> None:
     with summary.lock:
-        summary.timings["write"] += perf_counter() - started
-        for item, stored in results:
-            if stored.article_id is None:
+        for item, result in zip(batch, stored, strict=True):
+            if result.article_id is None:
                 summary.skipped += 1  # another process stored it first
             else:
                 summary.count(item)
+
+
+def _one_line(exc: BaseException) -> str:
+    lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 def _timed(items: Iterator, timings: defaultdict[str, float]) -> Iterator:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 
 from tracker.actors import ActorInfo
 from tracker.pipeline import CodedArticle
@@ -80,11 +81,19 @@ def _insert_rows(connection: Connection, table: str, columns: tuple[str, ...], r
     quote = connection.dialect.identifier_preparer.quote
     names = ", ".join(quote(c) for c in columns)
     if connection.dialect.name == "postgresql":
+        sql = f"COPY {quote(table)} ({names}) FROM STDIN"
+        driver_error = connection.dialect.loaded_dbapi.Error
         cursor = connection.connection.cursor()  # psycopg's own cursor, same transaction
         try:
-            with cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+            with cursor.copy(sql) as copy:
                 for row in rows:
                     copy.write_row(row)
+        except driver_error as exc:
+            # raised as SQLAlchemy raises the driver's errors, so that callers catch one
+            # kind of database error whichever way the rows went in
+            raise DBAPIError.instance(
+                sql, None, exc, driver_error, dialect=connection.dialect
+            ) from exc
         finally:
             cursor.close()
         return
