@@ -1,4 +1,7 @@
-"""The coder's speaker and stance rules, one behaviour per test, on made-up sentences."""
+"""The coder's speaker and stance rules, one behaviour per test, on made-up sentences.
+
+These test the hand rules' own verdicts (``--decider rules``): the learned decision reads
+them as candidates and features, and is tested in tests/test_learn.py."""
 
 from __future__ import annotations
 
@@ -35,7 +38,7 @@ def coder(tmp_path_factory) -> SeededCoder:
     with engine.connect() as connection:
         reference = ReferenceData.load(connection)
     engine.dispose()
-    return SeededCoder(Coder(reference), {t.id: t.key for t in reference.targets})
+    return SeededCoder(Coder(reference, "rules"), {t.id: t.key for t in reference.targets})
 
 
 def positions(coder: SeededCoder, text: str) -> list[set[tuple[str, str, str]]]:
@@ -155,12 +158,13 @@ def test_they_can_stand_for_an_organisation_that_spoke_before(coder):
     assert positions(coder, text)[1] == {("G7", "10", "oppose")}
 
 
-def test_widening_the_battlefield_is_what_the_risk_point_is_against(coder):
+def test_widening_the_battlefield_is_what_the_ceasefire_point_is_against(coder):
+    # the annotation guide's Conventions: restraint and widening the battlefield link to 3
     text = (
         "date 2025-10-30 China asked the parties to show restraint, without widening the "
         "battlefield."
     )
-    assert positions(coder, text)[0] == {("China", "8", "support")}
+    assert positions(coder, text)[0] == {("China", "3", "support")}
 
 
 def test_a_question_can_report_a_named_speakers_position(coder):

@@ -665,6 +665,11 @@ class Attributor:
     # -- positions ---------------------------------------------------------------
 
     def positions(self, facts: SentenceFacts) -> list[Finding]:
+        return dedupe_findings(self.drafts(facts))
+
+    def drafts(self, facts: SentenceFacts) -> list[Draft]:
+        """Every position the rules find in the sentence, before the best per actor and
+        target is kept: the candidates the decision step reads."""
         targets: list[PhraseMatch] = list(facts.links.values()) + facts.plan_matches
         if not targets:
             return []
@@ -730,7 +735,7 @@ class Attributor:
                         match,
                     )
                 )
-        return dedupe_findings(findings)
+        return findings
 
     def _complement(
         self, facts: SentenceFacts, match: PhraseMatch, others: list[PhraseMatch]

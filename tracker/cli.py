@@ -173,6 +173,16 @@ def seed(ctx: click.Context, articles: bool) -> None:
         click.echo(summary.line())
 
 
+decider_option = click.option(
+    "--decider",
+    type=click.Choice(["learned", "rules"]),
+    default="learned",
+    show_default=True,
+    help="How candidates become links and positions: the trained model (seeds/model.json, "
+    "or $TRACKER_MODEL) or the hand rules alone.",
+)
+
+
 @cli.command("ingest")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--strict", is_flag=True, help="Stop at the first input that fails.")
@@ -185,6 +195,7 @@ def seed(ctx: click.Context, articles: bool) -> None:
     show_default=True,
     help="Code articles in this many processes (one writer; same result as 1).",
 )
+@decider_option
 @click.pass_context
 def ingest_command(
     ctx: click.Context,
@@ -193,6 +204,7 @@ def ingest_command(
     dry_run: bool,
     quiet: bool,
     workers: int,
+    decider: str,
 ) -> None:
     """Ingest articles from files, folders (recursively) or - (standard input).
 
@@ -225,6 +237,7 @@ def ingest_command(
         on_article=tick,
         strict=strict,
         dry_run=dry_run,
+        decider=decider,
     )
     if show_progress and count >= 25:
         click.echo("\r" + " " * 40 + "\r", nl=False, err=True)
@@ -301,41 +314,82 @@ def points(ctx: click.Context, plan: str | None, fmt: str | None) -> None:
     click.echo(render(rows, fmt), nl=False)
 
 
+gold_dirs_argument = click.argument(
+    "gold_dirs",
+    nargs=-1,
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+)
+
+
 @cli.command()
-@click.argument("gold_dir", type=click.Path(file_okay=False, path_type=Path))
+@gold_dirs_argument
 @click.option("--errors", "errors", type=int, default=0, help="Print up to N misses of each kind.")
 @click.option("--plan", default="china-2023", show_default=True, help="The plan the gold codes.")
 @click.option(
     "--use-db",
     is_flag=True,
-    help="Score what --db already holds instead of ingesting GOLD_DIR into a throw-away database.",
+    help="Score what --db already holds instead of ingesting GOLD_DIRS into a throw-away database.",
 )
+@click.option(
+    "--cv",
+    "folds",
+    type=click.IntRange(min=2),
+    help="Cross-validate: split the articles into K folds, train on K-1, score the held-out one.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="How --cv shuffles articles.")
+@decider_option
 @output_options
 @click.pass_context
 def evaluate(
-    ctx: click.Context, gold_dir: Path, errors: int, plan: str, use_db: bool, fmt: str | None
+    ctx: click.Context,
+    gold_dirs: tuple[Path, ...],
+    errors: int,
+    plan: str,
+    use_db: bool,
+    folds: int | None,
+    seed: int,
+    decider: str,
+    fmt: str | None,
 ) -> None:
-    """Score links and positions against hand-coded articles in GOLD_DIR.
+    """Score links and positions against hand-coded articles in GOLD_DIRS.
 
-    GOLD_DIR holds articles (*.txt), gold lines (gold*.jsonl) and actor tables
-    (actors*.json) in the annotation guide's format. Prints precision, recall
-    and F1 overall and per target, a stance confusion table and the misses.
+    Each folder holds articles (*.txt), gold lines (gold*.jsonl) and actor
+    tables (actors*.json) in the annotation guide's format. Prints precision,
+    recall and F1 overall and per target, a stance confusion table and the
+    misses. With --cv K the figures are cross-validated: no article is scored
+    by a model trained on it.
     """
     import tempfile
 
     from tracker import evaluate as scoring
-    from tracker import queries
+    from tracker import learn, queries
     from tracker.db import make_engine, prepare
     from tracker.ingest import ingest
 
-    corpus = scoring.GoldCorpus.load(gold_dir)
+    corpus = learn.merge_corpora(gold_dirs)
+    if folds:
+        if use_db:
+            raise TrackerError("--cv codes the gold articles itself: leave out --use-db")
+        coded = learn.code_gold(corpus, plan)
+        report = learn.cross_validation_report(coded, folds, learn.Settings(), decider, seed)
+        if default_format(fmt) in ("json", "jsonl"):
+            import json
+
+            report.pop("rows")
+            click.echo(json.dumps(report, ensure_ascii=False))
+            return
+        click.echo(render(report["rows"], fmt), nl=False)
+        if default_format(fmt) == "table":
+            click.echo(learn.cv_summary(report))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         if use_db:
             engine = _state(ctx).engine(ctx)
         else:
             engine = make_engine(f"sqlite:///{Path(tmp) / 'evaluate.db'}")
             prepare(engine)
-            ingest(engine, [str(p) for p in corpus.articles])
+            ingest(engine, [str(p) for p in corpus.articles], decider=decider)
         with engine.connect() as connection:
             links = queries.links(connection)
             positions = queries.positions(connection)
@@ -350,6 +404,37 @@ def evaluate(
             for item in items[:errors]:
                 click.echo(f"{title}: {item}")
         click.echo(result.score_line())
+
+
+@cli.command()
+@gold_dirs_argument
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Where to write the model (JSON); point $TRACKER_MODEL at it, or copy it to "
+    "seeds/model.json.",
+)
+@click.option("--plan", default="china-2023", show_default=True, help="The plan the gold codes.")
+def train(gold_dirs: tuple[Path, ...], out: Path, plan: str) -> None:
+    """Train the decision model on hand-coded articles in GOLD_DIRS.
+
+    Needs scikit-learn (pip install '.[learn]'); coding with the model does not.
+    Check the figures with `tracker evaluate --cv 5 GOLD_DIRS` first.
+    """
+    from tracker import learn
+
+    corpus = learn.merge_corpora(gold_dirs)
+    coded = learn.code_gold(corpus, plan)
+    model = learn.train(coded, coded.names, learn.Settings())
+    try:
+        model.save(out)
+    except OSError as exc:
+        raise TrackerError(f"{out}: cannot write the model ({exc.strerror})") from None
+    click.echo(
+        f"trained on {len(coded.names)} articles: {len(model.links.weights)} link features, "
+        f"{len(model.positions.weights)} position features; written to {out}"
+    )
 
 
 def _register_reports() -> None:

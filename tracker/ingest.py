@@ -98,10 +98,12 @@ def ingest(
     on_article: Callable[[], None] = lambda: None,
     strict: bool = False,
     dry_run: bool = False,
+    decider: str = "learned",
 ) -> Summary:
-    """Ingest every article of ``paths``; failures are reported and counted, not raised."""
+    """Ingest every article of ``paths``; failures are reported and counted, not raised.
+    ``decider`` chooses how candidates become positions (``tracker.pipeline.DECIDERS``)."""
     with engine.connect() as connection:
-        reference = ReferenceData.load(connection)
+        reference = ReferenceData.load(connection, decider)
     summary = Summary()
 
     def fail(failure: InputFailure) -> None:

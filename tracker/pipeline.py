@@ -16,10 +16,13 @@ from sqlalchemy import Connection, select
 
 from tracker.actors import ActorInfo, Registry, build_registry
 from tracker.attribute import Attributor
-from tracker.facts import ArticleContext, Finding, SentenceFacts
+from tracker.candidates import Proposer, SentenceProposals
+from tracker.decide import DecisionModel, LearnedDecider, rule_decisions
+from tracker.facts import ArticleContext, Draft, Finding, SentenceFacts
 from tracker.lexicon import load_lexicon
 from tracker.link import Linker, PhraseMatch, TargetSpec, best_links
 from tracker.read import Article
+from tracker.resources import model_path
 from tracker.schema import Actor, ActorAlias, ActorRole, Plan, Target, TargetPhrase
 from tracker.segment import NEW_RECORD, Span, split_sentences
 from tracker.stance import Lexicon
@@ -57,9 +60,10 @@ class ReferenceData:
     actors: list[ActorInfo]
     aliases: list[tuple[int, str, str]]
     roles: list[tuple]
+    decider: str = "learned"  # how candidates become positions: DECIDERS
 
     @classmethod
-    def load(cls, connection: Connection) -> ReferenceData:
+    def load(cls, connection: Connection, decider: str = "learned") -> ReferenceData:
         phrases: dict[int, list[tuple[str, int]]] = {}
         for target_id, phrase, polarity in connection.execute(
             select(TargetPhrase.target_id, TargetPhrase.phrase, TargetPhrase.polarity).order_by(
@@ -111,11 +115,25 @@ class ReferenceData:
                 ).order_by(ActorRole.id)
             )
         ]
-        return cls(targets, authors, dates, actors, aliases, roles)
+        return cls(targets, authors, dates, actors, aliases, roles, decider)
+
+
+DECIDERS = ("learned", "rules")
 
 
 class Coder:
-    def __init__(self, reference: ReferenceData) -> None:
+    """read → segment → link → candidates → decide: the rules propose, a decider chooses.
+
+    ``decider`` is ``learned`` (the model in ``seeds/model.json``, or ``model``) or
+    ``rules`` (the hand rules' own verdicts, the baseline)."""
+
+    def __init__(
+        self,
+        reference: ReferenceData,
+        decider: str | None = None,
+        model: DecisionModel | None = None,
+    ) -> None:
+        decider = decider or reference.decider
         # seconds per stage, for the benchmark
         self.timings: defaultdict[str, float] = defaultdict(float)
         lexicon = load_lexicon()
@@ -142,14 +160,27 @@ class Coder:
             reference.plan_authors,
             anaphors=lexicon["actors"].get("anaphors", {}),
         )
+        self.proposer = Proposer(self.registry, self.attributor.lexicon, reference.plan_authors)
+        self.decider: LearnedDecider | None = None
+        if decider == "learned":
+            self.decider = LearnedDecider(
+                model or DecisionModel.load(model_path()),
+                self.proposer,
+                reference.targets,
+                reference.plan_authors,
+            )
+        elif decider != "rules":
+            raise ValueError(f"decider {decider!r}: choose one of {', '.join(DECIDERS)}")
 
-    def code(self, article: Article) -> CodedArticle:
+    def propose(self, article: Article) -> list[SentenceProposals]:
+        """The rules' first pass over an article: every sentence with its candidates."""
         clock = self.timings
         started = perf_counter()
         self.registry.forget_new()
         context = ArticleContext(article.published)
         spans = split_sentences(article.text, article.body_start)
         facts: list[SentenceFacts] = []
+        all_matches: list[list[PhraseMatch]] = []
         depth = 0
         split = perf_counter()
         clock["segment"] += split - started
@@ -165,32 +196,40 @@ class Coder:
                     span.text, sentence_words, links, plans, context, inside_quote=depth > 0
                 )
             )
+            all_matches.append(matches)
             depth = max(0, depth + span.text.count("“") - span.text.count("”"))
             clock["link"] += t1 - t0
             clock["actors and stance"] += perf_counter() - t1
         t2 = perf_counter()
         self.attributor.fill_quote_speakers(facts)
-        coded = [
-            NEW_RECORD(
-                CodedSentence,
-                (
-                    span,
-                    [
-                        NEW_RECORD(LinkFound, (m.target.id, m.phrase, m.score))
-                        for m in f.links.values()
-                    ],
-                    self.attributor.positions(f),
-                ),
+        drafts: list[list[Draft]] = [self.attributor.drafts(f) for f in facts]
+        proposals = self.proposer.propose(spans, facts, all_matches, drafts)
+        clock["actors and stance"] += perf_counter() - t2
+        return proposals
+
+    def code(self, article: Article) -> CodedArticle:
+        proposals = self.propose(article)
+        t0 = perf_counter()
+        coded = []
+        for sp in proposals:
+            decided = rule_decisions(sp) if self.decider is None else self.decider.decide(sp)
+            coded.append(
+                NEW_RECORD(
+                    CodedSentence,
+                    (
+                        sp.span,
+                        [NEW_RECORD(LinkFound, link) for link in decided.links],
+                        decided.findings,
+                    ),
+                )
             )
-            for span, f in zip(spans, facts, strict=True)
-        ]
         new = {
             finding.actor_id: self.registry.actors[finding.actor_id]
             for sentence in coded
             for finding in sentence.findings
             if finding.actor_id < 0
         }
-        clock["actors and stance"] += perf_counter() - t2
+        self.timings["decide"] += perf_counter() - t0
         return CodedArticle(article, coded, new)
 
     def _plan_mentions(

@@ -33,3 +33,16 @@ def seeds_dir() -> Path:
     """The shipped seeds, or an analyst's own folder of the same layout ($TRACKER_SEEDS_DIR)."""
     own = os.environ.get(SEEDS_ENV)
     return Path(own) if own else _data_dir("seeds")
+
+
+MODEL_ENV = "TRACKER_MODEL"
+
+
+def model_path() -> Path:
+    """The decision model: $TRACKER_MODEL, else ``model.json`` in the seeds folder, else the
+    shipped one (an analyst's own seeds folder need not carry a model)."""
+    own = os.environ.get(MODEL_ENV)
+    if own:
+        return Path(own)
+    candidate = seeds_dir() / "model.json"
+    return candidate if candidate.is_file() else _data_dir("seeds") / "model.json"
