@@ -189,3 +189,53 @@ def test_marks_stay_right_past_the_number_of_sentences_kept() -> None:
     index.marks(sentences[1])
     index.add_list(["war"])  # a new list: the kept marks are stale
     assert index.marks(sentences[1]) == ([2], 2)
+
+
+def _insert(clean: str, inserts: list[tuple[int, str]]) -> tuple[str, list[int]]:
+    """``clean`` with characters inserted before the given offsets; where each of its
+    characters (and its end) lands in the result."""
+    written, lands = "", []
+    for i in range(len(clean) + 1):
+        written += "".join(c for at, c in inserts if min(at, len(clean)) == i)
+        lands.append(len(written))
+        written += clean[i : i + 1]
+    return written, lands
+
+
+@settings(max_examples=300)
+@given(
+    st.text(alphabet=st.sampled_from("aZ9é’'.-‐_ ,;“”‘—()!?…/\u0301\n\xa0"), max_size=50),
+    st.lists(
+        st.tuples(st.integers(0, 50), st.sampled_from("\u00ad\u200b\u200c\u200d\u2060\ufeff")),
+        max_size=6,
+    ),
+)
+@example("Zelensky's cease-fire", [(3, "\u200b"), (5, "\u00ad"), (0, "\ufeff"), (21, "\u2060")])
+def test_words_see_through_invisible_characters(clean: str, inserts: list[tuple[int, str]]):
+    """Soft hyphens, zero-width characters and byte order marks anywhere in a text: the same
+    words as without them, at the offsets of the text as written."""
+    written, lands = _insert(clean, inserts)
+    assert [
+        (w.norm, w.stem, w.capital, w.possessive, w.pause_before, w.gap, w.start, w.end)
+        for w in words(written)
+    ] == [
+        (
+            w.norm,
+            w.stem,
+            w.capital,
+            w.possessive,
+            w.pause_before,
+            w.gap,
+            lands[w.start],
+            lands[w.end - 1] + 1,
+        )
+        for w in words(clean)
+    ]
+
+
+def test_a_modifier_letter_apostrophe_is_an_apostrophe() -> None:
+    plain, written = "China’s plan, Kyiv’ s", "Chinaʼs plan, Kyivʼ s"
+    assert [(w.norm, w.possessive, w.start, w.end) for w in words(written)] == [
+        (w.norm, w.possessive, w.start, w.end) for w in words(plain)
+    ]
+    assert words(written)[0].norm == "china" and words(written)[0].possessive

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from tracker.link import WordMatcher
-from tracker.text import Word, WordNode, add_to_tree, normalise_phrase
+from tracker.text import Word, WordNode, add_to_tree, normalise_phrase, plain_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +132,9 @@ class Registry:
                     break
             if j == i:
                 continue
-            name = text[words[i].start : words[j - 1].end].removesuffix("'s").removesuffix("’s")
+            # the name as a reader sees it: "Lula\u00a0da Silva" is "Lula da Silva"
+            name = " ".join(plain_text(text[words[i].start : words[j - 1].end]).split())
+            name = name.removesuffix("'s").removesuffix("’s")
             affiliation = None
             for k in range(i - 1, max(-1, i - 6), -1):
                 if words[k].norm in self.adjectives:
