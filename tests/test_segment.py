@@ -73,13 +73,17 @@ alphabet = st.sampled_from(list("abcXYZ .!?\n“”\"'’0123 Mr.Feb"))
 def test_any_text_segments_exactly(text):
     spans = list(split_sentences(text))
     last = 0
+    # trimmed like spaces round a sentence: soft hyphens, zero-width characters, BOMs
+    invisible = str.maketrans("", "", "\u00ad\u200b\u200c\u200d\u2060\ufeff")
     for span in spans:
         assert text[span.start : span.end] == span.text
         assert span.start >= last and span.text == span.text.strip() and span.text
-        assert not text[last : span.start].strip()  # gaps hold only what was trimmed
+        assert not text[last : span.start].translate(invisible).strip()  # only what was trimmed
         last = span.end
     covered = "".join(s.text for s in spans)
-    assert "".join(covered.split()) == "".join(text.split())
+    assert "".join(covered.translate(invisible).split()) == "".join(
+        text.translate(invisible).split()
+    )
 
 
 @given(st.text(alphabet=st.sampled_from(".!?\n \t'\"’”»)]A0aÀ“‘«(["), max_size=14))
@@ -109,3 +113,30 @@ def test_boundaries_are_what_the_pattern_finds_scanning(text: str, start: int) -
     assert [m.span() for m in boundaries(text, start)] == [
         m.span() for m in _BOUNDARY.finditer(text, start)
     ]
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(st.sampled_from(["Mr Xi", "said", "it.", "Yes!", "U.S.", "3.5", "“No.”", "\n\n"])),
+    st.lists(
+        st.tuples(st.integers(0, 80), st.sampled_from("\u00ad\u200b\u200c\u200d\u2060\ufeff")),
+        max_size=5,
+    ),
+)
+@example(["said", "it.", "Yes!"], [(8, "\u200b"), (9, "\ufeff")])
+def test_invisible_characters_do_not_change_the_sentences(
+    pieces: list[str], inserts: list[tuple[int, str]]
+) -> None:
+    """Zero-width spaces, soft hyphens and the like, even right after a full stop: the same
+    sentences as without them, each the text as written between its offsets."""
+    clean = " ".join(pieces)
+    written, lands = "", []
+    for i in range(len(clean) + 1):
+        written += "".join(c for at, c in inserts if min(at, len(clean)) == i)
+        lands.append(len(written))
+        written += clean[i : i + 1]
+    found = split_sentences(written)
+    assert [(s.start, s.end) for s in found] == [
+        (lands[s.start], lands[s.end - 1] + 1) for s in split_sentences(clean)
+    ]
+    assert all(written[s.start : s.end] == s.text for s in found)

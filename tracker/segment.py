@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Final, NamedTuple
 
 from tracker.lexicon import load_lexicon
-from tracker.text import stem
+from tracker.text import INVISIBLE, has_any, in_text, stem, without_invisible
 
 
 class Span(NamedTuple):
@@ -121,6 +121,8 @@ def boundaries(text: str, start: int = 0) -> list[re.Match[str]]:
 
 def split_sentences(text: str, start: int = 0) -> list[Span]:
     """The sentences of ``text[start:]`` with offsets into ``text``."""
+    if has_any(text, INVISIBLE):  # "said.\u200b The": split as a reader sees it
+        return _split_seen_through(text, start)
     spans: list[Span] = []
     position = start
     for match in boundaries(text, start):
@@ -133,6 +135,18 @@ def split_sentences(text: str, start: int = 0) -> list[Span]:
         _add_trimmed(spans, text, position, end)
         position = match.end()
     _add_trimmed(spans, text, position, len(text))
+    return spans
+
+
+def _split_seen_through(text: str, start: int) -> list[Span]:
+    """The sentences of ``text`` without its invisible characters (soft hyphens, zero-width
+    spaces…), each with the offsets and the text, invisible characters and all, it has in
+    ``text``: sentences are kept as they were written."""
+    plain, places = without_invisible(text)
+    spans: list[Span] = []
+    for span in split_sentences(plain, len(without_invisible(text[:start])[0])):
+        begin, end = in_text(places, span.start, span.end)
+        spans.append(NEW_RECORD(Span, (begin, end, text[begin:end])))
     return spans
 
 
