@@ -7,13 +7,20 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
+
 from tracker.evaluate import GoldCorpus, evaluate
 
 DEV = Path(__file__).parent / "data" / "dev"
 
-# A little under what the coder reaches (links 0.928, positions 0.816, by affiliation
-# 0.817 on 2026-11-29): a drop below these is a regression to look at.
-FLOORS = {"links": 0.915, "positions": 0.80, "positions_by_affiliation": 0.80}
+# Regression floors, a little under what the coder reaches on the dev copy (2026-12-04).
+# Both are training figures, not accuracy: the hand rules were written on these articles,
+# and the shipped model was trained on them (with the train corpus). The accuracy is the
+# cross-validated figure (tests/test_learn.py, the README).
+FLOORS = {
+    "rules": {"links": 0.91, "positions": 0.75, "positions_by_affiliation": 0.75},
+    "learned": {"links": 0.95, "positions": 0.80, "positions_by_affiliation": 0.80},
+}
 
 
 def _scores(output: str) -> dict[str, float]:
@@ -21,9 +28,11 @@ def _scores(output: str) -> dict[str, float]:
     return {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", line)}
 
 
-def test_dev_corpus_stays_above_its_floors(invoke):
-    scores = _scores(invoke("evaluate", DEV, "--format", "table").output)
-    for measure, floor in FLOORS.items():
+@pytest.mark.parametrize("decider", sorted(FLOORS))
+def test_dev_corpus_stays_above_its_floors(invoke, decider):
+    output = invoke("evaluate", DEV, "--decider", decider, "--format", "table").output
+    scores = _scores(output)
+    for measure, floor in FLOORS[decider].items():
         assert scores[measure] >= floor, f"{measure} fell to {scores[measure]} (floor {floor})"
 
 

@@ -8,18 +8,27 @@ scoring path a few dictionary look-ups.
 
 from __future__ import annotations
 
-from typing import Final
-
 from tracker.candidates import ActorCandidate, Proposer, SentenceProposals
 from tracker.link import PhraseMatch, TargetSpec
 
-SCORE_BUCKETS: Final = (0.99, 0.95, 0.9, 0.85, 0.8, 0.7, 0.6)
 
-
-def _bucket(value: float, buckets: tuple[float, ...] = SCORE_BUCKETS) -> str:
-    for b in buckets:
-        if value >= b:
-            return str(b)
+def _bucket(value: float) -> str:
+    """A link score as one of a few named steps. (Written out: mypyc left a module-level
+    tuple of these unset when it was read inside a function.)"""
+    if value >= 0.99:
+        return "0.99"
+    if value >= 0.95:
+        return "0.95"
+    if value >= 0.9:
+        return "0.9"
+    if value >= 0.85:
+        return "0.85"
+    if value >= 0.8:
+        return "0.8"
+    if value >= 0.7:
+        return "0.7"
+    if value >= 0.6:
+        return "0.6"
     return "low"
 
 

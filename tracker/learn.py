@@ -256,46 +256,66 @@ def _matrix(rows: list[list[str]], vocabulary: dict[str, int]) -> Any:
     return csr_matrix((data, indices, indptr), shape=(len(rows), len(vocabulary)))
 
 
-def fit(ex: Examples, plan: str, keys: list[str], settings: Settings) -> DecisionModel:
+def fit_links(
+    link_rows: list[tuple[list[str], dict[str, list[str]], set[str]]],
+    keys: list[str],
+    settings: Settings,
+) -> tuple[LinearModel, list[Any], dict[str, int]]:
+    """One binary model per target over the sentence's features and the target's own; the
+    weights as one table (feature -> a weight per target), with the fitted estimators."""
     LogisticRegression = _learner()
-    # links: one binary model per target over the shared features and the target's own
-    all_rows = [
-        shared + own for shared, per_target, _ in ex.link_rows for own in per_target.values()
-    ]
+    all_rows = [shared + own for shared, per_target, _ in link_rows for own in per_target.values()]
     vocabulary = _vocabulary(all_rows, settings.min_count)
     names = sorted(vocabulary, key=vocabulary.__getitem__)
     weights: dict[str, list[float]] = {}
     bias: list[float] = []
+    estimators: list[Any] = []
     for j, key in enumerate(keys):
-        rows = [shared + per_target[key] for shared, per_target, _ in ex.link_rows]
-        y = [key in gold for _, _, gold in ex.link_rows]
-        if not any(y):
+        rows = [shared + per_target[key] for shared, per_target, _ in link_rows]
+        y = [key in gold for _, _, gold in link_rows]
+        if not any(y):  # never linked in the gold: never linked
             bias.append(-30.0)
+            estimators.append(None)
             continue
         model = LogisticRegression(C=settings.link_c, solver="liblinear", max_iter=2000)
         model.fit(_matrix(rows, vocabulary), y)
+        estimators.append(model)
         bias.append(float(model.intercept_[0]))
         for i, w in enumerate(model.coef_[0]):
             if w != 0.0:
                 weights.setdefault(names[i], [0.0] * len(keys))[j] = float(w)
-    links = LinearModel(list(keys), bias, weights)
-    # positions: one multinomial model over the candidates
-    rows = [features for features, _ in ex.position_rows]
-    labels = [label for _, label in ex.position_rows]
+    return LinearModel(list(keys), bias, weights), estimators, vocabulary
+
+
+def fit_positions(
+    rows: list[list[str]], labels: list[str], settings: Settings
+) -> tuple[LinearModel, Any, dict[str, int]]:
+    """One multinomial model over the (actor, target) candidates: none, support, oppose,
+    mixed."""
+    LogisticRegression = _learner()
     vocabulary = _vocabulary(rows, settings.min_count)
     names = sorted(vocabulary, key=vocabulary.__getitem__)
     model = LogisticRegression(C=settings.position_c, tol=settings.tolerance, max_iter=3000)
     model.fit(_matrix(rows, vocabulary), labels)
     classes = [str(c) for c in model.classes_]
-    if NO_POSITION not in classes:
-        raise TrackerError("the gold has no candidate without a position: nothing to learn from")
-    pweights: dict[str, list[float]] = {}
+    if NO_POSITION not in classes or len(classes) < 3:
+        raise TrackerError("the gold needs candidates with and without positions to learn from")
+    weights: dict[str, list[float]] = {}
     coef = model.coef_
     for i, name in enumerate(names):
         column = [float(coef[c][i]) for c in range(len(classes))]
         if any(column):
-            pweights[name] = column
-    positions = LinearModel(classes, [float(b) for b in model.intercept_], pweights)
+            weights[name] = column
+    return LinearModel(classes, [float(b) for b in model.intercept_], weights), model, vocabulary
+
+
+def fit(ex: Examples, plan: str, keys: list[str], settings: Settings) -> DecisionModel:
+    links, _, _ = fit_links(ex.link_rows, keys, settings)
+    positions, _, _ = fit_positions(
+        [features for features, _ in ex.position_rows],
+        [label for _, label in ex.position_rows],
+        settings,
+    )
     return DecisionModel(
         plan, links, positions, settings.link_threshold, settings.position_threshold
     )
@@ -315,7 +335,7 @@ def train(coded: CodedGold, articles: list[str], settings: Settings) -> Decision
 @dataclass
 class Fold:
     number: int
-    trained_on: list[str]
+    trained_on: list[str]  # the articles the fold's model was trained on, as it records them
     scored: list[str]
     evaluation: Evaluation
 
@@ -350,7 +370,9 @@ def cross_validate(
         trained_on = [a for a in names if a not in set(held_out)]
         if decider == "learned":
             model = train(coded, trained_on, settings)
-            assert not set(model.trained_on or ()) & set(held_out)
+            trained_on = list(model.trained_on or ())
+            if set(trained_on) & set(held_out):
+                raise AssertionError("a fold's model saw an article it scores")
             coded.decider.use(model)
             links, positions = decide_rows(coded, held_out)
         else:

@@ -136,6 +136,14 @@ def positions(
 def explain_text(explanation: dict | None, method: str) -> str:
     if not explanation:
         return "entered by hand" if method == "manual" else ""
+    if explanation.get("decider") == "learned":
+        return (
+            f"actor '{explanation.get('mention')}' proposed by "
+            f"{', '.join(explanation.get('rules') or ['-'])}; weighed most: "
+            f"{', '.join(explanation.get('features') or ['-'])}; "
+            f"target by '{explanation.get('link') or 'the sentence'}', "
+            f"link score {explanation.get('link_score')}"
+        )
     cues = explanation.get("cues") or []
     cue_text = "cues " + " × ".join(f"'{c}'" for c in cues) if cues else "no cue: stated"
     polarity = (
