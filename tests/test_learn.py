@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 
 from tracker import learn
-from tracker.decide import DecisionModel, LearnedDecider, LinearModel, sigmoid
+from tracker.decide import (
+    DecisionModel,
+    LearnedDecider,
+    LinearModel,
+    crosses,
+    learned_explanation,
+    sigmoid,
+)
 from tracker.resources import model_path
 
 pytest.importorskip("sklearn")
@@ -155,3 +162,86 @@ def test_the_shipped_model_decides(coded):
     links, positions = learn.decide_rows(coded, coded.names)
     assert links and positions
     assert {p["stance"] for p in positions} <= {"support", "oppose", "mixed"}
+
+
+def test_the_fast_link_scores_equal_the_plain_form(coded):
+    decider: LearnedDecider = coded.decider
+    decider.use(DecisionModel.load(model_path()))
+    checked = 0
+    for article in coded.names:
+        for sp in coded.articles[article]:
+            plain = decider.link_probabilities(sp)
+            fast = decider.link_scores(sp)
+            assert [t.id for t, _ in plain] == [t.id for t, _ in fast]
+            for (_, p), (_, score) in zip(plain, fast, strict=True):
+                assert sigmoid(score) == pytest.approx(p, abs=1e-12)
+                checked += 1
+    assert checked > 1000
+
+
+def test_skipping_clear_none_candidates_changes_no_decision(coded):
+    decider: LearnedDecider = coded.decider
+    decider.use(DecisionModel.load(model_path()))
+    with_skip, without = [], []
+    for article in coded.names:
+        for sp in coded.articles[article]:
+            targets = decider.position_targets(sp, [t for t, _ in decider.modelled])
+            candidates = decider.position_candidates(sp, targets)
+            with_skip += [
+                (c.actor_id, c.target.id, s) for c, s, _, _ in decider.decide_positions(candidates)
+            ]
+            margin, decider.clear_margin = decider.clear_margin, float("-inf")
+            without += [
+                (c.actor_id, c.target.id, s) for c, s, _, _ in decider.decide_positions(candidates)
+            ]
+            decider.clear_margin = margin
+    assert with_skip == without and len(with_skip) > 50
+
+
+def test_the_candidates_scores_equal_the_plain_form(coded):
+    """Candidates are scored in parts (the target's, the actor's once per sentence, the
+    pair's): the sum equals the model's scores of all their features at once."""
+    decider: LearnedDecider = coded.decider
+    decider.use(DecisionModel.load(model_path()))
+    model = decider.model.positions
+    checked = 0
+    for article in coded.names:
+        for sp in coded.articles[article]:
+            targets = decider.position_targets(sp, [t for t, _ in decider.modelled])
+            for candidate in decider.position_candidates(sp, targets):
+                plain = candidate.about + decider.features.actor(
+                    sp,
+                    sp.actors[candidate.actor_id],
+                    candidate.target,
+                    candidate.match,
+                    decider.plan_author.get(candidate.target.plan),
+                )
+                assert sorted(candidate.features) == sorted(plain + crosses(plain, _cue(plain)))
+                assert candidate.scores == pytest.approx(model.scores(candidate.features), abs=1e-9)
+                checked += 1
+    assert checked > 1000
+
+
+def _cue(features: list[str]) -> str:
+    return next(f for f in features if f.startswith("cue:"))
+
+
+@pytest.mark.parametrize("score", [None, 0.875, 1.0])
+def test_the_explanation_is_what_json_dumps_gives(score):
+    args = (
+        "Mr Zelenskyy’s “team”",
+        ["holder:subject", "named"],
+        ["rule:support +1.20"],
+        "truce",
+        score,
+    )
+    expected = {
+        "decider": "learned",
+        "mention": args[0],
+        "rules": args[1],
+        "features": args[2],
+        "link": args[3],
+        "link_score": score,
+    }
+    assert json.loads(learned_explanation(*args)) == expected
+    assert learned_explanation(*args) == json.dumps(expected)

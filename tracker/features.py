@@ -120,6 +120,12 @@ class PositionFeatures:
         match: PhraseMatch | None,
         author: int | None,
     ) -> list[str]:
+        """All of an (actor, target) candidate's own features: the plain form of
+        ``actor_part`` (the same for every target) and ``pair``."""
+        return self.actor_part(sp, candidate) + self.pair(sp, candidate, target, match, author)
+
+    def actor_part(self, sp: SentenceProposals, candidate: ActorCandidate) -> list[str]:
+        """The actor's features that do not depend on the target."""
         info = candidate.info
         out = ["kind:" + info.kind]
         for source in sorted(candidate.sources):
@@ -127,15 +133,6 @@ class PositionFeatures:
             out.append("src:" + source + "|kind:" + info.kind)
         if len(candidate.sources) == 1:
             out.append("only:" + next(iter(candidate.sources)))
-        own = [d for d in sp.drafts if d.actor_id == info.id and d.target_id == target.id]
-        if own:
-            best = max(own, key=lambda d: d.score)
-            out.append("rule:" + best.stance)
-            out.append("rule:" + best.stance + "|t:" + target.key)
-        else:
-            out.append("rule:none")
-            if any(d.target_id == target.id for d in sp.drafts):
-                out.append("rule:other_actor")
         mention = candidate.mention
         if mention is not None:
             words = sp.facts.words
@@ -161,23 +158,51 @@ class PositionFeatures:
             first = sp.facts.actors[0][0] if sp.facts.actors else None
             if first is mention:
                 out.append("first_named")
-            if match is not None:
-                if mention.end <= match.start:
-                    out.append("before_target:" + _near(match.start - mention.end))
-                elif mention.start >= match.end:
-                    out.append("after_target:" + _near(mention.start - match.end))
-                else:
-                    out.append("inside_target")
         else:
             out.append("not_named")
-        if author is not None:
-            if info.id == author:
-                out.append("is_author")
-                out.append("is_author|t:" + ("plan" if target.kind == "plan" else "point"))
         others = [c.info for c in sp.actors.values() if c.info.id != info.id]
         if info.kind == "person":
             if any(o.kind != "person" and o.name == info.affiliation for o in others):
                 out.append("own_state_present")
         elif any(o.kind == "person" and o.affiliation == info.name for o in others):
             out.append("own_person_present")
+        return out
+
+    def pair(
+        self,
+        sp: SentenceProposals,
+        candidate: ActorCandidate,
+        target: TargetSpec,
+        match: PhraseMatch | None,
+        author: int | None,
+    ) -> list[str]:
+        """The features of the actor with this target."""
+        info = candidate.info
+        out: list[str] = []
+        best = None
+        other = False
+        for d in sp.drafts:
+            if d.target_id == target.id:
+                if d.actor_id != info.id:
+                    other = True
+                elif best is None or d.score > best.score:
+                    best = d
+        if best is not None:
+            out.append("rule:" + best.stance)
+            out.append("rule:" + best.stance + "|t:" + target.key)
+        else:
+            out.append("rule:none")
+            if other:
+                out.append("rule:other_actor")
+        mention = candidate.mention
+        if mention is not None and match is not None:
+            if mention.end <= match.start:
+                out.append("before_target:" + _near(match.start - mention.end))
+            elif mention.start >= match.end:
+                out.append("after_target:" + _near(mention.start - match.end))
+            else:
+                out.append("inside_target")
+        if author is not None and info.id == author:
+            out.append("is_author")
+            out.append("is_author|t:" + ("plan" if target.kind == "plan" else "point"))
         return out
