@@ -490,10 +490,9 @@ def cv_summary(report: dict[str, Any]) -> str:
     lines.append("per target (mean F1):")
     for target in sorted(report["per_target"], key=lambda t: (not t.isdigit(), t.zfill(3))):
         by = report["per_target"][target]
-        lines.append(
-            f"  {target:17s} links {by.get('links', float('nan')):.3f}"
-            f"  positions {by.get('positions', float('nan')):.3f}"
-        )
+        link = f"{by['links']:.3f}" if "links" in by else "–"  # the plan is never a link
+        position = f"{by['positions']:.3f}" if "positions" in by else "–"
+        lines.append(f"  {target:17s} links {link:5s}  positions {position}")
     recall = report["candidate_recall"]
     lines.append(f"candidate recall: positions {recall['positions']:.3f}")
     return "\n".join(lines) + "\n"
