@@ -10,10 +10,13 @@ article by article, so one bad article cannot take others with it.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
+import os
 import queue
 import signal
+import sys
 import threading
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -22,7 +25,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
-from time import perf_counter
+from time import perf_counter, sleep
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -118,17 +121,53 @@ def ingest(
         engine, _timed(read_inputs(paths), summary.timings), summary, fail, on_article, batch_size
     )
     try:
-        if workers > 1:
-            with _long_lived_data(), _worker_pool(workers, reference) as pool:
-                _write(engine, _coded_in_pool(pool, fresh), summary, fail, batch_size, dry_run)
-        else:
-            coder = Coder(reference)
-            coder.timings = summary.timings
-            with _long_lived_data():
-                _write(engine, map(coder.code, fresh), summary, fail, batch_size, dry_run)
+        with _terminate_as_interrupt():
+            _code_and_write(engine, fresh, reference, summary, fail, workers, batch_size, dry_run)
     except _Stop:
         pass
     return summary
+
+
+def _code_and_write(
+    engine: Engine,
+    fresh: Iterator[Article],
+    reference: ReferenceData,
+    summary: Summary,
+    fail: Callable[[InputFailure], None],
+    workers: int,
+    batch_size: int,
+    dry_run: bool,
+) -> None:
+    if workers > 1:
+        with _long_lived_data(), _worker_pool(workers, reference) as pool:
+            _write(engine, _coded_in_pool(pool, fresh), summary, fail, batch_size, dry_run)
+    else:
+        coder = Coder(reference)
+        coder.timings = summary.timings
+        with _long_lived_data():
+            _write(engine, map(coder.code, fresh), summary, fail, batch_size, dry_run)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (``kill``, a service manager stopping the run) ends an ingest as Ctrl-C does:
+    the batches handed to the writer are written, the workers are stopped, and every article
+    committed is kept. Only in the main thread, and only when nobody else handles SIGTERM."""
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL
+    ):
+        yield
+        return
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 # Coding makes many short-lived tuples and lists and no reference cycles of note; with the
@@ -202,14 +241,15 @@ def _worker_pool(workers: int, reference: ReferenceData) -> Iterator[ProcessPool
     An executor, not ``multiprocessing.Pool``: Pool's worker-handler thread wakes up
     whenever a result waits to be read and then contends with the writer for the
     interpreter; with it, the writer's process spent about a third more CPU time on the
-    same work. The workers ignore Ctrl-C: this process stops them, after keeping what it
-    has written. A worker that dies (killed, out of memory) ends the run with one line.
+    same work. The workers ignore Ctrl-C and SIGTERM: this process stops them, after keeping
+    what it has written. A worker that dies (killed, out of memory) ends the run with one
+    line; when this process dies (``kill -9``), the workers die with it (``_die_with``).
     """
     pool = ProcessPoolExecutor(
         workers,
         mp_context=multiprocessing.get_context("fork"),
         initializer=_start_worker,
-        initargs=(reference,),
+        initargs=(reference, os.getpid()),
     )
     try:
         yield pool
@@ -415,9 +455,11 @@ def _batches(coded: Iterator[CodedArticle], size: int) -> Iterator[list[CodedArt
 _worker_coder: Coder | None = None
 
 
-def _start_worker(reference: ReferenceData) -> None:
+def _start_worker(reference: ReferenceData, parent: int) -> None:
     global _worker_coder
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    _die_with(parent)
     _worker_coder = Coder(reference)
     gc.freeze()  # the worker's lifetime is the ingest's: no need to undo this
     gc.set_threshold(*GC_THRESHOLDS)
@@ -427,3 +469,41 @@ def _code_in_worker(article: Article) -> tuple[list, dict]:
     assert _worker_coder is not None
     coded = _worker_coder.code(article)
     return coded.sentences, coded.new_actors
+
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+# How often a worker without PR_SET_PDEATHSIG looks whether its parent is still there.
+PARENT_CHECK_SECONDS = 0.5
+
+
+def _die_with(parent: int) -> None:
+    """End this worker when the process that started it (``parent``) ends, however it ends.
+
+    A worker waits on a pipe it holds both ends of, so it never sees its parent go: killed
+    with ``kill -9``, the parent left its workers running for good, holding the store (on
+    PostgreSQL its session stayed "idle in transaction", the socket being theirs too) and
+    its standard output (``tracker ingest … | cat`` never ended). On Linux the kernel sends
+    SIGKILL when the parent dies; elsewhere a thread looks every half second."""
+    if not _kill_me_with_parent():
+        threading.Thread(
+            target=_watch_parent, args=(parent,), name="tracker-parent-watch", daemon=True
+        ).start()
+    if os.getppid() != parent:  # the parent died before any of this was in place
+        os._exit(1)
+
+
+def _kill_me_with_parent() -> bool:
+    """prctl(PR_SET_PDEATHSIG, SIGKILL); False where there is no such call."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
