@@ -84,9 +84,13 @@ class _Token:
     text: str
 
 
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
-_PARAM = re.compile(r":([A-Za-z_][A-Za-z0-9_]*)")
-_DOLLAR_TAG = re.compile(r"\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$")
+# Both databases read every character past ASCII as part of a name, as a letter is:
+# `SELECT 1 AS é` names its column é (and a non-ASCII space is no space to them).
+_WORD = re.compile(r"[A-Za-z_\x80-\U0010ffff][A-Za-z0-9_$\x80-\U0010ffff]*")
+# A parameter name as SQLAlchemy's text() reads one: word characters, not a digit first.
+PARAM_NAME = r"[^\W\d]\w*"
+_PARAM = re.compile(rf":({PARAM_NAME})")
+_DOLLAR_TAG = re.compile(r"\$(?:[A-Za-z_\x80-\U0010ffff][A-Za-z0-9_\x80-\U0010ffff]*)?\$")
 
 
 def _tokens(sql: str, dialect: str) -> Iterator[_Token]:
@@ -148,13 +152,12 @@ def _tokens(sql: str, dialect: str) -> Iterator[_Token]:
         elif c == ":" and (param := _PARAM.match(sql, i)) and (i == 0 or sql[i - 1] != ":"):
             yield _Token("param", param.group())
             i = param.end()
-        elif c.isalpha() or c == "_":
-            word = _WORD.match(sql, i)
+        elif word := _WORD.match(sql, i):
             yield _Token("word", word.group())
             i = word.end()
-        elif c.isdigit():
+        elif c in "0123456789":
             j = i
-            while j < n and (sql[j].isalnum() or sql[j] in "._"):
+            while j < n and sql[j].isascii() and (sql[j].isalnum() or sql[j] in "._"):
                 j += 1
             yield _Token("number", sql[i:j])
             i = j
@@ -190,6 +193,12 @@ def check_readonly(sql: str, dialect: str | None = None) -> Statement:
     return checked[0]
 
 
+def _keyword(word: str) -> str:
+    """A word as the databases compare it with their keywords: ASCII letters in upper case
+    ("ınsert", with a dotless i, is a name to them, not INSERT)."""
+    return word.upper() if word.isascii() else word
+
+
 def _check(sql: str, dialect: str) -> Statement:
     tokens = list(_tokens(sql, dialect))
     statements: list[list[_Token]] = [[]]
@@ -206,10 +215,10 @@ def _check(sql: str, dialect: str) -> Statement:
             f"refused: {len(meaningful)} statements given; run one read-only query at a time"
         )
     statement = meaningful[0]
-    words = [t.text.upper() for t in statement if t.kind == "word"]
+    words = [_keyword(t.text) for t in statement if t.kind == "word"]
     first = next((t for t in statement if t.kind != "space" and t.text != "("), None)
-    if first is None or first.kind != "word" or first.text.upper() not in READ_STATEMENTS:
-        shown = first.text.upper() if first is not None else "that"
+    if first is None or first.kind != "word" or _keyword(first.text) not in READ_STATEMENTS:
+        shown = _keyword(first.text) if first is not None else "that"
         raise TrackerError(
             f"refused: {shown} is not a read-only query; only SELECT, WITH, VALUES and "
             "EXPLAIN run here (the store is changed only by tracker's own commands)"
@@ -488,7 +497,7 @@ def parse_params(pairs: Sequence[str]) -> dict[str, str]:
     for pair in pairs:
         name, sep, value = pair.partition("=")
         name = name.strip().lstrip(":")
-        if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        if not sep or not re.fullmatch(PARAM_NAME, name):
             raise TrackerError(f"bad parameter {pair!r}: write name=value")
         params[name] = value
     return params

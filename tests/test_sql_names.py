@@ -1,0 +1,68 @@
+"""Names past ASCII in `tracker sql` and reports: both databases take them, so tracker does too."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tracker import reports
+from tracker.errors import TrackerError
+
+
+def _rows(result) -> list[dict]:
+    assert result.exit_code == 0, (result.output, result.exception)
+    return [json.loads(line) for line in result.output.splitlines()]
+
+
+@pytest.mark.parametrize(
+    "sql, expected",
+    [
+        ("SELECT 1 AS é", {"é": 1}),
+        ("SELECT 1 AS é, 2 AS ü_2", {"é": 1, "ü_2": 2}),
+        ("SELECT 1 AS 名前", {"名前": 1}),
+        ("SELECT 1 AS x٣", {"x٣": 1}),  # a digit that is not ASCII, inside a name
+        ("SELECT 1 AS ınsert", {"ınsert": 1}),  # dotless i: a name, not INSERT
+        ("SELECT 'ä' AS \"ö\"", {"ö": "ä"}),
+        ("SELECT é FROM (SELECT 3 AS é) AS ñ WHERE ñ.é = 3", {"é": 3}),
+    ],
+)
+def test_non_ascii_names(invoke, db_url, sql, expected):
+    assert _rows(invoke("--db", db_url, "sql", sql)) == [expected]
+    assert _rows(invoke("--db", db_url, "sql", "-", input=sql)) == [expected]
+
+
+def test_a_non_ascii_parameter(invoke, db_url):
+    result = invoke("--db", db_url, "sql", "SELECT CAST(:año AS TEXT) AS ñ", "-p", "año=2023")
+    assert _rows(result) == [{"ñ": "2023"}]
+
+
+def test_a_report_with_non_ascii_names(invoke, db_url, tmp_path):
+    (tmp_path / "names.sql").write_text(
+        "-- Ünïcode names\nSELECT COUNT(*) AS zählung FROM report_targets AS größe\n",
+        encoding="utf-8",
+    )
+    result = invoke("--db", db_url, "report", "names", "--reports-dir", tmp_path)
+    assert _rows(result) == [{"zählung": 14}]
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "DELETE FROM é",
+        "SELECT 1 AS é; DELETE FROM articles",
+        "WITH é AS (SELECT 1) INSERT INTO x SELECT * FROM é",
+        "é",
+    ],
+)
+def test_writes_are_still_refused_around_such_names(invoke, db_url, sql):
+    result = invoke("--db", db_url, "sql", sql, expect=1)
+    assert result.output.startswith("Error: refused:") and len(result.output.splitlines()) == 1
+
+
+def test_a_dollar_quote_tag_may_be_non_ascii():
+    """PostgreSQL reads $é$ … $é$ as one string, so its text is not SQL to check."""
+    statement = reports.check_readonly("SELECT $é$ DELETE ; $é$ AS x", "postgresql")
+    assert statement.sql == "SELECT $é$ DELETE ; $é$ AS x"
+    with pytest.raises(TrackerError, match="DELETE would write"):
+        reports.check_readonly("SELECT $é$x$é$ AS x, 1 DELETE", "postgresql")
