@@ -513,6 +513,7 @@ class Report:
     origin: str  # "built-in" or the file's path
     sql: str
     requires: list[list[str]] = field(default_factory=list)  # all groups; one of each
+    error: str | None = None  # why the file cannot be read; the report then cannot run
 
 
 def _header(sql: str) -> tuple[str, list[list[str]]]:
@@ -550,32 +551,36 @@ def user_reports_dir(folder: str | Path | None = None) -> Path | None:
     return path
 
 
-def _read(handle, where: str) -> str:
+def _load(name: str, handle, where: str, origin: str) -> Report:
+    """The report in a file; one that cannot be read says why, and only it fails."""
     try:
-        return handle.read_text(encoding="utf-8")
+        sql = handle.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise TrackerError(f"report {where} is not UTF-8 text") from None
+        error = f"report {where} is not UTF-8 text"
     except OSError as exc:
-        raise TrackerError(f"cannot read report {where}: {exc.strerror}") from None
+        error = f"cannot read report {where}: {exc.strerror or exc}"
+    else:
+        description, requires = _header(sql)
+        return Report(name, description, origin, sql, requires)
+    return Report(name, f"unreadable: {error}", origin, "", error=error)
 
 
 def list_reports(folder: str | Path | None = None) -> list[Report]:
-    """The built-in reports and the user folder's, by name (a user report overrides)."""
+    """The built-in reports and the user folder's, by name (a user report overrides).
+
+    A file that cannot be read is listed with the reason as its description.
+    """
     found: dict[str, Report] = {}
     builtin = resources.files("tracker") / "reports"
     for entry in sorted(builtin.iterdir(), key=lambda e: e.name):
         name = entry.name.removesuffix(".sql")
         if entry.name.endswith(".sql") and NAME_PATTERN.match(name) and entry.is_file():
-            sql = _read(entry, entry.name)
-            description, requires = _header(sql)
-            found[name] = Report(name, description, "built-in", sql, requires)
+            found[name] = _load(name, entry, entry.name, "built-in")
     user = user_reports_dir(folder)
     if user is not None:
         for path in sorted(user.glob("*.sql")):
             if NAME_PATTERN.match(path.stem) and path.is_file():
-                sql = _read(path, str(path))
-                description, requires = _header(sql)
-                found[path.stem] = Report(path.stem, description, str(path), sql, requires)
+                found[path.stem] = _load(path.stem, path, str(path), str(path))
     return sorted(found.values(), key=lambda r: r.name)
 
 
@@ -588,12 +593,14 @@ def get_report(name: str, folder: str | Path | None = None) -> Report:
         )
     for report in list_reports(folder):
         if report.name == name:
+            if report.error is not None:
+                raise TrackerError(report.error)
             return report
     raise TrackerError(f"no report named {name!r}; `tracker report --list` lists them")
 
 
 def _iso_date(value: str | dt.date | None, option: str) -> str | None:
-    if value is None or value == "":
+    if value is None:
         return None
     if isinstance(value, dt.date):
         return value.isoformat()
