@@ -39,35 +39,132 @@ def _iso(rows: list[dict[str, Any]], *keys: str) -> list[dict[str, Any]]:
     return rows
 
 
+TITLES = (("mr",), ("ms",), ("mrs",), ("dr",), ("president",))
+SHOWN_CANDIDATES = 8  # actors named in the error for an ambiguous --actor
+
+
 def find_actor_ids(connection: Connection, name: str) -> list[int]:
-    """Actors answering to a name, alias or spelling variant ("Zelenskyy" → Zelensky)."""
+    """The actor answering to a name, alias or spelling variant ("Zelenskyy" → Zelensky).
+
+    A name that fits several actors ("Wang": Wang Yi and Wang Wenbin; "President")
+    is an error naming them, as is one that fits none; a canonical name always
+    means its actor alone.
+    """
     wanted = normalise_phrase(name)
     if not wanted:
-        raise TrackerError("--actor needs a name")
+        raise TrackerError("--actor needs a name (leave it out for every actor)")
+    canonical: dict[int, tuple[str, tuple[str, ...]]] = {}
+    people: set[int] = set()
     names: dict[tuple[str, ...], set[int]] = {}
+    for actor_id, actor_name, kind in connection.execute(select(Actor.id, Actor.name, Actor.kind)):
+        canonical[actor_id] = (actor_name, normalise_phrase(actor_name))
+        if kind == "person":
+            people.add(actor_id)
+        names.setdefault(normalise_phrase(actor_name), set()).add(actor_id)
     for actor_id, alias in connection.execute(
-        select(Actor.id, Actor.name).union_all(
-            select(ActorAlias.actor_id, ActorAlias.alias).where(ActorAlias.kind == "name")
-        )
+        select(ActorAlias.actor_id, ActorAlias.alias).where(ActorAlias.kind == "name")
     ):
         names.setdefault(normalise_phrase(alias), set()).add(actor_id)
+    exact = {i for i, (_, words) in canonical.items() if words == wanted}
+    if exact:
+        return _one_actor(name, exact, canonical)
+    if wanted not in names and wanted[:1] in TITLES and wanted[1:] in names:
+        wanted = wanted[1:]  # "President Xi" as "Xi"
     if wanted in names:
-        return sorted(names[wanted])
-    if wanted[:1] in (("mr",), ("ms",), ("mrs",), ("dr",), ("president",)) and wanted[1:] in names:
-        return sorted(names[wanted[1:]])
+        found = set(names[wanted])
+        if found <= people:  # a surname ("Wang") may be one's alias and part of another's name
+            found |= {i for i in people if _within(wanted, canonical[i][1])}
+        return _one_actor(name, found, canonical)
     choices = {" ".join(k): ids for k, ids in names.items()}
-    best = process.extractOne(" ".join(wanted), list(choices), scorer=fuzz.ratio, score_cutoff=85)
-    if best:
-        return sorted(choices[best[0]])
+    found = {
+        actor_id
+        for choice, _, _ in process.extract(
+            " ".join(wanted), list(choices), scorer=fuzz.ratio, score_cutoff=85, limit=None
+        )
+        for actor_id in choices[choice]
+    }
+    found |= {i for key, ids in names.items() if _within(wanted, key) for i in ids}
+    if found:
+        return _one_actor(name, found, canonical)
     raise TrackerError(f"no actor matches {name!r}; `tracker actors` lists them")
 
 
-def _target_filter(query, target: str | None):
-    if target is None:
-        return query
-    if target.isdigit():
-        return query.where(Target.kind == "point", Target.number == int(target))
-    return query.where(Target.slug == target)
+def _within(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    """Whether ``words`` occur together, as whole words, in ``phrase``."""
+    n = len(words)
+    return any(phrase[i : i + n] == words for i in range(len(phrase) - n + 1))
+
+
+def _one_actor(
+    name: str, ids: set[int], canonical: dict[int, tuple[str, tuple[str, ...]]]
+) -> list[int]:
+    if len(ids) == 1:
+        return sorted(ids)
+    shown = sorted(canonical[i][0] for i in ids)
+    more = len(shown) - SHOWN_CANDIDATES
+    listed = ", ".join(shown[:SHOWN_CANDIDATES]) + (f" and {more} more" if more > 0 else "")
+    raise TrackerError(f"--actor {name!r} could be {len(shown)} actors: {listed}; give a full name")
+
+
+def plan_slugs(connection: Connection) -> list[str]:
+    return list(connection.execute(select(Plan.slug).order_by(Plan.slug)).scalars())
+
+
+def check_plan(connection: Connection, plan: str) -> str:
+    """``plan`` when the store has that plan; an error naming the plans otherwise."""
+    slugs = plan_slugs(connection)
+    if plan not in slugs:
+        known = ", ".join(slugs) if slugs else "none (`tracker seed` loads them)"
+        raise TrackerError(f"no plan {plan!r}; plans: {known}")
+    return plan
+
+
+def find_targets(connection: Connection, target: str, plan: str | None = None) -> list[int]:
+    """The ids of the targets a --target names: a point number or a slug, in ``plan`` if given.
+
+    None found is an error naming the targets there are.
+    """
+    query = select(Target.id, Target.kind, Target.number, Target.slug).join(
+        Plan, Plan.id == Target.plan_id
+    )
+    if plan is not None:
+        query = query.where(Plan.slug == check_plan(connection, plan))
+    rows = connection.execute(query).all()
+    wanted = target.strip()
+    number = int(wanted) if wanted.isascii() and wanted.isdigit() else None
+    ids = [
+        row.id
+        for row in rows
+        if (number is not None and row.kind == "point" and row.number == number)
+        or (number is None and row.slug == wanted)
+    ]
+    if ids:
+        return ids
+    where = f" in plan {plan!r}" if plan is not None else ""
+    raise TrackerError(f"no target {target!r}{where}; targets: {_target_names(rows)}")
+
+
+def _target_names(rows) -> str:
+    """Point numbers as ranges, then the other targets: "1-12, plan, troop-withdrawal"."""
+    numbers = sorted({r.number for r in rows if r.kind == "point" and r.number is not None})
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    ranges = [str(a) if a == b else f"{a}-{b}" for a, b in runs]
+    slugs = sorted({r.slug for r in rows if r.kind != "point" and r.slug})
+    return ", ".join(ranges + slugs) or "none"
+
+
+def _filters(connection: Connection, query, plan: str | None, target: str | None):
+    """``query`` narrowed to a plan and a target, both checked against the store."""
+    if plan is not None:
+        query = query.where(Plan.slug == check_plan(connection, plan))
+    if target is not None:
+        query = query.where(Target.id.in_(find_targets(connection, target, plan)))
+    return query
 
 
 def links(connection: Connection, plan: str | None = None, target: str | None = None) -> list[dict]:
@@ -87,9 +184,7 @@ def links(connection: Connection, plan: str | None = None, target: str | None = 
         .join(Plan, Plan.id == Target.plan_id)
         .order_by(Article.id, Sentence.ordinal, Target.id)
     )
-    if plan:
-        query = query.where(Plan.slug == plan)
-    return _iso(_rows(connection, _target_filter(query, target)), "date")
+    return _iso(_rows(connection, _filters(connection, query, plan, target)), "date")
 
 
 def positions(
@@ -122,11 +217,9 @@ def positions(
         .outerjoin(Article, Article.id == Sentence.article_id)
         .order_by(Article.published, Article.id, Sentence.ordinal, Target.id, Actor.name)
     )
-    if actor:
+    if actor is not None:
         query = query.where(Position.actor_id.in_(find_actor_ids(connection, actor)))
-    if plan:
-        query = query.where(Plan.slug == plan)
-    rows = _iso(_rows(connection, _target_filter(query, target)), "date")
+    rows = _iso(_rows(connection, _filters(connection, query, plan, target)), "date")
     if explain:
         for row in rows:
             row["explanation"] = explain_text(row.pop("explanation"), row["method"])
@@ -208,6 +301,4 @@ def points(connection: Connection, plan: str | None = None) -> list[dict]:
         .outerjoin(phrases, phrases.c.target_id == Target.id)
         .order_by(Plan.slug, Target.kind.desc(), Target.number, Target.slug)
     )
-    if plan:
-        query = query.where(Plan.slug == plan)
-    return _rows(connection, query)
+    return _rows(connection, _filters(connection, query, plan, None))

@@ -620,46 +620,25 @@ def report_parameters(
     until: str | dt.date | None = None,
 ) -> dict[str, Any]:
     """The bound parameters of a report from the options, checked against the store."""
-    from tracker.queries import find_actor_ids
+    from tracker.queries import check_plan, find_actor_ids, find_targets
 
     params: dict[str, Any] = dict.fromkeys(PARAMETERS)
     params["since"] = _iso_date(since, "since")
     params["until"] = _iso_date(until, "until")
     if params["since"] and params["until"] and params["since"] > params["until"]:
         raise TrackerError(f"--since {params['since']} is after --until {params['until']}")
-    if plan:
-        found = connection.execute(
-            text("SELECT COUNT(*) FROM report_targets WHERE plan = :plan"), {"plan": plan}
-        ).scalar()
-        if not found:
-            raise TrackerError(f"no plan {plan!r}; `tracker points` lists the plans")
-        params["plan"] = plan
-    if target:
+    if plan is not None:
+        params["plan"] = check_plan(connection, plan)
+    if target is not None:
+        find_targets(connection, target, params["plan"])  # an unknown target is an error
         target = target.strip()
-        found = connection.execute(
-            text(
-                "SELECT COUNT(*) FROM report_targets "
-                "WHERE (target = :target OR target_slug = :target) "
-                "AND (CAST(:plan AS TEXT) IS NULL OR plan = :plan)"
-            ),
-            {"target": target, "plan": params["plan"]},
+        params["target"] = str(int(target)) if target.isascii() and target.isdigit() else target
+    if actor is not None:
+        ids = find_actor_ids(connection, actor)  # one actor, or an error naming the candidates
+        params["actor_id"] = ids[0]
+        params["actor"] = connection.execute(
+            text("SELECT actor FROM report_actors WHERE actor_id = :id"), {"id": ids[0]}
         ).scalar()
-        if not found:
-            raise TrackerError(f"no target {target!r}; `tracker points` lists them")
-        params["target"] = target
-    if actor:
-        ids = find_actor_ids(connection, actor)
-        names = connection.execute(
-            text("SELECT actor_id, actor FROM report_actors ORDER BY actor")
-        ).all()
-        chosen = [(i, n) for i, n in names if i in ids]
-        if len(chosen) > 1:
-            raise TrackerError(
-                f"--actor {actor!r} matches several actors ("
-                + ", ".join(n for _, n in chosen)
-                + "); give a full name"
-            )
-        params["actor_id"], params["actor"] = chosen[0]
     return params
 
 
@@ -696,7 +675,7 @@ def run_report(
         "since": since,
         "until": until,
     }
-    given = {k: v for k, v in given.items() if v not in (None, "")}
+    given = {k: v for k, v in given.items() if v is not None}
     used_options = {OPTION_OF[p] for p in statement.parameters}
     for option in given:
         if option not in used_options:
