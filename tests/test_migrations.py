@@ -29,7 +29,7 @@ def test_upgrade_and_downgrade_empty(invoke, empty_db_url):
     invoke("--db", empty_db_url, "db", "upgrade")
     assert _tables(empty_db_url) == set(Base.metadata.tables)
     assert "current: " + db.head_revision() in invoke("--db", empty_db_url, "db", "current").output
-    invoke("--db", empty_db_url, "db", "downgrade", "base")
+    invoke("--db", empty_db_url, "db", "downgrade", "base", "--yes")
     assert _tables(empty_db_url) == set()
     invoke("--db", empty_db_url, "db", "upgrade")
     assert _tables(empty_db_url) == set(Base.metadata.tables)
@@ -37,7 +37,7 @@ def test_upgrade_and_downgrade_empty(invoke, empty_db_url):
 
 def test_downgrade_filled_database(invoke, db_url):
     invoke("--db", db_url, "ingest", seeds_dir() / "articles" / "seed.txt")
-    invoke("--db", db_url, "db", "downgrade", "base")
+    invoke("--db", db_url, "db", "downgrade", "base", "--yes")
     assert _tables(db_url) == set()
     invoke("--db", db_url, "db", "upgrade")
     assert "1 new" in invoke("--db", db_url, "ingest", seeds_dir() / "articles" / "seed.txt").output
@@ -52,7 +52,10 @@ def test_models_match_migrations(db_url):
     assert diff == []
 
 
-def test_first_command_on_new_database_migrates_and_seeds(invoke, empty_db_url):
+def test_first_writing_command_on_new_database_migrates_and_seeds(invoke, empty_db_url):
+    """A command that only reads leaves a new database alone; ingest creates the schema."""
+    assert "tracker db upgrade" in invoke("--db", empty_db_url, "points", expect=1).output
+    invoke("--db", empty_db_url, "ingest", seeds_dir() / "articles" / "seed.txt")
     output = invoke("--db", empty_db_url, "points", "--format", "csv").output
     assert "sanctions" in output
 

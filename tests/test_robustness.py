@@ -168,7 +168,7 @@ def test_locked_sqlite_file_is_a_clear_error(tmp_path, invoke, monkeypatch):
     import sqlite3
 
     path = tmp_path / "locked.db"
-    invoke("--db", f"sqlite:///{path}", "points")
+    invoke("--db", f"sqlite:///{path}", "db", "upgrade")
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
@@ -182,10 +182,14 @@ def test_locked_sqlite_file_is_a_clear_error(tmp_path, invoke, monkeypatch):
     assert _count(f"sqlite:///{path}", Article) == 0
 
 
-def test_database_at_an_older_revision_is_upgraded(db_url, invoke):
+def test_database_at_an_older_revision_is_upgraded_by_a_writer(db_url, invoke):
     invoke("--db", db_url, "db", "downgrade", "0001")
     assert "current: 0001" in invoke("--db", db_url, "db", "current").output
     invoke("--db", db_url, "report", "--list")
+    refused = invoke("--db", db_url, "report", "coverage", expect=1).output
+    assert "revision 0001" in refused and "`tracker db upgrade`" in refused
+    assert "current: 0001" in invoke("--db", db_url, "db", "current").output
+    invoke("--db", db_url, "ingest", DEV / "dev-01.txt")
     output = invoke("--db", db_url, "report", "coverage", "--format", "csv").output
     assert output.startswith("plan,")
     head = invoke("--db", db_url, "db", "current").output

@@ -49,6 +49,6 @@ def test_broken_seed_files_are_one_line_errors(invoke, tmp_path, monkeypatch):
     assert len(result.output.strip().splitlines()) == 1
     (own / "lexicon.toml").write_text((seeds_dir() / "lexicon.toml").read_text(), encoding="utf-8")
     (own / "actors.toml").write_text('[[actors]]\nname = "X"\nkind = "robot"\n', encoding="utf-8")
-    result = invoke("--db", f"sqlite:///{tmp_path / 'y.db'}", "points", expect=1)
+    result = invoke("--db", f"sqlite:///{tmp_path / 'y.db'}", "seed", expect=1)
     assert "actors.toml: key 'kind' in [[actors]] #1 ('X') must be one of" in result.output
     assert len(result.output.strip().splitlines()) == 1

@@ -26,15 +26,27 @@ class State:
     url: str | None
     _engine: Engine | None = field(default=None, repr=False)
 
-    def engine(self, ctx: click.Context, *, migrate: bool = True) -> Engine:
-        """The database, opened on first use, brought to the current schema and seeded."""
+    def engine(self, ctx: click.Context, *, mode: str = "read") -> Engine:
+        """The database, opened on first use.
+
+        ``mode`` is what the command does with it: "write" (ingest, seed) creates
+        a missing store, brings it to the current schema and seeds it; "read"
+        needs an existing store at the current revision and changes nothing (no
+        write lock); "create" (db upgrade) opens it as it is, creating a missing
+        SQLite file; "admin" (the other db commands) opens an existing one as it is.
+        """
         if self._engine is None:
             from tracker import db
 
-            self._engine = db.make_engine(self.url)
-            ctx.call_on_close(self._engine.dispose)
-            if migrate:
-                db.prepare(self._engine)
+            engine = db.make_engine(self.url)
+            ctx.call_on_close(engine.dispose)
+            if mode in ("read", "admin"):
+                db.require_existing(engine)
+            if mode == "read":
+                db.check_ready(engine)
+            elif mode == "write":
+                db.prepare(engine)
+            self._engine = engine
         return self._engine
 
 
@@ -99,21 +111,44 @@ def db() -> None:
 @click.argument("revision", default="head")
 @click.pass_context
 def db_upgrade(ctx: click.Context, revision: str) -> None:
-    """Upgrade the schema to REVISION (default: head)."""
+    """Upgrade the schema to REVISION (default: head); a new store at head is seeded.
+
+    Creates the store when it does not exist, like `tracker ingest` and `tracker seed`.
+    """
     from tracker import db as database
 
-    database.upgrade(_state(ctx).engine(ctx, migrate=False), revision)
-    click.echo(f"database at revision {_current(ctx)}")
+    engine = _state(ctx).engine(ctx, mode="create")
+    database.upgrade(engine, revision)
+    current = _current(ctx)
+    seeded = current == database.head_revision() and database.seed_if_empty(engine)
+    click.echo(
+        f"database at revision {current or 'base'}"
+        + ("; loaded the seed plans and actors" if seeded else "")
+    )
 
 
 @db.command("downgrade")
 @click.argument("revision")
+@click.option("--yes", is_flag=True, help="Do not ask before removing every table (base).")
 @click.pass_context
-def db_downgrade(ctx: click.Context, revision: str) -> None:
-    """Downgrade the schema to REVISION ("base" removes every table)."""
+def db_downgrade(ctx: click.Context, revision: str, yes: bool) -> None:
+    """Downgrade the schema to REVISION ("base" removes every table, after asking)."""
     from tracker import db as database
 
-    database.downgrade(_state(ctx).engine(ctx, migrate=False), revision)
+    engine = _state(ctx).engine(ctx, mode="admin")
+    if not yes and database.removes_every_table(engine, revision):
+        where = engine.url.render_as_string(hide_password=True)
+        try:
+            click.confirm(
+                f"downgrading to {revision} removes every table and all the data in {where}; "
+                "continue?",
+                abort=True,
+            )
+        except click.Abort:
+            raise TrackerError(
+                "not confirmed; nothing was changed (--yes skips the question)"
+            ) from None
+    database.downgrade(engine, revision)
     click.echo(f"database at revision {_current(ctx) or 'base'}")
 
 
@@ -133,7 +168,7 @@ def db_check(ctx: click.Context) -> None:
     """Check the store's integrity: revision, orphan rows, articles without sentences."""
     from tracker import doctor
 
-    revision, head, findings = doctor.check(_state(ctx).engine(ctx, migrate=False))
+    revision, head, findings = doctor.check(_state(ctx).engine(ctx, mode="admin"))
     problems = 0
     if revision != head:
         problems += 1
@@ -151,7 +186,7 @@ def db_check(ctx: click.Context) -> None:
 def _current(ctx: click.Context) -> str | None:
     from tracker import db as database
 
-    with _state(ctx).engine(ctx, migrate=False).connect() as connection:
+    with _state(ctx).engine(ctx, mode="admin").connect() as connection:
         return database.current_revision(connection)
 
 
@@ -164,7 +199,7 @@ def seed(ctx: click.Context, articles: bool) -> None:
     from tracker.ingest import ingest
     from tracker.seeds import load_seeds, seed_articles
 
-    engine = _state(ctx).engine(ctx)
+    engine = _state(ctx).engine(ctx, mode="write")
     with writer(engine).begin() as connection:
         loaded = load_seeds(connection)
     click.echo(f"seeded {loaded['actors']} actors and plans {', '.join(loaded['plans'])}")
@@ -214,7 +249,7 @@ def ingest_command(
     """
     from tracker.ingest import ingest
 
-    engine = _state(ctx).engine(ctx)
+    engine = _state(ctx).engine(ctx, mode="write")
     show_progress = sys.stderr.isatty() and not quiet
     count = 0
 

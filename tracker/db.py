@@ -6,14 +6,17 @@ One URL resolver serves the CLI and ``migrations/env.py``; Alembic's
 
 from __future__ import annotations
 
+import math
 import os
+import re
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from alembic.util.exc import CommandError
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
@@ -23,13 +26,22 @@ from tracker.resources import migrations_dir
 URL_ENV = "TRACKER_DATABASE_URL"
 DEFAULT_URL = "sqlite:///tracker.db"
 SQLITE_TIMEOUT_ENV = "TRACKER_SQLITE_TIMEOUT"  # seconds to wait for another writer
+# SQLite keeps its busy timeout in milliseconds in a C int.
+MAX_SQLITE_TIMEOUT = 2_147_483
 
 
 def sqlite_timeout() -> float:
+    value = os.environ.get(SQLITE_TIMEOUT_ENV, "60")
     try:
-        return float(os.environ.get(SQLITE_TIMEOUT_ENV, "60"))
+        seconds = float(value)
     except ValueError:
-        raise TrackerError(f"{SQLITE_TIMEOUT_ENV} must be a number of seconds") from None
+        seconds = math.nan
+    if not 0 <= seconds <= MAX_SQLITE_TIMEOUT:  # NaN fails too
+        raise TrackerError(
+            f"{SQLITE_TIMEOUT_ENV} must be a number of seconds from 0 to {MAX_SQLITE_TIMEOUT}, "
+            f"not {value!r}"
+        )
+    return seconds
 
 
 def resolve_url(url: str | None = None) -> str:
@@ -38,7 +50,10 @@ def resolve_url(url: str | None = None) -> str:
     A bare path means a SQLite file, and plain ``postgresql://`` means psycopg 3,
     the driver the project installs.
     """
-    url = url or os.environ.get(URL_ENV) or DEFAULT_URL
+    if url is None or url == "":
+        url = os.environ.get(URL_ENV) or DEFAULT_URL
+    if not url.strip():
+        raise TrackerError("the database URL is blank: give --db a file path or a URL")
     if "://" not in url:
         url = "sqlite:///" + url
     if url.startswith(("postgresql://", "postgres://")):
@@ -90,6 +105,8 @@ def make_engine(url: str | None = None) -> Engine:
         parsed = make_url(resolved)
         if parsed.get_backend_name() == "sqlite":
             database = parsed.database or ""
+            if database and not database.strip():
+                raise TrackerError("the SQLite file name is blank: give --db a file path")
             if database and database != ":memory:" and not database.startswith("file:"):
                 parent = Path(database).expanduser().resolve().parent
                 if not parent.is_dir():
@@ -142,14 +159,46 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with writer(engine).begin() as connection:
         lock_schema(connection)
         _check_known(connection)
-        command.upgrade(alembic_config(connection), revision)
+        _run(command.upgrade, connection, revision, "upgrade")
 
 
 def downgrade(engine: Engine, revision: str) -> None:
     with writer(engine).begin() as connection:
         lock_schema(connection)
         _check_known(connection)
-        command.downgrade(alembic_config(connection), revision)
+        _run(command.downgrade, connection, revision, "downgrade")
+
+
+def _run(step, connection: Connection, revision: str, verb: str) -> None:
+    """An Alembic command; a revision it cannot reach is one line, and nothing changes."""
+    try:
+        step(alembic_config(connection), revision)
+    except CommandError as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "not a revision"
+        known = ", ".join(sorted(known_revisions()))
+        raise TrackerError(
+            f"cannot {verb} to {revision!r}: {reason} (revisions: {known}, head, base); "
+            "nothing was changed"
+        ) from None
+
+
+def removes_every_table(engine: Engine, revision: str) -> bool:
+    """Whether downgrading to ``revision`` (an id, ``base`` or relative, ``-1``) reaches base."""
+    script = ScriptDirectory.from_config(alembic_config())
+    relative = re.fullmatch(r"(.*?)-(\d+)", revision)
+    try:
+        if relative is None or revision in known_revisions():
+            return all(found in (None, "base") for found in script.get_revisions(revision))
+        start = relative.group(1)
+        if not start:  # relative to the store's revision
+            with engine.connect() as connection:
+                start = current_revision(connection)
+            if start is None:
+                return False
+        depth = len(list(script.iterate_revisions(start, "base")))
+    except Exception:  # not a revision: the downgrade itself says so, in one line
+        return False
+    return int(relative.group(2)) >= depth
 
 
 def _check_known(connection: Connection) -> None:
@@ -161,31 +210,95 @@ def _check_known(connection: Connection) -> None:
         )
 
 
+def _has_tables(connection: Connection) -> bool:
+    """Whether the database holds any table but Alembic's own (left behind by `downgrade base`)."""
+    return any(name != "alembic_version" for name in inspect(connection).get_table_names())
+
+
+FOREIGN_DATABASE = (
+    "the database has tables but no tracker revision; point --db at a tracker database "
+    "or an empty one"
+)
+
+
 def ensure_schema(engine: Engine) -> bool:
     """Bring a new or older database to the head revision; True when it was new."""
     with engine.connect() as connection:
         current = current_revision(connection)
-        has_tables = bool(inspect(connection).get_table_names())
+        has_tables = _has_tables(connection)
     if current is not None and current == head_revision():
         return False
     if current is None and has_tables:
-        raise TrackerError(
-            "the database has tables but no tracker revision; point --db at a tracker "
-            "database or an empty one"
-        )
+        raise TrackerError(FOREIGN_DATABASE)
     upgrade(engine)
     return current is None
 
 
-def prepare(engine: Engine) -> None:
-    """Make a store usable: schema at head, and the seed plans and actors in a new one."""
-    from sqlalchemy import select
+def sqlite_file(engine: Engine) -> Path | None:
+    """The file of a SQLite store (None for PostgreSQL, memory and ``file:`` URIs)."""
+    if engine.dialect.name != "sqlite":
+        return None
+    database = engine.url.database or ""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).expanduser()
 
+
+def require_existing(engine: Engine) -> None:
+    """Refuse a SQLite path with no file: a mistyped --db must not become a new store."""
+    path = sqlite_file(engine)
+    if path is not None and not path.exists():
+        raise TrackerError(
+            f"no database at {path}; check --db, or create one with `tracker ingest`, "
+            "`tracker seed` or `tracker db upgrade`"
+        )
+
+
+def check_ready(engine: Engine) -> None:
+    """For commands that only read: the store exists at the head revision.
+
+    Changes nothing and takes no write lock: an older store is left for
+    `tracker db upgrade`, a new one for a command that writes.
+    """
+    require_existing(engine)
+    with engine.connect() as connection:
+        current = current_revision(connection)
+        has_tables = _has_tables(connection)
+    head = head_revision()
+    if current == head:
+        return
+    if current is None:
+        if has_tables:
+            raise TrackerError(FOREIGN_DATABASE)
+        raise TrackerError(
+            "the database has no tracker tables yet; create them with `tracker db upgrade` "
+            "(or `tracker ingest`, `tracker seed`)"
+        )
+    if current not in known_revisions():
+        raise TrackerError(
+            f"the database is at revision {current}, which this version of tracker does not "
+            "know (made by a newer version?); upgrade tracker, nothing was changed"
+        )
+    raise TrackerError(
+        f"the database is at revision {current}, older than this version's {head}; "
+        "run `tracker db upgrade` (this command changes nothing)"
+    )
+
+
+def seed_if_empty(engine: Engine) -> bool:
+    """Load the seed plans and actors into a store at head that has no plan; True if loaded."""
     from tracker.schema import Plan
     from tracker.seeds import load_seeds
 
-    ensure_schema(engine)
     with writer(engine).begin() as connection:
         lock_schema(connection)
-        if connection.execute(select(Plan.id).limit(1)).first() is None:
-            load_seeds(connection)
+        if connection.execute(select(Plan.id).limit(1)).first() is not None:
+            return False
+        load_seeds(connection)
+    return True
+
+
+def prepare(engine: Engine) -> None:
+    """Make a store usable: schema at head, and the seed plans and actors in a new one."""
+    ensure_schema(engine)
+    seed_if_empty(engine)

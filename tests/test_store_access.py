@@ -1,0 +1,220 @@
+"""Which commands may create, migrate or lock the store, and the db commands' one-line errors.
+
+Only `ingest`, `seed` and `db upgrade` create a store; commands that only read
+need an existing one at the current revision, change nothing and never wait for
+a writer; a mistyped or blank --db is an error, not a new file.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from tracker import db
+from tracker.resources import seeds_dir
+
+SQLITE_ONLY = pytest.mark.parametrize("template_url", ["sqlite"], indirect=True)
+SEED = seeds_dir() / "articles" / "seed.txt"
+
+READERS = [
+    ["points"],
+    ["actors"],
+    ["links"],
+    ["position"],
+    ["sql", "SELECT 1 AS x"],
+    ["report", "coverage"],
+]
+ADMIN = [["db", "current"], ["db", "check"], ["db", "downgrade", "0001"]]
+
+
+def _error(result) -> str:
+    output = result.output.strip()
+    assert result.exit_code == 1, (result.exit_code, output, result.exception)
+    assert output.startswith("Error:") and len(output.splitlines()) == 1, output
+    return output
+
+
+def _revision(url: str) -> str | None:
+    engine = db.make_engine(url)
+    with engine.connect() as connection:
+        revision = db.current_revision(connection)
+    engine.dispose()
+    return revision
+
+
+# ------------------------------------------------------------------ a store that is not there
+
+
+@pytest.mark.parametrize("command", READERS + ADMIN, ids=" ".join)
+@pytest.mark.parametrize("form", ["path", "url"])
+def test_a_missing_sqlite_file_is_an_error_for_readers(invoke, tmp_path, command, form):
+    path = tmp_path / "typo.db"
+    url = str(path) if form == "path" else f"sqlite:///{path}"
+    output = _error(invoke("--db", url, *command, expect=None))
+    assert f"no database at {path}" in output and "tracker db upgrade" in output
+    assert not path.exists()
+
+
+def test_evaluate_with_use_db_needs_an_existing_store(invoke, tmp_path):
+    path = tmp_path / "typo.db"
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    result = invoke("--db", path, "evaluate", gold, "--use-db", expect=None)
+    assert result.exit_code == 1 and not path.exists()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["ingest", SEED], ["seed", "--no-articles"], ["db", "upgrade"]],
+    ids=["ingest", "seed", "db upgrade"],
+)
+def test_ingest_seed_and_db_upgrade_create_a_usable_store(invoke, tmp_path, command):
+    path = tmp_path / "new.db"
+    invoke("--db", path, *command)
+    assert path.exists() and _revision(f"sqlite:///{path}") == db.head_revision()
+    assert "sanctions" in invoke("--db", path, "points", "--format", "csv").output
+    assert "Volodymyr Zelensky" in invoke("--db", path, "actors", "--format", "csv").output
+
+
+@pytest.mark.parametrize("url", ["  ", "\t", "sqlite:///  "])
+def test_a_blank_store_name_is_refused(invoke, tmp_path, monkeypatch, url):
+    monkeypatch.chdir(tmp_path)
+    for command in (["points"], ["ingest", SEED], ["db", "upgrade"]):
+        assert "blank" in _error(invoke("--db", url, *command, expect=None))
+    monkeypatch.setenv(db.URL_ENV, url)
+    assert "blank" in _error(invoke("points", expect=None))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_empty_database_asks_for_db_upgrade(invoke, empty_db_url):
+    if empty_db_url.startswith("sqlite"):
+        Path(make_url(empty_db_url).database).touch()  # an empty file is an empty database
+    for command in READERS:
+        output = _error(invoke("--db", empty_db_url, *command, expect=None))
+        assert "no tracker tables" in output and "tracker db upgrade" in output, command
+    assert _revision(empty_db_url) is None
+    invoke("--db", empty_db_url, "db", "upgrade")
+    assert "sanctions" in invoke("--db", empty_db_url, "points", "--format", "csv").output
+
+
+# --------------------------------------------------------------------------- readers change nothing
+
+
+def test_readers_on_an_older_store_ask_for_db_upgrade(invoke, db_url):
+    invoke("--db", db_url, "db", "downgrade", "0001")
+    for command in READERS:
+        output = _error(invoke("--db", db_url, *command, expect=None))
+        assert "revision 0001" in output and "`tracker db upgrade`" in output, command
+    assert _revision(db_url) == "0001"
+    assert (
+        "database at revision " + db.head_revision()
+        in invoke("--db", db_url, "db", "upgrade").output
+    )
+    for command in READERS:
+        invoke("--db", db_url, *command)
+
+
+def test_a_writer_still_upgrades_an_older_store(invoke, db_url):
+    invoke("--db", db_url, "db", "downgrade", "0001")
+    assert "1 new" in invoke("--db", db_url, "ingest", SEED).output
+    assert _revision(db_url) == db.head_revision()
+
+
+def test_readers_do_not_wait_for_the_write_lock(invoke, db_url, monkeypatch):
+    """A writer holding the store (SQLite's write lock, PostgreSQL's schema lock) stops no
+    reader."""
+    if db_url.startswith("sqlite"):
+        holder = sqlite3.connect(make_url(db_url).database, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        monkeypatch.setenv(db.SQLITE_TIMEOUT_ENV, "0.3")
+    else:
+        engine = db.make_engine(db_url)
+        holder = engine.connect()
+        holder.execute(text(f"SELECT pg_advisory_lock({db.SCHEMA_LOCK})"))
+        monkeypatch.setenv("PGOPTIONS", "-c lock_timeout=2000")  # fail, not hang, if it waits
+    try:
+        for command in READERS:
+            invoke("--db", db_url, *command)
+    finally:
+        holder.close()  # ends the transaction or the session, and with it the lock
+        if not db_url.startswith("sqlite"):
+            engine.dispose()
+
+
+# --------------------------------------------------------------------------- db upgrade, downgrade
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["upgrade", "abc"], ["downgrade", "9999"], ["upgrade", "+5"], ["downgrade", "nope-1"]],
+    ids=" ".join,
+)
+def test_an_unknown_revision_is_one_line(invoke, db_url, command):
+    output = _error(invoke("--db", db_url, "db", *command, expect=None))
+    assert f"cannot {command[0]} to {command[1]!r}" in output and "nothing was changed" in output
+    assert _revision(db_url) == db.head_revision()
+
+
+DEPTH = len(db.known_revisions())  # downgrading this many steps reaches base
+
+
+@pytest.mark.parametrize("revision", ["base", f"-{DEPTH}", "0001-1", f"head-{DEPTH}"])
+def test_downgrade_to_base_asks_first(invoke, db_url, revision):
+    result = invoke("--db", db_url, "db", "downgrade", "--", revision, input="n\n", expect=1)
+    assert "removes every table" in result.output
+    assert "Error: not confirmed; nothing was changed" in result.output
+    assert _revision(db_url) == db.head_revision()
+    assert invoke("--db", db_url, "db", "downgrade", "--", revision, expect=1)  # no answer
+    assert _revision(db_url) == db.head_revision()
+    invoke("--db", db_url, "db", "downgrade", "--", revision, input="y\n")
+    assert _revision(db_url) is None
+
+
+def test_after_downgrade_to_base_commands_point_to_db_upgrade(invoke, db_url):
+    result = invoke("--db", db_url, "db", "downgrade", "base", "--yes")
+    assert result.output == "database at revision base\n"
+    for command in READERS:
+        output = _error(invoke("--db", db_url, *command, expect=None))
+        assert "tracker db upgrade" in output and "no tracker revision" not in output, command
+    assert "current: none" in invoke("--db", db_url, "db", "current").output
+    assert "loaded the seed plans" in invoke("--db", db_url, "db", "upgrade").output
+    assert "sanctions" in invoke("--db", db_url, "points", "--format", "csv").output
+
+
+def test_a_downgrade_that_keeps_the_tables_does_not_ask(invoke, db_url):
+    assert invoke("--db", db_url, "db", "downgrade", "0001").output == "database at revision 0001\n"
+    result = invoke("--db", db_url, "db", "downgrade", "--yes", "--", "-1")
+    assert result.output == "database at revision base\n"
+
+
+def test_a_store_that_is_not_trackers_is_still_refused(invoke, empty_db_url):
+    engine = db.make_engine(empty_db_url)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE other (x INTEGER)"))
+    engine.dispose()
+    for command in (["points"], ["ingest", SEED]):
+        output = _error(invoke("--db", empty_db_url, *command, expect=None))
+        assert "has tables but no tracker revision" in output
+
+
+# --------------------------------------------------------------------------- TRACKER_SQLITE_TIMEOUT
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e308", "-1", "abc", "3000000"])
+def test_a_bad_sqlite_timeout_is_one_line(invoke, db_url, monkeypatch, value):
+    monkeypatch.setenv(db.SQLITE_TIMEOUT_ENV, value)
+    for command in (["points"], ["ingest", SEED], ["sql", "SELECT 1"]):
+        output = _error(invoke("--db", db_url, *command, expect=None))
+        assert "TRACKER_SQLITE_TIMEOUT must be a number of seconds from 0 to" in output
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize("value", ["0", "0.5", "2147483"])
+def test_a_good_sqlite_timeout_is_taken(invoke, db_url, monkeypatch, value):
+    monkeypatch.setenv(db.SQLITE_TIMEOUT_ENV, value)
+    invoke("--db", db_url, "points")
