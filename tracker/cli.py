@@ -408,15 +408,15 @@ def evaluate(
             raise TrackerError("--cv codes the gold articles itself: leave out --use-db")
         coded = learn.code_gold(corpus, plan)
         report = learn.cross_validation_report(coded, folds, learn.Settings(), decider, seed)
-        if default_format(fmt) in ("json", "jsonl"):
+        if fmt in ("json", "jsonl"):  # a table by default, piped or not: it is a summary
             import json
 
             report.pop("rows")
             click.echo(json.dumps(report, ensure_ascii=False))
             return
-        click.echo(render(report["rows"], fmt), nl=False)
-        if default_format(fmt) == "table":
-            click.echo(learn.cv_summary(report))
+        click.echo(render(report["rows"], fmt or "table"), nl=False)
+        if fmt in (None, "table"):
+            click.echo(learn.cv_summary(report), nl=False)
         return
     with tempfile.TemporaryDirectory() as tmp:
         if use_db:
