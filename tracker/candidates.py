@@ -116,11 +116,15 @@ class Proposer:
         facts: list[SentenceFacts],
         matches: list[list[PhraseMatch]],
         drafts: list[list[Draft]],
+        with_actors: bool = True,
     ) -> list[SentenceProposals]:
         out: list[SentenceProposals] = []
         count = len(spans)
         for i, (span, f) in enumerate(zip(spans, facts, strict=True)):
             actors: dict[int, ActorCandidate] = {}
+            if not with_actors:
+                out.append(SentenceProposals(span, f, {}, drafts[i], actors, i, count, False))
+                continue
             add = self._adder(actors)
             for mention, actor_id in f.actors:
                 add(actor_id, "named", mention.surface, mention)

@@ -172,8 +172,9 @@ class Coder:
         elif decider != "rules":
             raise ValueError(f"decider {decider!r}: choose one of {', '.join(DECIDERS)}")
 
-    def propose(self, article: Article) -> list[SentenceProposals]:
-        """The rules' first pass over an article: every sentence with its candidates."""
+    def propose(self, article: Article, actors: bool = True) -> list[SentenceProposals]:
+        """The rules' first pass over an article: every sentence with its candidates (with
+        ``actors`` false, without actor candidates: the rules' verdicts need none)."""
         clock = self.timings
         started = perf_counter()
         self.registry.forget_new()
@@ -203,12 +204,12 @@ class Coder:
         t2 = perf_counter()
         self.attributor.fill_quote_speakers(facts)
         drafts: list[list[Draft]] = [self.attributor.drafts(f) for f in facts]
-        proposals = self.proposer.propose(spans, facts, all_matches, drafts)
+        proposals = self.proposer.propose(spans, facts, all_matches, drafts, actors)
         clock["actors and stance"] += perf_counter() - t2
         return proposals
 
     def code(self, article: Article) -> CodedArticle:
-        proposals = self.propose(article)
+        proposals = self.propose(article, actors=self.decider is not None)
         t0 = perf_counter()
         coded = []
         for sp in proposals:
