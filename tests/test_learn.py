@@ -89,7 +89,28 @@ def test_the_model_file_round_trips(tmp_path):
 
 @pytest.mark.parametrize(
     "text",
-    ["{", json.dumps({"format": 99}), json.dumps({"format": 1, "plan": "x"})],
+    [
+        "{",
+        "[]",
+        json.dumps({"format": 99}),
+        json.dumps({"format": 1, "plan": "x"}),
+        json.dumps(
+            {
+                "format": 1,
+                "plan": "china-2023",
+                "links": {"classes": ["3"], "bias": [0], "weights": {"w:x": ["a"]}},
+                "positions": {"classes": ["none"], "bias": [0], "weights": {}},
+            }
+        ),
+        json.dumps(
+            {
+                "format": 1,
+                "plan": "china-2023",
+                "links": {"classes": ["3"], "bias": [0], "weights": {}},
+                "positions": {"classes": ["support"], "bias": [0], "weights": {}},
+            }
+        ),
+    ],
 )
 def test_a_broken_model_file_is_one_error_line(invoke, tmp_path, monkeypatch, text):
     (tmp_path / "model.json").write_text(text, encoding="utf-8")

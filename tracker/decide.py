@@ -70,9 +70,15 @@ class LinearModel:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> LinearModel:
         classes, bias, weights = data["classes"], data["bias"], data["weights"]
+        if not isinstance(weights, dict) or not all(isinstance(c, str) for c in classes):
+            raise ValueError("'classes' must be names and 'weights' a table")
         if len(bias) != len(classes) or any(len(w) != len(classes) for w in weights.values()):
             raise ValueError("every weight row needs one value per class")
-        return cls(list(classes), [float(b) for b in bias], weights)
+        return cls(
+            list(classes),
+            [float(b) for b in bias],
+            {str(f): [float(x) for x in w] for f, w in weights.items()},  # numbers, or an error
+        )
 
 
 def softmax(scores: list[float]) -> list[float]:
@@ -115,8 +121,12 @@ class DecisionModel:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> DecisionModel:
-        if data.get("format") != MODEL_FORMAT:
-            raise ValueError(f"format {data.get('format')!r}, expected {MODEL_FORMAT}")
+        if not isinstance(data, dict) or data.get("format") != MODEL_FORMAT:
+            found = data.get("format") if isinstance(data, dict) else None
+            raise ValueError(f"format {found!r}, expected {MODEL_FORMAT}")
+        positions = data["positions"]
+        if NO_POSITION not in positions.get("classes", []):
+            raise ValueError(f"the position model has no {NO_POSITION!r} class")
         return cls(
             data["plan"],
             LinearModel.from_json(data["links"]),
@@ -142,7 +152,7 @@ class DecisionModel:
             return cls.from_json(json.loads(path.read_text(encoding="utf-8")))
         except OSError as exc:
             raise TrackerError(f"{path}: cannot read the model ({exc.strerror})") from None
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise TrackerError(f"{path}: not a tracker model ({exc})") from None
 
     def save(self, path: Path) -> None:
