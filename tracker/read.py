@@ -27,7 +27,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from tracker.errors import TrackerError
 from tracker.text import INVISIBLE, has_any
@@ -267,7 +267,11 @@ def _too_large() -> str:
     return f"an article larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MB; split it"
 
 
-def _lines(handle: BinaryIO) -> Iterator[bytes | None]:
+class _LineSource(Protocol):
+    def readline(self, limit: int = -1, /) -> bytes: ...
+
+
+def _lines(handle: _LineSource) -> Iterator[bytes | None]:
     """The file's lines, each read with a cap; None stands for a line over the cap."""
     while raw := handle.readline(MAX_ARTICLE_BYTES + 1):
         if len(raw) > MAX_ARTICLE_BYTES and not raw.endswith(b"\n"):
@@ -278,7 +282,7 @@ def _lines(handle: BinaryIO) -> Iterator[bytes | None]:
             yield raw
 
 
-def _jsonl_lines(handle: BinaryIO, source: str) -> Iterator[Article | InputFailure]:
+def _jsonl_lines(handle: _LineSource, source: str) -> Iterator[Article | InputFailure]:
     first = True
     for number, raw in enumerate(_lines(handle), 1):
         where = f"{source}:{number}"
@@ -320,9 +324,56 @@ def read_file(path: Path, source: str | None = None) -> Iterator[Article | Input
 
 
 def read_stdin(stream: BinaryIO | None = None) -> Iterator[Article | InputFailure]:
-    """Standard input: JSON Lines when the first character is ``{``, otherwise one article."""
+    """Standard input, read as a file is: JSON Lines when its first character (after spaces)
+    is ``{``, read line by line, each line an article as big as a file's may be, each stored
+    without waiting for the end of the input; otherwise one article, refused past the size
+    of an article, never read whole into memory first."""
     stream = stream or sys.stdin.buffer
-    data = stream.read()
+    head = _opening(stream)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        yield from _utf16_stdin(head, stream)
+        return
+    if head.endswith(b"{"):
+        yield from _jsonl_lines(_Prefixed(head, stream), "<stdin>")
+        return
+    data = head + stream.read(MAX_ARTICLE_BYTES + 1 - len(head))
+    if len(data) > MAX_ARTICLE_BYTES:
+        yield InputFailure("<stdin>", _too_large())
+        return
+    try:
+        yield parse_text_article(decode(data), "<stdin>")
+    except InputError as exc:
+        yield InputFailure("<stdin>", str(exc))
+
+
+_SPACE_BYTES = frozenset(b" \t\r\n\x0b\x0c")
+
+
+def _opening(stream: BinaryIO) -> bytes:
+    """The first bytes of ``stream``: a UTF-8 byte-order mark, spaces, and the first byte
+    that is none of these (the whole of a UTF-16 byte-order mark); at most an article's
+    size."""
+    head = bytearray()
+    while len(head) <= MAX_ARTICLE_BYTES:
+        byte = stream.read(1)
+        if not byte:
+            break
+        head += byte
+        if len(head) <= 3 and codecs.BOM_UTF8.startswith(head):
+            continue
+        if head[-1] not in _SPACE_BYTES:
+            if len(head) == 1 and byte in (b"\xff", b"\xfe"):
+                head += stream.read(1)
+            break
+    return bytes(head)
+
+
+def _utf16_stdin(head: bytes, stream: BinaryIO) -> Iterator[Article | InputFailure]:
+    """UTF-16 on standard input: one article, or JSON Lines, no larger than an article."""
+    data = head + stream.read(MAX_ARTICLE_BYTES + 1 - len(head))
+    if len(data) > MAX_ARTICLE_BYTES:
+        yield InputFailure("<stdin>", _too_large())
+        return
     try:
         text = decode(data)
     except InputError as exc:
@@ -340,6 +391,25 @@ def read_stdin(stream: BinaryIO | None = None) -> Iterator[Article | InputFailur
         yield parse_text_article(text, "<stdin>")
     except InputError as exc:
         yield InputFailure("<stdin>", str(exc))
+
+
+class _Prefixed:
+    """``stream`` with ``head``, already read from it, put back in front: what
+    ``_jsonl_lines`` reads lines from."""
+
+    def __init__(self, head: bytes, stream: BinaryIO) -> None:
+        self.head = head
+        self.stream = stream
+
+    def readline(self, limit: int = -1) -> bytes:
+        if not self.head:
+            return self.stream.readline(limit)
+        end = self.head.find(b"\n") + 1
+        if end:  # blank lines before the first record
+            line, self.head = self.head[:end], self.head[end:]
+            return line
+        line, self.head = self.head, b""
+        return line + self.stream.readline(limit - len(line) if limit >= 0 else -1)
 
 
 def _looks_like_articles(path: Path) -> bool:
