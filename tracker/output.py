@@ -5,13 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
 
-FORMATS = ("table", "csv", "json", "jsonl")
+# csv-safe: CSV for a spreadsheet, which would run a cell starting with = + - or @ as a
+# formula (see ``safe_cell``).
+FORMATS = ("table", "csv", "csv-safe", "json", "jsonl")
 
 
 def output_options(command: Callable) -> Callable:
@@ -20,7 +23,8 @@ def output_options(command: Callable) -> Callable:
         "fmt",
         type=click.Choice(FORMATS),
         default=None,
-        help="Output format (default: table on a terminal, jsonl otherwise).",
+        help="Output format (default: table on a terminal, jsonl otherwise; csv-safe: CSV "
+        "with cells that a spreadsheet would read as formulas quoted).",
     )(command)
 
 
@@ -41,6 +45,40 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
+# What a table leaves out: control characters (C0, DEL, C1), which a terminal obeys (an
+# escape sequence can clear the screen, retitle the window or hide text), and the
+# bidirectional controls, which make a terminal show text in another order than it has.
+# Tabs and line breaks become spaces.
+_CONTROLS: dict[int, str | None] = {
+    **{c: None for c in range(0x20)},
+    0x7F: None,
+    **{c: None for c in range(0x80, 0xA0)},
+    **{c: None for c in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))},
+    **{ord(c): " " for c in "\t\n\r\x0b\x0c\x85\u2028\u2029"},
+}
+
+
+def printable(text: str) -> str:
+    """``text`` fit for a terminal: without control characters, tabs and breaks as spaces."""
+    if text.isprintable():  # the common case: none of them
+        return text
+    return text.translate(_CONTROLS)
+
+
+# A cell a spreadsheet reads as a formula (CSV injection): these first characters, and the
+# tab and carriage return that some read past.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def safe_cell(text: str) -> str:
+    """A CSV cell no spreadsheet runs: one starting like a formula gets a leading ', which
+    spreadsheets show as text and do not display; numbers (-0.5) are left as they are."""
+    if text.startswith(_FORMULA_STARTS) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
 def render(
     rows: Sequence[dict[str, Any]], fmt: str | None, columns: Sequence[str] | None = None
 ) -> str:
@@ -50,26 +88,32 @@ def render(
         return "".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in rows)
     if fmt == "json":
         return json.dumps(list(rows), ensure_ascii=False, indent=2, default=str) + "\n"
-    if fmt == "csv":
+    if fmt in ("csv", "csv-safe"):
+        cell = safe_cell if fmt == "csv-safe" else _same
         buffer = io.StringIO()
         writer = csv.DictWriter(
             buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n"
         )
-        writer.writeheader()
+        writer.writerow({k: cell(k) for k in columns})
         for row in rows:
-            writer.writerow({k: cell_text(row.get(k)) for k in columns})
+            writer.writerow({k: cell(cell_text(row.get(k))) for k in columns})
         return buffer.getvalue()
     if not rows:
         return "(no rows)\n"
-    cells = [[cell_text(r.get(c)).replace("\n", " ") for c in columns] for r in rows]
-    widths = [min(max(len(c), *(len(row[i]) for row in cells)), 80) for i, c in enumerate(columns)]
+    cells = [[printable(cell_text(r.get(c))) for c in columns] for r in rows]
+    headers = [printable(c) for c in columns]
+    widths = [min(max(len(h), *(len(row[i]) for row in cells)), 80) for i, h in enumerate(headers)]
 
     def line(values: Sequence[str]) -> str:
         return "  ".join(_clip(v, w).ljust(w) for v, w in zip(values, widths, strict=True)).rstrip()
 
-    out = [line(columns), line(["-" * w for w in widths])]
+    out = [line(headers), line(["-" * w for w in widths])]
     out += [line(row) for row in cells]
     return "\n".join(out) + "\n"
+
+
+def _same(text: str) -> str:
+    return text
 
 
 def _clip(value: str, width: int) -> str:

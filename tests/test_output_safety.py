@@ -1,0 +1,95 @@
+"""Listings are safe to look at: no control characters reach a terminal from a table, and
+csv-safe gives spreadsheets no formula to run."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tracker.output import printable, render, safe_cell
+
+HOSTILE = "\x1b[2J\x1b]0;owned\x07Mr Xi\x9b31m urged \u202eesaelc\u202c a\tceasefire.\r\nNext"
+
+
+def test_a_table_shows_no_control_characters():
+    table = render([{"sentence": HOSTILE, "n\x1bame": "x"}], "table")
+    for line in table.splitlines():
+        assert line.isprintable(), repr(line)
+    assert "[2J]0;ownedMr Xi31m urged esaelc a ceasefire.  Next" in table
+    assert "name" in table
+
+
+@given(st.text())
+def test_printable_leaves_nothing_a_terminal_obeys(value):
+    shown = printable(value)
+    assert not any(c in shown for c in "\x1b\x07\x9b\n\r\t\u202e\u2066\x7f")
+    assert all(not (ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0) for c in shown)
+    if value.isprintable():
+        assert shown == value
+
+
+def test_csv_keeps_the_text_and_csv_safe_quotes_formulas():
+    rows = [
+        {"cell": '=HYPERLINK("http://x")', "score": -0.25},
+        {"cell": "+31 20 555", "score": 1.0},
+        {"cell": "-2+3", "score": None},
+        {"cell": "@SUM(A1:A9)", "score": 0},
+        {"cell": "\t=1", "score": "-1e5"},
+        {"cell": "Mr Xi = China", "score": "-"},
+    ]
+    plain = list(csv.reader(io.StringIO(render(rows, "csv"))))
+    assert [r[0] for r in plain[1:]] == [r["cell"] for r in rows]
+    safe = list(csv.reader(io.StringIO(render(rows, "csv-safe"))))
+    assert safe[0] == ["cell", "score"]
+    assert [r[0] for r in safe[1:]] == [
+        '\'=HYPERLINK("http://x")',
+        "'+31 20 555",
+        "'-2+3",
+        "'@SUM(A1:A9)",
+        "'\t=1",
+        "Mr Xi = China",
+    ]
+    assert [r[1] for r in safe[1:]] == ["-0.250", "1.000", "", "0", "-1e5", "'-"]
+
+
+def test_safe_cell_leaves_numbers_and_text_alone():
+    for text in ("-0.5", "+3", "-12", ".5", "1e-3", "Mr Xi", "", "a=b", "'quoted"):
+        assert safe_cell(text) == text
+    for text in ("=1", "+", "-x", "@x", "\rx", "-1-1", "-0.5)"):
+        assert safe_cell(text) == "'" + text
+
+
+def test_listings_through_the_cli(invoke, db_url, tmp_path):
+    sentence = "=cmd|' /C calc'!A0 \x1b[31mMr Xi urged a ceasefire."
+    path = tmp_path / "a.jsonl"
+    path.write_text(json.dumps({"text": sentence, "date": "2023-03-01"}) + "\n", "utf-8")
+    invoke("--db", db_url, "ingest", path)
+    table = invoke("--db", db_url, "position", "--format", "table").output
+    assert "Mr Xi urged" in table and "\x1b" not in table
+    safe = list(
+        csv.DictReader(io.StringIO(invoke("--db", db_url, "links", "--format", "csv-safe").output))
+    )
+    assert safe and all(row["sentence"].startswith("'=cmd|") for row in safe)
+    plain = list(
+        csv.DictReader(io.StringIO(invoke("--db", db_url, "links", "--format", "csv").output))
+    )
+    assert plain and all(row["sentence"].startswith("=cmd|") for row in plain)
+    report = invoke(
+        "--db",
+        db_url,
+        "report",
+        "evidence",
+        "--actor",
+        "Xi",
+        "--target",
+        "3",
+        "--format",
+        "csv-safe",
+    ).output
+    assert "'=cmd|" in report
+    rows = invoke("--db", db_url, "sql", "SELECT '=1+1' AS f", "--format", "csv-safe").output
+    assert rows.splitlines() == ["f", "'=1+1"]
