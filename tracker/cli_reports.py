@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from tracker.output import FORMATS, default_format, render
+from tracker.output import FORMATS, STREAMED, default_format, render, render_stream
 
 REPORT_FORMATS = (*FORMATS, "markdown", "html")
 
@@ -191,5 +191,14 @@ def sql_command(
         query = sys.stdin.read()
     bound = reports.parse_params(params)
     reports.check_readonly(query)  # refuse a write before opening (and migrating) the store
+    fmt = default_format(fmt)
+    if fmt in STREAMED:  # written as the rows come, never all held
+        with reports.stream_readonly_sql(_engine(ctx), query, bound, timeout=seconds) as (
+            columns,
+            rows,
+        ):
+            for piece in render_stream(rows, fmt, columns):
+                click.echo(piece, nl=False)
+        return
     rows = reports.run_readonly_sql(_engine(ctx), query, bound, timeout=seconds)
     _emit(rows, fmt, title="tracker sql", filters=bound, sql=query.strip())

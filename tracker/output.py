@@ -7,7 +7,7 @@ import io
 import json
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import click
@@ -110,6 +110,37 @@ def render(
     out = [line(headers), line(["-" * w for w in widths])]
     out += [line(row) for row in cells]
     return "\n".join(out) + "\n"
+
+
+# Formats written a row at a time (the others need every row first: widths, one document).
+STREAMED = ("jsonl", "csv", "csv-safe")
+
+
+def render_stream(
+    rows: Iterable[dict[str, Any]], fmt: str, columns: Sequence[str], chunk: int = 1000
+) -> Iterator[str]:
+    """``render(rows, fmt, columns)`` for a STREAMED format, a piece at a time (``chunk``
+    rows each), without holding the rows."""
+    if fmt == "jsonl":
+        lines: list[str] = []
+        for row in rows:
+            lines.append(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+            if len(lines) >= chunk:
+                yield "".join(lines)
+                lines = []
+        yield "".join(lines)
+        return
+    cell = safe_cell if fmt == "csv-safe" else _same
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writerow({k: cell(k) for k in columns})
+    for n, row in enumerate(rows, 1):
+        writer.writerow({k: cell(cell_text(row.get(k))) for k in columns})
+        if n % chunk == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 def _same(text: str) -> str:

@@ -414,24 +414,45 @@ _SEVERAL_STATEMENTS = (
 
 def _run_one(
     connection: Connection, sql: str, values: Mapping[str, Any]
-) -> tuple[list[str], list[Sequence[Any]]]:
-    """Run exactly one statement: the database itself refuses a second one.
+) -> tuple[list[str], Iterator[Sequence[Any]]]:
+    """Run exactly one statement: the database itself refuses a second one. Its rows come
+    as they are read, never all held at once.
 
-    On PostgreSQL the query is sent with psycopg's ``prepare=True``, through the
-    extended query protocol (a plain execute, even with an empty parameter list,
-    uses the simple protocol, which runs every statement in the text).
+    On PostgreSQL the query goes through psycopg's ``stream()``, which sends it by the
+    extended query protocol (a plain execute, even with an empty parameter list, uses the
+    simple protocol, which runs every statement in the text) and reads the rows one at a
+    time (libpq's single-row mode) instead of the whole result at once.
     """
     if connection.dialect.name == "postgresql":
         compiled = text(sql).compile(dialect=connection.dialect)
-        with connection.connection.driver_connection.cursor() as cursor:
-            cursor.execute(str(compiled), compiled.construct_params(values), prepare=True)
+        cursor = connection.connection.driver_connection.cursor()
+        try:
+            query, bound = str(compiled), compiled.construct_params(values)
+            rows = cursor.stream(query, bound)
+            first = next(rows, None)  # the columns are known once the first row is in
+            if first is None:  # or never, from stream(): ask again, for the columns alone
+                cursor.execute(query, bound, prepare=True)
             if cursor.description is None:
-                return [], []
-            return [column.name for column in cursor.description], cursor.fetchall()
+                cursor.close()
+                return [], iter(())
+            keys = [column.name for column in cursor.description]
+        except BaseException:
+            cursor.close()
+            raise
+        return keys, _closing(cursor, first, rows)
     result = connection.execute(text(sql), values)  # sqlite3 executes one statement per call
     if not result.returns_rows:
-        return [], []
-    return list(result.keys()), result.all()
+        return [], iter(())
+    return list(result.keys()), iter(result)
+
+
+def _closing(cursor: Any, first: Any, rows: Iterator[Any]) -> Iterator[Any]:
+    try:
+        if first is not None:
+            yield first
+        yield from rows
+    finally:
+        cursor.close()
 
 
 def _execute(
@@ -440,6 +461,19 @@ def _execute(
     params: Mapping[str, Any],
     timeout: float | None = DEFAULT_TIMEOUT,
 ) -> list[dict[str, Any]]:
+    with _streamed(engine, statement, params, timeout) as (_, rows):
+        return list(rows)
+
+
+@contextmanager
+def _streamed(
+    engine: Engine,
+    statement: Statement,
+    params: Mapping[str, Any],
+    timeout: float | None,
+) -> Iterator[tuple[list[str], Iterator[dict[str, Any]]]]:
+    """The query's columns and its rows as dicts, read while the caller takes them; an error
+    met on the way (a time limit, a division by zero at the millionth row) is one line."""
     missing = [name for name in statement.parameters if name not in params]
     if missing:
         raise TrackerError(
@@ -453,9 +487,13 @@ def _execute(
     try:
         with readonly_connection(engine, timeout) as connection:
             keys, rows = _run_one(connection, statement.sql, values)
-            return [
-                {key: _plain(value) for key, value in zip(keys, row, strict=True)} for row in rows
-            ]
+            yield (
+                keys,
+                (
+                    {key: _plain(value) for key, value in zip(keys, row, strict=True)}
+                    for row in rows
+                ),
+            )
     except TrackerError:
         raise
     except (DBAPIError, StatementError, driver_error) as exc:
@@ -489,6 +527,25 @@ def run_readonly_sql(
     if unused:
         raise TrackerError("the query has no " + ", ".join(f":{u}" for u in unused) + " parameter")
     return _execute(engine, statement, params, timeout)
+
+
+@contextmanager
+def stream_readonly_sql(
+    engine: Engine,
+    sql: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    timeout: float | None = DEFAULT_TIMEOUT,
+) -> Iterator[tuple[list[str], Iterator[dict[str, Any]]]]:
+    """``run_readonly_sql``, its rows read as the caller takes them (inside the ``with``):
+    memory stays flat whatever the result's size. The time limit covers reading them."""
+    statement = check_readonly(sql, engine.dialect.name)
+    params = dict(params or {})
+    unused = sorted(set(params) - set(statement.parameters))
+    if unused:
+        raise TrackerError("the query has no " + ", ".join(f":{u}" for u in unused) + " parameter")
+    with _streamed(engine, statement, params, timeout) as found:
+        yield found
 
 
 def parse_params(pairs: Sequence[str]) -> dict[str, str]:
