@@ -50,7 +50,7 @@ def resolve_url(url: str | None = None) -> str:
     A bare path means a SQLite file, and plain ``postgresql://`` means psycopg 3,
     the driver the project installs.
     """
-    if url is None or url == "":
+    if url is None:
         url = os.environ.get(URL_ENV) or DEFAULT_URL
     if not url.strip():
         raise TrackerError("the database URL is blank: give --db a file path or a URL")
