@@ -24,7 +24,6 @@ from tracker.errors import TrackerError
 from tracker.evaluate import ActorMap, Aligner, Evaluation, GoldCorpus, Measure, evaluate, norm_text
 from tracker.link import TargetSpec
 
-POSITION_CLASSES = ("mixed", NO_POSITION, "oppose", "support")  # scikit-learn's sorted order
 MEASURES = ("links", "positions", "positions_by_affiliation", "positions_by_article")
 
 
@@ -89,7 +88,7 @@ def code_gold(corpus: GoldCorpus, plan: str = "china-2023") -> CodedGold:
     data (the shipped plans, actors and lexicon)."""
     from tracker.db import make_engine, prepare
     from tracker.pipeline import Coder, ReferenceData
-    from tracker.read import read_file
+    from tracker.read import InputFailure, read_file
 
     with tempfile.TemporaryDirectory() as tmp:
         engine = make_engine(f"sqlite:///{Path(tmp) / 'learn.db'}")
@@ -107,8 +106,8 @@ def code_gold(corpus: GoldCorpus, plan: str = "china-2023") -> CodedGold:
     coded = CodedGold(corpus, plan, reference.targets, decider)
     for path in corpus.articles:
         for article in read_file(path):
-            if not hasattr(article, "text"):
-                raise TrackerError(f"{path}: {getattr(article, 'reason', 'cannot be read')}")
+            if isinstance(article, InputFailure):
+                raise TrackerError(str(article))
             proposals = coder.propose(article)
             coded.articles[path.name] = proposals
             coded.rules[path.name] = _rows(coded, path.name, proposals, rule_decisions)
