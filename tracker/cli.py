@@ -80,7 +80,7 @@ class TrackerGroup(click.Group):
             ctx.exit(130)
 
 
-@click.group(cls=TrackerGroup)
+@click.group(cls=TrackerGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
     "url",
