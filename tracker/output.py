@@ -79,11 +79,19 @@ def safe_cell(text: str) -> str:
     return text
 
 
+class Rows(list):
+    """Rows (dicts) that also know their columns, so that no rows still has a header."""
+
+    def __init__(self, rows: Iterable[dict[str, Any]] = (), columns: Sequence[str] = ()) -> None:
+        super().__init__(rows)
+        self.columns = list(columns)
+
+
 def render(
     rows: Sequence[dict[str, Any]], fmt: str | None, columns: Sequence[str] | None = None
 ) -> str:
     fmt = default_format(fmt)
-    columns = list(columns or (rows[0].keys() if rows else []))
+    columns = list(columns or (rows[0].keys() if rows else getattr(rows, "columns", [])))
     if fmt == "jsonl":
         return "".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in rows)
     if fmt == "json":

@@ -8,6 +8,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import Connection, String, case, cast, func, select
 
 from tracker.errors import TrackerError
+from tracker.output import Rows
 from tracker.schema import (
     Actor,
     ActorAlias,
@@ -28,7 +29,9 @@ TARGET_KEY = case((Target.kind == "point", cast(Target.number, String)), else_=T
 
 
 def _rows(connection: Connection, query) -> list[dict[str, Any]]:
-    return [dict(row._mapping) for row in connection.execute(query)]
+    """The rows as dicts; with no rows the columns are still known (a CSV keeps its header)."""
+    result = connection.execute(query)
+    return Rows((dict(row._mapping) for row in result), list(result.keys()))
 
 
 def _iso(rows: list[dict[str, Any]], *keys: str) -> list[dict[str, Any]]:

@@ -55,6 +55,7 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError, StatementError
 
 from tracker.errors import TrackerError
+from tracker.output import Rows
 
 REPORTS_ENV = "TRACKER_REPORTS_DIR"
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -461,8 +462,8 @@ def _execute(
     params: Mapping[str, Any],
     timeout: float | None = DEFAULT_TIMEOUT,
 ) -> list[dict[str, Any]]:
-    with _streamed(engine, statement, params, timeout) as (_, rows):
-        return list(rows)
+    with _streamed(engine, statement, params, timeout) as (columns, rows):
+        return Rows(rows, columns)
 
 
 @contextmanager
