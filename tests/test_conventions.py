@@ -3,10 +3,13 @@ the missing-driver message and --db after the subcommand."""
 
 from __future__ import annotations
 
+import json
+
 import click
 import pytest
 
 from tracker.cli import cli
+from tracker.reports import unique_names
 
 
 def _paths(group: click.Group, prefix: tuple[str, ...] = ()):
@@ -38,3 +41,50 @@ def test_an_empty_csv_still_has_its_header(invoke, db_url, fmt):
     assert invoke("--db", db_url, "sql", sql, "--format", fmt).output == expected
     report = invoke("--db", db_url, "report", "contested", "--format", fmt).output
     assert report.startswith("plan,target,target_title,") and report.count("\n") == 1
+
+
+# --------------------------------------------------------------------------- sql -p and names
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        ("-p", "a", "1", "-p", "b", "x y"),
+        ("--param", "a", "1", "--param=b", "x y"),
+        ("-pa", "1", "-p", "b=x y"),
+        ("-p", "a=1", "--param", ":b", "x y"),
+    ],
+    ids=["-p name value", "--param name value", "attached", "mixed"],
+)
+def test_sql_takes_p_name_value(invoke, db_url, given):
+    query = "SELECT :a AS a, :b AS b"
+    expected = invoke("--db", db_url, "sql", query, "-p", "a=1", "-p", "b=x y", "--format", "json")
+    result = invoke("--db", db_url, "sql", query, *given, "--format", "json")
+    assert json.loads(result.output) == json.loads(expected.output)
+    assert json.loads(result.output)[0]["b"] == "x y"
+
+
+@pytest.mark.parametrize("second", [("-p", "a=2"), ("-p", "a", "2"), ("--param", ":a=1")])
+def test_sql_a_parameter_given_twice_is_one_error_line(invoke, db_url, second):
+    result = invoke("--db", db_url, "sql", "SELECT :a AS a", "-p", "a=1", *second, expect=1)
+    assert result.output.strip().splitlines() == ["Error: parameter a is given twice (-p a)"]
+
+
+def test_unique_names():
+    assert unique_names(["a", "a", "b", "a"]) == ["a", "a_2", "b", "a_3"]
+    assert unique_names(["a", "a", "a_2"]) == ["a", "a_3", "a_2"]
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "csv-safe", "json", "jsonl", "markdown", "html"])
+def test_sql_duplicate_columns_are_numbered(invoke, db_url, fmt):
+    query = "SELECT 1 AS a, 2 AS a, 3 AS b, 4 AS a"
+    output = invoke("--db", db_url, "sql", query, "--format", fmt).output
+    if fmt in ("json", "jsonl"):
+        row = json.loads(output)[0] if fmt == "json" else json.loads(output.splitlines()[0])
+        assert row == {"a": 1, "a_2": 2, "b": 3, "a_3": 4}
+    elif fmt in ("csv", "csv-safe"):
+        assert output == "a,a_2,b,a_3\n1,2,3,4\n"
+    else:
+        for name in ("a_2", "a_3"):
+            assert name in output
+        assert "4" in output

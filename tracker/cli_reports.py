@@ -7,6 +7,7 @@ imported inside the commands so that ``tracker --help`` stays instant.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -161,7 +162,44 @@ def report_command(
     )
 
 
-@click.command()
+_PARAM_FLAGS = ("-p", "--param")
+
+
+class SqlCommand(click.Command):
+    """Reads ``-p name value`` as ``-p name=value``: a bare name after -p takes the next
+    argument as its value."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        from tracker.reports import PARAM_NAME
+
+        def bare(token: str) -> bool:
+            return re.fullmatch(PARAM_NAME, token.strip().lstrip(":")) is not None
+
+        joined: list[str] = []
+        i = 0
+        while i < len(args):
+            arg = args[i]
+            if arg == "--":
+                joined += args[i:]
+                break
+            if arg in _PARAM_FLAGS and i + 2 < len(args) and bare(args[i + 1]):
+                joined += [arg, f"{args[i + 1]}={args[i + 2]}"]
+                i += 3
+                continue
+            attached = next(
+                (arg[len(f) :] for f in ("--param=", "-p") if arg.startswith(f) and arg != f),
+                None,
+            )
+            if attached is not None and i + 1 < len(args) and bare(attached):
+                joined += ["-p", f"{attached}={args[i + 1]}"]
+                i += 2
+                continue
+            joined.append(arg)
+            i += 1
+        return super().parse_args(ctx, joined)
+
+
+@click.command(cls=SqlCommand)
 @click.argument("query", metavar="SQL")
 @click.option(
     "-p",
@@ -169,7 +207,8 @@ def report_command(
     "params",
     multiple=True,
     metavar="NAME=VALUE",
-    help="Bind :NAME in the query to VALUE (text; repeat for more).",
+    help="Bind :NAME in the query to VALUE (text; -p NAME VALUE works too; repeat for more, "
+    "each name once).",
 )
 @_timeout_option
 @_format_option
@@ -180,7 +219,8 @@ def sql_command(
     """Run one read-only SQL query (SELECT, WITH, VALUES or EXPLAIN); SQL - reads stdin.
 
     The query may use the report_* views and :name parameters bound with
-    -p name=value. Writes are refused: the database runs exactly one statement
+    -p name=value (or -p name value). Columns of the same name come out as a,
+    a_2. Writes are refused: the database runs exactly one statement
     in a read-only session and rolls it back, on SQLite and PostgreSQL alike.
     The query is cancelled after --timeout seconds (Ctrl-C stops it too).
     """

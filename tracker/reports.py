@@ -488,6 +488,7 @@ def _streamed(
     try:
         with readonly_connection(engine, timeout) as connection:
             keys, rows = _run_one(connection, statement.sql, values)
+            keys = unique_names(keys)
             yield (
                 keys,
                 (
@@ -549,14 +550,39 @@ def stream_readonly_sql(
         yield found
 
 
-def parse_params(pairs: Sequence[str]) -> dict[str, str]:
-    """``["name=value", ...]`` as a dict; values stay text (the database converts them)."""
+def unique_names(names: Sequence[str]) -> list[str]:
+    """Column names made unique, as every format needs: a second ``a`` becomes ``a_2``, a
+    third ``a_3`` (skipping a name the query already has)."""
+    taken = set(names)
+    seen: set[str] = set()
+    unique = []
+    for name in names:
+        if name in seen:
+            n = 2
+            while f"{name}_{n}" in taken or f"{name}_{n}" in seen:
+                n += 1
+            name = f"{name}_{n}"
+        seen.add(name)
+        unique.append(name)
+    return unique
+
+
+def parse_params(pairs: Sequence[str | tuple[str, str]]) -> dict[str, str]:
+    """``["name=value", ("name", "value"), ...]`` as a dict; values stay text (the database
+    converts them). A name given twice is an error."""
     params: dict[str, str] = {}
     for pair in pairs:
-        name, sep, value = pair.partition("=")
+        if isinstance(pair, tuple):
+            name, sep, value = pair[0], "=", pair[1]
+            shown = f"{pair[0]} {pair[1]}"
+        else:
+            name, sep, value = pair.partition("=")
+            shown = pair
         name = name.strip().lstrip(":")
         if not sep or not re.fullmatch(PARAM_NAME, name):
-            raise TrackerError(f"bad parameter {pair!r}: write name=value")
+            raise TrackerError(f"bad parameter {shown!r}: write -p name=value or -p name value")
+        if name in params:
+            raise TrackerError(f"parameter {name} is given twice (-p {name})")
         params[name] = value
     return params
 
