@@ -4,6 +4,9 @@ the missing-driver message and --db after the subcommand."""
 from __future__ import annotations
 
 import json
+import re
+import subprocess
+import sys
 
 import click
 import pytest
@@ -88,3 +91,22 @@ def test_sql_duplicate_columns_are_numbered(invoke, db_url, fmt):
         for name in ("a_2", "a_3"):
             assert name in output
         assert "4" in output
+
+
+# --------------------------------------------------------------------------- missing driver
+
+
+def test_missing_driver_says_how_to_install_it_from_this_project():
+    code = (
+        "import sys; sys.modules['psycopg'] = None; "  # as if psycopg were not installed
+        "from tracker.cli import cli; "
+        "cli(['--db', 'postgresql://someone@127.0.0.1:1/nothing', 'actors'])"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 1, done
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: the driver for "), done.stderr
+    assert "pip install '.[postgres]'" in lines[0]
+    # never a PyPI project that is not this one's dependency ('tracker' on PyPI is not this)
+    installs = re.findall(r"pip install (\S+)", lines[0])
+    assert installs == ["'.[postgres]'"], installs

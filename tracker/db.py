@@ -120,8 +120,8 @@ def make_engine(url: str | None = None) -> Engine:
         raise TrackerError(f"bad database URL {_safe(resolved)!r}: {exc}") from None
     except ModuleNotFoundError as exc:
         raise TrackerError(
-            f"the driver for {_safe(resolved)!r} is not installed ({exc.name}); "
-            "for PostgreSQL: pip install 'tracker[postgres]'"
+            f"the driver for {_safe(resolved)!r} is not installed ({exc.name}); for PostgreSQL, "
+            "run pip install '.[postgres]' in the tracker source folder (psycopg 3)"
         ) from None
     return engine
 
