@@ -13,6 +13,9 @@ import pytest
 
 from tracker.cli import cli
 from tracker.reports import unique_names
+from tracker.resources import seeds_dir
+
+SEED = seeds_dir() / "articles" / "seed.txt"
 
 
 def _paths(group: click.Group, prefix: tuple[str, ...] = ()):
@@ -110,3 +113,23 @@ def test_missing_driver_says_how_to_install_it_from_this_project():
     # never a PyPI project that is not this one's dependency ('tracker' on PyPI is not this)
     installs = re.findall(r"pip install (\S+)", lines[0])
     assert installs == ["'.[postgres]'"], installs
+
+
+# --------------------------------------------------------------------------- --limit
+
+
+@pytest.mark.parametrize("listing", ["position", "links", "actors", "points"])
+def test_listings_take_limit(invoke, db_url, listing):
+    invoke("--db", db_url, "ingest", SEED)
+    every = invoke("--db", db_url, listing, "--format", "jsonl").output.splitlines()
+    assert len(every) > 2
+    for n in (1, 2):
+        limited = invoke("--db", db_url, listing, "--limit", n, "--format", "jsonl").output
+        assert limited.splitlines() == every[:n]
+    many = invoke("--db", db_url, listing, "--limit", len(every) + 5, "--format", "jsonl").output
+    assert many.splitlines() == every
+    for bad in ("0", "-1", "x", "1.5"):
+        result = invoke("--db", db_url, listing, "--limit", bad, expect=1)
+        assert result.output.strip().splitlines() == [
+            f"Error: --limit must be a positive whole number, not {bad!r}"
+        ]

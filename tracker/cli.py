@@ -15,7 +15,7 @@ import click
 
 from tracker import coder_is_compiled
 from tracker.errors import TrackerError
-from tracker.output import default_format, output_options, render
+from tracker.output import default_format, limit_option, output_options, render
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -284,14 +284,17 @@ def ingest_command(
 @cli.command()
 @click.option("--plan", help="Only this plan's targets (slug).")
 @click.option("--target", help="Only this target: a point number, a slug or 'troop-withdrawal'.")
+@limit_option
 @output_options
 @click.pass_context
-def links(ctx: click.Context, plan: str | None, target: str | None, fmt: str | None) -> None:
+def links(
+    ctx: click.Context, plan: str | None, target: str | None, limit: int | None, fmt: str | None
+) -> None:
     """List the links between sentences and targets."""
     from tracker import queries
 
     with _state(ctx).engine(ctx).connect() as connection:
-        rows = queries.links(connection, plan=plan, target=target)
+        rows = queries.links(connection, plan=plan, target=target, limit=limit)
     click.echo(render(rows, fmt), nl=False)
 
 
@@ -300,6 +303,7 @@ def links(ctx: click.Context, plan: str | None, target: str | None, fmt: str | N
 @click.option("--target", help="A point number, a slug, 'plan' or 'troop-withdrawal'.")
 @click.option("--plan", help="Only this plan's targets (slug).")
 @click.option("--explain", is_flag=True, help="Show why the coder found each position.")
+@limit_option
 @output_options
 @click.pass_context
 def position(
@@ -308,13 +312,16 @@ def position(
     target: str | None,
     plan: str | None,
     explain: bool,
+    limit: int | None,
     fmt: str | None,
 ) -> None:
     """List actors' positions with the sentence, article and date behind each."""
     from tracker import queries
 
     with _state(ctx).engine(ctx).connect() as connection:
-        rows = queries.positions(connection, actor=actor, target=target, plan=plan, explain=explain)
+        rows = queries.positions(
+            connection, actor=actor, target=target, plan=plan, explain=explain, limit=limit
+        )
     fmt = default_format(fmt)
     columns = None
     if fmt == "table" and rows:
@@ -325,27 +332,29 @@ def position(
 
 
 @cli.command()
+@limit_option
 @output_options
 @click.pass_context
-def actors(ctx: click.Context, fmt: str | None) -> None:
+def actors(ctx: click.Context, limit: int | None, fmt: str | None) -> None:
     """List the actors the registry knows."""
     from tracker import queries
 
     with _state(ctx).engine(ctx).connect() as connection:
-        rows = queries.actors(connection)
+        rows = queries.actors(connection, limit=limit)
     click.echo(render(rows, fmt), nl=False)
 
 
 @cli.command()
 @click.option("--plan", help="Only this plan (slug).")
+@limit_option
 @output_options
 @click.pass_context
-def points(ctx: click.Context, plan: str | None, fmt: str | None) -> None:
+def points(ctx: click.Context, plan: str | None, limit: int | None, fmt: str | None) -> None:
     """List the plans' points and the other targets."""
     from tracker import queries
 
     with _state(ctx).engine(ctx).connect() as connection:
-        rows = queries.points(connection, plan=plan)
+        rows = queries.points(connection, plan=plan, limit=limit)
     click.echo(render(rows, fmt), nl=False)
 
 

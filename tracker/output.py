@@ -28,6 +28,30 @@ def output_options(command: Callable) -> Callable:
     )(command)
 
 
+def _positive(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    """--limit's value: a positive whole number, else one error line (not a usage screen)."""
+    from tracker.errors import TrackerError
+
+    if value is None:
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise TrackerError(f"--limit must be a positive whole number, not {value!r}")
+    return number
+
+
+def limit_option(command: Callable) -> Callable:
+    return click.option(
+        "--limit",
+        metavar="N",
+        callback=_positive,
+        help="Show at most N rows (the first N in the listing's order).",
+    )(command)
+
+
 def default_format(fmt: str | None) -> str:
     if fmt:
         return fmt

@@ -28,8 +28,11 @@ TARGET_KEY = case((Target.kind == "point", cast(Target.number, String)), else_=T
 )
 
 
-def _rows(connection: Connection, query) -> list[dict[str, Any]]:
-    """The rows as dicts; with no rows the columns are still known (a CSV keeps its header)."""
+def _rows(connection: Connection, query, limit: int | None = None) -> list[dict[str, Any]]:
+    """The rows as dicts, at most ``limit``; with no rows the columns are still known (a CSV
+    keeps its header)."""
+    if limit is not None:
+        query = query.limit(limit)
     result = connection.execute(query)
     return Rows((dict(row._mapping) for row in result), list(result.keys()))
 
@@ -170,7 +173,12 @@ def _filters(connection: Connection, query, plan: str | None, target: str | None
     return query
 
 
-def links(connection: Connection, plan: str | None = None, target: str | None = None) -> list[dict]:
+def links(
+    connection: Connection,
+    plan: str | None = None,
+    target: str | None = None,
+    limit: int | None = None,
+) -> list[dict]:
     query = (
         select(
             Article.source,
@@ -187,7 +195,7 @@ def links(connection: Connection, plan: str | None = None, target: str | None = 
         .join(Plan, Plan.id == Target.plan_id)
         .order_by(Article.id, Sentence.ordinal, Target.id)
     )
-    return _iso(_rows(connection, _filters(connection, query, plan, target)), "date")
+    return _iso(_rows(connection, _filters(connection, query, plan, target), limit), "date")
 
 
 def positions(
@@ -196,6 +204,7 @@ def positions(
     target: str | None = None,
     plan: str | None = None,
     explain: bool = False,
+    limit: int | None = None,
 ) -> list[dict]:
     columns = [
         Article.source,
@@ -222,7 +231,7 @@ def positions(
     )
     if actor is not None:
         query = query.where(Position.actor_id.in_(find_actor_ids(connection, actor)))
-    rows = _iso(_rows(connection, _filters(connection, query, plan, target)), "date")
+    rows = _iso(_rows(connection, _filters(connection, query, plan, target), limit), "date")
     if explain:
         for row in rows:
             row["explanation"] = explain_text(row.pop("explanation"), row["method"])
@@ -251,7 +260,7 @@ def explain_text(explanation: dict | None, method: str) -> str:
     )
 
 
-def actors(connection: Connection) -> list[dict]:
+def actors(connection: Connection, limit: int | None = None) -> list[dict]:
     aliases = (
         select(ActorAlias.actor_id, func.count().label("aliases"))
         .group_by(ActorAlias.actor_id)
@@ -282,10 +291,10 @@ def actors(connection: Connection) -> list[dict]:
         .outerjoin(counts, counts.c.actor_id == Actor.id)
         .order_by(Actor.name)
     )
-    return _rows(connection, query)
+    return _rows(connection, query, limit)
 
 
-def points(connection: Connection, plan: str | None = None) -> list[dict]:
+def points(connection: Connection, plan: str | None = None, limit: int | None = None) -> list[dict]:
     phrases = (
         select(TargetPhrase.target_id, func.count().label("phrases"))
         .group_by(TargetPhrase.target_id)
@@ -304,4 +313,4 @@ def points(connection: Connection, plan: str | None = None) -> list[dict]:
         .outerjoin(phrases, phrases.c.target_id == Target.id)
         .order_by(Plan.slug, Target.kind.desc(), Target.number, Target.slug)
     )
-    return _rows(connection, _filters(connection, query, plan, None))
+    return _rows(connection, _filters(connection, query, plan, None), limit)
