@@ -11,7 +11,7 @@ import sys
 import click
 import pytest
 
-from tracker.cli import cli
+from tracker.cli import _db_first, cli
 from tracker.reports import unique_names
 from tracker.resources import seeds_dir
 
@@ -133,3 +133,34 @@ def test_listings_take_limit(invoke, db_url, listing):
         assert result.output.strip().splitlines() == [
             f"Error: --limit must be a positive whole number, not {bad!r}"
         ]
+
+
+# --------------------------------------------------------------------------- --db after
+
+
+def test_db_after_the_subcommand(invoke, db_url, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the default store ./tracker.db must stay untouched
+    monkeypatch.delenv("TRACKER_DATABASE_URL", raising=False)
+    before = invoke("--db", db_url, "actors", "--format", "jsonl").output
+    assert before
+    assert invoke("actors", "--db", db_url, "--format", "jsonl").output == before
+    assert invoke("actors", "--format", "jsonl", f"--db={db_url}").output == before
+    assert "current: " in invoke("db", "current", "--db", db_url).output
+    # the last --db given wins, wherever it is
+    missing = tmp_path / "missing.db"
+    assert invoke("--db", missing, "actors", "--db", db_url, "--format", "jsonl").output == before
+    result = invoke("--db", db_url, "actors", "--db", missing, expect=1)
+    assert "missing.db" in result.output
+    assert not (tmp_path / "tracker.db").exists() and not missing.exists()
+
+
+def test_db_first():
+    assert _db_first(["position", "--db", "x.db", "--actor", "A"]) == [
+        "--db",
+        "x.db",
+        "position",
+        "--actor",
+        "A",
+    ]
+    assert _db_first(["ingest", "--", "--db", "x"]) == ["ingest", "--", "--db", "x"]
+    assert _db_first(["position", "--db"]) == ["position", "--db"]

@@ -80,7 +80,38 @@ class TrackerGroup(click.Group):
             ctx.exit(130)
 
 
-@click.group(cls=TrackerGroup, context_settings={"help_option_names": ["-h", "--help"]})
+class RootGroup(TrackerGroup):
+    """``tracker``: also takes ``--db URL`` after the subcommand (``tracker position --db
+    x.db``), by moving it before the subcommand's name; the last --db given wins."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, _db_first(args))
+
+
+def _db_first(args: list[str]) -> list[str]:
+    """``args`` with every ``--db URL`` / ``--db=URL`` moved to the front, in order (up to a
+    ``--``, after which everything is an argument)."""
+    moved: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest += args[i:]
+            break
+        if arg == "--db" and i + 1 < len(args):
+            moved += args[i : i + 2]
+            i += 2
+            continue
+        if arg.startswith("--db="):
+            moved.append(arg)
+        else:
+            rest.append(arg)
+        i += 1
+    return moved + rest
+
+
+@click.group(cls=RootGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
     "url",
