@@ -521,3 +521,13 @@ def _register_reports() -> None:
 
 
 _register_reports()
+
+
+def _register_articles() -> None:
+    """`tracker articles` lives in its own module; it shares this group's state."""
+    from tracker.cli_articles import articles_group
+
+    cli.add_command(articles_group, "articles")
+
+
+_register_articles()

@@ -1,0 +1,279 @@
+"""The stored articles as an analyst sees them: list, show, re-date, remove.
+
+SQLAlchemy Core over the store's tables; the CLI (``tracker.cli_articles``) only parses
+and prints. Writes run in one transaction each and delete children explicitly, so they
+do the same on SQLite (whose foreign keys may be off) and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Engine, case, func, select
+
+from tracker.errors import TrackerError
+from tracker.queries import TARGET_KEY
+from tracker.read import content_hash
+from tracker.schema import Actor, Article, Link, Plan, Position, Sentence, Target
+from tracker.text import INVISIBLE
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_UNSEEN: dict[int, None] = {ord(c): None for c in INVISIBLE}
+
+
+def parse_day(value: str, what: str = "date") -> dt.date:
+    """A date written YYYY-MM-DD, or an error naming ``what``."""
+    text = value.strip()
+    if _ISO_DATE.match(text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise TrackerError(f"{what} {value!r} is no such day") from None
+    raise TrackerError(f"{what} must be a date YYYY-MM-DD, not {value!r}")
+
+
+def _sentence_count():
+    return (
+        select(func.count(Sentence.id))
+        .where(Sentence.article_id == Article.id)
+        .scalar_subquery()
+        .label("sentences")
+    )
+
+
+def _position_count():
+    return (
+        select(func.count(Position.id))
+        .join(Sentence, Sentence.id == Position.sentence_id)
+        .where(Sentence.article_id == Article.id)
+        .scalar_subquery()
+        .label("positions")
+    )
+
+
+def _iso(row: dict[str, Any]) -> dict[str, Any]:
+    for key in ("published", "ingested_at"):
+        if row.get(key) is not None and hasattr(row[key], "isoformat"):
+            row[key] = row[key].isoformat()
+    return row
+
+
+LIST_COLUMNS = ("id", "source", "title", "published", "sentences", "positions")
+
+
+def list_articles(
+    connection: Connection,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    source: str | None = None,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """Articles newest first (undated ones last): id, source, title, published date and
+    how many sentences and positions each has. ``source`` matches part of the source,
+    whatever the case; ``since`` and ``until`` (inclusive) leave out undated articles."""
+    first = parse_day(since, "--since") if since is not None else None
+    last = parse_day(until, "--until") if until is not None else None
+    if first and last and first > last:
+        raise TrackerError(f"--since {first} is after --until {last}")
+    query = select(
+        Article.id,
+        Article.source,
+        Article.title,
+        Article.published,
+        _sentence_count(),
+        _position_count(),
+    ).order_by(
+        case((Article.published.is_(None), 1), else_=0),
+        Article.published.desc(),
+        Article.id.desc(),
+    )
+    if first is not None:
+        query = query.where(Article.published >= first)
+    if last is not None:
+        query = query.where(Article.published <= last)
+    if source:
+        query = query.where(func.lower(Article.source).contains(source.lower(), autoescape=True))
+    if limit is not None:
+        query = query.limit(limit)
+    return [_iso(dict(row._mapping)) for row in connection.execute(query)]
+
+
+@dataclass
+class ArticleDetail:
+    article: dict[str, Any]
+    sentences: list[dict[str, Any]]
+
+
+def show_article(connection: Connection, article_id: int) -> ArticleDetail:
+    """One article's metadata and its sentences, each with its links and positions as
+    short text (``china-2023/1 0.912``; ``Zelensky support china-2023/1``)."""
+    row = connection.execute(
+        select(
+            Article.id,
+            Article.source,
+            Article.title,
+            Article.url,
+            Article.published,
+            Article.content_hash,
+            Article.ingested_at,
+            _sentence_count(),
+            _position_count(),
+        ).where(Article.id == article_id)
+    ).first()
+    if row is None:
+        raise TrackerError(f"no article with id {article_id}")
+    article = _iso(dict(row._mapping))
+    target = (Plan.slug + "/" + TARGET_KEY).label("target")
+    links: dict[int, list[str]] = {}
+    for sentence_id, key, score in connection.execute(
+        select(Link.sentence_id, target, Link.score)
+        .join(Sentence, Sentence.id == Link.sentence_id)
+        .join(Target, Target.id == Link.target_id)
+        .join(Plan, Plan.id == Target.plan_id)
+        .where(Sentence.article_id == article_id)
+        .order_by(Sentence.ordinal, Target.id)
+    ):
+        links.setdefault(sentence_id, []).append(f"{key} {score:.3f}")
+    positions: dict[int, list[str]] = {}
+    for sentence_id, actor, stance, key in connection.execute(
+        select(Position.sentence_id, Actor.name, Position.stance, target)
+        .join(Sentence, Sentence.id == Position.sentence_id)
+        .join(Actor, Actor.id == Position.actor_id)
+        .join(Target, Target.id == Position.target_id)
+        .join(Plan, Plan.id == Target.plan_id)
+        .where(Sentence.article_id == article_id)
+        .order_by(Sentence.ordinal, Target.id, Actor.name)
+    ):
+        positions.setdefault(sentence_id, []).append(f"{actor} {stance} {key}")
+    sentences = [
+        {
+            "ordinal": ordinal,
+            "sentence": text,
+            "links": "; ".join(links.get(sentence_id, [])),
+            "positions": "; ".join(positions.get(sentence_id, [])),
+        }
+        for sentence_id, ordinal, text in connection.execute(
+            select(Sentence.id, Sentence.ordinal, Sentence.text)
+            .where(Sentence.article_id == article_id)
+            .order_by(Sentence.ordinal)
+        )
+    ]
+    return ArticleDetail(article, sentences)
+
+
+def words_from_sentences(rows: Iterable[tuple[int, int, str]]) -> str:
+    """An article's words from its sentences (start, end, text) in order, as
+    ``tracker.read.content_key`` sees the body: one space between words, none where one
+    sentence ends right where the next begins (as migration 0003 worked them out)."""
+    parts: list[str] = []
+    previous_end = -1
+    for start, end, text in rows:
+        piece = " ".join(text.translate(_UNSEEN).split())
+        if not piece:
+            continue
+        if parts and start != previous_end:
+            parts.append(" ")
+        parts.append(piece)
+        previous_end = end
+    return "".join(parts)
+
+
+def _begin(engine: Engine):
+    from tracker.db import writer
+
+    return writer(engine).begin()
+
+
+def set_date(engine: Engine, article_id: int, day: dt.date) -> tuple[dt.date | None, dt.date]:
+    """Re-date an article in place; its content hash (which covers the date) is worked out
+    again from its sentences, so the same text read again at the new date is a repeat.
+    Returns the old and the new date. Another stored article with the same words at that
+    date is an error: the store keeps one copy."""
+    with _begin(engine) as connection:
+        old = connection.execute(select(Article.published).where(Article.id == article_id)).first()
+        if old is None:
+            raise TrackerError(f"no article with id {article_id}")
+        rows = connection.execute(
+            select(Sentence.start, Sentence.end, Sentence.text)
+            .where(Sentence.article_id == article_id)
+            .order_by(Sentence.ordinal)
+        ).all()
+        values: dict[str, Any] = {"published": day}
+        if rows:  # an article without sentences keeps its hash, as in migration 0003
+            digest = content_hash(words_from_sentences(rows), day)
+            other = connection.execute(
+                select(Article.id).where(Article.content_hash == digest, Article.id != article_id)
+            ).scalar()
+            if other is not None:
+                raise TrackerError(
+                    f"article {other} is the same text dated {day.isoformat()}; "
+                    f"article {article_id} was not changed (remove one of them)"
+                )
+            values["content_hash"] = digest
+        connection.execute(Article.__table__.update().where(Article.id == article_id), values)
+    return old[0], day
+
+
+@dataclass
+class Removal:
+    articles: int = 0
+    sentences: int = 0
+    links: int = 0
+    positions: int = 0
+
+    def line(self) -> str:
+        return (
+            f"{self.articles} articles, {self.sentences} sentences, "
+            f"{self.links} links, {self.positions} positions"
+        )
+
+
+def _check_ids(connection: Connection, ids: Sequence[int]) -> list[int]:
+    wanted = sorted(set(ids))
+    found = set(connection.execute(select(Article.id).where(Article.id.in_(wanted))).scalars())
+    missing = [i for i in wanted if i not in found]
+    if missing:
+        raise TrackerError(
+            f"no article with id {', '.join(map(str, missing))}; nothing was removed"
+        )
+    return wanted
+
+
+def _counts(connection: Connection, ids: Sequence[int]) -> Removal:
+    own = select(Sentence.id).where(Sentence.article_id.in_(ids))
+    return Removal(
+        articles=len(ids),
+        sentences=connection.execute(
+            select(func.count()).select_from(Sentence).where(Sentence.article_id.in_(ids))
+        ).scalar_one(),
+        links=connection.execute(
+            select(func.count()).select_from(Link).where(Link.sentence_id.in_(own))
+        ).scalar_one(),
+        positions=connection.execute(
+            select(func.count()).select_from(Position).where(Position.sentence_id.in_(own))
+        ).scalar_one(),
+    )
+
+
+def removal_preview(connection: Connection, ids: Sequence[int]) -> Removal:
+    """What removing these articles would delete; an unknown id is an error."""
+    return _counts(connection, _check_ids(connection, ids))
+
+
+def remove_articles(engine: Engine, ids: Sequence[int]) -> Removal:
+    """Delete the articles with their sentences, links and positions, in one transaction;
+    an unknown id is an error and nothing is deleted."""
+    with _begin(engine) as connection:
+        wanted = _check_ids(connection, ids)
+        removed = _counts(connection, wanted)
+        own = select(Sentence.id).where(Sentence.article_id.in_(wanted))
+        connection.execute(Position.__table__.delete().where(Position.sentence_id.in_(own)))
+        connection.execute(Link.__table__.delete().where(Link.sentence_id.in_(own)))
+        connection.execute(Sentence.__table__.delete().where(Sentence.article_id.in_(wanted)))
+        connection.execute(Article.__table__.delete().where(Article.id.in_(wanted)))
+    return removed
