@@ -141,3 +141,17 @@ def invoke():
         return result
 
     return run
+
+
+@pytest.fixture(scope="session")
+def seeded_reference(tmp_path_factory):
+    """The coder's reference data from a freshly migrated and seeded SQLite store: what
+    `Coder` needs, built once for every test that codes text without a store."""
+    from tracker.pipeline import ReferenceData
+
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('reference') / 'seeded.db'}")
+    prepare(engine)
+    with engine.connect() as connection:
+        reference = ReferenceData.load(connection)
+    engine.dispose()
+    return reference

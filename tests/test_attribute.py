@@ -12,10 +12,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.db import make_engine, prepare
 from tracker.facts import Draft, dedupe_findings, explanation_json
 from tracker.link import PhraseMatch, TargetSpec
-from tracker.pipeline import CodedArticle, Coder, ReferenceData
+from tracker.pipeline import CodedArticle, Coder
 from tracker.read import Article, parse_text_article
 
 
@@ -31,14 +30,10 @@ class SeededCoder:
 
 
 @pytest.fixture(scope="module")
-def coder(tmp_path_factory) -> SeededCoder:
-    path = tmp_path_factory.mktemp("coder") / "coder.db"
-    engine = make_engine(f"sqlite:///{path}")
-    prepare(engine)
-    with engine.connect() as connection:
-        reference = ReferenceData.load(connection)
-    engine.dispose()
-    return SeededCoder(Coder(reference, "rules"), {t.id: t.key for t in reference.targets})
+def coder(seeded_reference) -> SeededCoder:
+    return SeededCoder(
+        Coder(seeded_reference, "rules"), {t.id: t.key for t in seeded_reference.targets}
+    )
 
 
 def positions(coder: SeededCoder, text: str) -> list[set[tuple[str, str, str]]]:

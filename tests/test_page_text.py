@@ -10,8 +10,8 @@ import json
 import pytest
 from sqlalchemy import select
 
-from tracker.db import make_engine, prepare
-from tracker.pipeline import Coder, ReferenceData
+from tracker.db import make_engine
+from tracker.pipeline import Coder
 from tracker.read import parse_text_article
 from tracker.schema import Article, Sentence
 
@@ -47,14 +47,8 @@ VARIANTS = {
 
 
 @pytest.fixture(scope="module")
-def coder(tmp_path_factory) -> Coder:
-    path = tmp_path_factory.mktemp("coder") / "coder.db"
-    engine = make_engine(f"sqlite:///{path}")
-    prepare(engine)
-    with engine.connect() as connection:
-        reference = ReferenceData.load(connection)
-    engine.dispose()
-    return Coder(reference)
+def coder(seeded_reference) -> Coder:
+    return Coder(seeded_reference)
 
 
 def _coded(coder: Coder, text: str) -> list[tuple]:

@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tracker.candidates import HOLDER_RULES
-from tracker.db import make_engine, prepare
-from tracker.pipeline import Coder, ReferenceData
+from tracker.pipeline import Coder
 from tracker.read import parse_text_article
 
 FIRES = {
@@ -38,14 +37,8 @@ DOES_NOT_FIRE = {
 
 
 @pytest.fixture(scope="module")
-def coder(tmp_path_factory) -> Coder:
-    path = tmp_path_factory.mktemp("rules") / "rules.db"
-    engine = make_engine(f"sqlite:///{path}")
-    prepare(engine)
-    with engine.connect() as connection:
-        reference = ReferenceData.load(connection)
-    engine.dispose()
-    return Coder(reference, "rules")
+def coder(seeded_reference) -> Coder:
+    return Coder(seeded_reference, "rules")
 
 
 def rules_fired(coder: Coder, text: str) -> set[str]:
