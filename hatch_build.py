@@ -73,7 +73,7 @@ class CompileCoder(BuildHookInterface):
             return
         built = [
             path
-            for pattern in ("*__mypyc.*", "tracker/*")
+            for pattern in ("*__mypyc.*", "tracker/**/*")
             for path in sorted(self._workdir.glob(pattern))
             if path.suffix in (".so", ".pyd")
         ]

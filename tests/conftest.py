@@ -147,7 +147,7 @@ def invoke():
 def seeded_reference(tmp_path_factory):
     """The coder's reference data from a freshly migrated and seeded SQLite store: what
     `Coder` needs, built once for every test that codes text without a store."""
-    from tracker.pipeline import ReferenceData
+    from tracker.coder.pipeline import ReferenceData
 
     engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('reference') / 'seeded.db'}")
     prepare(engine)

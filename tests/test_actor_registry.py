@@ -9,10 +9,10 @@ from collections import defaultdict
 
 import pytest
 
-from tracker.actors import ActorInfo, Registry, _strip_article, build_registry
-from tracker.lexicon import load_lexicon
+from tracker.coder.actors import ActorInfo, Registry, _strip_article, build_registry
+from tracker.coder.lexicon import load_lexicon
+from tracker.coder.text import normalise_phrase, words
 from tracker.resources import seeds_dir
-from tracker.text import normalise_phrase, words
 
 # The 193 UN member states by the registry's canonical names.
 UN_MEMBERS = tuple(

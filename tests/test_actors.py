@@ -7,8 +7,8 @@ import datetime as dt
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from tracker.actors import ActorInfo, Mention, Registry, build_registry
-from tracker.text import Word, words
+from tracker.coder.actors import ActorInfo, Mention, Registry, build_registry
+from tracker.coder.text import Word, words
 
 ACTORS = [
     ActorInfo(1, "Joe Biden", "person", "United States"),

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.facts import Draft, dedupe_findings, explanation_json
-from tracker.link import PhraseMatch, TargetSpec
-from tracker.pipeline import CodedArticle, Coder
+from tracker.coder.facts import Draft, dedupe_findings, explanation_json
+from tracker.coder.link import PhraseMatch, TargetSpec
+from tracker.coder.pipeline import CodedArticle, Coder
 from tracker.read import Article, parse_text_article
 
 

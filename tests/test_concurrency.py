@@ -128,8 +128,8 @@ def test_bounded_windows_still_store_each_article_once(new_db_url, tmp_path, mon
 
 
 def test_one_batch_holding_an_article_twice_stores_it_once(new_db_url):
+    from tracker.coder.pipeline import Coder, ReferenceData
     from tracker.db import prepare, writer
-    from tracker.pipeline import Coder, ReferenceData
     from tracker.read import parse_text_article
     from tracker.store import store_articles
 

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tracker import learn
-from tracker.decide import (
+from tracker.coder.decide.learned import (
     DecisionModel,
     LearnedDecider,
     LinearModel,
@@ -18,6 +17,7 @@ from tracker.decide import (
     learned_explanation,
     sigmoid,
 )
+from tracker.learn import corpus, crossval, fit
 from tracker.resources import model_path
 
 pytest.importorskip("sklearn")
@@ -26,8 +26,8 @@ DEV = Path(__file__).parent / "data" / "dev"
 
 
 @pytest.fixture(scope="module")
-def coded() -> learn.CodedGold:
-    return learn.code_gold(learn.merge_corpora([DEV]))
+def coded() -> corpus.CodedGold:
+    return corpus.code_gold(corpus.merge_corpora([DEV]))
 
 
 def _rows(seed: int, n: int = 400) -> tuple[list[list[str]], list[str]]:
@@ -46,12 +46,12 @@ def _rows(seed: int, n: int = 400) -> tuple[list[list[str]], list[str]]:
 
 def test_positions_score_exactly_as_scikit_learn():
     rows, labels = _rows(1)
-    model, estimator, vocabulary = learn.fit_positions(rows, labels, learn.Settings(min_count=1))
-    expected = estimator.decision_function(learn._matrix(rows, vocabulary))
+    model, estimator, vocabulary = fit.fit_positions(rows, labels, fit.Settings(min_count=1))
+    expected = estimator.decision_function(fit._matrix(rows, vocabulary))
     assert model.classes == [str(c) for c in estimator.classes_]
     for row, want in zip(rows, expected, strict=True):
         assert model.scores(row) == pytest.approx(list(want), abs=1e-9)
-    predicted = estimator.predict(learn._matrix(rows, vocabulary))
+    predicted = estimator.predict(fit._matrix(rows, vocabulary))
     for row, want in zip(rows, predicted, strict=True):
         scores = model.scores(row)
         assert model.classes[scores.index(max(scores))] == want
@@ -63,11 +63,9 @@ def test_links_score_exactly_as_scikit_learn():
         (row[:-1], {"3": [row[-1]], "4": ["m:none"]}, {"3"} if label != "none" else set())
         for row, label in zip(rows, labels, strict=True)
     ]
-    model, estimators, vocabulary = learn.fit_links(
-        link_rows, ["3", "4"], learn.Settings(min_count=1)
-    )
+    model, estimators, vocabulary = fit.fit_links(link_rows, ["3", "4"], fit.Settings(min_count=1))
     assert estimators[1] is None and model.bias[1] < -20  # never linked: never linked
-    matrix = learn._matrix([shared + own["3"] for shared, own, _ in link_rows], vocabulary)
+    matrix = fit._matrix([shared + own["3"] for shared, own, _ in link_rows], vocabulary)
     expected = estimators[0].decision_function(matrix)
     for (shared, own, _), want in zip(link_rows, expected, strict=True):
         got = model.column(0, own["3"], model.scores(shared)[0])
@@ -122,7 +120,7 @@ def test_a_broken_model_file_is_one_error_line(invoke, tmp_path, monkeypatch, te
 
 
 def test_no_article_is_scored_by_a_model_that_saw_it(coded):
-    folds = learn.cross_validate(coded, 3, learn.Settings())
+    folds = crossval.cross_validate(coded, 3, fit.Settings())
     scored = [a for fold in folds for a in fold.scored]
     assert sorted(scored) == coded.names  # every article scored once
     for fold in folds:
@@ -131,15 +129,15 @@ def test_no_article_is_scored_by_a_model_that_saw_it(coded):
 
 
 def test_a_leaking_fold_is_refused(coded, monkeypatch):
-    real_train = learn.train
+    real_train = fit.train
 
     def leaky(coded_, articles, settings):
         model = real_train(coded_, coded_.names, settings)
         return model
 
-    monkeypatch.setattr(learn, "train", leaky)
+    monkeypatch.setattr(crossval, "train", leaky)
     with pytest.raises(AssertionError, match="saw an article"):
-        learn.cross_validate(coded, 3, learn.Settings())
+        crossval.cross_validate(coded, 3, fit.Settings())
 
 
 def test_cross_validated_figures_on_the_dev_copy(invoke):
@@ -180,7 +178,7 @@ def test_train_writes_a_model_that_ingest_uses(invoke, tmp_path, monkeypatch):
 def test_the_shipped_model_decides(coded):
     decider: LearnedDecider = coded.decider
     decider.use(DecisionModel.load(model_path()))
-    links, positions = learn.decide_rows(coded, coded.names)
+    links, positions = crossval.decide_rows(coded, coded.names)
     assert links and positions
     assert {p["stance"] for p in positions} <= {"support", "oppose", "mixed"}
 

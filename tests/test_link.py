@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.lexicon import load_lexicon
-from tracker.link import Linker, TargetSpec, WordMatcher, best_links, rounded
-from tracker.text import words
+from tracker.coder.lexicon import load_lexicon
+from tracker.coder.link import Linker, TargetSpec, WordMatcher, best_links, rounded
+from tracker.coder.text import words
 
 TARGETS = [
     TargetSpec(1, "p", "3", "point", (("ceasefire", 1), ("cessation of hostilities", 1))),

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from tracker.coder.pipeline import Coder, ReferenceData
+from tracker.coder.segment import MAX_SENTENCE_CHARS, split_sentences
 from tracker.db import make_engine, prepare
-from tracker.pipeline import Coder, ReferenceData
 from tracker.read import parse_text_article
-from tracker.segment import MAX_SENTENCE_CHARS, split_sentences
 
 DEV = Path(__file__).parent / "data" / "dev"
 

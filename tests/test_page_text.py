@@ -10,8 +10,8 @@ import json
 import pytest
 from sqlalchemy import select
 
+from tracker.coder.pipeline import Coder
 from tracker.db import make_engine
-from tracker.pipeline import Coder
 from tracker.read import parse_text_article
 from tracker.schema import Article, Sentence
 

@@ -1,13 +1,13 @@
 """Each speaker rule, by its id: it proposes a holder on a short sentence made for it, and
-does not on one where it must not. The ids are those of ``tracker.candidates.HOLDER_RULES``;
+does not on one where it must not. The ids are those of ``tracker.coder.candidates.HOLDER_RULES``;
 a coder that proposes nothing fails every "fires" case."""
 
 from __future__ import annotations
 
 import pytest
 
-from tracker.candidates import HOLDER_RULES
-from tracker.pipeline import Coder
+from tracker.coder.candidates import HOLDER_RULES
+from tracker.coder.pipeline import Coder
 from tracker.read import parse_text_article
 
 FIRES = {

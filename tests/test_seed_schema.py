@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine
 
+from tracker.coder.lexicon import load_lexicon
 from tracker.errors import TrackerError
-from tracker.lexicon import load_lexicon
 from tracker.resources import seeds_dir
 from tracker.schema import Base
 from tracker.seed_schema import ACTORS, LEXICON, PLAN, check

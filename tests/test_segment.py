@@ -7,7 +7,7 @@ import re
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from tracker.segment import _BOUNDARY, WORD_REACH, boundaries, split_sentences, word_before
+from tracker.coder.segment import _BOUNDARY, WORD_REACH, boundaries, split_sentences, word_before
 
 
 def _texts(text: str) -> list[str]:

@@ -8,8 +8,8 @@ import string
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from tracker.stance import RECENT_SENTENCES, FirstWords, PhraseSet
-from tracker.text import normalise_word, stem, words
+from tracker.coder.stance import RECENT_SENTENCES, FirstWords, PhraseSet
+from tracker.coder.text import normalise_word, stem, words
 
 
 def test_words_normalise_and_keep_offsets() -> None:

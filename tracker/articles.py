@@ -15,11 +15,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, case, func, select
 
+from tracker.coder.text import INVISIBLE
 from tracker.errors import TrackerError
 from tracker.queries import TARGET_KEY
 from tracker.read import content_hash
 from tracker.schema import Actor, Article, Link, Plan, Position, Sentence, Target
-from tracker.text import INVISIBLE
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 _UNSEEN: dict[int, None] = {ord(c): None for c in INVISIBLE}

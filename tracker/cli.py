@@ -438,16 +438,19 @@ def evaluate(
     import tempfile
 
     from tracker import evaluate as scoring
-    from tracker import learn, queries
+    from tracker import queries
     from tracker.db import make_engine, prepare
     from tracker.ingest import ingest
+    from tracker.learn.corpus import code_gold, merge_corpora
+    from tracker.learn.crossval import cross_validation_report, cv_summary
+    from tracker.learn.fit import Settings
 
-    corpus = learn.merge_corpora(gold_dirs)
+    corpus = merge_corpora(gold_dirs)
     if folds:
         if use_db:
             raise TrackerError("--cv codes the gold articles itself: leave out --use-db")
-        coded = learn.code_gold(corpus, plan)
-        report = learn.cross_validation_report(coded, folds, learn.Settings(), decider, seed)
+        coded = code_gold(corpus, plan)
+        report = cross_validation_report(coded, folds, Settings(), decider, seed)
         if fmt in ("json", "jsonl"):  # a table by default, piped or not: it is a summary
             import json
 
@@ -456,7 +459,7 @@ def evaluate(
             return
         click.echo(render(report["rows"], fmt or "table"), nl=False)
         if fmt in (None, "table"):
-            click.echo(learn.cv_summary(report), nl=False)
+            click.echo(cv_summary(report), nl=False)
         return
     with tempfile.TemporaryDirectory() as tmp:
         if use_db:
@@ -497,11 +500,11 @@ def train(gold_dirs: tuple[Path, ...], out: Path, plan: str) -> None:
     Needs scikit-learn (pip install '.[learn]'); coding with the model does not.
     Check the figures with `tracker evaluate --cv 5 GOLD_DIRS` first.
     """
-    from tracker import learn
+    from tracker.learn.corpus import code_gold, merge_corpora
+    from tracker.learn.fit import Settings, train
 
-    corpus = learn.merge_corpora(gold_dirs)
-    coded = learn.code_gold(corpus, plan)
-    model = learn.train(coded, coded.names, learn.Settings())
+    coded = code_gold(merge_corpora(gold_dirs), plan)
+    model = train(coded, coded.names, Settings())
     try:
         model.save(out)
     except OSError as exc:

@@ -30,9 +30,9 @@ from time import perf_counter, sleep
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from tracker.coder.pipeline import CodedArticle, Coder, ReferenceData
 from tracker.db import writer
 from tracker.errors import TrackerError
-from tracker.pipeline import CodedArticle, Coder, ReferenceData
 from tracker.read import Article, InputFailure, read_inputs
 from tracker.schema import Article as ArticleRow
 from tracker.store import store_articles
@@ -104,7 +104,7 @@ def ingest(
     decider: str = "learned",
 ) -> Summary:
     """Ingest every article of ``paths``; failures are reported and counted, not raised.
-    ``decider`` chooses how candidates become positions (``tracker.pipeline.DECIDERS``)."""
+    ``decider`` chooses how candidates become positions (``tracker.coder.pipeline.DECIDERS``)."""
     with engine.connect() as connection:
         reference = ReferenceData.load(connection, decider)
     summary = Summary()

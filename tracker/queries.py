@@ -7,6 +7,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from sqlalchemy import Connection, String, case, cast, func, select
 
+from tracker.coder.text import normalise_phrase
 from tracker.errors import TrackerError
 from tracker.output import Rows
 from tracker.schema import (
@@ -21,7 +22,6 @@ from tracker.schema import (
     Target,
     TargetPhrase,
 )
-from tracker.text import normalise_phrase
 
 TARGET_KEY = case((Target.kind == "point", cast(Target.number, String)), else_=Target.slug).label(
     "target"

@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
+from tracker.coder.text import INVISIBLE, has_any
 from tracker.errors import TrackerError
-from tracker.text import INVISIBLE, has_any
 
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -68,7 +68,7 @@ def content_key(body: str, published: dt.date | None) -> str:
     reader sees it, its words in order. Not the spaces, line breaks and line endings
     between words (a trailing newline, a line's trailing spaces, Windows line endings,
     paragraphs wrapped anew), nor invisible characters (soft hyphens, zero-width spaces,
-    see ``tracker.text.INVISIBLE``), nor the Unicode normalisation form (compared in NFC).
+    see ``tracker.coder.text.INVISIBLE``), nor the Unicode normalisation form (compared in NFC).
 
     Only what the stored sentences keep goes in: the words outside a sentence are none,
     so the store can work out the key again from its sentences, as migration 0003 did. The

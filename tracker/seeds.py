@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, select
 
+from tracker.coder.lexicon import read_toml
 from tracker.errors import TrackerError
-from tracker.lexicon import read_toml
 from tracker.resources import seeds_dir
 from tracker.schema import ACTOR_KINDS, Actor, ActorAlias, ActorRole, Plan, Target, TargetPhrase
 from tracker.seed_schema import ACTORS, PLAN, check

@@ -14,8 +14,8 @@ from sqlalchemy import Connection, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
-from tracker.actors import ActorInfo
-from tracker.pipeline import CodedArticle
+from tracker.coder.actors import ActorInfo
+from tracker.coder.pipeline import CodedArticle
 from tracker.schema import Actor, Article, Link, Position, Sentence
 
 

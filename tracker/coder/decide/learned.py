@@ -1,13 +1,7 @@
-"""The decision step: which candidates become links and positions.
-
-Two deciders read the same candidates (``tracker.candidates``):
-
-* ``rules``: the hand rules' own verdicts (links above the linker's threshold, the
-  attributor's positions): the baseline.
-* ``learned``: linear models trained on hand-coded articles (``tracker train``) score
-  each candidate from its named features (``tracker.features``). The weights are a data
-  file (``seeds/model.json``), read here with the standard library: the training library
-  is not needed to code.
+"""The learned decider: linear models trained on hand-coded articles (``tracker train``,
+``tracker.learn``) score each candidate from its named features
+(``tracker.coder.features``). The weights are a data file (``seeds/model.json``), read here
+with the standard library: the training library is not needed to code.
 """
 
 from __future__ import annotations
@@ -20,12 +14,13 @@ from json.encoder import encode_basestring_ascii as _json_string
 from pathlib import Path
 from typing import Any, Final
 
-from tracker.candidates import Proposer, SentenceProposals
+from tracker.coder.candidates import Proposer, SentenceProposals
+from tracker.coder.decide.rules import Decisions
+from tracker.coder.facts import Finding
+from tracker.coder.features import PositionFeatures, link_features, sentence_features
+from tracker.coder.link import PhraseMatch, TargetSpec, rounded
+from tracker.coder.segment import NEW_RECORD
 from tracker.errors import TrackerError
-from tracker.facts import Finding, dedupe_findings
-from tracker.features import PositionFeatures, link_features, sentence_features
-from tracker.link import PhraseMatch, TargetSpec, rounded
-from tracker.segment import NEW_RECORD
 
 MODEL_FORMAT: Final = 1
 NO_POSITION: Final = "none"
@@ -191,31 +186,13 @@ def learned_explanation(
     mention: str, rules: list[str], features: list[str], link: str, link_score: float | None
 ) -> str:
     """What json.dumps gives for a learned position's explanation (tests/test_learn.py),
-    written out as ``tracker.facts.explanation_json`` is: json.dumps runs interpreted."""
+    written out as ``tracker.coder.facts.explanation_json`` is: json.dumps runs interpreted."""
     return (
         f'{{"decider": "learned", "mention": {_json_string(mention)}, '
         f'"rules": [{", ".join([_json_string(r) for r in rules])}], '
         f'"features": [{", ".join([_json_string(f) for f in features])}], '
         f'"link": {_json_string(link)}, '
         f'"link_score": {"null" if link_score is None else float.__repr__(link_score)}}}'
-    )
-
-
-class Decisions:
-    """A sentence's links and positions as decided."""
-
-    __slots__ = ("links", "findings")
-
-    def __init__(self, links: list[tuple[int, str, float]], findings: list[Finding]) -> None:
-        self.links = links
-        self.findings = findings
-
-
-def rule_decisions(sp: SentenceProposals) -> Decisions:
-    """The hand rules' verdicts, as the coder made them before candidates existed."""
-    return Decisions(
-        [(m.target.id, m.phrase, m.score) for m in sp.facts.links.values()],
-        dedupe_findings(sp.drafts),
     )
 
 

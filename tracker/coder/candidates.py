@@ -1,11 +1,11 @@
 """Candidates: what the rules propose, before anything is decided.
 
-The speaker rules of ``tracker.attribute`` and the linker each say something about
+The speaker rules of ``tracker.coder.attribute`` and the linker each say something about
 a sentence: which targets its words resemble, who speaks, who is named, what the
 hand rules would code. Here all of that is gathered per sentence, generously (every
 target the linker matched at all, every actor named in the sentence or speaking
 beside it), as candidates with named features. A decision step
-(``tracker.decide``) chooses which candidates become links and positions, by the
+(``tracker.coder.decide.learned``) chooses which candidates become links and positions, by the
 hand rules or by a model learned from hand-coded articles.
 
 Each source of a candidate has a stable id (``HOLDER_RULES``, ``ACTOR_SOURCES``):
@@ -18,11 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
 
-from tracker.actors import ActorInfo, Mention, Registry
-from tracker.facts import Draft, SentenceFacts
-from tracker.link import PhraseMatch
-from tracker.segment import Span
-from tracker.stance import Lexicon, stance_of
+from tracker.coder.actors import ActorInfo, Mention, Registry
+from tracker.coder.facts import Draft, SentenceFacts
+from tracker.coder.link import PhraseMatch
+from tracker.coder.segment import Span
+from tracker.coder.stance import Lexicon, stance_of
 
 # The hand rules' holder rules, by the prefix of their explanation text, with the id that
 # features and explanations use. A new speaker rule adds one line here.

@@ -17,7 +17,7 @@ from typing import Final
 
 from rapidfuzz import fuzz, process
 
-from tracker.text import CACHE_WORDS, Word, normalise_phrase, stem
+from tracker.coder.text import CACHE_WORDS, Word, normalise_phrase, stem
 
 
 @dataclass(frozen=True, slots=True)

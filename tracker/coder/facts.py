@@ -1,6 +1,6 @@
 """What the attributor knows of a sentence and of an article, and what it finds.
 
-Plain records, kept apart from the rules in ``tracker.attribute``. The ones built for
+Plain records, kept apart from the rules in ``tracker.coder.attribute``. The ones built for
 every sentence or word have their ``__init__`` written out: mypyc compiles it, where a
 dataclass's generated one runs interpreted.
 """
@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from json.encoder import encode_basestring_ascii as _json_string
 from typing import Final, NamedTuple
 
-from tracker.actors import Mention
-from tracker.link import PhraseMatch, rounded
-from tracker.segment import NEW_RECORD
-from tracker.stance import Cue
-from tracker.text import Word
+from tracker.coder.actors import Mention
+from tracker.coder.link import PhraseMatch, rounded
+from tracker.coder.segment import NEW_RECORD
+from tracker.coder.stance import Cue
+from tracker.coder.text import Word
 
 SPEECH_RULES: Final = ("according to", "reporting verb", "pronoun")
 

@@ -8,8 +8,8 @@ scoring path a few dictionary look-ups.
 
 from __future__ import annotations
 
-from tracker.candidates import ActorCandidate, Proposer, SentenceProposals
-from tracker.link import PhraseMatch, TargetSpec
+from tracker.coder.candidates import ActorCandidate, Proposer, SentenceProposals
+from tracker.coder.link import PhraseMatch, TargetSpec
 
 
 def _bucket(value: float) -> str:

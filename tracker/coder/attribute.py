@@ -6,7 +6,7 @@ For each sentence the holders are found in this order of trust:
 first actor not governed by a preposition, standing before the sentence's
 predicate); a quotation without a speaker, resolved to the speaker of its
 neighbouring sentence; and the plan itself ("the paper calls for"), which
-stands for the plan's author. Stances come from ``tracker.stance``.
+stands for the plan's author. Stances come from ``tracker.coder.stance``.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from operator import attrgetter
 from typing import Final
 
-from tracker.actors import Mention, Registry
-from tracker.facts import (
+from tracker.coder.actors import Mention, Registry
+from tracker.coder.facts import (
     ArticleContext,
     Draft,
     Finding,
@@ -25,8 +25,8 @@ from tracker.facts import (
     SentenceFacts,
     dedupe_findings,
 )
-from tracker.link import PhraseMatch, rounded
-from tracker.stance import (
+from tracker.coder.link import PhraseMatch, rounded
+from tracker.coder.stance import (
     Cue,
     FirstWords,
     Lexicon,
@@ -37,7 +37,7 @@ from tracker.stance import (
     soft_breaks,
     stance_of,
 )
-from tracker.text import Word, normalise_phrase, stem
+from tracker.coder.text import Word, normalise_phrase, stem
 
 OPEN_QUOTES: Final = '“‘«"'
 PLAN_MEMORY: Final = 4  # sentences during which "it" can still mean the plan

@@ -87,7 +87,7 @@ def add_to_tree(tree: dict[str, WordNode], entry: Sequence[str]) -> None:
         last.ends = True
 
 
-# Distinct words each per-word cache holds (here and in tracker.link). A full cache starts
+# Distinct words each per-word cache holds (here and in tracker.coder.link). A full cache starts
 # again, so memory grows with an archive's vocabulary only up to this, then stays flat.
 CACHE_WORDS: Final = 100_000
 

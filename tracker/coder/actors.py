@@ -13,8 +13,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from tracker.link import WordMatcher
-from tracker.text import Word, WordNode, add_to_tree, normalise_phrase, plain_text
+from tracker.coder.link import WordMatcher
+from tracker.coder.text import Word, WordNode, add_to_tree, normalise_phrase, plain_text
 
 
 @dataclass(frozen=True, slots=True)

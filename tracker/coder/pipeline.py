@@ -14,19 +14,20 @@ from typing import NamedTuple
 
 from sqlalchemy import Connection, select
 
-from tracker.actors import ActorInfo, Registry, build_registry
-from tracker.attribute import Attributor
-from tracker.candidates import Proposer, SentenceProposals
-from tracker.decide import DecisionModel, LearnedDecider, rule_decisions
-from tracker.facts import ArticleContext, Draft, Finding, SentenceFacts
-from tracker.lexicon import load_lexicon
-from tracker.link import Linker, PhraseMatch, TargetSpec, best_links
+from tracker.coder.actors import ActorInfo, Registry, build_registry
+from tracker.coder.attribute import Attributor
+from tracker.coder.candidates import Proposer, SentenceProposals
+from tracker.coder.decide.learned import DecisionModel, LearnedDecider
+from tracker.coder.decide.rules import rule_decisions
+from tracker.coder.facts import ArticleContext, Draft, Finding, SentenceFacts
+from tracker.coder.lexicon import load_lexicon
+from tracker.coder.link import Linker, PhraseMatch, TargetSpec, best_links
+from tracker.coder.segment import NEW_RECORD, Span, split_sentences
+from tracker.coder.stance import Lexicon
+from tracker.coder.text import words
 from tracker.read import Article
 from tracker.resources import model_path
 from tracker.schema import Actor, ActorAlias, ActorRole, Plan, Target, TargetPhrase
-from tracker.segment import NEW_RECORD, Span, split_sentences
-from tracker.stance import Lexicon
-from tracker.text import words
 
 
 class LinkFound(NamedTuple):

@@ -17,8 +17,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from tracker.link import PhraseMatch
-from tracker.text import Word, WordNode, add_to_tree, normalise_phrase, stem
+from tracker.coder.link import PhraseMatch
+from tracker.coder.text import Word, WordNode, add_to_tree, normalise_phrase, stem
 
 SOFT_BREAK_CHARS: Final = ",;:()[]"
 _SOFT_BREAK_SET: Final = frozenset(SOFT_BREAK_CHARS)
@@ -77,7 +77,7 @@ class FirstWords:
 class PhraseSet:
     """Multi-word entries of a lexicon list, looked up by their first word's stem.
 
-    Lookups take the sentence's stems (``tracker.text.stem``), so one base form
+    Lookups take the sentence's stems (``tracker.coder.text.stem``), so one base form
     in the lexicon matches every inflection. The lists that are looked up in the same
     words of a sentence (its stems, or its norms) share one ``FirstWords``.
     """

@@ -18,8 +18,8 @@ import string
 from functools import lru_cache
 from typing import Final, NamedTuple
 
-from tracker.lexicon import load_lexicon
-from tracker.text import INVISIBLE, has_any, in_text, stem, without_invisible
+from tracker.coder.lexicon import load_lexicon
+from tracker.coder.text import INVISIBLE, has_any, in_text, stem, without_invisible
 
 
 class Span(NamedTuple):
