@@ -1,12 +1,13 @@
 """Each speaker rule, by its id: it proposes a holder on a short sentence made for it, and
-does not on one where it must not. The ids are those of ``tracker.coder.candidates.HOLDER_RULES``;
+does not on one where it must not. The ids are those of ``tracker.coder.holders.registry.RULES``;
 a coder that proposes nothing fails every "fires" case."""
 
 from __future__ import annotations
 
 import pytest
 
-from tracker.coder.candidates import HOLDER_RULES
+from tracker.coder.candidates import rule_id
+from tracker.coder.holders.registry import RULES, STAGES
 from tracker.coder.pipeline import Coder
 from tracker.read import parse_text_article
 
@@ -54,7 +55,15 @@ def rules_fired(coder: Coder, text: str) -> set[str]:
 
 
 def test_every_rule_has_both_cases():
-    assert set(FIRES) == set(DOES_NOT_FIRE) == set(HOLDER_RULES.values())
+    assert set(FIRES) == set(DOES_NOT_FIRE) == {rule.id for rule in RULES}
+
+
+def test_each_rule_is_registered_once_and_read_back_from_its_label():
+    assert len({rule.id for rule in RULES}) == len(RULES)
+    for rule in RULES:
+        assert rule.stage in STAGES and callable(rule.function)
+        assert rule_id(rule.label + ": X said") == rule.id
+        assert rule_id(rule.label + " (and): X said") == rule.id
 
 
 @pytest.mark.parametrize("rule", sorted(FIRES))

@@ -1,15 +1,15 @@
 """Candidates: what the rules propose, before anything is decided.
 
-The speaker rules of ``tracker.coder.attribute`` and the linker each say something about
+The speaker rules of ``tracker.coder.holders`` and the linker each say something about
 a sentence: which targets its words resemble, who speaks, who is named, what the
 hand rules would code. Here all of that is gathered per sentence, generously (every
 target the linker matched at all, every actor named in the sentence or speaking
 beside it), as candidates with named features. A decision step
-(``tracker.coder.decide.learned``) chooses which candidates become links and positions, by the
+(``tracker.coder.decide``) chooses which candidates become links and positions, by the
 hand rules or by a model learned from hand-coded articles.
 
-Each source of a candidate has a stable id (``HOLDER_RULES``, ``ACTOR_SOURCES``):
-features are built from ids, never from display strings.
+Each source of a candidate has a stable id (``tracker.coder.holders.registry.RULES``,
+``ACTOR_SOURCES``): features are built from ids, never from display strings.
 """
 
 from __future__ import annotations
@@ -20,24 +20,10 @@ from typing import Final
 
 from tracker.coder.actors import ActorInfo, Mention, Registry
 from tracker.coder.facts import Draft, SentenceFacts
+from tracker.coder.holders.registry import HOLDER_RULES
 from tracker.coder.link import PhraseMatch
 from tracker.coder.segment import Span
 from tracker.coder.stance import Lexicon, stance_of
-
-# The hand rules' holder rules, by the prefix of their explanation text, with the id that
-# features and explanations use. A new speaker rule adds one line here.
-HOLDER_RULES: Final[dict[str, str]] = {
-    "according to": "according_to",
-    "reporting verb": "reporting_verb",
-    "pronoun": "pronoun",
-    "subject": "subject",
-    "reported subject": "reported_subject",
-    "relative": "relative_clause",
-    "transcript turn": "transcript_turn",
-    "quote": "quote_speaker",
-    "the plan says": "plan_text",
-    "agent": "agent",
-}
 
 # Where an actor candidate comes from, besides the holder rules.
 ACTOR_SOURCES: Final[tuple[str, ...]] = (

@@ -15,11 +15,11 @@ from typing import NamedTuple
 from sqlalchemy import Connection, select
 
 from tracker.coder.actors import ActorInfo, Registry, build_registry
-from tracker.coder.attribute import Attributor
 from tracker.coder.candidates import Proposer, SentenceProposals
 from tracker.coder.decide.learned import DecisionModel, LearnedDecider
 from tracker.coder.decide.rules import rule_decisions
 from tracker.coder.facts import ArticleContext, Draft, Finding, SentenceFacts
+from tracker.coder.holders.attributor import Attributor
 from tracker.coder.lexicon import load_lexicon
 from tracker.coder.link import Linker, PhraseMatch, TargetSpec, best_links
 from tracker.coder.segment import NEW_RECORD, Span, split_sentences

@@ -1,0 +1,92 @@
+"""The plan's own text: "the paper calls for…", "It also mentions…", "some of its points".
+What the plan says stands for its author (the ``plan_text`` rule); "it" and "its" are the
+plan named just before."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from tracker.coder.facts import ArticleContext, SentenceFacts
+from tracker.coder.holders.base import Rules
+from tracker.coder.link import PhraseMatch
+from tracker.coder.stance import Cue
+
+PLAN_MEMORY: Final = 4  # sentences during which "it" can still mean the plan
+
+
+def plan_text(rules: Rules, facts: SentenceFacts) -> str | None:
+    """The plan as the sentence's subject: "It calls for…", "Its points include…"; the words
+    that name it, or None."""
+    lex = rules.lexicon
+    for start, end in lex.plan_subjects.find(facts.stems):
+        pronoun = facts.norms[start] in lex.plan_pronouns
+        if pronoun and not facts.plan_just_named and not document_speaks(rules, facts, start):
+            continue  # "it" is the plan only right after the plan was named
+        if end > 8 and (  # later on, only "its …" as a subject: "…, since its calls for…"
+            not pronoun
+            or end - start < 2
+            or facts.norms[start - 1] in lex.object_markers
+            or lex.support.at(facts.stems, start - 1)
+            or lex.oppose.at(facts.stems, start - 1)
+        ):
+            continue
+        if start <= 1 or end - start > 1:
+            return " ".join(facts.norms[start:end])
+    for match in facts.plan_matches:
+        if match.phrase != "it" and match.start <= 2:
+            return match.phrase
+    if facts.plan_recent:  # "Further points ask…", "Its ninth point asks…"
+        for i, stem_ in enumerate(facts.stems[:4]):
+            if stem_ in lex.plan_parts:
+                return " ".join(facts.norms[: i + 1])
+    return None
+
+
+def document_speaks(rules: Rules, facts: SentenceFacts, start: int) -> bool:
+    """ "It also mentions nuclear safety" a few sentences after the plan was named: a
+    sentence opening with "it" and a verb only a text does is the plan's, unless "it"
+    already stands for a body that spoke."""
+    lex, j = rules.lexicon, start + 1
+    while j < len(facts.norms) and facts.stems[j] in lex.auxiliaries:
+        j += 1  # "It also mentions", "It does speak of"
+    return (
+        start == 0
+        and facts.plan_recent
+        and j < len(facts.stems)
+        and facts.stems[j] in lex.document_verbs
+        and not any(h.mention == facts.norms[start] for h in facts.holders)
+    )
+
+
+def plan_pronoun(
+    rules: Rules, norms: list[str], stems: list[str], cues: list[Cue], context: ArticleContext
+) -> list[PhraseMatch]:
+    """ "welcomed it", "some of its points": "it" is the plan named just before."""
+    lex = rules.lexicon
+    if context.plan is None:
+        return []
+    if context.since_plan < PLAN_MEMORY:
+        for cue in cues:
+            if cue.polarity == 0 and context.since_plan < 2:
+                # "some points are clear to me…", said right after the plan was named: a
+                # partial judgement of the plan
+                return [PhraseMatch(context.plan.target, "it", 1, 0.8, cue.start, cue.end)]
+        for cue in cues:
+            for j in range(cue.end, min(len(norms), cue.end + 3)):
+                if norms[j] not in lex.plan_pronouns:
+                    continue
+                # "welcomed it" names the plan; "its" only with a part of it: "its points"
+                part = j + 1 < len(norms) and stems[j + 1] in lex.plan_parts
+                if norms[j] == "it" or part:
+                    return [PhraseMatch(context.plan.target, "it", 1, 0.9, j, j + 1)]
+    for cue in cues:  # a partial view of its parts: the plan, however long ago it was named
+        if cue.polarity:
+            continue
+        j = cue.end
+        if any(w in lex.plan_parts for w in stems[cue.start : cue.end]):
+            return [PhraseMatch(context.plan.target, "it", 1, 0.8, cue.start, cue.end)]
+        if (  # "agreed with some of its elements"
+            j + 1 < len(norms) and norms[j] in lex.plan_pronouns and stems[j + 1] in lex.plan_parts
+        ):
+            return [PhraseMatch(context.plan.target, "it", 1, 0.8, j, j + 1)]
+    return []

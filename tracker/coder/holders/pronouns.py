@@ -1,0 +1,131 @@
+"""Pronouns and anaphors: who "he", "it", "the group", "the two ministers" and "the
+chancellor" stand for.
+
+Mentions are added before the rules run (``anaphors``), so every rule sees them as names;
+"he said" is resolved inside ``reporting.reporting_verb``; a pronoun opening a sentence or
+clause ("He rejected…", "It welcomed the talks") is the ``pronoun`` rule here.
+"""
+
+from __future__ import annotations
+
+from operator import attrgetter
+from typing import Final
+
+from tracker.coder.actors import Mention
+from tracker.coder.facts import ArticleContext, Holder, SentenceFacts
+from tracker.coder.holders.base import Rules
+from tracker.coder.text import Word
+
+_BY_START: Final = attrgetter("start")
+
+
+def pronoun(
+    rules: Rules,
+    facts: SentenceFacts,
+    context: ArticleContext,
+    actors: list[tuple[Mention, int]],
+    lo: int,
+    hi: int,
+) -> list[Holder] | None:
+    """ "He rejected…": the person "he" stands for; "It welcomed the talks": the bodies that
+    spoke just before."""
+    norms, lex = facts.norms, rules.lexicon
+    if lo < len(norms) and rules.pronoun_gender(norms[lo]):
+        resolved = resolve_pronoun(rules, norms[lo], facts, lo, context)
+        if resolved is not None:
+            return [Holder(resolved, norms[lo], "pronoun: subject")]
+    if lo == 0 and len(norms) > 1 and norms[0] in lex.pronouns_bodies:
+        if lex.support.at(facts.stems, 1) or lex.oppose.at(facts.stems, 1):
+            return bodies(rules, context, norms[0], norms[1])
+    return None
+
+
+def bodies(
+    rules: Rules,
+    context: ArticleContext,
+    pronoun: str,
+    verb: str,
+    speakers: list[Holder] | None = None,
+) -> list[Holder]:
+    """ "It" opening a sentence: the states, organisations or groups that spoke just before."""
+    return [
+        Holder(h.actor_id, pronoun, f"pronoun: {pronoun} {verb}")
+        for h in (context.speakers if speakers is None else speakers)
+        if rules.registry.actors[h.actor_id].kind != "person"
+    ]
+
+
+def resolve_pronoun(
+    rules: Rules, word: str, facts: SentenceFacts, position: int, context: ArticleContext
+) -> int | None:
+    """The person a pronoun stands for: named earlier in this sentence, else the last
+    person who spoke (the article's current speaker), else the last person named."""
+    gender = rules.pronoun_gender(word)
+    here = [a for m, a in facts.actors if m.end <= position]
+    candidates = here[::-1] + context.subjects[::-1] + context.holders[::-1] + context.persons[::-1]
+    for actor_id in candidates:
+        info = rules.registry.actors[actor_id]
+        if info.kind == "person" and info.gender in (None, gender):
+            return actor_id
+    return None
+
+
+def anaphors(
+    rules: Rules,
+    words: list[Word],
+    norms: list[str],
+    mentions: list[Mention],
+    context: ArticleContext,
+) -> list[Mention]:
+    """ "the group said", "They pledged": the last actor of a fitting kind named before."""
+    taken = {i for m in mentions for i in range(m.start, m.end)}
+    found = []
+    for start, end in rules.anaphors.find(norms):
+        if taken & set(range(start, end)):
+            continue
+        kinds = rules.anaphor_kinds[tuple(norms[start:end])]
+        for actor_id in reversed(context.holders):
+            if rules.registry.actors[actor_id].kind in kinds:
+                found.append(
+                    Mention(start, end, (actor_id,), "anaphor", " ".join(norms[start:end]))
+                )
+                break
+    for start, end in rules.collectives.find(norms):  # "the two ministers": the last two
+        if taken & set(range(start, end)):
+            continue
+        surface = " ".join(norms[start:end])
+        for actor_id in last_two(
+            rules, rules.lexicon.collectives[tuple(norms[start:end])], context
+        ):
+            found.append(Mention(start, end, (actor_id,), "collective", surface))
+    marks, _ = rules.norm_index.marks(norms)
+    for i in range(1, len(norms)):  # "the chancellor said": the last one of them named
+        if not marks[i] & rules.role_head_bit or i in taken:
+            continue
+        if norms[i - 1] not in rules.lexicon.definite_articles:
+            continue
+        if i + 1 < len(words) and words[i + 1].capital:
+            continue  # "the chancellor Olaf Scholz": a name follows
+        heads = rules.role_heads[norms[i]]
+        for actor_id in reversed(context.persons):
+            if actor_id in heads:
+                surface = " ".join(norms[i - 1 : i + 1])
+                found.append(Mention(i - 1, i + 1, (actor_id,), "anaphor", surface))
+                break
+    return sorted(mentions + found, key=_BY_START) if found else mentions
+
+
+def last_two(rules: Rules, kind: str, context: ArticleContext) -> list[int]:
+    """The last two distinct actors of a kind named before; a person named stands for
+    their state too ("Rubio … with Lavrov. The two governments agreed…")."""
+    found: list[int] = []
+    for actor_id in reversed(context.recent):
+        info = rules.registry.actors[actor_id]
+        if info.kind != kind and kind != "person" and info.kind == "person":
+            state = rules.registry.by_name(info.affiliation or "")
+            info = state if state is not None else info
+        if info.kind == kind and info.id not in found:
+            found.append(info.id)
+            if len(found) == 2:
+                return found
+    return []

@@ -1,0 +1,21 @@
+"""Quotations: a quoted sentence with no speaker of its own takes the speaker of a
+neighbouring sentence ("“We want a ceasefire,” said Zelensky. “A truce now would help.”")."""
+
+from __future__ import annotations
+
+from tracker.coder.facts import Holder, SentenceFacts
+
+
+def quote_speaker(sentences: list[SentenceFacts]) -> None:
+    """The next two sentences' speaker if they are quoted too, else the previous one's
+    (after every sentence was read, and after ``transcripts.transcript_turn``)."""
+    for i, facts in enumerate(sentences):
+        if facts.holders or not facts.quoted:
+            continue
+        following = [s for s in sentences[i + 1 : i + 3]]
+        preceding = sentences[i - 1 : i] if i else []
+        for other in following + preceding:
+            speakers = [h for h in other.holders if h.speaks]
+            if speakers and (other in preceding or other.quoted):
+                facts.holders = [Holder(h.actor_id, h.mention, "quote") for h in speakers]
+                break

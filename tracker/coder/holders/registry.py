@@ -1,0 +1,65 @@
+"""Every holder rule by its stable id, and the order the sentence rules are tried in.
+
+An id is data: candidates and features carry it (``holder:reporting_verb``), explanations
+are matched back to it by their label ("reporting verb: X said" → ``reporting_verb``), and
+``tests/test_rules.py`` tests each id. See ``tracker.coder.holders`` for how to add one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final, cast
+
+from tracker.coder.actors import Mention
+from tracker.coder.facts import ArticleContext, Holder, SentenceFacts
+from tracker.coder.holders import plan, pronouns, quotes, reporting, subjects, transcripts
+from tracker.coder.holders.base import Rules
+
+# A sentence rule reads words lo to hi of a sentence (with the actors named there) and
+# returns its holders, or None when it does not apply and the next rule is tried.
+SentenceRule = Callable[
+    [Rules, SentenceFacts, ArticleContext, list[tuple[Mention, int]], int, int],
+    list[Holder] | None,
+]
+
+
+@dataclass(frozen=True)
+class HolderRule:
+    id: str  # stable: features and explanations use it
+    label: str  # how the rule's explanation text begins
+    stage: str  # where it runs: one of STAGES
+    function: Callable[..., object]  # the rule
+
+
+STAGES: Final = {
+    "sentence": "tried on each sentence and clause in the order of RULES, each a SentenceRule; "
+    "the first that answers holds it (Attributor.holders)",
+    "within": "called by another rule's function (reported_subject: by reporting_verb)",
+    "clause": "after a sentence's holders are known, a relative clause gets its own "
+    "(Attributor.read_sentence)",
+    "article": "after every sentence of the article is read, transcripts then quotes "
+    "(Attributor.fill_quote_speakers)",
+    "target": "per target the sentence names, when positions are drafted (Attributor.drafts)",
+}
+
+RULES: Final[tuple[HolderRule, ...]] = (
+    HolderRule("according_to", "according to", "sentence", reporting.according_to),
+    HolderRule("reporting_verb", "reporting verb", "sentence", reporting.reporting_verb),
+    HolderRule("subject", "subject", "sentence", subjects.subject),
+    HolderRule("pronoun", "pronoun", "sentence", pronouns.pronoun),
+    HolderRule("reported_subject", "reported subject", "within", subjects.reported_subject),
+    HolderRule("relative_clause", "relative", "clause", subjects.relative_clause),
+    HolderRule("transcript_turn", "transcript turn", "article", transcripts.transcript_turn),
+    HolderRule("quote_speaker", "quote", "article", quotes.quote_speaker),
+    HolderRule("plan_text", "the plan says", "target", plan.plan_text),
+    HolderRule("agent", "agent", "target", subjects.agent),
+)
+
+# The sentence rules in their order of trust.
+SENTENCE_RULES: Final[tuple[SentenceRule, ...]] = tuple(
+    cast(SentenceRule, rule.function) for rule in RULES if rule.stage == "sentence"
+)
+
+# label -> id: how an explanation's rule text is read back as an id (candidates.rule_id).
+HOLDER_RULES: Final[dict[str, str]] = {rule.label: rule.id for rule in RULES}

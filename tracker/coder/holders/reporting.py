@@ -1,0 +1,141 @@
+"""Reporting verbs and "according to": who speaks.
+
+``according to X``; ``X said`` / ``said X`` around a reporting verb, with the speaker's
+title and apposition skipped ("Li Mingjiang, an expert at …, called"), "he said" resolved
+to a person (``pronouns``), a document speaking for its author ("a UN resolution
+demanding"), and a named subject of the reported clause taking over when it has a stance
+verb of its own (``subjects.reported_subject``).
+"""
+
+from __future__ import annotations
+
+from tracker.coder.actors import Mention
+from tracker.coder.facts import ArticleContext, Holder, SentenceFacts
+from tracker.coder.holders.base import Rules, inside
+from tracker.coder.holders.pronouns import bodies, resolve_pronoun
+from tracker.coder.holders.subjects import reported_subject
+
+
+def according_to(
+    rules: Rules,
+    facts: SentenceFacts,
+    context: ArticleContext,
+    actors: list[tuple[Mention, int]],
+    lo: int,
+    hi: int,
+) -> list[Holder] | None:
+    """ "According to Beijing, …": the name right after "according to"."""
+    for _, end in rules.lexicon.according_to.find(facts.stems):
+        for mention, actor_id in actors:
+            if end <= mention.start <= end + 2:
+                if facts.words[mention.end - 1].possessive:
+                    break  # "according to China's account, X said…": a source, not X
+                return rules.coordinated(facts, mention, actor_id, "according to")
+    return None
+
+
+def reporting_verb(
+    rules: Rules,
+    facts: SentenceFacts,
+    context: ArticleContext,
+    actors: list[tuple[Mention, int]],
+    lo: int,
+    hi: int,
+) -> list[Holder] | None:
+    """The speaker of the first reporting verb of words lo to hi that has one."""
+    norms, stems, lex = facts.norms, facts.stems, rules.lexicon
+    relatives = rules.relative_clauses(facts)
+    for start, end in lex.reporting.find(stems):
+        if not lo <= start < hi:
+            continue
+        if start > 0 and facts.words[start].capital:
+            continue  # "Secretary of State Antony Blinken": a title, not a verb
+        if start > 0 and norms[start - 1] in lex.passive_auxiliaries:
+            continue  # "the truce was announced", "he was responding": no speaker here
+        verb = norms[start]
+        if start == 1 and norms[0] in lex.pronouns_bodies:  # "It called on the parties…"
+            found = bodies(rules, context, norms[0], verb)
+            if not found and not context.speakers and not facts.plan_just_named:
+                # "…, a resolution demanding…. The text was adopted…. It calls…": a
+                # sentence with no speaker between does not end what "it" stands for
+                found = bodies(rules, context, norms[0], verb, context.earlier)
+            if found:
+                return found
+        if start > 1 and norms[start - 1] in lex.documents:
+            author = [(m, a) for m, a in actors if start - 1 <= m.end <= start]
+            if author:  # "a UN General Assembly resolution demanding…": its author's
+                mention, actor_id = author[0]
+                rule = f"reporting verb: X {norms[start - 1]} {verb}"
+                return [Holder(actor_id, mention.surface, rule, start)]
+        relative = next((r for r in relatives if r[0] < start < r[1]), None)
+        # "Zelensky, who had said…": the antecedent speaks; "the crisis, which some call…":
+        # no name before the clause does
+        floor = relative[0] if relative is not None else -1
+        if relative is not None:
+            antecedent = [(m, a) for m, a in actors if m.end == relative[0]]
+            if antecedent:
+                mention, actor_id = antecedent[0]
+                return [
+                    Holder(
+                        actor_id,
+                        mention.surface,
+                        f"reporting verb: X, {norms[relative[0]]} {verb}",
+                    )
+                ]
+        pronoun = next(
+            (j for j in range(max(0, start - 2), start) if rules.pronoun_gender(norms[j])), None
+        )
+        if pronoun is not None:  # "he said"
+            resolved = resolve_pronoun(rules, norms[pronoun], facts, pronoun, context)
+            if resolved is not None:
+                return [Holder(resolved, norms[pronoun], f"pronoun: {norms[pronoun]} {verb}")]
+            continue
+        before = [  # "Mr Zelenskiy said", "Zelensky, the president of Ukraine, said"
+            (m, a)
+            for m, a in actors
+            if floor < m.start
+            and m.end <= start
+            and start - m.end - inside(relatives, m.end, start) <= 12
+            and not rules.is_object(norms, m, actors)
+            and not facts.words[m.end - 1].possessive
+            and not any(r[0] < m.start < r[1] <= start for r in relatives)
+        ]
+        if before:
+            mention, actor_id = speaker_before(rules, facts, before, start)
+            first = rules.coordination_head(facts, mention)
+            reported = reported_subject(rules, facts, actors, end, hi, actor_id)
+            if reported:
+                return reported
+            holders = rules.coordinated(facts, first[0], first[1], f"reporting verb: X {verb}")
+            return [Holder(h.actor_id, h.mention, h.rule, start) for h in holders]
+        gap = facts.text[facts.words[start - 1].end : facts.words[start].start] if start else ""
+        if start == 0 or any(c in gap for c in ",”\"'’"):
+            for mention, actor_id in actors:  # "…,” said Mr Zelenskiy"
+                if (
+                    end <= mention.start <= end + 1
+                    and all(n in lex.determiners for n in norms[end : mention.start])
+                    and not facts.words[mention.end - 1].possessive
+                ):  # not "Asked whether China…": a question put, not China speaking
+                    return [Holder(actor_id, mention.surface, f"reporting verb: {verb} X")]
+    return None
+
+
+def speaker_before(
+    rules: Rules, facts: SentenceFacts, before: list[tuple[Mention, int]], verb: int
+) -> tuple[Mention, int]:
+    """The nearest name before the verb, unless an apposition stands between a name and it:
+    "Li Mingjiang, an expert at Nanyang Technological University, called…" is Li's."""
+    verb_start = facts.words[verb].start
+    for k, (mention, actor_id) in enumerate(before):
+        gap = facts.text[facts.words[mention.end - 1].end : verb_start].strip()
+        if gap.startswith(",") and gap.endswith(",") and gap.count(",") == 2:
+            following = before[k + 1] if k + 1 < len(before) else None
+            if (
+                mention.via == "title"
+                and following is not None
+                and following[0].start == mention.end
+                and rules.registry.actors[following[1]].kind == "person"
+            ):  # "the EU's foreign policy chief, Josep Borrell, wrote": the name, not the
+                return following  # title's holder at the article's date
+            return mention, actor_id
+    return before[-1]
