@@ -1,6 +1,6 @@
 """What the attributor knows of a sentence and of an article, and what it finds.
 
-Plain records, kept apart from the rules in ``tracker.coder.attribute``. The ones built for
+Plain records, kept apart from the rules in ``tracker.coder.holders``. The ones built for
 every sentence or word have their ``__init__`` written out: mypyc compiles it, where a
 dataclass's generated one runs interpreted.
 """
