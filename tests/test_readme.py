@@ -59,6 +59,10 @@ SKIPS: list[tuple[str, str]] = [
     (r"\.\./shared/", "the full corpora are beside the repository, not in it, and take minutes"),
     (r"^tail -f\b", "follows a feed forever"),
     (r"^createdb\b", "creates the example server's database; the test makes its own"),
+    (
+        r"^(\S+=\S+ )*(tracker (\S+ )*browse( |$)|datasette )",
+        "starts a web server that runs until it is stopped",
+    ),
 ]
 # Example input folders the README ingests, filled with the repository's test articles.
 EXAMPLE_INPUTS = {
@@ -553,7 +557,9 @@ def test_chains_split_outside_quotes_and_skips_name_their_reason():
     assert skip_reason("pip install '.[test]'")
     assert skip_reason("TRACKER_PURE_PYTHON=1 pip install .")
     assert skip_reason("tracker evaluate --cv 5 ../shared/corpus/dev")
+    assert skip_reason("tracker --db x.db browse --port 8002")
     assert skip_reason("tracker ingest seeds/articles/") is None
+    assert skip_reason("tracker report browse-free") is None
 
 
 def test_gitignore_lists_no_tracked_file():
