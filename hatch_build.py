@@ -7,7 +7,7 @@ everything still runs uncompiled:
 - editable installs are never compiled, so an edit takes effect at once;
 - TRACKER_PURE_PYTHON=1 builds a pure-Python wheel on purpose;
 - if compiling fails (no C compiler, say), the build warns and falls back to pure Python.
-`tracker doctor` says which one is running.
+`tracker --version` says which one is running (`compiled: yes` or `no`).
 
 Why not hatch-mypyc: it compiles in place, leaving .so files in tracker/ that shadow
 later edits of the .py files, and it compiles editable installs too.

@@ -8,7 +8,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from sqlalchemy import text
 
+from tracker.cli import cli
+from tracker.db import make_engine
 from tracker.evaluate import GoldCorpus, evaluate
 
 DEV = Path(__file__).parent / "data" / "dev"
@@ -142,3 +146,208 @@ def test_every_position_is_explained(invoke, db_url):
     for row in rows:
         assert row["explanation"].startswith("actor '"), row
         assert " by " in row["explanation"] and "target by '" in row["explanation"]
+
+
+# --------------------------------------------------------------------------- errors, blanks
+
+
+def _small_corpus(folder: Path, names=("seed.txt", "dev-01.txt")) -> Path:
+    """A gold folder of a few dev articles, their gold lines and the actor table."""
+    folder.mkdir(exist_ok=True)
+    for name in names:
+        shutil.copy(DEV / name, folder / name)
+    lines = [
+        line
+        for line in (DEV / "gold.jsonl").read_text(encoding="utf-8").splitlines()
+        if json.loads(line)["article"] in names
+    ]
+    (folder / "gold.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    shutil.copy(DEV / "actors.json", folder / "actors.json")
+    return folder
+
+
+FIRST = "Zelensky said the peace plan must include the withdrawal of Russian troops."
+SECOND = "Zelensky said sanctions must stay in force."
+
+
+def _known_errors(tmp_path: Path) -> Path:
+    """A one-article gold folder whose every kind of error is known in advance."""
+    folder = tmp_path / "gold"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        "date 2023-03-01 Zelensky said the peace plan must include the withdrawal of Russian "
+        "troops. Zelensky said sanctions must stay in force.\n",
+        encoding="utf-8",
+    )
+    gold = [
+        {
+            "article": "a.txt",
+            "sentence": FIRST,
+            "links": ["troop-withdrawal", "5"],
+            "positions": [
+                {"actor": "Volodymyr Zelensky", "target": "troop-withdrawal", "stance": "oppose"},
+                {"actor": "Volodymyr Zelensky", "target": "5", "stance": "mixed"},
+            ],
+        }
+    ]
+    (folder / "gold.jsonl").write_text("\n".join(json.dumps(g) for g in gold), encoding="utf-8")
+    (folder / "actors.json").write_text(
+        json.dumps({"Volodymyr Zelensky": {"affiliation": "Ukraine", "aliases": ["Zelensky"]}}),
+        encoding="utf-8",
+    )
+    return folder
+
+
+def test_error_rows_name_the_kind_the_place_and_both_answers(tmp_path):
+    corpus = GoldCorpus.load(_known_errors(tmp_path))
+    first, second = FIRST, SECOND
+    links = [
+        {
+            "source": "x/a.txt",
+            "sentence": first,
+            "plan": "china-2023",
+            "target": "troop-withdrawal",
+        },
+        {"source": "x/a.txt", "sentence": second, "plan": "china-2023", "target": "10"},
+    ]
+    positions = [
+        # the gold says oppose: one wrong stance, not a missed and an extra position
+        {"source": "x/a.txt", "sentence": first, "plan": "china-2023", "actor": "Zelensky",
+         "target": "troop-withdrawal", "stance": "support"},
+        {"source": "x/a.txt", "sentence": second, "plan": "china-2023", "actor": "Mr Nobody",
+         "target": "10", "stance": "oppose"},
+        # a position entered by hand without evidence cannot be aligned: left out, no crash
+        {"source": None, "sentence": None, "plan": "china-2023", "actor": "Zelensky",
+         "target": "3", "stance": "support"},
+    ]  # fmt: skip
+    result = evaluate(corpus, links, positions)
+    rows = result.error_rows(10)
+    assert rows == [
+        {"error": "missed link", "article": "a.txt", "target": "5", "actor": None,
+         "gold": "link", "predicted": "none", "sentence": first},
+        {"error": "extra link", "article": "a.txt", "target": "10", "actor": None,
+         "gold": "none", "predicted": "link", "sentence": second},
+        {"error": "wrong stance", "article": "a.txt", "target": "troop-withdrawal",
+         "actor": "Volodymyr Zelensky", "gold": "oppose", "predicted": "support",
+         "sentence": first},
+        {"error": "missed position", "article": "a.txt", "target": "5",
+         "actor": "Volodymyr Zelensky", "gold": "mixed", "predicted": "none", "sentence": first},
+        {"error": "extra position", "article": "a.txt", "target": "10", "actor": "Mr Nobody",
+         "gold": "none", "predicted": "oppose", "sentence": second},
+    ]  # fmt: skip
+    assert result.measures["positions"].predicted == 2  # the evidence-less one is not scored
+    assert [r["error"] for r in result.error_rows(0)] == []
+    assert len(result.error_rows(1)) == 5
+
+
+def test_a_measure_with_nothing_to_score_is_blank_not_one(tmp_path):
+    corpus = GoldCorpus.load(_known_errors(tmp_path))
+    result = evaluate(corpus, [], [])
+    rows = {(r["measure"], r["target"]): r for r in result.rows(blank="–")}
+    # gold that was missed scores 0, never blank
+    assert rows[("links", "all")]["f1"] == 0.0 and rows[("positions", "5")]["f1"] == 0.0
+    only_links = evaluate(
+        GoldCorpus(corpus.folder, [{**corpus.records[0], "positions": []}], corpus.actors, []),
+        [],
+        [],
+    )
+    by = {(r["measure"], r["target"]): r for r in only_links.rows(blank="–")}
+    assert by[("positions", "all")] == {
+        "measure": "positions", "target": "all", "precision": "–", "recall": "–", "f1": "–",
+        "tp": 0, "predicted": 0, "gold": 0,
+    }  # fmt: skip
+    assert by[("positions", "5")]["f1"] == "–" and by[("links", "5")]["f1"] == 0.0
+    assert {(r["precision"], r["recall"], r["f1"]) for r in only_links.rows()} >= {
+        (None, None, None)
+    }
+    assert only_links.score_line().split()[2] == "positions=1.000"  # the scorer's figure
+
+
+def test_evaluate_errors_in_every_format(invoke, tmp_path):
+    folder = _small_corpus(tmp_path / "gold")
+    table = invoke("evaluate", folder, "--errors", "2", "--format", "table").output
+    head = table.split("errors (up to 2 of each kind):\n", 1)[1].splitlines()[0]
+    assert head.split() == ["error", "article", "target", "actor", "gold", "predicted", "sentence"]
+    assert table.splitlines()[-1].startswith("SCORE ")
+    errors = json.loads(invoke("evaluate", folder, "--errors", "2", "--format", "json").output)
+    assert errors and all(set(e) == set(head.split()) for e in errors)
+    kinds = [e["error"] for e in errors]
+    assert all(kinds.count(k) <= 2 for k in set(kinds))
+    assert {e["article"] for e in errors} <= {"seed.txt", "dev-01.txt"}
+    for error in errors:  # the sentence as the gold or the article has it, not normalised
+        assert error["sentence"] in (folder / error["article"]).read_text(encoding="utf-8")
+    jsonl = invoke("evaluate", folder, "--errors", "2", "--format", "jsonl").output
+    assert [json.loads(line) for line in jsonl.splitlines()] == errors
+    csv_out = invoke("evaluate", folder, "--errors", "2", "--format", "csv").output
+    assert csv_out.splitlines()[0] == "error,article,target,actor,gold,predicted,sentence"
+    assert len(csv_out.splitlines()) >= len(errors) + 1
+    # without --errors the machine formats hold the figures, as before
+    rows = json.loads(invoke("evaluate", folder, "--format", "json").output)
+    assert rows[0]["measure"] == "links" and rows[0]["target"] == "all"
+
+
+def test_an_empty_measure_is_a_dash_in_a_table_and_null_in_json(invoke, tmp_path):
+    folder = _small_corpus(tmp_path / "gold")
+    table = invoke("evaluate", folder, "--format", "table").output
+    plan_links = next(line for line in table.splitlines() if line.split()[:2] == ["links", "plan"])
+    assert plan_links.split()[2:] == ["–", "–", "–", "0", "0", "0"]  # the plan is never a link
+    rows = json.loads(invoke("evaluate", folder, "--format", "json").output)
+    row = next(r for r in rows if (r["measure"], r["target"]) == ("links", "plan"))
+    assert (row["precision"], row["recall"], row["f1"]) == (None, None, None)
+    csv_out = invoke("evaluate", folder, "--format", "csv").output
+    assert "links,plan,,,,0,0,0" in csv_out.splitlines()
+
+
+@pytest.mark.parametrize("value", ["-1", "x"])
+def test_a_bad_error_count_is_one_line(invoke, tmp_path, value):
+    result = invoke("evaluate", _small_corpus(tmp_path / "gold"), "--errors", value, expect=1)
+    assert result.output.splitlines() == [
+        f"Error: --errors must be a whole number from 0 up, not '{value}'"
+    ]
+
+
+def test_errors_with_cv_and_an_unknown_plan_are_one_line(invoke, tmp_path):
+    folder = _small_corpus(tmp_path / "gold")
+    result = invoke("evaluate", folder, "--cv", "2", "--errors", "3", expect=1)
+    assert result.output.splitlines() == [
+        "Error: --errors lists the errors of one scoring: leave out --cv"
+    ]
+    result = invoke("evaluate", folder, "--plan", "nope", expect=1)
+    assert result.output.splitlines() == ["Error: no plan 'nope'; plans: china-2023"]
+
+
+def test_use_db_warns_when_the_store_lacks_gold_articles(invoke, db_url, tmp_path):
+    folder = _small_corpus(tmp_path / "gold", names=("seed.txt", "dev-01.txt", "dev-02.txt"))
+    invoke("--db", db_url, "ingest", folder / "dev-01.txt")
+    runner = CliRunner()  # stdout and stderr apart (result.stdout, result.stderr)
+    args = ["--db", db_url, "evaluate", str(folder), "--use-db", "--format", "json"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "warning: the store lacks 2 of the gold folders' articles (dev-02.txt, seed.txt); "
+        "their gold counts as missed"
+    ]
+    rows = json.loads(result.stdout)
+    assert rows[0]["measure"] == "links"
+    invoke("--db", db_url, "ingest", folder)
+    complete = runner.invoke(cli, args)
+    assert complete.exit_code == 0 and complete.stderr == ""
+    assert json.loads(complete.stdout) != rows
+
+
+def test_use_db_scores_a_store_with_positions_entered_by_hand(invoke, db_url, tmp_path):
+    folder = _small_corpus(tmp_path / "gold")
+    invoke("--db", db_url, "ingest", folder)
+    before = invoke("--db", db_url, "evaluate", folder, "--use-db", "--format", "json").output
+    engine = make_engine(db_url)
+    with engine.begin() as connection:  # a position without evidence, as an analyst enters one
+        connection.execute(
+            text(
+                "INSERT INTO positions (actor_id, target_id, stance, score, method) "
+                "SELECT a.id, t.id, 'support', 1.0, 'manual' FROM actors a, targets t "
+                "WHERE a.name = 'China' AND t.slug = 'ceasefire'"
+            )
+        )
+    engine.dispose()
+    after = invoke("--db", db_url, "evaluate", folder, "--use-db", "--format", "json").output
+    assert json.loads(after) == json.loads(before)

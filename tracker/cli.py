@@ -397,9 +397,29 @@ gold_dirs_argument = click.argument(
 )
 
 
+def _error_count(ctx: click.Context, param: click.Parameter, value: str) -> int:
+    """--errors' value: a whole number from 0 up, else one error line (not a usage screen)."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise TrackerError(f"--errors must be a whole number from 0 up, not {value!r}")
+    return number
+
+
 @cli.command()
 @gold_dirs_argument
-@click.option("--errors", "errors", type=int, default=0, help="Print up to N misses of each kind.")
+@click.option(
+    "--errors",
+    "errors",
+    default="0",
+    metavar="N",
+    callback=_error_count,
+    help="List up to N errors of each kind (missed and extra links and positions, wrong "
+    "stances): article, target, actor, gold and predicted, sentence. In a table after the "
+    "figures; in the other formats the errors alone.",
+)
 @click.option("--plan", default="china-2023", show_default=True, help="The plan the gold codes.")
 @click.option(
     "--use-db",
@@ -431,9 +451,11 @@ def evaluate(
 
     Each folder holds articles (*.txt), gold lines (gold*.jsonl) and actor
     tables (actors*.json) in the annotation guide's format. Prints precision,
-    recall and F1 overall and per target, a stance confusion table and the
-    misses. With --cv K the figures are cross-validated: no article is scored
-    by a model trained on it.
+    recall and F1 overall and per target ("–" where there was no gold and no
+    prediction), a stance confusion table and, with --errors N, the errors.
+    With --use-db, a store that lacks some of the gold articles is warned about.
+    With --cv K the figures are cross-validated: no article is scored by a
+    model trained on it.
     """
     import tempfile
 
@@ -449,6 +471,8 @@ def evaluate(
     if folds:
         if use_db:
             raise TrackerError("--cv codes the gold articles itself: leave out --use-db")
+        if errors:
+            raise TrackerError("--errors lists the errors of one scoring: leave out --cv")
         coded = code_gold(corpus, plan)
         report = cross_validation_report(coded, folds, Settings(), decider, seed)
         if fmt in ("json", "jsonl"):  # a table by default, piped or not: it is a summary
@@ -467,21 +491,31 @@ def evaluate(
         else:
             engine = make_engine(f"sqlite:///{Path(tmp) / 'evaluate.db'}")
             prepare(engine)
+        with engine.connect() as connection:
+            queries.check_plan(connection, plan)
+        if not use_db:
             ingest(engine, [str(p) for p in corpus.articles], decider=decider)
         with engine.connect() as connection:
+            warning = scoring.missing_warning(corpus, connection) if use_db else None
             links = queries.links(connection)
             positions = queries.positions(connection)
         if not use_db:
             engine.dispose()
+    if warning:
+        click.echo(warning, err=True)
     result = scoring.evaluate(corpus, links, positions, plan=plan)
-    click.echo(render(result.rows(), fmt), nl=False)
-    if default_format(fmt) == "table":
-        click.echo("\nstance confusion (positions by actor, target and sentence):")
-        click.echo(render(scoring.confusion_rows(result.confusion), "table"), nl=False)
-        for title, items in result.misses.items():
-            for item in items[:errors]:
-                click.echo(f"{title}: {item}")
-        click.echo(result.score_line())
+    fmt = default_format(fmt)
+    if fmt != "table":
+        rows = result.error_rows(errors) if errors else result.rows()
+        click.echo(render(rows, fmt), nl=False)
+        return
+    click.echo(render(result.rows(blank="–"), fmt), nl=False)
+    click.echo("\nstance confusion (positions by actor, target and sentence):")
+    click.echo(render(scoring.confusion_rows(result.confusion), "table"), nl=False)
+    if errors:
+        click.echo(f"\nerrors (up to {errors} of each kind):")
+        click.echo(render(result.error_rows(errors), "table"), nl=False)
+    click.echo(result.score_line())
 
 
 @cli.command()

@@ -17,9 +17,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tracker.errors import TrackerError
+from tracker.output import Rows
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 TARGETS = {"plan", "troop-withdrawal"} | {str(i) for i in range(1, 13)}
 ALIGN_MIN = 0.85
@@ -158,6 +162,11 @@ class Measure:
     gold: int
 
     @property
+    def empty(self) -> bool:
+        """Nothing to score: no gold and no prediction (the scorer's 1.0 says nothing)."""
+        return not self.predicted and not self.gold
+
+    @property
     def precision(self) -> float:
         return self.tp / self.predicted if self.predicted else (1.0 if not self.gold else 0.0)
 
@@ -180,28 +189,46 @@ class Evaluation:
     measures: dict[str, Measure]
     per_target: dict[str, dict[str, Measure]]
     confusion: Counter
-    misses: dict[str, list[tuple]] = field(default_factory=dict)
+    errors: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
-    def rows(self) -> list[dict[str, Any]]:
+    def rows(self, blank: str | None = None) -> list[dict[str, Any]]:
+        """The measures overall, then per target. A measure with no gold and no prediction
+        (a target nobody mentioned, positions on a target only ever linked) has ``blank``
+        for its precision, recall and F1: there was nothing to get right or wrong."""
         out = []
         for name, m in self.measures.items():
-            out.append(_row(name, "all", m))
+            out.append(_row(name, "all", m, blank))
         for target in sorted(self.per_target, key=_target_order):
             for name, m in self.per_target[target].items():
-                out.append(_row(name, target, m))
+                out.append(_row(name, target, m, blank))
         return out
 
+    def error_rows(self, limit: int) -> Rows:
+        """Up to ``limit`` errors of each kind, in ERROR_KINDS order, each in the article's
+        order of sentences: what kind, where, and what the gold and the coder said."""
+        rows = [row for kind in ERROR_KINDS for row in self.errors.get(kind, [])[:limit]]
+        return Rows(rows, ERROR_COLUMNS)
+
     def score_line(self) -> str:
+        """The accuracy scorer's last line, figure for figure (an empty measure is 1.000
+        there, so it is here)."""
         return "SCORE " + " ".join(f"{k}={m.f1:.3f}" for k, m in self.measures.items())
 
 
-def _row(measure: str, target: str, m: Measure) -> dict[str, Any]:
+def _row(measure: str, target: str, m: Measure, blank: str | None) -> dict[str, Any]:
+    figures: dict[str, Any] = (
+        dict.fromkeys(("precision", "recall", "f1"), blank)
+        if m.empty
+        else {
+            "precision": round(m.precision, 3),
+            "recall": round(m.recall, 3),
+            "f1": round(m.f1, 3),
+        }
+    )
     return {
         "measure": measure,
         "target": target,
-        "precision": round(m.precision, 3),
-        "recall": round(m.recall, 3),
-        "f1": round(m.f1, 3),
+        **figures,
         "tp": m.tp,
         "predicted": m.predicted,
         "gold": m.gold,
@@ -212,6 +239,14 @@ def _target_order(target: str) -> tuple[int, str]:
     return (int(target), "") if target.isdigit() else (100, target)
 
 
+# The kinds of error `evaluate --errors N` lists, in this order. A "wrong stance" is a gold
+# position whose actor, target and sentence the coder found with another stance: a missed
+# and an extra position that are one error.
+ERROR_KINDS = ("missed link", "extra link", "wrong stance", "missed position", "extra position")
+ERROR_COLUMNS = ("error", "article", "target", "actor", "gold", "predicted", "sentence")
+NONE = "none"  # no link or no position, as in the confusion table
+
+
 def evaluate(
     corpus: GoldCorpus,
     links: list[dict],
@@ -220,11 +255,14 @@ def evaluate(
     align: Aligner | None = None,
 ) -> Evaluation:
     """``align``: an aligner over a corpus that holds these articles' records (an article's
-    sentences align only to its own records), to reuse its memory across calls."""
+    sentences align only to its own records), to reuse its memory across calls. Rows
+    without a sentence (a position entered by hand without evidence) cannot be aligned to
+    a gold sentence and are left out."""
     actor_map, align = ActorMap(corpus.actors), align or Aligner(corpus.records)
+    shown = _Shown()
     gold_links, gold_pos, gold_aff, gold_art = set(), set(), set(), set()
     for record in corpus.records:
-        key = (record["article"], norm_text(record["sentence"]))
+        key = shown.gold(record["article"], record["sentence"])
         gold_links |= {key + (t,) for t in record.get("links", [])}
         for p in record.get("positions", []):
             gold_pos.add(key + (p["actor"], p["target"], p["stance"]))
@@ -233,16 +271,19 @@ def evaluate(
             gold_art.add((record["article"], p["actor"], p["target"], p["stance"]))
     pred_links, pred_pos, pred_aff, pred_art = set(), set(), set(), set()
     for row in links:
-        if row.get("plan") not in (None, plan) or str(row.get("target")) not in TARGETS:
+        if not _scored(row, plan):
             continue
         article = Path(row["source"]).name
-        pred_links.add(align.key(article, row["sentence"]) + (str(row["target"]),))
+        key = shown.predicted(align.key(article, row["sentence"]), row["sentence"])
+        pred_links.add(key + (str(row["target"]),))
     for row in positions:
-        if row.get("plan") not in (None, plan) or str(row.get("target")) not in TARGETS:
+        if not _scored(row, plan):
             continue
         article = Path(row["source"]).name
-        key = align.key(article, row["sentence"])
+        key = shown.predicted(align.key(article, row["sentence"]), row["sentence"])
         actor = actor_map.canon(row.get("actor", ""))
+        if actor.startswith("?"):  # not in the gold actor table: shown as the coder named it
+            shown.actors.setdefault(actor, row.get("actor", ""))
         target, stance = str(row["target"]), row.get("stance")
         pred_pos.add(key + (actor, target, stance))
         affiliation = actor_map.affiliation.get(actor) or norm_affiliation(
@@ -272,24 +313,127 @@ def evaluate(
     predicted_stance = {x[:-1]: x[-1] for x in pred_pos}  # a cell predicted twice keeps one
     confusion: Counter = Counter()
     for x in gold_pos:
-        confusion[(x[-1], predicted_stance.get(x[:-1], "none"))] += 1
+        confusion[(x[-1], predicted_stance.get(x[:-1], NONE))] += 1
     gold_keys = {x[:-1] for x in gold_pos}
     for x in pred_pos:
         if x[:-1] not in gold_keys:
             confusion[("none", x[-1])] += 1
-    misses = {
-        "missed link": sorted(gold_links - pred_links),
-        "extra link": sorted(pred_links - gold_links),
-        "missed position": sorted(gold_pos - pred_pos),
-        "extra position": sorted(pred_pos - gold_pos),
-    }
-    return Evaluation(measures, per_target, confusion, misses)
+    errors = _errors(shown, gold_links, pred_links, gold_pos, pred_pos)
+    return Evaluation(measures, per_target, confusion, errors)
+
+
+def _scored(row: dict, plan: str) -> bool:
+    """Whether an export row is one the scorer reads: of the plan, on a known target, with
+    the sentence that is its evidence."""
+    return (
+        row.get("plan") in (None, plan)
+        and str(row.get("target")) in TARGETS
+        and row.get("source") is not None
+        and row.get("sentence") is not None
+    )
+
+
+class _Shown:
+    """How an error is shown: a gold sentence as the gold has it (the keys hold it
+    normalised), one the gold does not have as the coder stored it, an actor the gold
+    table does not know by the coder's name; and the sentences' order in each article."""
+
+    def __init__(self) -> None:
+        self.texts: dict[tuple[str, str], str] = {}
+        self.order: dict[tuple[str, str], int] = {}
+        self.actors: dict[str, str] = {}
+
+    def gold(self, article: str, sentence: str) -> tuple[str, str]:
+        key = (article, norm_text(sentence))
+        self.texts.setdefault(key, sentence)
+        self.order.setdefault(key, len(self.order))
+        return key
+
+    def predicted(self, key: tuple[str, str], sentence: str) -> tuple[str, str]:
+        self.texts.setdefault(key, sentence)
+        return key
+
+    def sort_key(self, item: tuple) -> tuple:
+        article, normal = item[0], item[1]
+        return (
+            article,
+            self.order.get((article, normal), len(self.order)),
+            tuple(str(x) for x in item[1:]),
+        )
+
+    def row(
+        self, kind: str, item: tuple, target: str, actor: str | None, gold: str, predicted: str
+    ) -> dict[str, Any]:
+        return {
+            "error": kind,
+            "article": item[0],
+            "target": target,
+            "actor": None if actor is None else self.actors.get(actor, actor),
+            "gold": gold,
+            "predicted": predicted,
+            "sentence": self.texts.get((item[0], item[1]), item[1]),
+        }
+
+
+def _errors(
+    shown: _Shown, gold_links: set, pred_links: set, gold_pos: set, pred_pos: set
+) -> dict[str, list[dict[str, Any]]]:
+    """Every error, by kind (ERROR_KINDS), each list in the articles' order of sentences."""
+    out: dict[str, list[dict[str, Any]]] = {kind: [] for kind in ERROR_KINDS}
+    for item in sorted(gold_links - pred_links, key=shown.sort_key):
+        out["missed link"].append(shown.row("missed link", item, item[2], None, "link", NONE))
+    for item in sorted(pred_links - gold_links, key=shown.sort_key):
+        out["extra link"].append(shown.row("extra link", item, item[2], None, NONE, "link"))
+    extra: dict[tuple, list[tuple]] = defaultdict(list)
+    for item in sorted(pred_pos - gold_pos, key=shown.sort_key):
+        extra[item[:-1]].append(item)
+    for item in sorted(gold_pos - pred_pos, key=shown.sort_key):
+        _, _, actor, target, stance = item
+        other = extra.get(item[:-1])
+        if other:
+            predicted = other.pop(0)
+            out["wrong stance"].append(
+                shown.row("wrong stance", item, target, actor, stance, predicted[-1])
+            )
+        else:
+            out["missed position"].append(
+                shown.row("missed position", item, target, actor, stance, NONE)
+            )
+    for item in sorted((x for items in extra.values() for x in items), key=shown.sort_key):
+        _, _, actor, target, stance = item
+        out["extra position"].append(shown.row("extra position", item, target, actor, NONE, stance))
+    return out
 
 
 def confusion_rows(confusion: Counter) -> list[dict[str, Any]]:
     """Gold stance (rows) against predicted stance (columns); "none" is a missing position."""
-    labels = (*STANCES, "none")
+    labels = (*STANCES, NONE)
     return [
         {"gold \\ predicted": gold, **{p: confusion.get((gold, p), 0) for p in labels}}
         for gold in labels
     ]
+
+
+def missing_articles(corpus: GoldCorpus, connection: Connection) -> list[str]:
+    """The gold folders' articles (by file name, as they are matched) that the store does
+    not hold: scoring the store with ``--use-db`` counts all their gold as missed."""
+    from sqlalchemy import select
+
+    from tracker.schema import Article
+
+    wanted = {p.name for p in corpus.articles} | {r["article"] for r in corpus.records}
+    stored = {Path(source).name for source in connection.scalars(select(Article.source))}
+    return sorted(wanted - stored)
+
+
+def missing_warning(corpus: GoldCorpus, connection: Connection) -> str | None:
+    """One line for standard error when the store lacks gold articles (else None): the
+    figures then look worse than the coder is, for want of articles, not of skill."""
+    missing = missing_articles(corpus, connection)
+    if not missing:
+        return None
+    names = ", ".join(missing[:3]) + (", …" if len(missing) > 3 else "")
+    return (
+        f"warning: the store lacks {len(missing)} of the gold folders' articles ({names}); "
+        "their gold counts as missed"
+    )
