@@ -315,6 +315,19 @@ def test_missing_datasette_says_how_to_install_it_from_this_project(store):
     assert re.findall(r"pip install (\S+)", lines[0]) == ["'.[browse]'"]
 
 
+def test_a_missing_reports_folder_is_one_line(invoke, store, tmp_path):
+    line = _error(invoke("--db", store, "browse", "--reports-dir", tmp_path / "nope", expect=1))
+    assert line == f"Error: reports folder {tmp_path / 'nope'} does not exist or is not a folder"
+
+
+@needs_datasette
+@pytest.mark.slow
+def test_datasette_refusing_its_arguments_is_an_error(invoke, store):
+    port = str(_free_port())
+    result = invoke("--db", store, "browse", "--port", port, "--", "--no-such-option", expect=1)
+    assert result.output.strip().splitlines()[-1] == "Error: Datasette stopped with status 2"
+
+
 @needs_datasette
 def test_a_port_in_use_is_one_line(invoke, store):
     with socket.socket() as taken:

@@ -80,7 +80,6 @@ def browse_command(
     store = db.sqlite_file(engine)
     if store is None:
         raise TrackerError("tracker browse needs a SQLite file, not an in-memory database or URI")
-    browse.require_datasette()
     store = store.resolve()
     schema = inspect(engine)
     taken = schema.get_table_names() + schema.get_view_names()
@@ -89,6 +88,7 @@ def browse_command(
     metadata, skipped = browse.browse_metadata(name, reports_dir, taken)
     for reason in skipped:
         click.echo(f"Warning: not offered in Datasette: {reason}", err=True)
+    browse.require_datasette()
     browse.check_address(host, port)
     if not browse.is_local(host):
         click.echo(
