@@ -25,6 +25,8 @@ def _port(ctx: click.Context, param: click.Parameter, value: str) -> int:
     return port
 
 
+# The defaults are browse.DEFAULT_HOST and DEFAULT_PORT, written out so that `tracker --help`
+# does not import the database stack.
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--host",
