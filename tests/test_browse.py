@@ -391,6 +391,7 @@ def test_datasette_serves_the_store_read_only_and_sees_new_articles(invoke, tmp_
             [sys.executable, "-m", "tracker", "--db", str(path), "browse", "--port", str(port)],
             stdout=out,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: Datasette and it, nothing else
         )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -435,8 +436,16 @@ def test_datasette_serves_the_store_read_only_and_sees_new_articles(invoke, tmp_
         assert process.wait(timeout=60) == 0, log.read_text()
     finally:
         if process.poll() is None:
-            process.kill()
-            process.wait()
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                pass
+        try:  # whatever is left of the group this test started (Datasette, if tracker died)
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait()
     server = re.search(r"Started server process \[(\d+)\]", log.read_text())
     assert server, log.read_text()
     assert not _alive(int(server.group(1)))
