@@ -568,3 +568,13 @@ def _register_articles() -> None:
 
 
 _register_articles()
+
+
+def _register_browse() -> None:
+    """`tracker browse` lives in its own module; it shares this group's state."""
+    from tracker.cli_browse import browse_command
+
+    cli.add_command(browse_command, "browse")
+
+
+_register_browse()
