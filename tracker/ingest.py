@@ -43,7 +43,7 @@ from tracker.read import Article, InputFailure, read_inputs
 from tracker.schema import Article as ArticleRow
 
 if TYPE_CHECKING:  # the coder is imported when an article needs coding
-    from tracker.pipeline import CodedArticle, Coder, ReferenceData
+    from tracker.pipeline import CodedArticle, Coder
 
 # Articles per write transaction (each article still all or nothing: a failed batch is
 # written again one article at a time). Each transaction rewrites every index page it
@@ -207,13 +207,13 @@ def _code_and_write(
 
     with engine.connect() as connection:
         reference = ReferenceData.load(connection, decider)
-    if workers > 1:
-        with _long_lived_data(), _worker_pool(workers, reference) as pool:
-            _write(engine, _coded_in_pool(pool, fresh), summary, fail, batch_size, dry_run)
-    else:
-        coder = Coder(reference)
-        coder.timings = summary.timings
-        with _long_lived_data():
+    coder = Coder(reference)  # here, so that a missing model or lexicon is one clear error
+    coder.timings = summary.timings
+    with _long_lived_data():
+        if workers > 1:
+            with _worker_pool(workers, coder) as pool:
+                _write(engine, _coded_in_pool(pool, fresh), summary, fail, batch_size, dry_run)
+        else:
             _write(engine, map(coder.code, fresh), summary, fail, batch_size, dry_run)
 
 
@@ -349,7 +349,7 @@ def _fresh_articles(
 
 
 @contextmanager
-def _worker_pool(workers: int, reference: ReferenceData) -> Iterator[ProcessPoolExecutor]:
+def _worker_pool(workers: int, coder: Coder) -> Iterator[ProcessPoolExecutor]:
     """Worker processes that code; this one reads and writes.
 
     An executor, not ``multiprocessing.Pool``: Pool's worker-handler thread wakes up
@@ -358,12 +358,15 @@ def _worker_pool(workers: int, reference: ReferenceData) -> Iterator[ProcessPool
     same work. The workers ignore Ctrl-C and SIGTERM: this process stops them, after keeping
     what it has written. A worker that dies (killed, out of memory) ends the run with one
     line; when this process dies (``kill -9``), the workers die with it (``_die_with``).
+    The workers are forked with this process's coder, built and frozen out of the
+    collector's passes already (``_long_lived_data``): none builds its own, and its
+    tables' pages stay shared until written to.
     """
     pool = ProcessPoolExecutor(
         workers,
         mp_context=multiprocessing.get_context("fork"),
         initializer=_start_worker,
-        initargs=(reference, os.getpid()),
+        initargs=(coder, os.getpid()),  # handed over by fork, never pickled
     )
     try:
         yield pool
@@ -590,14 +593,13 @@ def _batches(coded: Iterator[CodedArticle], size: int) -> Iterator[list[CodedArt
 _worker_coder: Coder | None = None
 
 
-def _start_worker(reference: ReferenceData, parent: int) -> None:
-    from tracker.pipeline import Coder
-
+def _start_worker(coder: Coder, parent: int) -> None:
     global _worker_coder
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _die_with(parent)
-    _worker_coder = Coder(reference)
+    _worker_coder = coder
+    coder.timings = defaultdict(float)  # the parent's are not this process's to add to
     gc.freeze()  # the worker's lifetime is the ingest's: no need to undo this
     gc.set_threshold(*GC_THRESHOLDS)
 
