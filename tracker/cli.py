@@ -278,35 +278,39 @@ def ingest_command(
     article per line with "text" and optional "date", "title", "url", "source".
     Articles already stored (same content) are skipped.
     """
-    from tracker.ingest import ingest
+    from tracker.ingest import Interrupted, ingest
+    from tracker.progress import ProgressBar, bar_wanted, count_inputs, interrupted_line
 
     engine = _state(ctx).engine(ctx, mode="write")
-    show_progress = sys.stderr.isatty() and not quiet
-    count = 0
-
-    def tick() -> None:
-        nonlocal count
-        count += 1
-        if show_progress and count % 25 == 0:
-            click.echo(f"\r{count} articles read…", nl=False, err=True)
+    bar = None
+    if bar_wanted(sys.stderr, quiet):
+        bar = ProgressBar(sys.stderr, count_inputs(paths), dry_run=dry_run)
 
     def report(failure) -> None:
-        if show_progress:
-            click.echo("\r", nl=False, err=True)
-        click.echo(f"error: {failure}", err=True)
+        if bar is not None:
+            bar.write(f"error: {failure}")
+        else:
+            click.echo(f"error: {failure}", err=True)
 
-    summary = ingest(
-        engine,
-        paths,
-        workers=workers,
-        on_failure=report,
-        on_article=tick,
-        strict=strict,
-        dry_run=dry_run,
-        decider=decider,
-    )
-    if show_progress and count >= 25:
-        click.echo("\r" + " " * 40 + "\r", nl=False, err=True)
+    try:
+        summary = ingest(
+            engine,
+            paths,
+            workers=workers,
+            on_failure=report,
+            on_progress=bar.update if bar is not None else None,
+            strict=strict,
+            dry_run=dry_run,
+            decider=decider,
+        )
+    except Interrupted as stop:
+        if bar is not None:
+            bar.close()
+        click.echo(interrupted_line(stop.summary, dry_run), err=True)
+        ctx.exit(130)
+    finally:
+        if bar is not None:
+            bar.close()
     click.echo(("dry run: " if dry_run else "") + summary.line())
     if summary.failed:
         ctx.exit(1)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
@@ -70,18 +70,25 @@ def _emit(
     filters: dict[str, Any] | None = None,
     sql: str | None = None,
     matrix: bool = False,
+    notes: Sequence[str] = (),
 ) -> None:
+    """Print ``rows`` in ``fmt``; a report's ``notes`` go under a table or a Markdown table
+    and into an HTML page's description, never into the machine formats (CSV, JSON)."""
     from tracker import report_html
 
     fmt = default_format(fmt)
     if fmt == "markdown":
         output = report_html.render_markdown(rows)
+        output += "".join(f"\n_Note: {note}_\n" for note in notes)
     elif fmt == "html":
+        described = " ".join([description, *(f"Note: {note}" for note in notes)]).strip()
         output = report_html.render_html(
-            rows, title=title, description=description, filters=filters, sql=sql, matrix=matrix
+            rows, title=title, description=described, filters=filters, sql=sql, matrix=matrix
         )
     else:
         output = render(rows, fmt)
+        if fmt == "table":
+            output += "".join(f"note: {note}\n" for note in notes)
     click.echo(output, nl=False)
 
 
@@ -159,6 +166,7 @@ def report_command(
         description=report.description,
         filters=filters,
         matrix=report.name == "matrix",
+        notes=report.notes,
     )
 
 

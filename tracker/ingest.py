@@ -6,6 +6,12 @@ order), and written a batch per transaction (on PostgreSQL by a thread of its
 own while the next batches are coded). Each article stays
 all-or-nothing: when a batch fails to write, it is rolled back and retried
 article by article, so one bad article cannot take others with it.
+
+The coder (its modules, the store's reference data, the lexicon and the model) is
+loaded only once an article is known to need coding: a re-run over an archive that is
+already stored costs the reading and hashing alone. What is reported as new (the
+``Summary``, the progress callback, the count an interruption carries) is what has
+committed, never what was read or coded.
 """
 
 from __future__ import annotations
@@ -22,10 +28,11 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
 from time import perf_counter, sleep
+from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -35,7 +42,9 @@ from tracker.db import writer
 from tracker.errors import TrackerError
 from tracker.read import Article, InputFailure, read_inputs
 from tracker.schema import Article as ArticleRow
-from tracker.store import store_articles
+
+if TYPE_CHECKING:  # the coder is imported when an article needs coding
+    from tracker.coder.pipeline import CodedArticle, Coder
 
 # Articles per write transaction (each article still all or nothing: a failed batch is
 # written again one article at a time). Each transaction rewrites every index page it
@@ -60,6 +69,24 @@ CHUNK_SIZE = 32
 RECENT_HASHES = 20_000
 
 
+class Progress(NamedTuple):
+    """Where an ingest stands, as the progress callback sees it.
+
+    ``new`` counts the articles committed (in a dry run, coded), ``skipped`` those already
+    stored, ``failed`` the inputs that failed; ``coded`` the articles coded so far, some of
+    them perhaps not committed yet (or never: a failed write, an interruption)."""
+
+    new: int
+    skipped: int
+    failed: int
+    coded: int
+
+    @property
+    def done(self) -> int:
+        """Inputs settled: committed, skipped or failed."""
+        return self.new + self.skipped + self.failed
+
+
 @dataclass
 class Summary:
     new: int = 0
@@ -68,23 +95,47 @@ class Summary:
     sentences: int = 0
     links: int = 0
     positions: int = 0
+    coded: int = 0  # coded so far; ``new`` only once committed
+    elapsed: float = 0.0  # seconds, the whole ingest
     failures: list[InputFailure] = field(default_factory=list)
     # seconds per stage, when coding in this process
     timings: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
     # the reading thread and the writing one both count
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    # called, holding ``lock``, whenever a count changes
+    listener: Callable[[Progress], None] | None = field(default=None, repr=False, compare=False)
 
     def line(self) -> str:
+        from tracker.progress import format_elapsed
+
         return (
             f"articles: {self.new} new, {self.skipped} skipped, {self.failed} failed; "
-            f"{self.sentences} sentences, {self.links} links, {self.positions} positions"
+            f"{self.sentences} sentences, {self.links} links, {self.positions} positions; "
+            f"{format_elapsed(self.elapsed)}"
         )
+
+    def progress(self) -> Progress:
+        return Progress(self.new, self.skipped, self.failed, self.coded)
+
+    def notify(self) -> None:
+        """Tell the listener; call it holding ``lock``, after the counts changed."""
+        if self.listener is not None:
+            self.listener(self.progress())
 
     def count(self, coded: CodedArticle) -> None:
         self.new += 1
         self.sentences += len(coded.sentences)
         self.links += sum(len(s.links) for s in coded.sentences)
         self.positions += sum(len(s.findings) for s in coded.sentences)
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM ended an ingest. ``summary`` counts what was committed before it:
+    every article counted as new is in the store, whole, and no other is."""
+
+    def __init__(self, summary: Summary) -> None:
+        super().__init__()
+        self.summary = summary
 
 
 class _Stop(Exception):
@@ -98,76 +149,138 @@ def ingest(
     workers: int = 1,
     batch_size: int = BATCH_SIZE,
     on_failure: Callable[[InputFailure], None] = lambda failure: None,
-    on_article: Callable[[], None] = lambda: None,
+    on_progress: Callable[[Progress], None] | None = None,
     strict: bool = False,
     dry_run: bool = False,
     decider: str = "learned",
 ) -> Summary:
     """Ingest every article of ``paths``; failures are reported and counted, not raised.
-    ``decider`` chooses how candidates become positions (``tracker.coder.pipeline.DECIDERS``)."""
-    with engine.connect() as connection:
-        reference = ReferenceData.load(connection, decider)
-    summary = Summary()
+    ``decider`` chooses how candidates become positions (``tracker.coder.pipeline.DECIDERS``).
+
+    ``on_progress`` is called whenever a count changes (from the writing thread too, one
+    call at a time): after each commit, with ``new`` counting exactly the articles
+    committed so far. Ctrl-C or SIGTERM raises ``Interrupted``, whose summary counts what
+    was committed before it."""
+    summary = Summary(listener=on_progress)
+    started = perf_counter()
 
     def fail(failure: InputFailure) -> None:
         with summary.lock:
             summary.failed += 1
             summary.failures.append(failure)
             on_failure(failure)
+            summary.notify()
         if strict:
             raise _Stop
 
     fresh = _fresh_articles(
-        engine, _timed(read_inputs(paths), summary.timings), summary, fail, on_article, batch_size
+        engine, _timed(read_inputs(paths), summary.timings), summary, fail, batch_size
     )
     try:
-        with _terminate_as_interrupt():
-            _code_and_write(engine, fresh, reference, summary, fail, workers, batch_size, dry_run)
+        with _interrupts_at_commits():
+            _code_and_write(engine, fresh, decider, summary, fail, workers, batch_size, dry_run)
     except _Stop:
         pass
+    except KeyboardInterrupt as exc:
+        summary.elapsed = perf_counter() - started
+        raise Interrupted(summary) from exc
+    summary.elapsed = perf_counter() - started
     return summary
 
 
 def _code_and_write(
     engine: Engine,
     fresh: Iterator[Article],
-    reference: ReferenceData,
+    decider: str,
     summary: Summary,
     fail: Callable[[InputFailure], None],
     workers: int,
     batch_size: int,
     dry_run: bool,
 ) -> None:
-    if workers > 1:
-        with _long_lived_data(), _worker_pool(workers, reference) as pool:
-            _write(engine, _coded_in_pool(pool, fresh), summary, fail, batch_size, dry_run)
-    else:
-        coder = Coder(reference)
-        coder.timings = summary.timings
-        with _long_lived_data():
+    """Code and write what ``fresh`` yields; the coder is loaded for the first such article,
+    so that a run with nothing new to code never loads it."""
+    first = next(fresh, None)
+    if first is None:
+        return
+    fresh = chain([first], fresh)
+    from tracker.coder.pipeline import Coder, ReferenceData
+
+    with engine.connect() as connection:
+        reference = ReferenceData.load(connection, decider)
+    coder = Coder(reference)  # here, so that a missing model or lexicon is one clear error
+    coder.timings = summary.timings
+    with _long_lived_data():
+        if workers > 1:
+            with _worker_pool(workers, coder) as pool:
+                _write(engine, _coded_in_pool(pool, fresh), summary, fail, batch_size, dry_run)
+        else:
             _write(engine, map(coder.code, fresh), summary, fail, batch_size, dry_run)
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
+class _Interrupts:
+    """Ctrl-C and SIGTERM as KeyboardInterrupt, held back while a commit is counted.
+
+    A signal raises KeyboardInterrupt wherever this thread is; arriving between a COMMIT
+    and the counting of its articles, it would leave committed articles uncounted, and an
+    interruption would report fewer articles kept than the store holds. Inside ``held()``
+    (in the main thread, where Python runs signal handlers) the signal is noted and raised
+    when the block ends. A transaction being written is never held back: it is rolled
+    back, and none of its articles was counted."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.pending = False
+
+    def handle(self, signum: int, frame: object) -> None:
+        if self.depth:
+            self.pending = True
+            return
+        raise KeyboardInterrupt
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield  # signals never interrupt another thread
+            return
+        self.depth += 1
+        try:
+            yield
+        finally:
+            self.depth -= 1
+        if not self.depth and self.pending:
+            self.pending = False
+            raise KeyboardInterrupt
+
+
+_interrupts = _Interrupts()
 
 
 @contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
-    """SIGTERM (``kill``, a service manager stopping the run) ends an ingest as Ctrl-C does:
+def _interrupts_at_commits() -> Iterator[None]:
+    """Ctrl-C and SIGTERM (``kill``, a service manager stopping the run) end an ingest alike:
     the batches handed to the writer are written, the workers are stopped, and every article
-    committed is kept. Only in the main thread, and only when nobody else handles SIGTERM."""
-    if (
-        threading.current_thread() is not threading.main_thread()
-        or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL
-    ):
+    committed is kept and counted (``_Interrupts``). Only in the main thread, and only for a
+    signal nobody else handles (Ctrl-C's own handler, SIGTERM's default)."""
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    signal.signal(signal.SIGTERM, _interrupt)
+    taken = {
+        number: signal.getsignal(number)
+        for number, usual in (
+            (signal.SIGINT, signal.default_int_handler),
+            (signal.SIGTERM, signal.SIG_DFL),
+        )
+        if signal.getsignal(number) == usual
+    }
+    for number in taken:
+        signal.signal(number, _interrupts.handle)
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        for number, handler in taken.items():
+            signal.signal(number, handler)
+        _interrupts.pending = False
 
 
 # Coding makes many short-lived tuples and lists and no reference cycles of note; with the
@@ -194,7 +307,6 @@ def _fresh_articles(
     items: Iterator[Article | InputFailure],
     summary: Summary,
     fail: Callable[[InputFailure], None],
-    on_article: Callable[[], None],
     batch_size: int,
 ) -> Iterator[Article]:
     """The articles not yet in the store (nor earlier in this run), in input order."""
@@ -203,7 +315,6 @@ def _fresh_articles(
     while chunk := list(islice(items, batch_size)):
         articles: list[Article] = []
         for item in chunk:
-            on_article()
             if isinstance(item, InputFailure):
                 yield from articles  # what came before a --strict failure is still stored
                 articles = []
@@ -221,21 +332,25 @@ def _fresh_articles(
                 if hashes
                 else set()
             )
+        fresh: list[Article] = []
         for article in articles:
             digest = article.content_hash
             if digest in stored or digest in seen:
-                with summary.lock:
-                    summary.skipped += 1
                 continue
             seen.add(digest)
             recent.append(digest)
             if len(recent) > RECENT_HASHES:
                 seen.discard(recent.popleft())
-            yield article
+            fresh.append(article)
+        if len(fresh) < len(articles):
+            with summary.lock:
+                summary.skipped += len(articles) - len(fresh)
+                summary.notify()
+        yield from fresh
 
 
 @contextmanager
-def _worker_pool(workers: int, reference: ReferenceData) -> Iterator[ProcessPoolExecutor]:
+def _worker_pool(workers: int, coder: Coder) -> Iterator[ProcessPoolExecutor]:
     """Worker processes that code; this one reads and writes.
 
     An executor, not ``multiprocessing.Pool``: Pool's worker-handler thread wakes up
@@ -244,12 +359,15 @@ def _worker_pool(workers: int, reference: ReferenceData) -> Iterator[ProcessPool
     same work. The workers ignore Ctrl-C and SIGTERM: this process stops them, after keeping
     what it has written. A worker that dies (killed, out of memory) ends the run with one
     line; when this process dies (``kill -9``), the workers die with it (``_die_with``).
+    The workers are forked with this process's coder, built and frozen out of the
+    collector's passes already (``_long_lived_data``): none builds its own, and its
+    tables' pages stay shared until written to.
     """
     pool = ProcessPoolExecutor(
         workers,
         mp_context=multiprocessing.get_context("fork"),
         initializer=_start_worker,
-        initargs=(reference, os.getpid()),
+        initargs=(coder, os.getpid()),  # handed over by fork, never pickled
     )
     try:
         yield pool
@@ -292,6 +410,8 @@ def _rejoined(
     articles: list[Article], results: Iterator[tuple[list, dict]]
 ) -> Iterator[CodedArticle]:
     """Workers send back what they found, not the article: the writer has it already."""
+    from tracker.coder.pipeline import CodedArticle
+
     for article, (sentences, new_actors) in zip(articles, results, strict=True):
         yield CodedArticle(article, sentences, new_actors)
 
@@ -304,11 +424,13 @@ def _write(
     batch_size: int,
     dry_run: bool,
 ) -> None:
-    batches = _batches(coded, batch_size)
+    batches = _batches(_counted(coded, summary), batch_size)
     if dry_run:
         for batch in batches:
-            for item in batch:
-                summary.count(item)
+            with summary.lock:
+                for item in batch:
+                    summary.count(item)
+                summary.notify()
         return
     if engine.dialect.name != "postgresql":
         # SQLite's work is done in this process, mostly holding the interpreter's lock:
@@ -385,24 +507,31 @@ def _store_batch(
     started = perf_counter()
     try:
         try:
-            with writer(engine).begin() as connection:
-                stored = store_articles(connection, batch)
+            _store_and_count(engine, batch, summary)
         except WRITE_ERRORS:
             pass
         else:
-            _count_stored(summary, batch, stored)
             return
         for item in batch:
             try:
-                with writer(engine).begin() as connection:
-                    stored = store_articles(connection, [item])
+                _store_and_count(engine, [item], summary)
             except WRITE_ERRORS as exc:
                 fail(InputFailure(item.article.source, f"not stored: {_one_line(exc)}"))
-            else:
-                _count_stored(summary, [item], stored)
     finally:
         with summary.lock:
             summary.timings["write"] += perf_counter() - started
+
+
+def _store_and_count(engine: Engine, batch: list[CodedArticle], summary: Summary) -> None:
+    """One transaction; its articles are counted as it commits, with no interruption
+    between the two (``_Interrupts``): the count is never behind the store nor ahead."""
+    from tracker.store import store_articles
+
+    with writer(engine).connect() as connection, ExitStack() as holding:
+        with connection.begin():  # committed at the end of the block, rolled back on error
+            stored = store_articles(connection, batch)  # an interruption here rolls back
+            holding.enter_context(_interrupts.held())  # from here to the count: held back
+        _count_stored(summary, batch, stored)
 
 
 def _count_stored(summary: Summary, batch: list[CodedArticle], stored: list) -> None:
@@ -412,6 +541,16 @@ def _count_stored(summary: Summary, batch: list[CodedArticle], stored: list) -> 
                 summary.skipped += 1  # another process stored it first
             else:
                 summary.count(item)
+        summary.notify()
+
+
+def _counted(coded: Iterator[CodedArticle], summary: Summary) -> Iterator[CodedArticle]:
+    """``coded``, each article counted as coded as it comes."""
+    for item in coded:
+        with summary.lock:
+            summary.coded += 1
+            summary.notify()
+        yield item
 
 
 def _one_line(exc: BaseException) -> str:
@@ -455,12 +594,13 @@ def _batches(coded: Iterator[CodedArticle], size: int) -> Iterator[list[CodedArt
 _worker_coder: Coder | None = None
 
 
-def _start_worker(reference: ReferenceData, parent: int) -> None:
+def _start_worker(coder: Coder, parent: int) -> None:
     global _worker_coder
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _die_with(parent)
-    _worker_coder = Coder(reference)
+    _worker_coder = coder
+    coder.timings = defaultdict(float)  # the parent's are not this process's to add to
     gc.freeze()  # the worker's lifetime is the ingest's: no need to undo this
     gc.set_threshold(*GC_THRESHOLDS)
 

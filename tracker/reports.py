@@ -6,7 +6,9 @@ in the package folder ``tracker/reports/``; an analyst's own sit in a folder
 named by ``--reports-dir`` or ``$TRACKER_REPORTS_DIR`` and override a built-in
 report of the same name. A file's first comment line is its description; a
 later header line ``-- requires: actor, target`` (all of them) or
-``-- requires: actor or target`` (one of them) names the options it needs.
+``-- requires: actor or target`` (one of them) names the options it needs, and
+``-- note: ...`` (continued on the comment lines after it) is a footnote that
+``tracker report`` prints under the table and on the HTML page.
 
 Reports take these bound parameters, NULL when the option is not given:
 ``:plan`` (slug), ``:actor`` (canonical name), ``:actor_id``, ``:target``
@@ -598,12 +600,20 @@ class Report:
     sql: str
     requires: list[list[str]] = field(default_factory=list)  # all groups; one of each
     error: str | None = None  # why the file cannot be read; the report then cannot run
+    notes: list[str] = field(default_factory=list)  # footnotes for a reader of its rows
 
 
-def _header(sql: str) -> tuple[str, list[list[str]]]:
-    """The description (first comment line) and the `-- requires:` groups."""
+_HEADER_KEY = re.compile(r"(\w+)\s*:\s*(.*)\Z")
+
+
+def _header(sql: str) -> tuple[str, list[list[str]], list[str]]:
+    """The description (first comment line), the `-- requires:` groups and the
+    `-- note:` footnotes (a note goes on over the comment lines after it, up to an empty
+    one or another `key:` line)."""
     description = ""
     requires: list[list[str]] = []
+    notes: list[str] = []
+    in_note = False
     seen_first = False
     for raw in sql.splitlines():
         line = raw.strip()
@@ -615,13 +625,20 @@ def _header(sql: str) -> tuple[str, list[list[str]]]:
         if not seen_first:
             description, seen_first = comment, True
             continue
-        key, sep, rest = comment.partition(":")
-        if sep and key.strip().lower() == "requires":
-            for group in rest.split(","):
+        keyed = _HEADER_KEY.match(comment)
+        key = keyed.group(1).lower() if keyed else None
+        if in_note and comment and key is None:
+            notes[-1] = f"{notes[-1]} {comment}"
+            continue
+        in_note = key == "note"
+        if keyed and key == "note":
+            notes.append(keyed.group(2).strip())
+        elif keyed and key == "requires":
+            for group in keyed.group(2).split(","):
                 names = [n.strip().lower() for n in group.split(" or ") if n.strip()]
                 if names:
                     requires.append(names)
-    return description, requires
+    return description, requires, notes
 
 
 def user_reports_dir(folder: str | Path | None = None) -> Path | None:
@@ -644,8 +661,8 @@ def _load(name: str, handle, where: str, origin: str) -> Report:
     except OSError as exc:
         error = f"cannot read report {where}: {exc.strerror or exc}"
     else:
-        description, requires = _header(sql)
-        return Report(name, description, origin, sql, requires)
+        description, requires, notes = _header(sql)
+        return Report(name, description, origin, sql, requires, notes=notes)
     return Report(name, f"unreadable: {error}", origin, "", error=error)
 
 

@@ -2,10 +2,12 @@
 -- requires: actor
 --
 -- One row per target the actor took a position on: the latest stance (as in
--- the matrix report), `changed` when it differed within the period, the first
--- and last article date, `evidence` (positions with the latest stance),
--- `positions` (all) and the count of each stance.
+-- the matrix report), `changed` when it differed within the period between
+-- dated positions, the first and last article date, `evidence` (positions with
+-- the latest stance), `positions` (all) and the count of each stance.
 -- Options: --actor (required), --plan, --target, --since, --until.
+-- note: `changed` compares dated positions only: a position from an undated article
+-- never counts as a change, since when it was taken is unknown.
 WITH p AS (
     SELECT *
     FROM report_positions
@@ -28,7 +30,7 @@ cells AS (
     SELECT
         target_id,
         COUNT(*) AS positions,
-        COUNT(DISTINCT stance) AS stances,
+        COUNT(DISTINCT CASE WHEN date IS NOT NULL THEN stance END) AS dated_stances,
         MIN(date) AS first_date,
         MAX(date) AS last_date,
         SUM(CASE WHEN stance = 'support' THEN 1 ELSE 0 END) AS support,
@@ -44,7 +46,7 @@ SELECT
     r.target,
     r.target_title,
     r.stance,
-    CASE WHEN c.stances > 1 THEN 1 ELSE 0 END AS changed,
+    CASE WHEN c.dated_stances > 1 THEN 1 ELSE 0 END AS changed,
     c.first_date,
     c.last_date,
     (SELECT COUNT(*) FROM p AS e WHERE e.target_id = r.target_id AND e.stance = r.stance)

@@ -4,8 +4,11 @@
 -- latest (by article date; undated positions count as the oldest, ties go to
 -- the later sentence), `evidence` counts the positions with that stance,
 -- `positions` all of them, and `changed` is 1 when the actor's stance on the
--- target differed within the period. `sentence` is the latest evidence.
+-- target differed within the period between dated positions (an undated one
+-- cannot be placed in time). `sentence` is the latest evidence.
 -- Options: --plan, --actor, --target, --since, --until.
+-- note: `changed` compares dated positions only: a position from an undated article
+-- never counts as a change, since when it was taken is unknown.
 WITH p AS (
     SELECT *
     FROM report_positions
@@ -29,7 +32,7 @@ cells AS (
         actor_id,
         target_id,
         COUNT(*) AS positions,
-        COUNT(DISTINCT stance) AS stances,
+        COUNT(DISTINCT CASE WHEN date IS NOT NULL THEN stance END) AS dated_stances,
         MAX(date) AS last_date
     FROM p
     GROUP BY actor_id, target_id
@@ -47,7 +50,7 @@ SELECT
         WHERE e.actor_id = r.actor_id AND e.target_id = r.target_id AND e.stance = r.stance
     ) AS evidence,
     c.positions,
-    CASE WHEN c.stances > 1 THEN 1 ELSE 0 END AS changed,
+    CASE WHEN c.dated_stances > 1 THEN 1 ELSE 0 END AS changed,
     c.last_date,
     r.sentence
 FROM ranked r

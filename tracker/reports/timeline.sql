@@ -2,17 +2,20 @@
 -- requires: actor or target
 --
 -- One row per position, undated ones first, then by date and sentence.
--- `previous_stance` is the same actor's stance on the same target just before
--- (over the whole history, also before --since), and `changed` is 1 when
--- the stance differs from it.
+-- `previous_stance` is the same actor's stance on the same target in the
+-- dated position just before (over the whole history, also before --since),
+-- and `changed` is 1 when the stance differs from it. An undated position
+-- has neither: when it was taken is unknown.
 -- Options: --actor and/or --target (at least one), --plan, --since, --until.
+-- note: `changed` compares dated positions only: a position from an undated article
+-- never counts as a change, since when it was taken is unknown.
 WITH history AS (
     SELECT
         rp.*,
-        LAG(stance) OVER (
-            PARTITION BY actor_id, target_id
-            ORDER BY CASE WHEN date IS NULL THEN 0 ELSE 1 END, date, position_id
-        ) AS previous_stance
+        CASE WHEN date IS NULL THEN NULL ELSE LAG(stance) OVER (
+            PARTITION BY actor_id, target_id, CASE WHEN date IS NULL THEN 0 ELSE 1 END
+            ORDER BY date, position_id
+        ) END AS previous_stance
     FROM report_positions rp
     WHERE (CAST(:plan AS TEXT) IS NULL OR plan = :plan)
       AND (CAST(:actor_id AS INTEGER) IS NULL OR actor_id = :actor_id)
