@@ -37,7 +37,6 @@ from typing import TYPE_CHECKING, NamedTuple
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from tracker.coder.pipeline import CodedArticle, Coder, ReferenceData
 from tracker.db import writer
 from tracker.errors import TrackerError
 from tracker.read import Article, InputFailure, read_inputs
