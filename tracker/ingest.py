@@ -33,8 +33,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from tracker.db import writer
 from tracker.errors import TrackerError
 from tracker.pipeline import CodedArticle, Coder, ReferenceData
+from tracker.provenance import current_configuration
 from tracker.read import Article, InputFailure, read_inputs
+from tracker.runs import finish_run, start_run
 from tracker.schema import Article as ArticleRow
+from tracker.schema import ArticleRun, CodingRun
 from tracker.store import store_articles
 
 # Articles per write transaction (each article still all or nothing: a failed batch is
@@ -68,6 +71,7 @@ class Summary:
     sentences: int = 0
     links: int = 0
     positions: int = 0
+    stale: int = 0  # skipped, but coded by another configuration than this run's
     failures: list[InputFailure] = field(default_factory=list)
     # seconds per stage, when coding in this process
     timings: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
@@ -75,10 +79,16 @@ class Summary:
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def line(self) -> str:
-        return (
+        line = (
             f"articles: {self.new} new, {self.skipped} skipped, {self.failed} failed; "
             f"{self.sentences} sentences, {self.links} links, {self.positions} positions"
         )
+        if self.stale:
+            line += (
+                f"\n{self.stale} already stored but coded by another configuration: "
+                "run tracker recode --stale"
+            )
+        return line
 
     def count(self, coded: CodedArticle) -> None:
         self.new += 1
@@ -104,10 +114,12 @@ def ingest(
     decider: str = "learned",
 ) -> Summary:
     """Ingest every article of ``paths``; failures are reported and counted, not raised.
-    ``decider`` chooses how candidates become positions (``tracker.pipeline.DECIDERS``)."""
+    ``decider`` chooses how candidates become positions (``tracker.pipeline.DECIDERS``).
+    The run is recorded (``tracker.runs``) and every row it stores points to it."""
     with engine.connect() as connection:
         reference = ReferenceData.load(connection, decider)
     summary = Summary()
+    configuration = current_configuration(decider)
 
     def fail(failure: InputFailure) -> None:
         with summary.lock:
@@ -118,13 +130,34 @@ def ingest(
             raise _Stop
 
     fresh = _fresh_articles(
-        engine, _timed(read_inputs(paths), summary.timings), summary, fail, on_article, batch_size
+        engine,
+        _timed(read_inputs(paths), summary.timings),
+        summary,
+        fail,
+        on_article,
+        batch_size,
+        configuration.hash,
     )
+    run_id = None if dry_run else start_run(engine, "ingest", configuration)
+    outcome = "failed"
     try:
-        with _terminate_as_interrupt():
-            _code_and_write(engine, fresh, reference, summary, fail, workers, batch_size, dry_run)
+        with terminate_as_interrupt():
+            _code_and_write(
+                engine, fresh, reference, summary, fail, workers, batch_size, dry_run, run_id
+            )
+        outcome = "finished"
     except _Stop:
-        pass
+        outcome = "finished"
+    except KeyboardInterrupt:
+        outcome = "interrupted"
+        raise
+    finally:
+        if run_id is not None:
+            try:
+                finish_run(engine, run_id, summary.new, outcome)
+            except SQLAlchemyError:
+                if outcome == "finished":  # else the error that stopped the run is raised
+                    raise
     return summary
 
 
@@ -137,15 +170,31 @@ def _code_and_write(
     workers: int,
     batch_size: int,
     dry_run: bool,
+    run_id: int | None,
 ) -> None:
+    with coding(fresh, reference, workers, summary.timings) as coded:
+        _write(engine, coded, summary, fail, batch_size, dry_run, run_id)
+
+
+@contextmanager
+def coding(
+    articles: Iterator[Article],
+    reference: ReferenceData,
+    workers: int,
+    timings: defaultdict[str, float] | None = None,
+) -> Iterator[Iterator[CodedArticle]]:
+    """The articles coded, in input order: in this process, or in ``workers`` worker
+    processes (stopped when the block ends). ``timings`` collects seconds per stage when
+    coding here. Ingest and re-coding share it."""
     if workers > 1:
         with _long_lived_data(), _worker_pool(workers, reference) as pool:
-            _write(engine, _coded_in_pool(pool, fresh), summary, fail, batch_size, dry_run)
+            yield _coded_in_pool(pool, articles)
     else:
         coder = Coder(reference)
-        coder.timings = summary.timings
+        if timings is not None:
+            coder.timings = timings
         with _long_lived_data():
-            _write(engine, map(coder.code, fresh), summary, fail, batch_size, dry_run)
+            yield map(coder.code, articles)
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -153,7 +202,7 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 @contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
+def terminate_as_interrupt() -> Iterator[None]:
     """SIGTERM (``kill``, a service manager stopping the run) ends an ingest as Ctrl-C does:
     the batches handed to the writer are written, the workers are stopped, and every article
     committed is kept. Only in the main thread, and only when nobody else handles SIGTERM."""
@@ -196,8 +245,11 @@ def _fresh_articles(
     fail: Callable[[InputFailure], None],
     on_article: Callable[[], None],
     batch_size: int,
+    configuration: str,
 ) -> Iterator[Article]:
-    """The articles not yet in the store (nor earlier in this run), in input order."""
+    """The articles not yet in the store (nor earlier in this run), in input order. Those
+    stored already but coded by another configuration than ``configuration`` (a hash)
+    are counted as stale."""
     seen: set[str] = set()
     recent: deque[str] = deque()
     while chunk := list(islice(items, batch_size)):
@@ -212,20 +264,22 @@ def _fresh_articles(
                 articles.append(item)
         hashes = {a.content_hash for a in articles}
         with engine.connect() as connection:
-            stored = (
-                set(
-                    connection.execute(
-                        select(ArticleRow.content_hash).where(ArticleRow.content_hash.in_(hashes))
-                    ).scalars()
-                )
+            stored = dict(
+                connection.execute(
+                    select(ArticleRow.content_hash, CodingRun.configuration_hash)
+                    .outerjoin(ArticleRun, ArticleRun.article_id == ArticleRow.id)
+                    .outerjoin(CodingRun, CodingRun.id == ArticleRun.run_id)
+                    .where(ArticleRow.content_hash.in_(hashes))
+                ).all()
                 if hashes
-                else set()
+                else ()
             )
         for article in articles:
             digest = article.content_hash
             if digest in stored or digest in seen:
                 with summary.lock:
                     summary.skipped += 1
+                    summary.stale += digest in stored and stored[digest] != configuration
                 continue
             seen.add(digest)
             recent.append(digest)
@@ -303,6 +357,7 @@ def _write(
     fail: Callable[[InputFailure], None],
     batch_size: int,
     dry_run: bool,
+    run_id: int | None,
 ) -> None:
     batches = _batches(coded, batch_size)
     if dry_run:
@@ -315,9 +370,9 @@ def _write(
         # writing from a second thread measured no faster (10,000 articles: 23.2 s
         # against 22.3 s), so batches are written in turn
         for batch in batches:
-            _store_batch(engine, batch, summary, fail)
+            _store_batch(engine, batch, summary, fail, run_id)
         return
-    with _WriteBehind(lambda batch: _store_batch(engine, batch, summary, fail)) as behind:
+    with _WriteBehind(lambda batch: _store_batch(engine, batch, summary, fail, run_id)) as behind:
         for batch in batches:
             behind.put(batch)
 
@@ -375,6 +430,7 @@ def _store_batch(
     batch: list[CodedArticle],
     summary: Summary,
     fail: Callable[[InputFailure], None],
+    run_id: int | None,
 ) -> None:
     """One transaction for the batch; if it fails, one per article, to find the bad one.
 
@@ -386,7 +442,7 @@ def _store_batch(
     try:
         try:
             with writer(engine).begin() as connection:
-                stored = store_articles(connection, batch)
+                stored = store_articles(connection, batch, run_id)
         except WRITE_ERRORS:
             pass
         else:
@@ -395,7 +451,7 @@ def _store_batch(
         for item in batch:
             try:
                 with writer(engine).begin() as connection:
-                    stored = store_articles(connection, [item])
+                    stored = store_articles(connection, [item], run_id)
             except WRITE_ERRORS as exc:
                 fail(InputFailure(item.article.source, f"not stored: {_one_line(exc)}"))
             else:
