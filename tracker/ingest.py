@@ -35,7 +35,7 @@ from tracker.errors import TrackerError
 from tracker.pipeline import CodedArticle, Coder, ReferenceData
 from tracker.provenance import current_configuration
 from tracker.read import Article, InputFailure, read_inputs
-from tracker.runs import finish_run, start_run
+from tracker.runs import LazyRun
 from tracker.schema import Article as ArticleRow
 from tracker.schema import ArticleRun, CodingRun
 from tracker.store import store_articles
@@ -115,7 +115,8 @@ def ingest(
 ) -> Summary:
     """Ingest every article of ``paths``; failures are reported and counted, not raised.
     ``decider`` chooses how candidates become positions (``tracker.pipeline.DECIDERS``).
-    The run is recorded (``tracker.runs``) and every row it stores points to it."""
+    The run is recorded (``tracker.runs``) when it first stores an article, and every row
+    it stores points to it."""
     with engine.connect() as connection:
         reference = ReferenceData.load(connection, decider)
     summary = Summary()
@@ -138,12 +139,12 @@ def ingest(
         batch_size,
         configuration.hash,
     )
-    run_id = None if dry_run else start_run(engine, "ingest", configuration)
+    run = None if dry_run else LazyRun(engine, "ingest", configuration)
     outcome = "failed"
     try:
         with terminate_as_interrupt():
             _code_and_write(
-                engine, fresh, reference, summary, fail, workers, batch_size, dry_run, run_id
+                engine, fresh, reference, summary, fail, workers, batch_size, dry_run, run
             )
         outcome = "finished"
     except _Stop:
@@ -152,9 +153,9 @@ def ingest(
         outcome = "interrupted"
         raise
     finally:
-        if run_id is not None:
+        if run is not None:
             try:
-                finish_run(engine, run_id, summary.new, outcome)
+                run.finish(summary.new, outcome)
             except SQLAlchemyError:
                 if outcome == "finished":  # else the error that stopped the run is raised
                     raise
@@ -170,10 +171,10 @@ def _code_and_write(
     workers: int,
     batch_size: int,
     dry_run: bool,
-    run_id: int | None,
+    run: LazyRun | None,
 ) -> None:
     with coding(fresh, reference, workers, summary.timings) as coded:
-        _write(engine, coded, summary, fail, batch_size, dry_run, run_id)
+        _write(engine, coded, summary, fail, batch_size, dry_run, run)
 
 
 @contextmanager
@@ -357,7 +358,7 @@ def _write(
     fail: Callable[[InputFailure], None],
     batch_size: int,
     dry_run: bool,
-    run_id: int | None,
+    run: LazyRun | None,
 ) -> None:
     batches = _batches(coded, batch_size)
     if dry_run:
@@ -370,9 +371,9 @@ def _write(
         # writing from a second thread measured no faster (10,000 articles: 23.2 s
         # against 22.3 s), so batches are written in turn
         for batch in batches:
-            _store_batch(engine, batch, summary, fail, run_id)
+            _store_batch(engine, batch, summary, fail, run)
         return
-    with _WriteBehind(lambda batch: _store_batch(engine, batch, summary, fail, run_id)) as behind:
+    with _WriteBehind(lambda batch: _store_batch(engine, batch, summary, fail, run)) as behind:
         for batch in batches:
             behind.put(batch)
 
@@ -430,7 +431,7 @@ def _store_batch(
     batch: list[CodedArticle],
     summary: Summary,
     fail: Callable[[InputFailure], None],
-    run_id: int | None,
+    run: LazyRun | None,
 ) -> None:
     """One transaction for the batch; if it fails, one per article, to find the bad one.
 
@@ -439,6 +440,7 @@ def _store_batch(
     --strict stop part way through the batch still counts those before it.
     """
     started = perf_counter()
+    run_id = run.id if run is not None else None
     try:
         try:
             with writer(engine).begin() as connection:

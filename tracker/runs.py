@@ -7,6 +7,8 @@ was coded before migration 0004, with no run) is stale: ``tracker recode --stale
 
 from __future__ import annotations
 
+import threading
+
 from sqlalchemy import Connection, Engine, func, select
 
 from tracker.db import writer
@@ -37,12 +39,9 @@ def start_run(engine: Engine, command: str, configuration: Configuration) -> int
 
 
 def finish_run(engine: Engine, run_id: int, articles: int, outcome: str) -> None:
-    """Record how a run ended. A run that stored nothing is deleted: nothing points to it."""
+    """Record how a run ended and how many articles it stored."""
     with writer(engine).begin() as connection:
         table = CodingRun.__table__
-        if articles == 0:
-            connection.execute(table.delete().where(table.c.id == run_id))
-            return
         connection.execute(
             table.update()
             .where(table.c.id == run_id)
@@ -69,3 +68,28 @@ def count_stale(connection: Connection, configuration_hash: str) -> int:
         .outerjoin(CodingRun, CodingRun.id == ArticleRun.run_id)
         .where(stale_condition(configuration_hash))
     ).scalar_one()
+
+
+class LazyRun:
+    """A run recorded when it first stores something (``id``), so that an ingest which
+    finds every article stored already leaves no row. Thread-safe: ingest may write from
+    a thread of its own."""
+
+    def __init__(self, engine: Engine, command: str, configuration: Configuration) -> None:
+        self._engine = engine
+        self._command = command
+        self._configuration = configuration
+        self._id: int | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def id(self) -> int:
+        with self._lock:
+            if self._id is None:
+                self._id = start_run(self._engine, self._command, self._configuration)
+            return self._id
+
+    def finish(self, articles: int, outcome: str) -> None:
+        """Record how the run ended, if it was recorded at all."""
+        if self._id is not None:
+            finish_run(self._engine, self._id, articles, outcome)
