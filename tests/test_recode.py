@@ -289,3 +289,23 @@ def test_interrupted_recode_leaves_each_article_old_or_new(db_url, invoke, tmp_p
         ("interrupted",)
     ]
     assert "no problems found" in invoke("--db", db_url, "db", "check").output
+
+
+def test_two_recodes_at_once_leave_each_article_whole(db_url, invoke, tmp_path):
+    """Each article is locked while it is re-coded: two runs at once take turns on it."""
+    invoke("--db", db_url, "ingest", "-q", "--workers", "2", _corpus(tmp_path / "in", 40))
+    coded = _coding(db_url)
+    command = [sys.executable, "-m", "tracker", "--db", db_url, "recode"]
+    processes = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    for process in processes:
+        out, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err
+        assert out.startswith("re-coded 40 of 40 articles")
+    runs = _article_runs(db_url)
+    for article_id, found in _row_runs(db_url).items():
+        assert found == {runs[article_id]}
+    assert _coding(db_url) == coded
+    assert "no problems found" in invoke("--db", db_url, "db", "check").output
