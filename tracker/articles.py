@@ -19,7 +19,7 @@ from tracker.coder.text import INVISIBLE
 from tracker.errors import TrackerError
 from tracker.queries import TARGET_KEY
 from tracker.read import content_hash
-from tracker.schema import Actor, Article, Link, Plan, Position, Sentence, Target
+from tracker.schema import Actor, Article, ArticleRun, Link, Plan, Position, Sentence, Target
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 _UNSEEN: dict[int, None] = {ord(c): None for c in INVISIBLE}
@@ -275,5 +275,6 @@ def remove_articles(engine: Engine, ids: Sequence[int]) -> Removal:
         connection.execute(Position.__table__.delete().where(Position.sentence_id.in_(own)))
         connection.execute(Link.__table__.delete().where(Link.sentence_id.in_(own)))
         connection.execute(Sentence.__table__.delete().where(Sentence.article_id.in_(wanted)))
+        connection.execute(ArticleRun.__table__.delete().where(ArticleRun.article_id.in_(wanted)))
         connection.execute(Article.__table__.delete().where(Article.id.in_(wanted)))
     return removed

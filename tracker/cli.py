@@ -119,14 +119,33 @@ def _db_first(args: list[str]) -> list[str]:
     metavar="URL",
     help="Database URL (default: sqlite:///tracker.db; env TRACKER_DATABASE_URL).",
 )
-@click.version_option(
-    package_name="tracker",
-    message=f"%(prog)s, version %(version)s (compiled: {'yes' if coder_is_compiled() else 'no'})",
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, param, value: _print_version(ctx, value),
+    help="Show the version and the coder's configuration hash, then exit.",
 )
 @click.pass_context
 def cli(ctx: click.Context, url: str | None) -> None:
     """Track who supports, opposes or half-supports each point of a peace plan."""
     ctx.obj = State(url)
+
+
+def _print_version(ctx: click.Context, value: bool) -> None:
+    """The version, whether the coder is compiled, and the configuration's hash (of the
+    lexicon, plans, actors and model files the coder would read: ``tracker.provenance``)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from importlib.metadata import version
+
+    from tracker.provenance import current_configuration
+
+    compiled = "yes" if coder_is_compiled() else "no"
+    click.echo(f"tracker, version {version('tracker')} (compiled: {compiled})")
+    click.echo(current_configuration().describe())
+    ctx.exit()
 
 
 def _state(ctx: click.Context) -> State:
@@ -198,8 +217,10 @@ def db_current(ctx: click.Context) -> None:
 def db_check(ctx: click.Context) -> None:
     """Check the store's integrity: revision, orphan rows, articles without sentences."""
     from tracker import doctor
+    from tracker.provenance import current_configuration
 
-    revision, head, findings = doctor.check(_state(ctx).engine(ctx, mode="admin"))
+    engine = _state(ctx).engine(ctx, mode="admin")
+    revision, head, findings = doctor.check(engine)
     problems = 0
     if revision != head:
         problems += 1
@@ -209,6 +230,14 @@ def db_check(ctx: click.Context) -> None:
     for finding in findings:
         problems += not finding.ok
         click.echo(f"{finding.check}: {finding.count}" + ("" if finding.ok else "  PROBLEM"))
+    configuration = current_configuration()
+    click.echo(configuration.describe())
+    if revision == head:  # not a problem: a hint
+        stale = doctor.stale_articles(engine, configuration.hash)
+        click.echo(
+            f"articles coded by another configuration: {stale}"
+            + ("  (tracker recode --stale codes them again)" if stale else "")
+        )
     click.echo("no problems found" if not problems else f"{problems} problem(s) found")
     if problems:
         ctx.exit(1)
@@ -582,3 +611,13 @@ def _register_browse() -> None:
 
 
 _register_browse()
+
+
+def _register_recode() -> None:
+    """`tracker recode` lives in its own module; it shares this group's state."""
+    from tracker.cli_recode import recode_command
+
+    cli.add_command(recode_command, "recode")
+
+
+_register_recode()

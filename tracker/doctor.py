@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, text
 
 from tracker.db import current_revision, head_revision
+from tracker.runs import count_stale
 
 # Each check: a name and a query counting the rows that break it.
 CHECKS = {
@@ -55,3 +56,10 @@ def check(engine: Engine) -> tuple[str | None, str | None, list[Finding]]:
             for name, query in CHECKS.items():
                 findings.append(Finding(name, connection.execute(text(query)).scalar_one()))
     return revision, head_revision(), findings
+
+
+def stale_articles(engine: Engine, configuration_hash: str) -> int:
+    """How many articles were coded by another configuration than ``configuration_hash``
+    (or before coding runs were recorded): what `tracker recode --stale` would re-code."""
+    with engine.connect() as connection:
+        return count_stale(connection, configuration_hash)

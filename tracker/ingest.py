@@ -39,8 +39,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from tracker.db import writer
 from tracker.errors import TrackerError
+from tracker.provenance import current_configuration
 from tracker.read import Article, InputFailure, read_inputs
+from tracker.runs import LazyRun
 from tracker.schema import Article as ArticleRow
+from tracker.schema import ArticleRun, CodingRun
 
 if TYPE_CHECKING:  # the coder is imported when an article needs coding
     from tracker.coder.pipeline import CodedArticle, Coder
@@ -95,6 +98,7 @@ class Summary:
     links: int = 0
     positions: int = 0
     coded: int = 0  # coded so far; ``new`` only once committed
+    stale: int = 0  # skipped, but coded by another configuration than this run's
     elapsed: float = 0.0  # seconds, the whole ingest
     failures: list[InputFailure] = field(default_factory=list)
     # seconds per stage, when coding in this process
@@ -107,11 +111,17 @@ class Summary:
     def line(self) -> str:
         from tracker.progress import format_elapsed
 
-        return (
+        line = (
             f"articles: {self.new} new, {self.skipped} skipped, {self.failed} failed; "
             f"{self.sentences} sentences, {self.links} links, {self.positions} positions; "
             f"{format_elapsed(self.elapsed)}"
         )
+        if self.stale:
+            line += (
+                f"\n{self.stale} already stored but coded by another configuration: "
+                "run tracker recode --stale"
+            )
+        return line
 
     def progress(self) -> Progress:
         return Progress(self.new, self.skipped, self.failed, self.coded)
@@ -159,9 +169,11 @@ def ingest(
     ``on_progress`` is called whenever a count changes (from the writing thread too, one
     call at a time): after each commit, with ``new`` counting exactly the articles
     committed so far. Ctrl-C or SIGTERM raises ``Interrupted``, whose summary counts what
-    was committed before it."""
+    was committed before it. The run is recorded (``tracker.runs``) when it first stores an
+    article, and every row it stores points to it."""
     summary = Summary(listener=on_progress)
     started = perf_counter()
+    configuration = current_configuration(decider)
 
     def fail(failure: InputFailure) -> None:
         with summary.lock:
@@ -173,16 +185,34 @@ def ingest(
             raise _Stop
 
     fresh = _fresh_articles(
-        engine, _timed(read_inputs(paths), summary.timings), summary, fail, batch_size
+        engine,
+        _timed(read_inputs(paths), summary.timings),
+        summary,
+        fail,
+        batch_size,
+        configuration.hash,
     )
+    run = None if dry_run else LazyRun(engine, "ingest", configuration)
+    outcome = "failed"
     try:
-        with _interrupts_at_commits():
-            _code_and_write(engine, fresh, decider, summary, fail, workers, batch_size, dry_run)
+        with interrupts_at_commits():
+            _code_and_write(
+                engine, fresh, decider, summary, fail, workers, batch_size, dry_run, run
+            )
+        outcome = "finished"
     except _Stop:
-        pass
+        outcome = "finished"
     except KeyboardInterrupt as exc:
+        outcome = "interrupted"
         summary.elapsed = perf_counter() - started
         raise Interrupted(summary) from exc
+    finally:
+        if run is not None:
+            try:
+                run.finish(summary.new, outcome)
+            except SQLAlchemyError:
+                if outcome == "finished":  # else the error that stopped the run is raised
+                    raise
     summary.elapsed = perf_counter() - started
     return summary
 
@@ -196,6 +226,7 @@ def _code_and_write(
     workers: int,
     batch_size: int,
     dry_run: bool,
+    run: LazyRun | None,
 ) -> None:
     """Code and write what ``fresh`` yields; the coder is loaded for the first such article,
     so that a run with nothing new to code never loads it."""
@@ -209,12 +240,23 @@ def _code_and_write(
         reference = ReferenceData.load(connection, decider)
     coder = Coder(reference)  # here, so that a missing model or lexicon is one clear error
     coder.timings = summary.timings
+    with coding(fresh, coder, workers) as coded:
+        _write(engine, coded, summary, fail, batch_size, dry_run, run)
+
+
+@contextmanager
+def coding(
+    articles: Iterator[Article], coder: Coder, workers: int
+) -> Iterator[Iterator[CodedArticle]]:
+    """The articles coded, in input order: in this process, or in ``workers`` worker
+    processes forked with ``coder`` (stopped when the block ends). Ingest and re-coding
+    share it."""
     with _long_lived_data():
         if workers > 1:
             with _worker_pool(workers, coder) as pool:
-                _write(engine, _coded_in_pool(pool, fresh), summary, fail, batch_size, dry_run)
+                yield _coded_in_pool(pool, articles)
         else:
-            _write(engine, map(coder.code, fresh), summary, fail, batch_size, dry_run)
+            yield map(coder.code, articles)
 
 
 class _Interrupts:
@@ -256,7 +298,7 @@ _interrupts = _Interrupts()
 
 
 @contextmanager
-def _interrupts_at_commits() -> Iterator[None]:
+def interrupts_at_commits() -> Iterator[None]:
     """Ctrl-C and SIGTERM (``kill``, a service manager stopping the run) end an ingest alike:
     the batches handed to the writer are written, the workers are stopped, and every article
     committed is kept and counted (``_Interrupts``). Only in the main thread, and only for a
@@ -307,8 +349,11 @@ def _fresh_articles(
     summary: Summary,
     fail: Callable[[InputFailure], None],
     batch_size: int,
+    configuration: str,
 ) -> Iterator[Article]:
-    """The articles not yet in the store (nor earlier in this run), in input order."""
+    """The articles not yet in the store (nor earlier in this run), in input order. Those
+    stored already but coded by another configuration than ``configuration`` (a hash)
+    are counted as stale."""
     seen: set[str] = set()
     recent: deque[str] = deque()
     while chunk := list(islice(items, batch_size)):
@@ -322,19 +367,22 @@ def _fresh_articles(
                 articles.append(item)
         hashes = {a.content_hash for a in articles}
         with engine.connect() as connection:
-            stored = (
-                set(
-                    connection.execute(
-                        select(ArticleRow.content_hash).where(ArticleRow.content_hash.in_(hashes))
-                    ).scalars()
-                )
+            stored = dict(
+                connection.execute(
+                    select(ArticleRow.content_hash, CodingRun.configuration_hash)
+                    .outerjoin(ArticleRun, ArticleRun.article_id == ArticleRow.id)
+                    .outerjoin(CodingRun, CodingRun.id == ArticleRun.run_id)
+                    .where(ArticleRow.content_hash.in_(hashes))
+                ).all()
                 if hashes
-                else set()
+                else ()
             )
         fresh: list[Article] = []
+        stale = 0
         for article in articles:
             digest = article.content_hash
             if digest in stored or digest in seen:
+                stale += digest in stored and stored[digest] != configuration
                 continue
             seen.add(digest)
             recent.append(digest)
@@ -344,6 +392,7 @@ def _fresh_articles(
         if len(fresh) < len(articles):
             with summary.lock:
                 summary.skipped += len(articles) - len(fresh)
+                summary.stale += stale
                 summary.notify()
         yield from fresh
 
@@ -422,6 +471,7 @@ def _write(
     fail: Callable[[InputFailure], None],
     batch_size: int,
     dry_run: bool,
+    run: LazyRun | None,
 ) -> None:
     batches = _batches(_counted(coded, summary), batch_size)
     if dry_run:
@@ -436,9 +486,9 @@ def _write(
         # writing from a second thread measured no faster (10,000 articles: 23.2 s
         # against 22.3 s), so batches are written in turn
         for batch in batches:
-            _store_batch(engine, batch, summary, fail)
+            _store_batch(engine, batch, summary, fail, run)
         return
-    with _WriteBehind(lambda batch: _store_batch(engine, batch, summary, fail)) as behind:
+    with _WriteBehind(lambda batch: _store_batch(engine, batch, summary, fail, run)) as behind:
         for batch in batches:
             behind.put(batch)
 
@@ -496,6 +546,7 @@ def _store_batch(
     batch: list[CodedArticle],
     summary: Summary,
     fail: Callable[[InputFailure], None],
+    run: LazyRun | None,
 ) -> None:
     """One transaction for the batch; if it fails, one per article, to find the bad one.
 
@@ -504,16 +555,17 @@ def _store_batch(
     --strict stop part way through the batch still counts those before it.
     """
     started = perf_counter()
+    run_id = run.id if run is not None else None
     try:
         try:
-            _store_and_count(engine, batch, summary)
+            _store_and_count(engine, batch, summary, run_id)
         except WRITE_ERRORS:
             pass
         else:
             return
         for item in batch:
             try:
-                _store_and_count(engine, [item], summary)
+                _store_and_count(engine, [item], summary, run_id)
             except WRITE_ERRORS as exc:
                 fail(InputFailure(item.article.source, f"not stored: {_one_line(exc)}"))
     finally:
@@ -521,14 +573,16 @@ def _store_batch(
             summary.timings["write"] += perf_counter() - started
 
 
-def _store_and_count(engine: Engine, batch: list[CodedArticle], summary: Summary) -> None:
+def _store_and_count(
+    engine: Engine, batch: list[CodedArticle], summary: Summary, run_id: int | None
+) -> None:
     """One transaction; its articles are counted as it commits, with no interruption
     between the two (``_Interrupts``): the count is never behind the store nor ahead."""
     from tracker.store import store_articles
 
     with writer(engine).connect() as connection, ExitStack() as holding:
         with connection.begin():  # committed at the end of the block, rolled back on error
-            stored = store_articles(connection, batch)  # an interruption here rolls back
+            stored = store_articles(connection, batch, run_id)  # interrupted: rolled back
             holding.enter_context(_interrupts.held())  # from here to the count: held back
         _count_stored(summary, batch, stored)
 

@@ -39,6 +39,8 @@ STANCES = ("support", "oppose", "mixed")
 TARGET_KINDS = ("plan", "point", "issue")
 ACTOR_KINDS = ("person", "state", "organisation", "group")
 METHODS = ("auto", "manual")
+RUN_COMMANDS = ("ingest", "recode")
+RUN_OUTCOMES = ("running", "finished", "interrupted", "failed")
 
 
 class Base(DeclarativeBase):
@@ -134,6 +136,38 @@ class ActorRole(Base):
     valid_to: Mapped[dt.date | None] = mapped_column(Date)
 
 
+class CodingRun(Base):
+    """One run of the coder (an ingest or a re-code) and the configuration it coded with:
+    the tracker's version, the decider, and a hash of each data file the coder read
+    (``tracker.provenance``). Links and positions point to the run that found them, an
+    article (``article_runs``) to the run that last coded it; rows coded before migration
+    0004 point to none."""
+
+    __tablename__ = "coding_runs"
+    __table_args__ = (
+        CheckConstraint(f"command IN {RUN_COMMANDS!r}", name="command"),
+        CheckConstraint(f"outcome IN {RUN_OUTCOMES!r}", name="outcome"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    command: Mapped[str] = mapped_column(String(20))
+    started_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.current_timestamp()
+    )
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    outcome: Mapped[str] = mapped_column(String(20), default="running")
+    articles: Mapped[int] = mapped_column(Integer, default=0)  # how many it coded and stored
+    tracker_version: Mapped[str] = mapped_column(String(40))
+    decider: Mapped[str] = mapped_column(String(20))
+    configuration_hash: Mapped[str] = mapped_column(String(64))
+    lexicon_hash: Mapped[str] = mapped_column(String(64))
+    plans_hash: Mapped[str] = mapped_column(String(64))
+    actors_hash: Mapped[str] = mapped_column(String(64))
+    model_hash: Mapped[str] = mapped_column(String(64))
+    seeds_dir: Mapped[str] = mapped_column(Text)
+    model_path: Mapped[str | None] = mapped_column(Text)
+
+
 class Article(Base):
     __tablename__ = "articles"
 
@@ -145,6 +179,23 @@ class Article(Base):
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     ingested_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.current_timestamp()
+    )
+
+
+class ArticleRun(Base):
+    """The run that last coded the whole article: what `tracker recode --stale` compares,
+    also for an article in which the coder found nothing. A table of its own, not a column
+    of ``articles``: SQLite can only add a foreign key by rebuilding the table, and dropping
+    the old ``articles`` would cascade to its sentences. An article without a row was coded
+    before provenance was recorded (migration 0004)."""
+
+    __tablename__ = "article_runs"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("coding_runs.id", ondelete="CASCADE"), index=True
     )
 
 
@@ -170,6 +221,7 @@ class Link(Base):
     score: Mapped[float] = mapped_column(Float)
     method: Mapped[str] = mapped_column(String(20), default="fuzzy")
     phrase: Mapped[str | None] = mapped_column(String(200))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("coding_runs.id", ondelete="SET NULL"))
 
 
 class Position(Base):
@@ -197,3 +249,6 @@ class Position(Base):
     recorded_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.current_timestamp()
     )
+    # The coding run that found it; None for a manual position and for automatic ones
+    # coded before provenance was recorded (migration 0004).
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("coding_runs.id", ondelete="SET NULL"))

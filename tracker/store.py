@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError
 
 from tracker.coder.actors import ActorInfo
 from tracker.coder.pipeline import CodedArticle
-from tracker.schema import Actor, Article, Link, Position, Sentence
+from tracker.schema import Actor, Article, ArticleRun, Link, Position, Sentence
 
 
 @dataclass
@@ -51,7 +51,7 @@ def _actor_id(connection: Connection, info: ActorInfo) -> int:
 
 
 SENTENCE_COLUMNS = ("article_id", "ordinal", "start", "end", "text")
-LINK_COLUMNS = ("sentence_id", "target_id", "score", "method", "phrase")
+LINK_COLUMNS = ("sentence_id", "target_id", "score", "method", "phrase", "run_id")
 POSITION_COLUMNS = (
     "actor_id",
     "target_id",
@@ -60,7 +60,9 @@ POSITION_COLUMNS = (
     "score",
     "method",
     "explanation",
+    "run_id",
 )
+ARTICLE_RUN_COLUMNS = ("article_id", "run_id")
 
 
 def _mark(connection: Connection) -> str:
@@ -149,8 +151,44 @@ def _sentence_ids(connection: Connection, article_ids: list[int]) -> dict[int, l
     return found
 
 
-def store_articles(connection: Connection, batch: list[CodedArticle]) -> list[Stored]:
-    """Write coded articles inside the caller's transaction, a few statements per batch.
+def _coded_rows(
+    connection: Connection,
+    coded: CodedArticle,
+    sentence_ids: list[int],
+    run_id: int | None,
+) -> tuple[list[tuple], list[tuple]]:
+    """The link and position rows of a coded article; ``sentence_ids[n]`` is the stored
+    sentence of its n-th coded sentence. New actors are recorded (unconfirmed) on the way."""
+    actor_ids = {key: _actor_id(connection, info) for key, info in coded.new_actors.items()}
+    link_rows: list[tuple] = []
+    position_rows: list[tuple] = []
+    for sentence_id, sentence in zip(sentence_ids, coded.sentences, strict=True):
+        for link in sentence.links:
+            link_rows.append(
+                (sentence_id, link.target_id, round(link.score, 4), "fuzzy", link.phrase, run_id)
+            )
+        for finding in sentence.findings:
+            position_rows.append(
+                (
+                    actor_ids.get(finding.actor_id, finding.actor_id),
+                    finding.target_id,
+                    finding.stance,
+                    sentence_id,
+                    finding.score,
+                    "auto",
+                    finding.explanation,
+                    run_id,
+                )
+            )
+    return link_rows, position_rows
+
+
+def store_articles(
+    connection: Connection, batch: list[CodedArticle], run_id: int | None = None
+) -> list[Stored]:
+    """Write coded articles inside the caller's transaction, a few statements per batch;
+    their links and positions point to the coding run ``run_id``, and so do the articles
+    (``article_runs``).
 
     Returns what was stored for each article, in order; an article another
     process stored first comes back as ``Stored(None)``.
@@ -174,31 +212,64 @@ def store_articles(connection: Connection, batch: list[CodedArticle]) -> list[St
     sentence_ids = _sentence_ids(connection, [article_id for _, article_id in mine])
     link_rows, position_rows, stored = [], [], {}
     for coded, article_id in mine:
-        actor_ids = {key: _actor_id(connection, info) for key, info in coded.new_actors.items()}
-        links = positions = 0
-        for n, sentence in enumerate(coded.sentences):
-            sentence_id = sentence_ids[article_id][n]
-            for link in sentence.links:
-                link_rows.append(
-                    (sentence_id, link.target_id, round(link.score, 4), "fuzzy", link.phrase)
-                )
-            for finding in sentence.findings:
-                position_rows.append(
-                    (
-                        actor_ids.get(finding.actor_id, finding.actor_id),
-                        finding.target_id,
-                        finding.stance,
-                        sentence_id,
-                        finding.score,
-                        "auto",
-                        finding.explanation,
-                    )
-                )
-            links += len(sentence.links)
-            positions += len(sentence.findings)
-        stored[id(coded)] = Stored(article_id, len(coded.sentences), links, positions)
+        links, positions = _coded_rows(connection, coded, sentence_ids[article_id], run_id)
+        link_rows += links
+        position_rows += positions
+        stored[id(coded)] = Stored(article_id, len(coded.sentences), len(links), len(positions))
     if link_rows:
         _insert_rows(connection, Link.__tablename__, LINK_COLUMNS, link_rows)
     if position_rows:
         _insert_rows(connection, Position.__tablename__, POSITION_COLUMNS, position_rows)
+    if run_id is not None and mine:
+        rows = [(article_id, run_id) for _, article_id in mine]
+        _insert_rows(connection, ArticleRun.__tablename__, ARTICLE_RUN_COLUMNS, rows)
     return [stored.get(id(c), Stored(None)) for c in batch]  # a repeat stored nothing
+
+
+def replace_coding(
+    connection: Connection,
+    article_id: int,
+    coded: CodedArticle,
+    sentence_ids: list[int],
+    run_id: int,
+    targets: frozenset[int] | None = None,
+) -> Stored:
+    """Re-coding, in the caller's transaction: the article's automatic links and positions
+    are replaced by ``coded``'s, which point to ``run_id``; ``sentence_ids[n]`` is the stored
+    sentence its n-th coded sentence lies in. With ``targets``, only the links and positions
+    on those targets are replaced (and the article's own run stays: it was not all re-coded).
+
+    Nothing else is deleted: not the article, its sentences, positions entered by hand
+    (``method='manual'``), nor actors. What the coder found twice on one stored sentence
+    (the current segmenter cut it in two) is stored once, with the higher score.
+    """
+    own = select(Sentence.id).where(Sentence.article_id == article_id)
+    delete_links = Link.__table__.delete().where(Link.sentence_id.in_(own), Link.method != "manual")
+    delete_positions = Position.__table__.delete().where(
+        Position.sentence_id.in_(own), Position.method == "auto"
+    )
+    if targets is not None:
+        delete_links = delete_links.where(Link.target_id.in_(targets))
+        delete_positions = delete_positions.where(Position.target_id.in_(targets))
+    connection.execute(delete_links)
+    connection.execute(delete_positions)
+    link_rows, position_rows = _coded_rows(connection, coded, sentence_ids, run_id)
+    links: dict[tuple, tuple] = {}
+    for row in link_rows:  # (sentence_id, target_id, score, ...)
+        if targets is None or row[1] in targets:
+            if row[:2] not in links or row[2] > links[row[:2]][2]:
+                links[row[:2]] = row
+    positions: dict[tuple, tuple] = {}
+    for row in position_rows:  # (actor_id, target_id, stance, sentence_id, score, ...)
+        if targets is None or row[1] in targets:
+            if row[:4] not in positions or row[4] > positions[row[:4]][4]:
+                positions[row[:4]] = row
+    if links:
+        _insert_rows(connection, Link.__tablename__, LINK_COLUMNS, list(links.values()))
+    if positions:
+        _insert_rows(connection, Position.__tablename__, POSITION_COLUMNS, list(positions.values()))
+    if targets is None:
+        table = ArticleRun.__table__
+        connection.execute(table.delete().where(table.c.article_id == article_id))
+        connection.execute(table.insert().values(article_id=article_id, run_id=run_id))
+    return Stored(article_id, len(set(sentence_ids)), len(links), len(positions))

@@ -1,0 +1,114 @@
+"""Provenance: every coding run is recorded with the hashes of the data it coded with, and
+every automatic link and position points to the run that found it (both stores)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from tracker.db import make_engine
+from tracker.provenance import current_configuration
+from tracker.resources import seeds_dir
+from tracker.schema import Article, ArticleRun, CodingRun, Link, Position
+
+DEV = Path(__file__).parent / "data" / "dev"
+FIRST = [DEV / f"dev-0{n}.txt" for n in (1, 2, 3)]
+
+
+@pytest.fixture
+def own_seeds(tmp_path, monkeypatch) -> Path:
+    """A copy of the shipped seeds folder, used through $TRACKER_SEEDS_DIR."""
+    folder = tmp_path / "seeds"
+    shutil.copytree(seeds_dir(), folder)
+    monkeypatch.setenv("TRACKER_SEEDS_DIR", str(folder))
+    monkeypatch.delenv("TRACKER_MODEL", raising=False)
+    return folder
+
+
+def _rows(url: str, query) -> list:
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        rows = connection.execute(query).all()
+    engine.dispose()
+    return rows
+
+
+def test_ingest_records_its_run_and_every_row_points_to_it(db_url, invoke):
+    invoke("--db", db_url, "ingest", *FIRST)
+    configuration = current_configuration()
+    (run,) = _rows(db_url, select(CodingRun))
+    assert run.command == "ingest" and run.outcome == "finished" and run.articles == 3
+    assert run.finished_at is not None and run.tracker_version == configuration.version
+    assert run.configuration_hash == configuration.hash
+    assert (run.lexicon_hash, run.plans_hash, run.actors_hash, run.model_hash) == (
+        configuration.lexicon,
+        configuration.plans,
+        configuration.actors,
+        configuration.model,
+    )
+    assert run.seeds_dir == str(seeds_dir())
+    for table in (Link, Position):
+        counts = dict(_rows(db_url, select(table.run_id, func.count()).group_by(table.run_id)))
+        assert list(counts) == [run.id] and counts[run.id] > 0
+    assert _rows(
+        db_url, select(func.count()).select_from(ArticleRun).where(ArticleRun.run_id == run.id)
+    ) == [(3,)]
+    # a run that stores nothing leaves no row
+    assert "0 new, 3 skipped" in invoke("--db", db_url, "ingest", *FIRST).output
+    assert len(_rows(db_url, select(CodingRun))) == 1
+
+
+def test_version_and_db_check_show_the_configuration(db_url, invoke):
+    digest = current_configuration().hash
+    version = invoke("--version").output
+    assert version.startswith("tracker, version ") and f"configuration: {digest}\n" in version
+    invoke("--db", db_url, "ingest", *FIRST)
+    check = invoke("--db", db_url, "db", "check").output
+    assert f"configuration: {digest}\n" in check
+    assert "articles coded by another configuration: 0\n" in check
+    assert check.endswith("no problems found\n")
+
+
+def test_each_file_has_its_own_hash(own_seeds, tmp_path, monkeypatch):
+    before = current_configuration()
+    assert before.seeds_dir == str(own_seeds)
+    assert before == current_configuration()  # the same files: the same hash
+    with (own_seeds / "lexicon.toml").open("a", encoding="utf-8") as handle:
+        handle.write("\n# one more line\n")
+    lexicon = current_configuration()
+    assert lexicon.hash != before.hash and lexicon.lexicon != before.lexicon
+    assert (lexicon.plans, lexicon.actors, lexicon.model) == (
+        before.plans,
+        before.actors,
+        before.model,
+    )
+    (own_seeds / "plans" / "other.toml").write_text('slug = "other"\n', encoding="utf-8")
+    plans = current_configuration()
+    assert plans.plans != lexicon.plans and plans.hash != lexicon.hash
+    model = tmp_path / "model.json"
+    model.write_bytes((own_seeds / "model.json").read_bytes() + b"\n")
+    monkeypatch.setenv("TRACKER_MODEL", str(model))
+    moved = current_configuration()
+    assert moved.model != plans.model and moved.model_path == str(model)
+    assert current_configuration("rules").model == "none"  # the rules read no model
+    assert current_configuration("rules").hash != moved.hash
+
+
+def test_another_lexicon_makes_stored_articles_stale(db_url, invoke, own_seeds):
+    invoke("--db", db_url, "ingest", *FIRST)
+    with (own_seeds / "lexicon.toml").open("a", encoding="utf-8") as handle:
+        handle.write("\n# edited\n")
+    check = invoke("--db", db_url, "db", "check").output
+    assert "articles coded by another configuration: 3  (tracker recode --stale" in check
+    assert check.endswith("no problems found\n")  # a hint, not a problem
+    again = invoke("--db", db_url, "ingest", *FIRST, DEV / "dev-04.txt").output
+    assert "1 new, 3 skipped" in again
+    assert (
+        "3 already stored but coded by another configuration: run tracker recode --stale" in again
+    )
+    runs = _rows(db_url, select(CodingRun.configuration_hash).order_by(CodingRun.id))
+    assert [r[0] for r in runs][1] == current_configuration().hash != runs[0][0]
+    assert _rows(db_url, select(func.count()).select_from(Article)) == [(4,)]
