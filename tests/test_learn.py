@@ -241,6 +241,24 @@ def test_the_candidates_scores_equal_the_plain_form(coded):
     assert checked > 1000
 
 
+def test_four_class_scores_equal_the_plain_form(coded):
+    """The position model's four sums kept in locals give exactly the general loop's."""
+    decider: LearnedDecider = coded.decider
+    decider.use(DecisionModel.load(model_path()))
+    model = decider.model.positions
+    assert len(model.classes) == 4
+    checked = 0
+    for article in coded.names:
+        for sp in coded.articles[article]:
+            targets = decider.position_targets(sp, [t for t, _ in decider.modelled])
+            for candidate in decider.position_candidates(sp, targets):
+                fast = model.add_scores(list(model.bias), candidate.features)
+                plain = model.add_scores_any(list(model.bias), candidate.features)
+                assert fast == plain
+                checked += 1
+    assert checked > 1000
+
+
 def _cue(features: list[str]) -> str:
     return next(f for f in features if f.startswith("cue:"))
 

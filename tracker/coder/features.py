@@ -12,7 +12,7 @@ from tracker.coder.candidates import ActorCandidate, Proposer, SentenceProposals
 from tracker.coder.link import PhraseMatch, TargetSpec
 
 
-def _bucket(value: float) -> str:
+def bucket(value: float) -> str:
     """A link score as one of a few named steps. (Written out: mypyc left a module-level
     tuple of these unset when it was read inside a function.)"""
     if value >= 0.99:
@@ -62,7 +62,7 @@ def link_features(sp: SentenceProposals, target: TargetSpec) -> list[str]:
     match = sp.matches.get(target.id)
     if match is None:
         return ["m:none"]
-    out = ["m:" + _bucket(match.score), "p:" + match.phrase]
+    out = ["m:" + bucket(match.score), "p:" + match.phrase]
     if target.id in sp.facts.links:
         out.append("m:rule_link")
     if match.polarity < 0:
@@ -103,7 +103,7 @@ class PositionFeatures:
             cue = self.proposer.cue_stance(sp, match) if match.target.kind != "plan" else None
             out.append("cue:" + (cue or "none"))
             out.append("t:" + key + "|cue:" + (cue or "none"))
-            out.append("tm:" + _bucket(match.score))
+            out.append("tm:" + bucket(match.score))
             if match.polarity < 0:
                 out.append("against_phrase")
         else:

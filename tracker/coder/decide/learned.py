@@ -17,7 +17,7 @@ from typing import Any, Final
 from tracker.coder.candidates import Proposer, SentenceProposals
 from tracker.coder.decide.rules import Decisions
 from tracker.coder.facts import Finding
-from tracker.coder.features import PositionFeatures, link_features, sentence_features
+from tracker.coder.features import PositionFeatures, bucket, link_features, sentence_features
 from tracker.coder.link import PhraseMatch, TargetSpec, rounded
 from tracker.coder.segment import NEW_RECORD
 from tracker.errors import TrackerError
@@ -40,7 +40,30 @@ class LinearModel:
         return self.add_scores(list(self.bias), features)
 
     def add_scores(self, total: list[float], features: Iterable[str]) -> list[float]:
-        """``total`` plus the weights of the features present (``total`` is changed)."""
+        """``total`` plus the weights of the features present (``total`` is changed).
+
+        The position model has four classes: their sums are kept in four local floats,
+        which the compiled code holds unboxed, instead of a new float object per feature
+        and class (``add_scores_any`` is the plain form, tested against this)."""
+        if len(total) != 4:
+            return self.add_scores_any(total, features)
+        a, b, c, d = total[0], total[1], total[2], total[3]
+        weights = self.weights
+        for feature in features:
+            w = weights.get(feature)
+            if w is not None:
+                a += w[0]
+                b += w[1]
+                c += w[2]
+                d += w[3]
+        total[0] = a
+        total[1] = b
+        total[2] = c
+        total[3] = d
+        return total
+
+    def add_scores_any(self, total: list[float], features: Iterable[str]) -> list[float]:
+        """``add_scores`` for any number of classes."""
         n = len(total)
         weights = self.weights
         for feature in features:
@@ -249,6 +272,9 @@ class LearnedDecider:
         # more than log(odds / (classes - 1)): no exp() is needed for such a candidate
         tau = model.position_threshold
         others = len(self.position_classes) - 1
+        # a matched target's link features, scored once per (target, phrase, score step,
+        # rule link, against): the same few combinations recur in every article
+        self.match_scores: dict[tuple[int, str, str, bool, bool], float] = {}
         self.clear_margin = (
             math.log((1.0 - tau) / tau / others) if 0 < tau < 1 and others else -math.inf
         )
@@ -283,9 +309,17 @@ class LearnedDecider:
                 shared[j] += self.plan_named[j]
         out: list[tuple[TargetSpec, float]] = []
         matches = sp.matches
+        cache = self.match_scores
+        rule_links = sp.facts.links
         for t, j in self.modelled:
-            if t.id in matches:
-                score = model.column(j, link_features(sp, t), model.bias[j] + shared[j])
+            match = matches.get(t.id)
+            if match is not None:
+                # a matched target's own features follow from these five things alone
+                key = (j, match.phrase, bucket(match.score), t.id in rule_links, match.polarity < 0)
+                own = cache.get(key)
+                if own is None:
+                    own = cache[key] = model.column(j, link_features(sp, t), 0.0)
+                score = model.bias[j] + shared[j] + own
             else:
                 score = unmatched[j] + shared[j]
             out.append((t, score))
@@ -317,14 +351,16 @@ class LearnedDecider:
         shared = self.features.sentence(sp)
         model = self.model.positions
         classes = len(model.classes)
+        shared_scores = model.scores(shared)  # once per sentence, not per target
         parts: dict[int, tuple[list[str], list[float], dict[str, tuple[list[str], list[float]]]]]
         parts = {}
         out = []
         for target, match in targets:
             author = self.plan_author.get(target.plan)
-            about = shared + self.features.target(sp, target, match)
-            cue = next((f for f in about if f.startswith("cue:")), "cue:none")
-            base = model.scores(about)  # once per target, not per actor
+            own_target = self.features.target(sp, target, match)
+            about = shared + own_target
+            cue = next((f for f in own_target if f.startswith("cue:")), "cue:none")
+            base = model.add_scores(list(shared_scores), own_target)  # once per target
             for candidate in sp.actors.values():
                 part = parts.get(candidate.info.id)
                 if part is None:  # once per actor, not per target
