@@ -70,15 +70,26 @@ def _emit(
     filters: dict[str, Any] | None = None,
     sql: str | None = None,
     matrix: bool = False,
+    report: str = "",
+    context: Callable[[], Any] | None = None,
 ) -> None:
-    from tracker import report_html
+    """Print the rows in ``fmt``; ``context`` gathers what an HTML page shows beside them
+    (evidence, charts, the footer's store figures) and is called for html alone."""
+    from tracker import report_context, report_html
 
     fmt = default_format(fmt)
     if fmt == "markdown":
         output = report_html.render_markdown(rows)
     elif fmt == "html":
         output = report_html.render_html(
-            rows, title=title, description=description, filters=filters, sql=sql, matrix=matrix
+            rows,
+            title=title,
+            description=description,
+            filters=filters,
+            sql=sql,
+            matrix=matrix,
+            report=report,
+            context=context() if context else report_context.gather(None, report),
         )
     else:
         output = render(rows, fmt)
@@ -124,7 +135,7 @@ def report_command(
     --until is given. A report runs read-only, like `tracker sql`, and is
     cancelled after --timeout seconds.
     """
-    from tracker import reports
+    from tracker import report_context, reports
 
     seconds = reports.parse_timeout(timeout)
 
@@ -140,8 +151,9 @@ def report_command(
     if not name:
         raise click.UsageError("give a report NAME, or --list to see them")
     report = reports.get_report(name, reports_dir)  # a bad name fails before opening the store
+    engine = _engine(ctx)
     rows = reports.run_report(
-        _engine(ctx),
+        engine,
         name,
         plan=plan,
         actor=actor,
@@ -151,14 +163,16 @@ def report_command(
         folder=reports_dir,
         timeout=seconds,
     )
-    filters = {"plan": plan, "actor": actor, "target": target, "since": since, "until": until}
+    options = {"plan": plan, "actor": actor, "target": target, "since": since, "until": until}
+    filters = dict(options)
     _emit(
         rows,
         fmt,
         title=f"tracker report {report.name}",
         description=report.description,
         filters=filters,
-        matrix=report.name == "matrix",
+        report=report.name,
+        context=lambda: report_context.gather(engine, report.name, timeout=seconds, **options),
     )
 
 
@@ -224,7 +238,7 @@ def sql_command(
     in a read-only session and rolls it back, on SQLite and PostgreSQL alike.
     The query is cancelled after --timeout seconds (Ctrl-C stops it too).
     """
-    from tracker import reports
+    from tracker import report_context, reports
 
     seconds = reports.parse_timeout(timeout)
     if query == "-":
@@ -240,5 +254,14 @@ def sql_command(
             for piece in render_stream(rows, fmt, columns):
                 click.echo(piece, nl=False)
         return
-    rows = reports.run_readonly_sql(_engine(ctx), query, bound, timeout=seconds)
-    _emit(rows, fmt, title="tracker sql", filters=bound, sql=query.strip())
+    engine = _engine(ctx)
+    rows = reports.run_readonly_sql(engine, query, bound, timeout=seconds)
+    _emit(
+        rows,
+        fmt,
+        title="tracker sql",
+        filters=bound,
+        sql=query.strip(),
+        report="sql",
+        context=lambda: report_context.gather(engine, "sql", timeout=seconds),
+    )
