@@ -35,6 +35,8 @@ def test_wheel_contains_migrations_and_seeds(wheel):
     assert "tracker/_data/seeds/lexicon.toml" in names
     assert "tracker/_data/seeds/articles/seed.txt" in names
     assert "tracker/reports/matrix.sql" in names
+    for asset in ("page.html", "report.css", "report.js"):  # the HTML reports' templates
+        assert f"tracker/reports/templates/{asset}" in names
 
 
 def test_wheel_carries_the_coder_compiled_beside_its_source(wheel):

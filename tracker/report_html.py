@@ -118,7 +118,7 @@ def _table(
         f'<div class="scroll"><table class="{css}" id="{table_id}">',
         "<thead><tr>",
     ]
-    out += [f'<th scope="col"><button type="button">{escape(c)}</button></th>' for c in columns]
+    out += [f'<th scope="col" tabindex="0">{escape(c)}</th>' for c in columns]
     out += ["</tr></thead>", "<tbody>"]
     if "url" in columns:  # the row links its own address: one link to a source is enough
         links = {}
@@ -167,7 +167,7 @@ def _timeline(
         '<div class="scroll"><table class="data timeline" id="timeline">',
         "<thead><tr>"
         + "".join(
-            f'<th scope="col"><button type="button">{c}</button></th>'
+            f'<th scope="col" tabindex="0">{c}</th>'
             for c in ("Date", "Actor", "Target", "Stance", "Sentence", "Source")
         )
         + "</tr></thead><tbody>",

@@ -173,21 +173,21 @@ class MatrixPage:
             # a fixed layout needs the table's width: the columns' widths in the style sheet
             f'<div class="scroll"><table class="matrix" id="matrix" '
             f'style="width: {11 + 9 + 4.6 * len(self.targets):.1f}rem">',
-            '<thead><tr><th class="actor-head" scope="col">'
-            '<button type="button" data-sort="name">Actor</button></th>',
+            '<thead><tr><th class="actor-head" scope="col" tabindex="0" data-sort="name">'
+            "Actor</th>",
         ]
         for i, (plan, target) in enumerate(self.targets):
             title = self.titles[(plan, target)]
             out.append(
-                f'<th class="target-head" scope="col" title="{escape(title)}">'
-                f'<button type="button" data-sort="col" data-col="{i}">'
+                f'<th class="target-head" scope="col" title="{escape(title)}" tabindex="0" '
+                f'data-sort="col" data-col="{i}">'
                 f'<span class="tnum{"" if target.isdigit() else " slug"}">'
                 f"{escape(self.target_label(plan, target))}</span> "
-                f'<span class="ttitle">{escape(title)}</span></button></th>'
+                f'<span class="ttitle">{escape(title)}</span></th>'
             )
         out.append(
-            '<th class="chart-head" scope="col"><button type="button" data-sort="count">'
-            "Over time</button></th></tr></thead>"
+            '<th class="chart-head" scope="col" tabindex="0" data-sort="count">'
+            "Over time</th></tr></thead>"
         )
         for section_kind, section_title in SECTIONS:
             groups = [g for g in self.groups if g.kind == section_kind]
@@ -322,9 +322,9 @@ class MatrixPage:
         positions = self.evidence.get((actor, plan, target), [])
         notes = []
         if row.get("positions") is not None:
-            notes.append(
-                f"{cell_text(row.get('evidence'))} of {cell_text(row.get('positions'))} positions"
-            )
+            total = cell_text(row.get("positions"))
+            noun = "position" if total == "1" else "positions"
+            notes.append(f"{cell_text(row.get('evidence'))} of {total} {noun}")
         counts = {s: sum(1 for p in positions if p.get("stance") == s) for s in STANCES}
         if sum(1 for n in counts.values() if n) > 1:
             notes.append(", ".join(f"{n} {s}" for s, n in counts.items() if n))

@@ -116,7 +116,7 @@ def stance_chart(
         f'y1="2" y2="{height - 2}"/>'
     )
     if span is not None and axis:  # the first year at the axis's start
-        out.append(f'<text class="year" x="{left}" y="{height + 10}">{span.first.year}</text>')
+        out.append(f'<text class="year" x="{left + 3}" y="{height + 10}">{span.first.year}</text>')
     if span is not None and span.first != span.last:
         for year in range(span.first.year + 1, span.last.year + 1):
             x = x_of(dt.date(year, 1, 1))

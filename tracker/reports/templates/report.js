@@ -30,14 +30,23 @@
     return th.getAttribute("aria-sort") === "ascending";
   }
 
+  /* a heading sorts on a click, or on Enter or Space when it has the focus */
+  function onActivate(th, action) {
+    th.addEventListener("click", action);
+    th.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" || event.key === " ") {
+        event.preventDefault();
+        action();
+      }
+    });
+  }
+
   /* ------------------------------------------------------------ plain tables */
   function setupTable(table) {
     var body = table.tBodies[0];
     if (!body) { return; }
     table.querySelectorAll("thead th").forEach(function (th, index) {
-      var button = th.querySelector("button");
-      if (!button) { return; }
-      button.addEventListener("click", function () {
+      onActivate(th, function () {
         var descending = nextDirection(th);
         var rows = Array.prototype.slice.call(body.rows);
         rows.sort(function (r, s) {
@@ -164,13 +173,12 @@
       shown.textContent = count + " of " + actorRows.length + " actors shown";
     }
 
-    matrix.querySelectorAll("thead th button").forEach(function (button) {
-      button.addEventListener("click", function () {
-        var th = button.parentNode;
+    matrix.querySelectorAll("thead th[data-sort]").forEach(function (th) {
+      onActivate(th, function () {
         var descending = nextDirection(th);
         sortKey = {
-          kind: button.getAttribute("data-sort"),
-          col: parseInt(button.getAttribute("data-col"), 10),
+          kind: th.getAttribute("data-sort"),
+          col: parseInt(th.getAttribute("data-col"), 10),
           descending: descending
         };
         markSorted(matrix, th, descending);
