@@ -35,6 +35,7 @@ STANCE_COLUMNS = ("stance", "previous_stance", "latest_stance")
 MATRIX_COLUMNS = {"actor", "target", "stance"}
 TIMELINE_COLUMNS = {"date", "actor", "target", "stance", "sentence"}
 LONG_TEXT = 60  # characters: a longer value gets a wide, wrapping column
+DATE_COLUMNS = ("date", "first_date", "last_date", "published")
 SHORT_TEXT = 16  # characters: a shorter value is never wrapped (plan slugs, names)
 
 __all__ = ["render_html", "render_markdown", "target_order"]
@@ -97,8 +98,8 @@ def _value(column: str, value: Any, links: Mapping[str, str]) -> tuple[str, str]
         return _breakable(text), "plain"
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return escape(text), "num"
-    if column in ("date", "first_date", "last_date", "published"):
-        return escape(text), "date"
+    if column in DATE_COLUMNS:
+        return escape(text) or '<span class="meta">undated</span>', "date"
     if len(text) > LONG_TEXT:
         return escape(text), "long plain"
     return escape(text), "short plain" if len(text) <= SHORT_TEXT else "plain"

@@ -172,7 +172,7 @@ class MatrixPage:
         out = [
             # a fixed layout needs the table's width: the columns' widths in the style sheet
             f'<div class="scroll"><table class="matrix" id="matrix" '
-            f'style="width: {11 + 9 + 4.6 * len(self.targets):.1f}rem">',
+            f'style="width: {11 + 8.5 + 4.6 * len(self.targets):.1f}rem">',
             '<thead><tr><th class="actor-head" scope="col" tabindex="0" data-sort="name">'
             "Actor</th>",
         ]
@@ -235,7 +235,7 @@ class MatrixPage:
                 f'{label}<sup class="fn">{number}</sup></a></td>'
             )
         points = [(p.get("date"), cell_text(p.get("stance"))) for p in self._positions_of(actor)]
-        chart = stance_chart(points, self.span, width=132, height=32, label=actor)
+        chart = stance_chart(points, self.span, width=126, height=32, label=actor)
         small = f" <small>{escape(kind)}</small>" if kind else ""
         return (
             f'<tr class="actor" data-name="{escape(actor)}" data-group="{escape(group.name)}" '
