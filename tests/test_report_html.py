@@ -344,6 +344,7 @@ def test_evidence_and_timeline_link_sources_with_a_web_address(store, invoke):
         ("report", "omissions", *PLAN),
         ("report", "actor", "--actor", "Union"),
         ("sql", "SELECT actor, stance FROM report_positions ORDER BY position_id"),
+        ("report", "matrix", *PLAN, "--since", "2030-01-01"),  # no rows: still a page
     ],
 )
 def test_every_page_is_whole_and_ends_with_its_footer(store, invoke, args):

@@ -10,11 +10,14 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from tracker.output import FORMATS, STREAMED, default_format, render, render_stream
+
+if TYPE_CHECKING:
+    from tracker.report_context import PageContext
 
 REPORT_FORMATS = (*FORMATS, "markdown", "html")
 
@@ -71,7 +74,7 @@ def _emit(
     sql: str | None = None,
     matrix: bool = False,
     report: str = "",
-    context: Callable[[], Any] | None = None,
+    context: Callable[[], PageContext] | None = None,
 ) -> None:
     """Print the rows in ``fmt``; ``context`` gathers what an HTML page shows beside them
     (evidence, charts, the footer's store figures) and is called for html alone."""
@@ -163,8 +166,7 @@ def report_command(
         folder=reports_dir,
         timeout=seconds,
     )
-    options = {"plan": plan, "actor": actor, "target": target, "since": since, "until": until}
-    filters = dict(options)
+    filters = {"plan": plan, "actor": actor, "target": target, "since": since, "until": until}
     _emit(
         rows,
         fmt,
@@ -172,7 +174,7 @@ def report_command(
         description=report.description,
         filters=filters,
         report=report.name,
-        context=lambda: report_context.gather(engine, report.name, timeout=seconds, **options),
+        context=lambda: report_context.gather(engine, report.name, timeout=seconds, **filters),
     )
 
 

@@ -116,7 +116,8 @@ def gather(
 ) -> PageContext:
     """The context of report ``report`` run with these options (no store: footer only).
 
-    The positions are read only for the reports that show evidence or charts.
+    The positions are read only for the reports that draw them (the matrix's evidence
+    and charts, the actor's chart); the timeline's rows are its positions already.
     """
     context = PageContext(generated_at=now(), report=report)
     if engine is None:
@@ -131,7 +132,7 @@ def gather(
     )
     links = reports.run_readonly_sql(engine, LINKS_SQL, timeout=timeout)
     context.links = {row["source"]: row["url"] for row in links}
-    if report in ("matrix", "actor", "timeline"):
+    if report in ("matrix", "actor"):
         with reports.readonly_connection(engine, timeout) as connection:
             params = reports.report_parameters(
                 connection, plan=plan, actor=actor, target=target, since=since, until=until
