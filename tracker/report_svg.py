@@ -26,6 +26,7 @@ LANES = ("support", "mixed", "oppose")
 DOT_COLOURS = {"support": "#2e7d32", "mixed": "#e08a00", "oppose": "#c62828"}
 _UNDATED_SLOT = 16  # px at the left for undated positions
 _MERGE_PX = 3.0  # dots closer than this on one lane are drawn as one
+_SMALLEST = 2.2  # px: the radius of a dot for one position
 
 
 @dataclass(frozen=True)
@@ -128,19 +129,29 @@ def stance_chart(
                 )
     if axis:
         out.append(f'<text class="year" x="2" y="{height + 10}">n.d.</text>')
+    # A dot's area grows with its count, up to what fits between two lanes; a single
+    # position is always the smallest dot.
+    largest = max([*undated.values(), *(len(days) for days in dots.values()), 1])
+    biggest = max(_SMALLEST, min(6.5, (height - 14) / 4 - 0.3))
+
+    def radius(count: int) -> float:
+        if largest == 1:
+            return _SMALLEST
+        return _SMALLEST + (biggest - _SMALLEST) * math.sqrt((count - 1) / (largest - 1))
+
     for lane in LANES:
         if undated[lane]:
-            out.append(_dot(_UNDATED_SLOT / 2, lane_y[lane], lane, undated[lane], "undated"))
+            count = undated[lane]
+            out.append(_dot(_UNDATED_SLOT / 2, lane_y[lane], lane, count, radius(count), "undated"))
     for (lane, _), days in sorted(dots.items(), key=lambda item: min(item[1])):
         first, last = min(days), max(days)
         when = first.isoformat() if first == last else f"{first.isoformat()} to {last.isoformat()}"
-        out.append(_dot(x_of(first), lane_y[lane], lane, len(days), when))
+        out.append(_dot(x_of(first), lane_y[lane], lane, len(days), radius(len(days)), when))
     out.append("</svg>")
     return "".join(out) if total or span is not None else ""
 
 
-def _dot(x: float, y: float, stance: str, count: int, when: str) -> str:
-    radius = min(2.6 + 1.2 * math.sqrt(count - 1), 6.5)
+def _dot(x: float, y: float, stance: str, count: int, radius: float, when: str) -> str:
     noun = "position" if count == 1 else "positions"
     return (
         f'<circle class="dot {stance}" cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" '
