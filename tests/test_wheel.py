@@ -37,6 +37,8 @@ def test_wheel_contains_migrations_and_seeds(wheel):
     assert "tracker/reports/matrix.sql" in names
     assert "tracker/datasette/metadata.json" in names  # tracker browse
     assert "tracker/datasette/plugins/tracker_browse.py" in names
+    for asset in ("page.html", "report.css", "report.js"):  # the HTML reports' templates
+        assert f"tracker/reports/templates/{asset}" in names
 
 
 def test_wheel_carries_the_coder_compiled_beside_its_source(wheel):

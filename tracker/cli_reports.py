@@ -10,11 +10,14 @@ import os
 import re
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from tracker.output import FORMATS, STREAMED, default_format, render, render_stream
+
+if TYPE_CHECKING:
+    from tracker.report_context import PageContext
 
 REPORT_FORMATS = (*FORMATS, "markdown", "html")
 
@@ -71,10 +74,14 @@ def _emit(
     sql: str | None = None,
     matrix: bool = False,
     notes: Sequence[str] = (),
+    report: str = "",
+    context: Callable[[], PageContext] | None = None,
 ) -> None:
     """Print ``rows`` in ``fmt``; a report's ``notes`` go under a table or a Markdown table
-    and into an HTML page's description, never into the machine formats (CSV, JSON)."""
-    from tracker import report_html
+    and into an HTML page's description, never into the machine formats (CSV, JSON);
+    ``context`` gathers what an HTML page shows beside the rows (evidence, charts, the
+    footer's store figures) and is called for html alone."""
+    from tracker import report_context, report_html
 
     fmt = default_format(fmt)
     if fmt == "markdown":
@@ -83,7 +90,14 @@ def _emit(
     elif fmt == "html":
         described = " ".join([description, *(f"Note: {note}" for note in notes)]).strip()
         output = report_html.render_html(
-            rows, title=title, description=described, filters=filters, sql=sql, matrix=matrix
+            rows,
+            title=title,
+            description=described,
+            filters=filters,
+            sql=sql,
+            matrix=matrix,
+            report=report,
+            context=context() if context else report_context.gather(None, report),
         )
     else:
         output = render(rows, fmt)
@@ -131,7 +145,7 @@ def report_command(
     --until is given. A report runs read-only, like `tracker sql`, and is
     cancelled after --timeout seconds.
     """
-    from tracker import reports
+    from tracker import report_context, reports
 
     seconds = reports.parse_timeout(timeout)
 
@@ -147,8 +161,9 @@ def report_command(
     if not name:
         raise click.UsageError("give a report NAME, or --list to see them")
     report = reports.get_report(name, reports_dir)  # a bad name fails before opening the store
+    engine = _engine(ctx)
     rows = reports.run_report(
-        _engine(ctx),
+        engine,
         name,
         plan=plan,
         actor=actor,
@@ -167,6 +182,8 @@ def report_command(
         filters=filters,
         matrix=report.name == "matrix",
         notes=report.notes,
+        report=report.name,
+        context=lambda: report_context.gather(engine, report.name, timeout=seconds, **filters),
     )
 
 
@@ -232,7 +249,7 @@ def sql_command(
     in a read-only session and rolls it back, on SQLite and PostgreSQL alike.
     The query is cancelled after --timeout seconds (Ctrl-C stops it too).
     """
-    from tracker import reports
+    from tracker import report_context, reports
 
     seconds = reports.parse_timeout(timeout)
     if query == "-":
@@ -248,5 +265,14 @@ def sql_command(
             for piece in render_stream(rows, fmt, columns):
                 click.echo(piece, nl=False)
         return
-    rows = reports.run_readonly_sql(_engine(ctx), query, bound, timeout=seconds)
-    _emit(rows, fmt, title="tracker sql", filters=bound, sql=query.strip())
+    engine = _engine(ctx)
+    rows = reports.run_readonly_sql(engine, query, bound, timeout=seconds)
+    _emit(
+        rows,
+        fmt,
+        title="tracker sql",
+        filters=bound,
+        sql=query.strip(),
+        report="sql",
+        context=lambda: report_context.gather(engine, "sql", timeout=seconds),
+    )

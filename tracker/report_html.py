@@ -1,46 +1,44 @@
 """Markdown and HTML renderings of report rows (the other formats are in ``output.py``).
 
-The HTML is one self-contained page: inline CSS, no scripts, no links to the
-network. Every value is escaped. The ``matrix`` report is drawn as a grid of
-actors × targets coloured by stance, the evidence sentence in each cell's
-tooltip; other rows become a plain table with coloured stance cells.
+The HTML is one self-contained page an analyst can read, print and send: its style
+sheet and script are inlined from the package's ``reports/templates`` folder, it fetches
+nothing from the network, and every value is escaped. The only addresses in it are the
+articles' own web addresses (http and https), as links to the source.
+
+* ``matrix``: actors grouped by affiliation × the plan's points, with the evidence
+  behind each cell (``report_matrix``);
+* ``timeline``: a stance-over-time chart of the actor or target, then one row per
+  position with its sentence written out in full;
+* ``actor``: the actor's chart above the table;
+* every other report and ``tracker sql``: a table that sorts and filters in the page.
+
+Every page ends with a footer: when it was made, from which store (no password), how
+many articles of which dates it holds, and the coder's version and configuration.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from html import escape
+from importlib import resources
+from string import Template
 from typing import Any
 
+from tracker import __version__
 from tracker.output import cell_text
+from tracker.report_context import PageContext, configuration_text, now
+from tracker.report_matrix import MatrixPage, target_order
+from tracker.report_svg import Span, stance_chart
 
-STANCE_COLOURS = {"support": "#c8e6c9", "oppose": "#ffcdd2", "mixed": "#ffe0a3"}
+STANCES = ("support", "oppose", "mixed")
 STANCE_COLUMNS = ("stance", "previous_stance", "latest_stance")
-MATRIX_COLUMNS = {"actor", "target", "stance", "sentence"}
+MATRIX_COLUMNS = {"actor", "target", "stance"}
+TIMELINE_COLUMNS = {"date", "actor", "target", "stance", "sentence"}
+LONG_TEXT = 60  # characters: a longer value gets a wide, wrapping column
+DATE_COLUMNS = ("date", "first_date", "last_date", "published")
+SHORT_TEXT = 16  # characters: a shorter value is never wrapped (plan slugs, names)
 
-CSS = """
-body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
-       margin: 1.5rem; color: #1d1d1f; background: #fff; }
-h1 { font-size: 1.35rem; margin: 0 0 .3rem; }
-p.meta { margin: .2rem 0; color: #555; }
-pre.sql { background: #f5f5f7; padding: .6rem; white-space: pre-wrap; }
-table { border-collapse: collapse; margin-top: 1rem; }
-th, td { border: 1px solid #d0d0d5; padding: .3rem .5rem; vertical-align: top; text-align: left; }
-thead th { background: #f0f0f3; position: sticky; top: 0; }
-tbody tr:nth-child(even) td.plain { background: #fafafb; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
-td.long { max-width: 42rem; }
-td.support { background: #c8e6c9; }
-td.oppose { background: #ffcdd2; }
-td.mixed { background: #ffe0a3; }
-td.empty { background: #fff; color: #bbb; text-align: center; }
-table.matrix td.cell { text-align: center; white-space: nowrap; cursor: help; }
-table.matrix th.actor small { color: #666; font-weight: normal; }
-.legend span { display: inline-block; padding: .1rem .5rem; margin-right: .4rem;
-               border: 1px solid #d0d0d5; }
-.legend .support { background: #c8e6c9; } .legend .oppose { background: #ffcdd2; }
-.legend .mixed { background: #ffe0a3; }
-"""
+__all__ = ["render_html", "render_markdown", "target_order"]
 
 
 def _columns(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None) -> list[str]:
@@ -70,102 +68,160 @@ def render_markdown(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | 
 # --------------------------------------------------------------------------- html
 
 
-def _page(title: str, body: list[str]) -> str:
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-        + "\n".join(body)
-        + "\n</body>\n</html>\n"
-    )
+def _asset(name: str) -> str:
+    return (resources.files("tracker") / "reports" / "templates" / name).read_text("utf-8")
 
 
-def _table(rows: Sequence[Mapping[str, Any]], columns: list[str]) -> list[str]:
-    out = ["<table>", "<thead><tr>"]
-    out += [f"<th>{escape(c)}</th>" for c in columns]
+def _breakable(text: str) -> str:
+    """Escaped, with a line-break opportunity after each slash (long paths and URLs)."""
+    return escape(text).replace("/", "/<wbr>")
+
+
+def _link(url: str, text: str | None = None) -> str:
+    """An article's web address as a link; anything but http(s) stays text."""
+    shown = _breakable(text or url)
+    if url.lower().startswith(("https://", "http://")):
+        return f'<a class="source" href="{escape(url)}" rel="noreferrer">{shown}</a>'
+    return shown
+
+
+def _value(column: str, value: Any, links: Mapping[str, str]) -> tuple[str, str]:
+    """A cell's HTML and its CSS class."""
+    text = cell_text(value)
+    if column in STANCE_COLUMNS and value in STANCES:
+        return f'<span class="badge {value}">{escape(text)}</span>', "stance"
+    if column == "url" and text:
+        return _link(text), "url"
+    if column == "source" and text in links:
+        return _link(links[text], text), "plain"
+    if column == "source":
+        return _breakable(text), "plain"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return escape(text), "num"
+    if column in DATE_COLUMNS:
+        return escape(text) or '<span class="meta">undated</span>', "date"
+    if len(text) > LONG_TEXT:
+        return escape(text), "long plain"
+    return escape(text), "short plain" if len(text) <= SHORT_TEXT else "plain"
+
+
+def _table(
+    rows: Sequence[Mapping[str, Any]],
+    columns: list[str],
+    links: Mapping[str, str],
+    css: str = "data",
+    table_id: str = "rows",
+) -> list[str]:
+    out = [
+        f'<form class="tools" data-table="{table_id}" onsubmit="return false">'
+        '<label>Find <input type="search" placeholder="any text in a row"></label>'
+        "<output></output></form>",
+        f'<div class="scroll"><table class="{css}" id="{table_id}">',
+        "<thead><tr>",
+    ]
+    out += [f'<th scope="col" tabindex="0">{escape(c)}</th>' for c in columns]
     out += ["</tr></thead>", "<tbody>"]
+    if "url" in columns:  # the row links its own address: one link to a source is enough
+        links = {}
     for row in rows:
         cells = []
         for column in columns:
-            value = row.get(column)
-            text = escape(cell_text(value))
-            if column in STANCE_COLUMNS and value in STANCE_COLOURS:
-                css = value
-            elif isinstance(value, (int, float)) and not isinstance(value, bool):
-                css = "num plain"
-            elif len(cell_text(value)) > 60:
-                css = "long plain"
-            else:
-                css = "plain"
-            cells.append(f'<td class="{css}">{text}</td>')
+            html, kind = _value(column, row.get(column), links)
+            cells.append(
+                f'<td class="{kind}" data-value="{escape(cell_text(row.get(column)))}">{html}</td>'
+            )
         out.append("<tr>" + "".join(cells) + "</tr>")
-    out += ["</tbody>", "</table>"]
+    out += ["</tbody>", "</table></div>"]
     return out
 
 
-def _target_order(plan: str, target: str) -> tuple:
-    if target.isdigit():
-        return (plan, 1, int(target), target)
-    return (plan, 0 if target == "plan" else 2, 0, target)
-
-
-def _matrix(rows: Sequence[Mapping[str, Any]]) -> list[str]:
-    """Actors down, targets across; each cell coloured by the latest stance."""
-    targets: dict[tuple[str, str], str] = {}
-    actors: dict[str, str] = {}
-    cells: dict[tuple[str, str, str], Mapping[str, Any]] = {}
-    for row in rows:
-        plan, target = cell_text(row.get("plan")), cell_text(row.get("target"))
-        targets.setdefault((plan, target), cell_text(row.get("target_title")))
-        actors.setdefault(cell_text(row.get("actor")), cell_text(row.get("affiliation")))
-        cells[(cell_text(row.get("actor")), plan, target)] = row
-    order = sorted(targets, key=lambda key: _target_order(*key))
-    several_plans = len({plan for plan, _ in order}) > 1
-    out = [
-        '<p class="legend">Latest stance: <span class="support">support</span>'
-        '<span class="oppose">oppose</span><span class="mixed">mixed</span> '
-        "· the number counts the evidence for it · ↻ the stance changed · "
-        "hover a cell for the evidence sentence</p>",
-        '<table class="matrix">',
-        "<thead><tr><th>actor</th>",
+def _subject_chart(points: list[tuple[Any, str]], span: Span | None, label: str) -> list[str]:
+    if not points:
+        return []
+    return [
+        '<figure class="subject-chart">'
+        + stance_chart(points, span, width=640, height=60, axis=True, label=label)
+        + f'<figcaption class="meta">Stance over time: {escape(label)} (each dot a '
+        "date's positions, larger for more; n.d.: undated)</figcaption></figure>"
     ]
-    for plan, target in order:
-        label = f"{plan} · {target}" if several_plans else target
-        out.append(f'<th title="{escape(targets[(plan, target)])}">{escape(label)}</th>')
-    out += ["</tr></thead>", "<tbody>"]
-    for actor, affiliation in actors.items():
-        line = f'<tr><th class="actor">{escape(actor)}'
-        if affiliation and affiliation != actor:
-            line += f"<br><small>{escape(affiliation)}</small>"
-        line += "</th>"
-        for plan, target in order:
-            row = cells.get((actor, plan, target))
-            if row is None:
-                line += '<td class="empty">·</td>'
-                continue
-            stance = cell_text(row.get("stance"))
-            changed = bool(row.get("changed"))
-            evidence = cell_text(row.get("evidence"))
-            hover = f"{actor} on {targets[(plan, target)] or target}: {stance}"
-            details = []
-            if row.get("last_date"):
-                details.append(f"latest {cell_text(row.get('last_date'))}")
-            if row.get("positions") is not None:
-                details.append(f"{evidence} of {cell_text(row.get('positions'))} positions")
-            if changed:
-                details.append("the stance changed")
-            if details:
-                hover += " (" + "; ".join(details) + ")"
-            if row.get("sentence"):
-                hover += f"\n“{cell_text(row.get('sentence'))}”"
-            css = stance if stance in STANCE_COLOURS else "plain"
-            label = escape(stance) + (f" {escape(evidence)}" if evidence else "")
-            label += " ↻" if changed else ""
-            line += f'<td class="cell {css}" title="{escape(hover)}">{label}</td>'
-        out.append(line + "</tr>")
-    out += ["</tbody>", "</table>"]
+
+
+def _timeline(
+    rows: Sequence[Mapping[str, Any]], filters: Mapping[str, Any], links: Mapping[str, str]
+) -> list[str]:
+    """One row per position, its sentence in full; a change of stance is marked."""
+    span = Span.of(row.get("date") for row in rows)
+    parts = []
+    if filters.get("actor"):
+        parts.append(cell_text(rows[0].get("actor")))
+    if filters.get("target"):
+        target = cell_text(rows[0].get("target"))
+        parts.append(f"{target} · {cell_text(rows[0].get('target_title'))}")
+    subject = " on ".join(parts)
+    out = _subject_chart(
+        [(row.get("date"), cell_text(row.get("stance"))) for row in rows], span, subject
+    )
+    out += [
+        '<form class="tools" data-table="timeline" onsubmit="return false">'
+        '<label>Find <input type="search" placeholder="any text in a row"></label>'
+        "<output></output></form>",
+        '<div class="scroll"><table class="data timeline" id="timeline">',
+        "<thead><tr>"
+        + "".join(
+            f'<th scope="col" tabindex="0">{c}</th>'
+            for c in ("Date", "Actor", "Target", "Stance", "Sentence", "Source")
+        )
+        + "</tr></thead><tbody>",
+    ]
+    for row in rows:
+        stance = cell_text(row.get("stance"))
+        changed = bool(row.get("changed"))
+        was = (
+            f' <span class="was">↻ was {escape(cell_text(row.get("previous_stance")))}</span>'
+            if changed
+            else ""
+        )
+        affiliation = cell_text(row.get("affiliation"))
+        actor = escape(cell_text(row.get("actor")))
+        if affiliation and affiliation != cell_text(row.get("actor")):
+            actor += f"<br><small>{escape(affiliation)}</small>"
+        number, title = cell_text(row.get("target")), cell_text(row.get("target_title"))
+        target = f"<b>{escape(number)}</b> {escape(title)}"
+        source = cell_text(row.get("source"))
+        source_html = _link(links[source], source) if source in links else _breakable(source)
+        date = cell_text(row.get("date"))
+        out.append(
+            f'<tr class="{"changed" if changed else "same"}">'
+            f'<td class="date" data-value="{escape(date)}">{escape(date) or "undated"}</td>'
+            f"<td>{actor}</td><td>{target}</td>"
+            f'<td class="stance" data-value="{escape(stance)}">'
+            f'<span class="badge {escape(stance)}">{escape(stance)}</span>{was}</td>'
+            f'<td class="sentence">{escape(cell_text(row.get("sentence")))}</td>'
+            f'<td class="url">{source_html}</td></tr>'
+        )
+    out += ["</tbody></table></div>"]
     return out
+
+
+def _footer(context: PageContext | None, report: str) -> str:
+    """When, from what and by which coder the page was made."""
+    generated = (context.generated_at if context else now()).strftime("%Y-%m-%d %H:%M:%S UTC")
+    items = [("Generated", escape(generated))]
+    if report:
+        items.append(("Report", escape(report)))
+    store = context.store if context else None
+    if store is not None:
+        items.append(("Store", escape(store.url)))
+        dates = f"{store.first_date} to {store.last_date}" if store.first_date else "none dated"
+        undated = f"; {store.undated} undated" if store.undated else ""
+        noun = "article" if store.articles == 1 else "articles"
+        items.append(("Articles", escape(f"{store.articles} {noun}, {dates}{undated}")))
+    items.append(("Coder", escape(configuration_text())))
+    return (
+        '<footer class="provenance"><dl>'
+        + "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in items)
+        + "</dl></footer>"
+    )
 
 
 def render_html(
@@ -177,22 +233,48 @@ def render_html(
     sql: str | None = None,
     matrix: bool = False,
     columns: Sequence[str] | None = None,
+    report: str = "",
+    context: PageContext | None = None,
 ) -> str:
-    """One self-contained HTML page; ``matrix`` draws the actors × targets grid."""
-    body = [f"<h1>{escape(title)}</h1>"]
-    if description:
-        body.append(f'<p class="meta">{escape(description)}</p>')
+    """One self-contained HTML page of the rows; ``report`` names the built-in report
+    they come from (``matrix`` also sets it), which chooses how they are drawn."""
+    report = "matrix" if matrix and not report else report
+    links = context.links if context else {}
     shown = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
+    header = []
+    if description:
+        header.append(f'<p class="meta">{escape(description)}</p>')
     if shown:
         text = " · ".join(f"{k} {cell_text(v)}" for k, v in shown.items())
-        body.append(f'<p class="meta">Filters: {escape(text)}</p>')
+        header.append(f'<p class="meta">Filters: {escape(text)}</p>')
     if sql:
-        body.append(f'<pre class="sql">{escape(sql)}</pre>')
-    body.append(f'<p class="meta">{len(rows)} row{"" if len(rows) == 1 else "s"}</p>')
+        header.append(f'<pre class="sql">{escape(sql)}</pre>')
+    keys = set(rows[0]) if rows else set()
+    body: list[str] = []
     if not rows:
         body.append("<p>No rows.</p>")
-    elif matrix and MATRIX_COLUMNS <= set(rows[0]):
-        body += _matrix(rows)
+    elif report == "matrix" and MATRIX_COLUMNS <= keys:
+        body += MatrixPage(rows, context).body()
+    elif report == "timeline" and TIMELINE_COLUMNS <= keys:
+        body.append(
+            f'<p class="meta count">{len(rows)} position{"s" if len(rows) != 1 else ""}</p>'
+        )
+        body += _timeline(rows, shown, links)
     else:
-        body += _table(rows, _columns(rows, columns))
-    return _page(title, body)
+        if report == "actor" and context and context.positions:
+            points = [(p.get("date"), cell_text(p.get("stance"))) for p in context.positions]
+            span = Span.of(p.get("date") for p in context.positions)
+            body += _subject_chart(points, span, cell_text(rows[0].get("actor")))
+        body.append(f'<p class="meta count">{len(rows)} row{"" if len(rows) == 1 else "s"}</p>')
+        body += _table(rows, _columns(rows, columns), links)
+    page = Template(_asset("page.html"))
+    return page.substitute(
+        generator=f"tracker {escape(__version__)}",
+        title=escape(title),
+        report=escape(report or "table"),
+        css=_asset("report.css"),
+        script=_asset("report.js"),
+        header="\n".join(header),
+        body="\n".join(body),
+        footer=_footer(context, report),
+    )
