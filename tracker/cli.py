@@ -531,3 +531,13 @@ def _register_articles() -> None:
 
 
 _register_articles()
+
+
+def _register_review() -> None:
+    """`tracker review` lives in its own module; it shares this group's state."""
+    from tracker.cli_review import review_group
+
+    cli.add_command(review_group, "review")
+
+
+_register_review()

@@ -230,7 +230,7 @@ def positions(
     """The positions in force, as reviewed (``tracker.review``): rejected ones left out,
     corrections applied, additions included; ``status`` says which (auto, confirmed,
     corrected, manual) and ``key`` names the position for a review sheet."""
-    from tracker.review import Filters, decision_text, position_rows
+    from tracker.review_view import Filters, decision_text, position_rows
 
     filters = Filters(actor, target, plan, since, until, article, limit, reviewed_only)
     columns = list(POSITION_COLUMNS) + (["explanation"] if explain else [])
