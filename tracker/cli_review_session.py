@@ -62,7 +62,7 @@ class Session:
             row = self.rows[index]
             self._show(index, row)
             key = self._key("> ")
-            if key == "q":
+            if key in ("q", ""):  # "": the input ended
                 break
             if key == "u":
                 index = self._undo(index)

@@ -110,6 +110,34 @@ def ref_of(row: dict[str, Any]) -> PositionRef:
     )
 
 
+def find_position(connection: Connection, key: str) -> dict[str, Any] | None:
+    """The position in force with this key (a row of ``report_positions``), or None."""
+    from tracker.review_view import Filters, position_rows
+
+    return next((row for row in position_rows(connection, Filters()) if row["key"] == key), None)
+
+
+def ref_of_key(connection: Connection, key: str) -> PositionRef:
+    """What a key stands for: the position in force with it, else its latest decision
+    (a rejected position); an unknown key is an error."""
+    row = find_position(connection, key)
+    if row is not None:
+        return ref_of(row)
+    found = latest(connection, key)
+    if found is None:
+        raise TrackerError(f"no position with key {key!r} in the store")
+    return PositionRef(
+        found["article_hash"],
+        found["sentence_start"],
+        found["sentence_end"],
+        found["sentence_text"],
+        found["actor"],
+        found["plan"],
+        found["target"],
+        found["source_note"],
+    )
+
+
 # --------------------------------------------------------------------------- deciding
 
 
