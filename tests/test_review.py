@@ -185,6 +185,20 @@ def test_decisions_survive_recoding(invoke, db_url, tmp_path):
     assert rejected["key"] not in {r[0] for r in now}
 
 
+def test_decisions_follow_an_article_re_dated(invoke, db_url, tmp_path):
+    """set-date changes the content hash, so the keys; the decisions move with them."""
+    _ingest(invoke, db_url, tmp_path)
+    _decide_some(invoke, db_url, tmp_path)
+    before = _view(db_url, invoke)
+    article_id = _sql(db_url, "SELECT id FROM articles")[0][0]
+    invoke("--db", db_url, "articles", "set-date", article_id, "2023-03-09")
+    after = _view(db_url, invoke)
+    assert sorted(r[1:] for r in after) == sorted(r[1:] for r in before)
+    assert len({r[0] for r in after} & {r[0] for r in before}) == 1  # the one with no sentence
+    dates = {r["date"] for r in _positions(invoke, db_url, "--reviewed-only")}
+    assert dates == {"2023-03-09", "2023-03-05"}  # the addition without a sentence keeps its own
+
+
 def test_key_is_the_same_after_reingest(invoke, db_url, tmp_path):
     path = _ingest(invoke, db_url, tmp_path)
     keys = sorted(r["key"] for r in _positions(invoke, db_url))

@@ -191,11 +191,14 @@ def _begin(engine: Engine):
 
 def set_date(engine: Engine, article_id: int, day: dt.date) -> tuple[dt.date | None, dt.date]:
     """Re-date an article in place; its content hash (which covers the date) is worked out
-    again from its sentences, so the same text read again at the new date is a repeat.
-    Returns the old and the new date. Another stored article with the same words at that
-    date is an error: the store keeps one copy."""
+    again from its sentences, so the same text read again at the new date is a repeat, and
+    the review decisions on its positions move to the new hash. Returns the old and the
+    new date. Another stored article with the same words at that date is an error: the
+    store keeps one copy."""
     with _begin(engine) as connection:
-        old = connection.execute(select(Article.published).where(Article.id == article_id)).first()
+        old = connection.execute(
+            select(Article.published, Article.content_hash).where(Article.id == article_id)
+        ).first()
         if old is None:
             raise TrackerError(f"no article with id {article_id}")
         rows = connection.execute(
@@ -215,6 +218,10 @@ def set_date(engine: Engine, article_id: int, day: dt.date) -> tuple[dt.date | N
                     f"article {article_id} was not changed (remove one of them)"
                 )
             values["content_hash"] = digest
+            if digest != old[1]:  # the review decisions on its positions follow it
+                from tracker.review import rekey_article
+
+                rekey_article(connection, old[1], digest)
         connection.execute(Article.__table__.update().where(Article.id == article_id), values)
     return old[0], day
 
@@ -267,7 +274,8 @@ def removal_preview(connection: Connection, ids: Sequence[int]) -> Removal:
 
 def remove_articles(engine: Engine, ids: Sequence[int]) -> Removal:
     """Delete the articles with their sentences, links and positions, in one transaction;
-    an unknown id is an error and nothing is deleted."""
+    an unknown id is an error and nothing is deleted. The review decisions on their
+    positions are kept (keyed by content, they apply again if the article is read again)."""
     with _begin(engine) as connection:
         wanted = _check_ids(connection, ids)
         removed = _counts(connection, wanted)

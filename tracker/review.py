@@ -138,6 +138,30 @@ def ref_of_key(connection: Connection, key: str) -> PositionRef:
     )
 
 
+def rekey_article(connection: Connection, old_hash: str, new_hash: str) -> int:
+    """Move the decisions on an article's positions to its new content hash (the article
+    was re-dated), inside the caller's transaction; their keys are worked out again.
+    Returns how many decision rows moved."""
+    table = ReviewDecision.__table__
+    rows = connection.execute(select(table).where(table.c.article_hash == old_hash)).all()
+    for row in rows:
+        ref = PositionRef(
+            new_hash,
+            row.sentence_start,
+            row.sentence_end,
+            row.sentence_text,
+            row.actor,
+            row.plan,
+            row.target,
+        )
+        connection.execute(
+            table.update()
+            .where(table.c.id == row.id)
+            .values(article_hash=new_hash, position_key=position_key(ref))
+        )
+    return len(rows)
+
+
 # --------------------------------------------------------------------------- deciding
 
 
