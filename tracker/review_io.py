@@ -189,6 +189,30 @@ class _Sheet:
         self.connection = connection
         self.positions = {row["key"]: row for row in position_rows(connection, Filters())}
         self.seen: dict[str, int] = {}
+        self.actors: dict[str, str | TrackerError] = {}  # looked up once per name
+        self.targets: dict[tuple[str | None, str], tuple[str, str] | TrackerError] = {}
+
+    def actor(self, name: str) -> str:
+        if name not in self.actors:
+            try:
+                self.actors[name] = canonical_actor(self.connection, name)
+            except TrackerError as exc:
+                self.actors[name] = exc
+        found = self.actors[name]
+        if isinstance(found, TrackerError):
+            raise found
+        return found
+
+    def target(self, plan: str | None, target: str) -> tuple[str, str]:
+        if (plan, target) not in self.targets:
+            try:
+                self.targets[plan, target] = canonical_target(self.connection, plan, target)
+            except TrackerError as exc:
+                self.targets[plan, target] = exc
+        found = self.targets[plan, target]
+        if isinstance(found, TrackerError):
+            raise found
+        return found
 
     def decision(self, number: int, row: dict[str, str]) -> tuple[Decision, int | None] | None:
         if "_error" in row:
@@ -263,9 +287,8 @@ class _Sheet:
 
     def _position(self, row: dict[str, str], current) -> tuple[str, str, str, str]:
         try:
-            actor = canonical_actor(self.connection, _value(row, "actor") or current[0] or "")
-            plan, target = canonical_target(
-                self.connection,
+            actor = self.actor(_value(row, "actor") or current[0] or "")
+            plan, target = self.target(
                 _value(row, "plan") or current[1] or None,
                 _value(row, "target") or current[2] or "",
             )
