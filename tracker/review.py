@@ -333,11 +333,11 @@ def decide(engine: Engine, decision: Decision, reviewer: str, expected: int | No
     try:
         with _writing(engine) as connection:
             return record(connection, decision, reviewer, expected)
-    except IntegrityError:
+    except IntegrityError:  # the unique (position_key, revision): someone wrote it first
         with engine.connect() as connection:
             now = latest(connection, key)
-        if now is None:
-            raise
+        if now is None or now["revision"] == (expected or 0):
+            raise  # not a race: another constraint
         raise _conflict(key, now) from None
 
 
@@ -379,9 +379,11 @@ def undo(engine: Engine, key: str, reviewer: str, expected: int | None) -> Recor
                 )
             )
             return Recorded(key, now["revision"] + 1, values["decision"])
-    except IntegrityError:
+    except IntegrityError:  # someone wrote the next revision first
         with engine.connect() as connection:
             now = latest(connection, key)
+        if now is None:
+            raise
         raise _conflict(key, now) from None
 
 
