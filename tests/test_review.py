@@ -369,3 +369,27 @@ def test_reports_carry_status_and_take_reviewed_only(invoke, db_url, tmp_path):
         "--db", db_url, "report", "plain", "--reports-dir", reports, "--reviewed-only", expect=1
     )
     assert result.output == "Error: report plain does not use --reviewed-only\n"
+
+
+def test_interactive_session_refuses_a_position_decided_meanwhile(db_url, invoke, tmp_path):
+    """The queue is loaded; another reviewer decides its first position; the key pressed
+    on it is refused with who and when, and the session goes on to the next."""
+    from click.testing import CliRunner
+
+    from tracker.cli_review_session import Session
+    from tracker.review_view import Filters
+
+    _ingest(invoke, db_url, tmp_path)
+    mine, theirs = db.make_engine(db_url), db.make_engine(db_url)
+    session = Session(mine, Filters(), "ana")
+    first = session.rows[0]
+    review.decide(theirs, review.Decision(_ref(db_url, first["key"]), "reject"), "bob", 0)
+    with CliRunner().isolation(input="cc" + "q") as (out, _, _):
+        session.run()
+    shown = out.getvalue().decode("utf-8")
+    assert f"not saved: position {first['key']} was decided by bob at " in shown
+    assert "1 decisions saved, 0 skipped, 0 undone" in shown
+    rows = _sql(db_url, "SELECT position_key, reviewer, decision FROM review_decisions ORDER BY id")
+    assert rows == [(first["key"], "bob", "reject"), (session.rows[1]["key"], "ana", "confirm")]
+    mine.dispose()
+    theirs.dispose()
