@@ -393,3 +393,23 @@ def test_interactive_session_refuses_a_position_decided_meanwhile(db_url, invoke
     assert rows == [(first["key"], "bob", "reject"), (session.rows[1]["key"], "ana", "confirm")]
     mine.dispose()
     theirs.dispose()
+
+
+def test_articles_show_gives_positions_as_reviewed(invoke, db_url, tmp_path):
+    _ingest(invoke, db_url, tmp_path)
+    decided = _decide_some(invoke, db_url, tmp_path)
+    article_id = _sql(db_url, "SELECT id FROM articles")[0][0]
+    shown = json.loads(
+        invoke("--db", db_url, "articles", "show", article_id, "--format", "json").output
+    )
+    listed = "; ".join(s["positions"] for s in shown["sentences"])
+    confirm, correct = decided["confirm"], decided["correct"]
+    assert f"confirmed: {confirm['actor']} {confirm['stance']} " in listed
+    assert f"corrected: {correct['actor']} {correct['stance']} " in listed
+    assert "manual: Volodymyr Zelensky mixed china-2023/3" in listed
+    rejected = decided["reject"]
+    own = next(s for s in shown["sentences"] if s["sentence"] == rejected["sentence"])
+    assert (
+        f"{rejected['actor']} {rejected['stance']} china-2023/{rejected['target']}"
+        not in (own["positions"])
+    )

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine, case, func, select
 from tracker.errors import TrackerError
 from tracker.queries import TARGET_KEY
 from tracker.read import content_hash
-from tracker.schema import Actor, Article, Link, Plan, Position, Sentence, Target
+from tracker.schema import Article, Link, Plan, Position, Sentence, Target
 from tracker.text import INVISIBLE
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
@@ -111,7 +111,9 @@ class ArticleDetail:
 
 def show_article(connection: Connection, article_id: int) -> ArticleDetail:
     """One article's metadata and its sentences, each with its links and positions as
-    short text (``china-2023/1 0.912``; ``Zelensky support china-2023/1``)."""
+    short text (``china-2023/1 0.912``; ``Zelensky support china-2023/1``). Positions are
+    as reviewed (``tracker.review``): rejected ones left out, others after their status
+    when an analyst decided them (``corrected: Zelensky oppose china-2023/1``)."""
     row = connection.execute(
         select(
             Article.id,
@@ -140,16 +142,12 @@ def show_article(connection: Connection, article_id: int) -> ArticleDetail:
     ):
         links.setdefault(sentence_id, []).append(f"{key} {score:.3f}")
     positions: dict[int, list[str]] = {}
-    for sentence_id, actor, stance, key in connection.execute(
-        select(Position.sentence_id, Actor.name, Position.stance, target)
-        .join(Sentence, Sentence.id == Position.sentence_id)
-        .join(Actor, Actor.id == Position.actor_id)
-        .join(Target, Target.id == Position.target_id)
-        .join(Plan, Plan.id == Target.plan_id)
-        .where(Sentence.article_id == article_id)
-        .order_by(Sentence.ordinal, Target.id, Actor.name)
-    ):
-        positions.setdefault(sentence_id, []).append(f"{actor} {stance} {key}")
+    from tracker.review_view import Filters, position_rows
+
+    for row in position_rows(connection, Filters(article=article_id)):  # as reviewed
+        status = "" if row["status"] == "auto" else f"{row['status']}: "
+        text = f"{status}{row['actor']} {row['stance']} {row['plan']}/{row['target']}"
+        positions.setdefault(row["sentence_id"], []).append(text)
     sentences = [
         {
             "ordinal": ordinal,
