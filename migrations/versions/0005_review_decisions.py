@@ -199,23 +199,16 @@ REPORT_POSITIONS = f"""
     LEFT JOIN report_targets dt ON dt.plan = d.decided_plan AND dt.target = d.decided_target
     WHERE d.decision IN ('confirm', 'correct', 'add')
       AND NOT EXISTS (
-          -- from the article to its sentence to the sentence's positions (CROSS JOIN keeps
-          -- that order on SQLite; starting from the actor read all its positions)
+          -- the positions of the decision's sentence first (CROSS JOIN keeps this order on
+          -- SQLite, which otherwise starts from the actor and reads all of its positions)
           SELECT 1
-          FROM articles a2
-          CROSS JOIN sentences s2
-          CROSS JOIN positions p2
+          FROM positions p2
           CROSS JOIN actors x2
           CROSS JOIN report_targets t2
-          WHERE a2.content_hash = d.article_hash
-            AND s2.article_id = a2.id
-            AND s2.start = d.sentence_start
-            AND s2."end" = d.sentence_end
-            AND s2.text = d.sentence_text
-            AND p2.sentence_id = s2.id
+          WHERE p2.sentence_id = s.id
             AND x2.id = p2.actor_id
-            AND x2.name = d.actor
             AND t2.target_id = p2.target_id
+            AND x2.name = d.actor
             AND t2.plan = d.plan
             AND t2.target = d.target
       )
