@@ -36,9 +36,11 @@ def test_dash_h_is_help(invoke, path):
 def test_an_empty_csv_still_has_its_header(invoke, db_url, fmt):
     # A new store holds the plans and actors but no article: no positions, no links.
     position = invoke("--db", db_url, "position", "--format", fmt).output
-    assert position == "source,date,sentence,plan,target,actor,affiliation,stance,score,method\n"
+    assert position == (
+        "source,date,sentence,plan,target,actor,affiliation,stance,score,method,status,key\n"
+    )
     explained = invoke("--db", db_url, "position", "--explain", "--format", fmt).output
-    assert explained.rstrip("\n").endswith(",method,explanation")
+    assert explained.rstrip("\n").endswith(",method,status,key,explanation")
     assert invoke("--db", db_url, "links", "--format", fmt).output == (
         "source,date,sentence,plan,target,score,phrase\n"
     )

@@ -126,3 +126,57 @@ def test_coding_runs_migration_down_and_up_with_data(invoke, db_url):
     assert _counts(db_url) == counts
     check = invoke("--db", db_url, "db", "check").output
     assert "articles coded by another configuration: 0" in check
+
+
+def test_review_decisions_go_down_and_up_with_data_in_place(invoke, db_url, tmp_path):
+    """Migration 0005 with positions and decisions stored: down, the decisions' table goes
+    and report_positions is the plain view again over every position (the rejected one
+    too); up, the table is back, empty, and every position shows as `auto`."""
+    import csv
+    import json
+
+    invoke("--db", db_url, "ingest", seeds_dir() / "articles" / "seed.txt")
+    sheet = tmp_path / "sheet.csv"
+    invoke("--db", db_url, "review", "export", sheet)
+    with sheet.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[0]["decision"], rows[1]["decision"] = "reject", "confirm"
+    with sheet.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows[:2])
+    invoke("--db", db_url, "review", "import", sheet)
+
+    def query(sql: str) -> list[tuple]:
+        engine = db.make_engine(db_url)
+        with engine.connect() as connection:
+            found = [tuple(r) for r in connection.execute(text(sql))]
+        engine.dispose()
+        return found
+
+    stored = "SELECT (SELECT COUNT(*) FROM positions), (SELECT COUNT(*) FROM links), " + (
+        "(SELECT COUNT(*) FROM sentences)"
+    )
+    before = query(stored)
+    assert query("SELECT COUNT(*) FROM report_positions") == [(len(rows) - 1,)]
+    assert query("SELECT COUNT(*) FROM review_decisions") == [(2,)]
+
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(db.alembic_config())
+    assert script.get_revision(db.head_revision()).revision == "0005"
+    invoke("--db", db_url, "db", "downgrade", script.get_revision("0005").down_revision)
+    assert "review_decisions" not in _tables(db_url)
+    assert query(stored) == before
+    assert query("SELECT COUNT(*) FROM report_positions") == [(len(rows),)]
+    names = [c["name"] for c in inspect(db.make_engine(db_url)).get_columns("report_positions")]
+    assert "status" not in names and names[-1] == "article_id"
+
+    invoke("--db", db_url, "db", "upgrade")
+    assert _tables(db_url) == set(Base.metadata.tables)
+    assert query(stored) == before
+    assert query("SELECT status, COUNT(*) FROM report_positions GROUP BY status") == [
+        ("auto", len(rows))
+    ]
+    listed = invoke("--db", db_url, "position", "--format", "jsonl").output.splitlines()
+    assert {json.loads(line)["status"] for line in listed} == {"auto"}

@@ -149,5 +149,6 @@ def test_sentences_are_stored_as_written_with_their_offsets(invoke, db_url):
         for line in filter(str.strip, output.splitlines()):
             record = json.loads(line)
             record.pop("sentence")
+            record.pop("key", None)  # a position's key names its article: differs
             by_day.setdefault(record.pop("date"), []).append(json.dumps(record, sort_keys=True))
         assert by_day["2023-02-25"] and sorted(by_day["2023-02-25"]) == sorted(by_day["2023-02-26"])

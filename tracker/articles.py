@@ -19,7 +19,7 @@ from tracker.coder.text import INVISIBLE
 from tracker.errors import TrackerError
 from tracker.queries import TARGET_KEY
 from tracker.read import content_hash
-from tracker.schema import Actor, Article, ArticleRun, Link, Plan, Position, Sentence, Target
+from tracker.schema import Article, ArticleRun, Link, Plan, Position, Sentence, Target
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 _UNSEEN: dict[int, None] = {ord(c): None for c in INVISIBLE}
@@ -111,7 +111,9 @@ class ArticleDetail:
 
 def show_article(connection: Connection, article_id: int) -> ArticleDetail:
     """One article's metadata and its sentences, each with its links and positions as
-    short text (``china-2023/1 0.912``; ``Zelensky support china-2023/1``)."""
+    short text (``china-2023/1 0.912``; ``Zelensky support china-2023/1``). Positions are
+    as reviewed (``tracker.review``): rejected ones left out, others after their status
+    when an analyst decided them (``corrected: Zelensky oppose china-2023/1``)."""
     row = connection.execute(
         select(
             Article.id,
@@ -140,16 +142,12 @@ def show_article(connection: Connection, article_id: int) -> ArticleDetail:
     ):
         links.setdefault(sentence_id, []).append(f"{key} {score:.3f}")
     positions: dict[int, list[str]] = {}
-    for sentence_id, actor, stance, key in connection.execute(
-        select(Position.sentence_id, Actor.name, Position.stance, target)
-        .join(Sentence, Sentence.id == Position.sentence_id)
-        .join(Actor, Actor.id == Position.actor_id)
-        .join(Target, Target.id == Position.target_id)
-        .join(Plan, Plan.id == Target.plan_id)
-        .where(Sentence.article_id == article_id)
-        .order_by(Sentence.ordinal, Target.id, Actor.name)
-    ):
-        positions.setdefault(sentence_id, []).append(f"{actor} {stance} {key}")
+    from tracker.review_view import Filters, position_rows
+
+    for row in position_rows(connection, Filters(article=article_id)):  # as reviewed
+        status = "" if row["status"] == "auto" else f"{row['status']}: "
+        text = f"{status}{row['actor']} {row['stance']} {row['plan']}/{row['target']}"
+        positions.setdefault(row["sentence_id"], []).append(text)
     sentences = [
         {
             "ordinal": ordinal,
@@ -191,11 +189,14 @@ def _begin(engine: Engine):
 
 def set_date(engine: Engine, article_id: int, day: dt.date) -> tuple[dt.date | None, dt.date]:
     """Re-date an article in place; its content hash (which covers the date) is worked out
-    again from its sentences, so the same text read again at the new date is a repeat.
-    Returns the old and the new date. Another stored article with the same words at that
-    date is an error: the store keeps one copy."""
+    again from its sentences, so the same text read again at the new date is a repeat, and
+    the review decisions on its positions move to the new hash. Returns the old and the
+    new date. Another stored article with the same words at that date is an error: the
+    store keeps one copy."""
     with _begin(engine) as connection:
-        old = connection.execute(select(Article.published).where(Article.id == article_id)).first()
+        old = connection.execute(
+            select(Article.published, Article.content_hash).where(Article.id == article_id)
+        ).first()
         if old is None:
             raise TrackerError(f"no article with id {article_id}")
         rows = connection.execute(
@@ -215,6 +216,10 @@ def set_date(engine: Engine, article_id: int, day: dt.date) -> tuple[dt.date | N
                     f"article {article_id} was not changed (remove one of them)"
                 )
             values["content_hash"] = digest
+            if digest != old[1]:  # the review decisions on its positions follow it
+                from tracker.review import rekey_article
+
+                rekey_article(connection, old[1], digest)
         connection.execute(Article.__table__.update().where(Article.id == article_id), values)
     return old[0], day
 
@@ -267,7 +272,8 @@ def removal_preview(connection: Connection, ids: Sequence[int]) -> Removal:
 
 def remove_articles(engine: Engine, ids: Sequence[int]) -> Removal:
     """Delete the articles with their sentences, links and positions, in one transaction;
-    an unknown id is an error and nothing is deleted."""
+    an unknown id is an error and nothing is deleted. The review decisions on their
+    positions are kept (keyed by content, they apply again if the article is read again)."""
     with _begin(engine) as connection:
         wanted = _check_ids(connection, ids)
         removed = _counts(connection, wanted)

@@ -366,6 +366,12 @@ def links(
 @click.option("--actor", help="An actor's name, alias or spelling variant.")
 @click.option("--target", help="A point number, a slug, 'plan' or 'troop-withdrawal'.")
 @click.option("--plan", help="Only this plan's targets (slug).")
+@click.option("--since", metavar="DATE", help="Only articles published on or after DATE.")
+@click.option("--until", metavar="DATE", help="Only articles published on or before DATE.")
+@click.option("--article", type=int, metavar="ID", help="Only this article (its id).")
+@click.option(
+    "--reviewed-only", is_flag=True, help="Only positions confirmed, corrected or added by hand."
+)
 @click.option("--explain", is_flag=True, help="Show why the coder found each position.")
 @limit_option
 @output_options
@@ -375,21 +381,39 @@ def position(
     actor: str | None,
     target: str | None,
     plan: str | None,
+    since: str | None,
+    until: str | None,
+    article: int | None,
+    reviewed_only: bool,
     explain: bool,
     limit: int | None,
     fmt: str | None,
 ) -> None:
-    """List actors' positions with the sentence, article and date behind each."""
+    """List actors' positions with the sentence, article and date behind each.
+
+    As reviewed (`tracker review`): rejected positions are left out, corrections and
+    additions shown; `status` is auto, confirmed, corrected or manual, `key` names the
+    position in a review sheet. --explain adds the decision and who made it.
+    """
     from tracker import queries
 
     with _state(ctx).engine(ctx).connect() as connection:
         rows = queries.positions(
-            connection, actor=actor, target=target, plan=plan, explain=explain, limit=limit
+            connection,
+            actor=actor,
+            target=target,
+            plan=plan,
+            explain=explain,
+            limit=limit,
+            since=since,
+            until=until,
+            article=article,
+            reviewed_only=reviewed_only,
         )
     fmt = default_format(fmt)
     columns = None
     if fmt == "table" and rows:
-        columns = ["date", "actor", "plan", "target", "stance", "sentence", "source"]
+        columns = ["date", "actor", "plan", "target", "stance", "status", "sentence", "source"]
         if explain:
             columns.append("explanation")
     click.echo(render(rows, fmt, columns), nl=False)
@@ -621,3 +645,13 @@ def _register_recode() -> None:
 
 
 _register_recode()
+
+
+def _register_review() -> None:
+    """`tracker review` lives in its own module; it shares this group's state."""
+    from tracker.cli_review import review_group
+
+    cli.add_command(review_group, "review")
+
+
+_register_review()

@@ -115,6 +115,11 @@ def _emit(
 @click.option("--since", metavar="DATE", help="Only positions from articles of this date on.")
 @click.option("--until", metavar="DATE", help="Only positions from articles up to this date.")
 @click.option(
+    "--reviewed-only",
+    is_flag=True,
+    help="Only positions an analyst confirmed, corrected or added (`tracker review`).",
+)
+@click.option(
     "--reports-dir",
     metavar="DIR",
     help="A folder of your own *.sql reports (env TRACKER_REPORTS_DIR).",
@@ -131,6 +136,7 @@ def report_command(
     target: str | None,
     since: str | None,
     until: str | None,
+    reviewed_only: bool,
     reports_dir: str | None,
     timeout: str,
     fmt: str | None,
@@ -170,6 +176,7 @@ def report_command(
         target=target,
         since=since,
         until=until,
+        reviewed_only=reviewed_only,
         folder=reports_dir,
         timeout=seconds,
     )

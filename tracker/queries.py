@@ -198,6 +198,22 @@ def links(
     return _iso(_rows(connection, _filters(connection, query, plan, target), limit), "date")
 
 
+POSITION_COLUMNS = (
+    "source",
+    "date",
+    "sentence",
+    "plan",
+    "target",
+    "actor",
+    "affiliation",
+    "stance",
+    "score",
+    "method",
+    "status",
+    "key",
+)
+
+
 def positions(
     connection: Connection,
     actor: str | None = None,
@@ -205,36 +221,26 @@ def positions(
     plan: str | None = None,
     explain: bool = False,
     limit: int | None = None,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    article: int | None = None,
+    reviewed_only: bool = False,
 ) -> list[dict]:
-    columns = [
-        Article.source,
-        Article.published.label("date"),
-        Sentence.text.label("sentence"),
-        Plan.slug.label("plan"),
-        TARGET_KEY,
-        Actor.name.label("actor"),
-        Actor.affiliation,
-        Position.stance,
-        Position.score,
-        Position.method,
-    ]
-    if explain:
-        columns.append(Position.explanation)
-    query = (
-        select(*columns)
-        .join(Actor, Actor.id == Position.actor_id)
-        .join(Target, Target.id == Position.target_id)
-        .join(Plan, Plan.id == Target.plan_id)
-        .outerjoin(Sentence, Sentence.id == Position.sentence_id)
-        .outerjoin(Article, Article.id == Sentence.article_id)
-        .order_by(Article.published, Article.id, Sentence.ordinal, Target.id, Actor.name)
-    )
-    if actor is not None:
-        query = query.where(Position.actor_id.in_(find_actor_ids(connection, actor)))
-    rows = _iso(_rows(connection, _filters(connection, query, plan, target), limit), "date")
-    if explain:
-        for row in rows:
-            row["explanation"] = explain_text(row.pop("explanation"), row["method"])
+    """The positions in force, as reviewed (``tracker.review``): rejected ones left out,
+    corrections applied, additions included; ``status`` says which (auto, confirmed,
+    corrected, manual) and ``key`` names the position for a review sheet."""
+    from tracker.review_view import Filters, decision_text, position_rows
+
+    filters = Filters(actor, target, plan, since, until, article, limit, reviewed_only)
+    columns = list(POSITION_COLUMNS) + (["explanation"] if explain else [])
+    rows = Rows([], columns)
+    for row in position_rows(connection, filters):
+        if explain:
+            why = explain_text(row["explanation"], row["method"])
+            decided = decision_text(row)
+            row["explanation"] = f"{why}; {decided}" if why and row["decision"] else why or decided
+        rows.append({name: row[name] for name in columns})
     return rows
 
 

@@ -61,7 +61,7 @@ from tracker.output import Rows
 
 REPORTS_ENV = "TRACKER_REPORTS_DIR"
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
-PARAMETERS = ("plan", "actor", "actor_id", "target", "since", "until")
+PARAMETERS = ("plan", "actor", "actor_id", "target", "since", "until", "reviewed_only")
 # The command-line option that sets each parameter.
 OPTION_OF = {
     "plan": "plan",
@@ -70,6 +70,7 @@ OPTION_OF = {
     "target": "target",
     "since": "since",
     "until": "until",
+    "reviewed_only": "reviewed-only",
 }
 READ_STATEMENTS = ("SELECT", "WITH", "VALUES", "EXPLAIN")
 WRITE_WORDS = frozenset(
@@ -719,13 +720,17 @@ def report_parameters(
     target: str | None = None,
     since: str | dt.date | None = None,
     until: str | dt.date | None = None,
+    reviewed_only: bool | None = None,
 ) -> dict[str, Any]:
-    """The bound parameters of a report from the options, checked against the store."""
+    """The bound parameters of a report from the options, checked against the store.
+    ``reviewed_only`` binds :reviewed_only to 1 (NULL when not given): only positions
+    an analyst confirmed, corrected or added (``status <> 'auto'``)."""
     from tracker.queries import check_plan, find_actor_ids, find_targets
 
     params: dict[str, Any] = dict.fromkeys(PARAMETERS)
     params["since"] = _iso_date(since, "since")
     params["until"] = _iso_date(until, "until")
+    params["reviewed_only"] = 1 if reviewed_only else None
     if params["since"] and params["until"] and params["since"] > params["until"]:
         raise TrackerError(f"--since {params['since']} is after --until {params['until']}")
     if plan is not None:
@@ -752,6 +757,7 @@ def run_report(
     target: str | None = None,
     since: str | dt.date | None = None,
     until: str | dt.date | None = None,
+    reviewed_only: bool = False,
     folder: str | Path | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
 ) -> list[dict[str, Any]]:
@@ -775,6 +781,7 @@ def run_report(
         "target": target,
         "since": since,
         "until": until,
+        "reviewed-only": reviewed_only or None,
     }
     given = {k: v for k, v in given.items() if v is not None}
     used_options = {OPTION_OF[p] for p in statement.parameters}
@@ -785,5 +792,5 @@ def run_report(
         if not any(option in given for option in group):
             raise TrackerError(f"report {name} needs " + " or ".join(f"--{o}" for o in group))
     with readonly_connection(engine, timeout) as connection:
-        params = report_parameters(connection, **given)
+        params = report_parameters(connection, **{k.replace("-", "_"): v for k, v in given.items()})
     return _execute(engine, statement, params, timeout)

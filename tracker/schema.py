@@ -252,3 +252,55 @@ class Position(Base):
     # The coding run that found it; None for a manual position and for automatic ones
     # coded before provenance was recorded (migration 0004).
     run_id: Mapped[int | None] = mapped_column(ForeignKey("coding_runs.id", ondelete="SET NULL"))
+
+
+DECISIONS = ("confirm", "reject", "correct", "add", "clear")
+
+
+class ReviewDecision(Base):
+    """An analyst's decision on a position, one row per decision (an append-only history).
+
+    The position is named by content, never by row ids (article content hash, sentence
+    offsets and text, actor name, plan slug and target key), so re-coding or removing an
+    article leaves its decisions in place; no foreign key cascades them away. The latest
+    ``revision`` of a ``position_key`` is in force; (position_key, revision) is unique, so
+    of two reviewers who saw the same revision only the first can write the next one.
+    ``clear`` puts a position back to unreviewed (an undo of its first decision).
+    """
+
+    __tablename__ = "review_decisions"
+    __table_args__ = (
+        UniqueConstraint("position_key", "revision"),
+        CheckConstraint(f"decision IN {DECISIONS!r}", name="decision"),
+        CheckConstraint(
+            "stance IS NULL OR stance IN ('support', 'oppose', 'mixed')", name="stance"
+        ),
+        CheckConstraint("revision >= 1", name="revision"),
+        Index("ix_review_decisions_sentence", "article_hash", "sentence_start", "sentence_end"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    position_key: Mapped[str] = mapped_column(String(32))
+    revision: Mapped[int] = mapped_column(Integer)
+    decision: Mapped[str] = mapped_column(String(10))
+    # the position decided on, as the coder (or the analyst, for an addition) gave it
+    article_hash: Mapped[str | None] = mapped_column(String(64))
+    sentence_start: Mapped[int | None] = mapped_column(Integer)
+    sentence_end: Mapped[int | None] = mapped_column(Integer)
+    sentence_text: Mapped[str | None] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(200))
+    plan: Mapped[str] = mapped_column(String(100))
+    target: Mapped[str] = mapped_column(String(100))
+    # the position as decided (confirm, correct, add); NULL for reject and clear
+    decided_actor: Mapped[str | None] = mapped_column(String(200))
+    decided_plan: Mapped[str | None] = mapped_column(String(100))
+    decided_target: Mapped[str | None] = mapped_column(String(100))
+    stance: Mapped[str | None] = mapped_column(String(10))
+    reviewer: Mapped[str] = mapped_column(String(200))
+    decided_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    note: Mapped[str | None] = mapped_column(Text)
+    # where an addition with no stored sentence comes from (a broadcast, a page)
+    source_note: Mapped[str | None] = mapped_column(Text)
+    # the article's source and date when decided, shown if the article is gone
+    article_source: Mapped[str | None] = mapped_column(Text)
+    article_date: Mapped[dt.date | None] = mapped_column(Date)

@@ -12,6 +12,7 @@ WITH RECURSIVE p AS (
       AND (CAST(:target AS TEXT) IS NULL OR target = :target OR target_slug = :target)
       AND (CAST(:since AS DATE) IS NULL OR date >= :since)
       AND (CAST(:until AS DATE) IS NULL OR date <= :until)
+      AND (CAST(:reviewed_only AS INTEGER) IS NULL OR status <> 'auto')
 ),
 latest AS (
     SELECT actor_id, actor, target_id, stance

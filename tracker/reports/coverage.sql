@@ -24,12 +24,14 @@ l AS (
     WHERE sentence_id IS NOT NULL
       AND (CAST(:since AS DATE) IS NULL OR date >= :since)
       AND (CAST(:until AS DATE) IS NULL OR date <= :until)
+      AND (CAST(:reviewed_only AS INTEGER) IS NULL OR status <> 'auto')
 ),
 p AS (
     SELECT *
     FROM report_positions
     WHERE (CAST(:since AS DATE) IS NULL OR date >= :since)
       AND (CAST(:until AS DATE) IS NULL OR date <= :until)
+      AND (CAST(:reviewed_only AS INTEGER) IS NULL OR status <> 'auto')
 ),
 latest AS (
     SELECT target_id, stance

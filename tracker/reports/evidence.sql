@@ -22,4 +22,5 @@ WHERE actor_id = :actor_id
   AND (CAST(:plan AS TEXT) IS NULL OR plan = :plan)
   AND (CAST(:since AS DATE) IS NULL OR date >= :since)
   AND (CAST(:until AS DATE) IS NULL OR date <= :until)
+  AND (CAST(:reviewed_only AS INTEGER) IS NULL OR status <> 'auto')
 ORDER BY CASE WHEN date IS NULL THEN 0 ELSE 1 END, date, position_id

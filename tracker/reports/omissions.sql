@@ -16,6 +16,7 @@ p AS (
     WHERE target_id IN (SELECT target_id FROM t)
       AND (CAST(:since AS DATE) IS NULL OR date >= :since)
       AND (CAST(:until AS DATE) IS NULL OR date <= :until)
+      AND (CAST(:reviewed_only AS INTEGER) IS NULL OR status <> 'auto')
 ),
 speakers AS (
     SELECT actor_id, actor

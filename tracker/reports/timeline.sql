@@ -20,6 +20,7 @@ WITH history AS (
     WHERE (CAST(:plan AS TEXT) IS NULL OR plan = :plan)
       AND (CAST(:actor_id AS INTEGER) IS NULL OR actor_id = :actor_id)
       AND (CAST(:target AS TEXT) IS NULL OR target = :target OR target_slug = :target)
+      AND (CAST(:reviewed_only AS INTEGER) IS NULL OR rp.status <> 'auto')
 )
 SELECT
     date,

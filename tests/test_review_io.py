@@ -1,0 +1,216 @@
+"""Review sheets (export, import with line-numbered errors, all or nothing), the coder's
+precision on reviewed positions, and reviewed articles as gold that evaluate and train read."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from test_review import _ingest, _jsonl, _positions, _sheet, _sql, _write
+
+from tracker.errors import TrackerError
+from tracker.review_io import read_sheet
+
+
+def _count(url: str) -> int:
+    return _sql(url, "SELECT COUNT(*) FROM review_decisions")[0][0]
+
+
+def test_a_sheet_with_bad_rows_changes_nothing_and_names_each_line(invoke, db_url, tmp_path):
+    _ingest(invoke, db_url, tmp_path)
+    rows = _sheet(invoke, db_url, tmp_path)
+    good = dict(rows[0], decision="confirm")
+    bad = [
+        dict(rows[1], decision="correct", actor="Nobody At All"),
+        dict(rows[2], decision="correct", target="99"),
+        dict(rows[3], decision="correct", stance="neutral"),
+        dict(rows[4], decision="maybe"),
+        dict(rows[5], decision="add", key=""),  # good: the coder's own position, added
+        dict(rows[5], decision="add", key="", sentence="Not a sentence of the store."),
+        dict(rows[6], decision="reject", key="0123456789abcdef"),
+        dict(rows[7], decision="add"),
+        dict(
+            rows[8],
+            decision="confirm",
+            stance="mixed" if rows[8]["stance"] != "mixed" else "oppose",
+        ),
+        dict(rows[0], decision="reject"),
+    ]
+    sheet = _write(tmp_path / "bad.csv", [good, *bad])
+    result = invoke("--db", db_url, "review", "import", sheet, expect=1)
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert [e.split(":")[2] for e in errors] == ["3", "4", "5", "6", "8", "9", "10", "11", "12"]
+    assert "no actor matches 'Nobody At All'" in errors[0]
+    assert "no target '99'" in errors[1]
+    assert "stance must be one of support, oppose, mixed, not 'neutral'" in errors[2]
+    assert "unknown decision 'maybe'" in errors[3]
+    assert "the sentence is not in the store" in errors[4]
+    assert "no position with key '0123456789abcdef'" in errors[5]
+    assert "an add row has an empty key" in errors[6]
+    assert "write 'correct'" in errors[7]
+    assert "line 2 already decides this position" in errors[8]
+    assert "nothing changed: 9 bad rows" in result.output
+    assert _count(db_url) == 0  # the good rows were not applied either
+
+    dry = invoke("--db", db_url, "review", "import", sheet, "--dry-run", expect=1)
+    assert "dry run, nothing changed: would apply 1 confirm, 0 reject, 0 correct, 1 add" in (
+        dry.output
+    )
+    assert _count(db_url) == 0
+    skipped = invoke("--db", db_url, "review", "import", sheet, "--skip-bad")
+    assert "applied 1 confirm, 0 reject, 0 correct, 1 add; 0 unchanged; 9 bad" in skipped.output
+    assert _count(db_url) == 2
+
+
+def test_sheet_round_trip_in_json_lines_and_a_conflict_since_export(invoke, db_url, tmp_path):
+    _ingest(invoke, db_url, tmp_path)
+    path = tmp_path / "sheet.jsonl"
+    assert "wrote 17 positions" in invoke("--db", db_url, "review", "export", path).output
+    rows = _jsonl(path.read_text(encoding="utf-8"))
+    assert {"key", "source", "date", "sentence", "actor", "target", "stance", "score"} <= set(
+        rows[0]
+    )
+    assert rows[0]["decision"] == "" and rows[0]["note"] == "" and rows[0]["revision"] == 0
+    rows[0]["decision"] = "reject"
+    rows[1]["decision"], rows[1]["actor"] = "correct", "Zelenskyy"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    other = tmp_path / "other.jsonl"
+    other.write_text(json.dumps(dict(rows[0], decision="confirm")) + "\n", encoding="utf-8")
+    invoke("--db", db_url, "review", "import", other, "--reviewer", "bob")
+    result = invoke("--db", db_url, "review", "import", path, "--reviewer", "ana", expect=1)
+    assert f"{path}:1: position {rows[0]['key']} was decided by bob at " in result.output
+    assert _count(db_url) == 1
+    invoke("--db", db_url, "review", "import", path, "--reviewer", "ana", "--skip-bad")
+    shown = {r["key"]: r for r in _positions(invoke, db_url)}
+    assert shown[rows[0]["key"]]["status"] == "confirmed"  # bob's decision stands
+    assert shown[rows[1]["key"]]["actor"] == "Volodymyr Zelensky"
+    assert shown[rows[1]["key"]]["status"] == "corrected"
+
+
+def test_unreviewed_and_filters_narrow_the_export(invoke, db_url, tmp_path):
+    _ingest(invoke, db_url, tmp_path)
+    rows = _sheet(invoke, db_url, tmp_path, "--actor", "Xi Jinping")
+    assert rows and {r["actor"] for r in rows} == {"Xi Jinping"}
+    sheet = _write(tmp_path / "one.csv", [dict(rows[0], decision="confirm")])
+    invoke("--db", db_url, "review", "import", sheet)
+    left = _sheet(invoke, db_url, tmp_path, "--actor", "Xi Jinping", "--unreviewed")
+    assert len(left) == len(rows) - 1
+    everything = _sheet(invoke, db_url, tmp_path, "--actor", "Xi Jinping")
+    assert {r["status"] for r in everything} == {"auto", "confirmed"}
+    assert next(r for r in everything if r["status"] == "confirmed")["revision"] == "1"
+
+
+def test_unreadable_sheets_are_one_error_line(invoke, db_url, tmp_path):
+    _ingest(invoke, db_url, tmp_path)
+    cases = {
+        "sheet.xlsx": (b"", "a review sheet is a .csv or a .jsonl file"),
+        "latin.csv": ("key,decision\nx,r\u00e9ject\n".encode("latin-1"), "not UTF-8"),
+        "nokey.csv": (b"source,decision\n", "no column 'key'"),
+        "empty.csv": (b"", "empty sheet"),
+    }
+    for name, (data, message) in cases.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        result = invoke("--db", db_url, "review", "import", path, expect=1)
+        assert result.output.startswith("Error: ") and message in result.output
+        assert len(result.output.splitlines()) == 1
+    result = invoke("--db", db_url, "review", "import", tmp_path / "missing.csv", expect=1)
+    assert "cannot read" in result.output
+    result = invoke("--db", db_url, "review", "export", tmp_path / "x.txt", expect=1)
+    assert (
+        result.output == f"Error: {tmp_path / 'x.txt'}: a review sheet is a .csv or a .jsonl file\n"
+    )
+
+
+def test_csv_lines_count_cells_that_span_lines_and_formula_quotes_come_off(tmp_path):
+    path = tmp_path / "s.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["key", "sentence", "decision"])
+        writer.writerow(["a", "two\nlines", "confirm"])
+        writer.writerow(["b", "'=SUM(A1)", "reject"])
+        writer.writerow(["", "", ""])
+        writer.writerow(["c", "'plain", "reject"])
+    rows = list(read_sheet(path))
+    assert [(n, r["key"]) for n, r in rows] == [(2, "a"), (4, "b"), (6, "c")]
+    assert rows[1][1]["sentence"] == "=SUM(A1)" and rows[2][1]["sentence"] == "'plain"
+    with pytest.raises(TrackerError):
+        list(read_sheet(tmp_path / "s.ods"))
+
+
+def test_stats_give_precision_overall_per_target_and_actor(invoke, db_url, tmp_path):
+    _ingest(invoke, db_url, tmp_path)
+    rows = _sheet(invoke, db_url, tmp_path)
+    rows[0]["decision"] = "confirm"
+    rows[1]["decision"] = "confirm"
+    rows[2]["decision"] = "reject"
+    rows[3]["decision"], rows[3]["stance"] = (
+        "correct",
+        "mixed" if rows[3]["stance"] != "mixed" else "oppose",
+    )
+    invoke("--db", db_url, "review", "import", _write(tmp_path / "d.csv", rows[:4]))
+    stats = _jsonl(invoke("--db", db_url, "review", "stats").output)
+    overall = stats[0]
+    assert (overall["scope"], overall["reviewed"], overall["kept"]) == ("overall", 4, 2)
+    assert (overall["rejected"], overall["corrected"], overall["precision"]) == (1, 1, 0.5)
+    per_actor = {r["name"]: r for r in stats if r["scope"] == "actor"}
+    assert sum(r["reviewed"] for r in per_actor.values()) == 4
+    assert per_actor[rows[2]["actor"]]["rejected"] >= 1
+    per_target = [r for r in stats if r["scope"] == "target"]
+    assert sum(r["reviewed"] for r in per_target) == 4
+    table = invoke("--db", db_url, "review", "stats", "--format", "table").output
+    assert "added by hand (not found by the coder): 0" in table
+
+
+def test_export_gold_is_read_by_evaluate_and_train(invoke, db_url, tmp_path):
+    """Every position of the article reviewed, then written as gold: evaluate scores the
+    coder against it with the precision the review measured, and train learns from it."""
+    _ingest(invoke, db_url, tmp_path)
+    rows = _sheet(invoke, db_url, tmp_path)
+    for row in rows:
+        row["decision"] = "confirm"
+    rows[0]["decision"] = "reject"
+    rows[1]["decision"] = "reject"
+    sheet = _write(tmp_path / "all.csv", rows)
+    invoke("--db", db_url, "review", "import", sheet)
+    gold = tmp_path / "gold"
+    result = invoke("--db", db_url, "review", "export-gold", gold)
+    assert "wrote 1 articles" in result.output and "0 articles only partly" in result.output
+    names = sorted(p.name for p in gold.iterdir())
+    assert names[1:] == ["actors.json", "gold.jsonl"] and names[0].endswith(".txt")
+    assert names[0].startswith("2023-03-02-")
+    records = _jsonl((gold / "gold.jsonl").read_text(encoding="utf-8"))
+    assert sum(len(r["positions"]) for r in records) == len(rows) - 2
+    actors = json.loads((gold / "actors.json").read_text(encoding="utf-8"))
+    assert "Xi Jinping" in actors and "Mr Xi" in actors["Xi Jinping"]["aliases"]
+
+    stats = _jsonl(invoke("--db", db_url, "review", "stats").output)[0]
+    scored = json.loads(invoke("evaluate", gold, "--format", "json").output)
+    positions = next(r for r in scored if r["measure"] == "positions" and r["target"] == "all")
+    assert positions["precision"] == pytest.approx(stats["precision"], abs=0.001)
+    assert positions["recall"] == 1.0
+    model = tmp_path / "model.json"
+    assert "trained on 1 articles" in invoke("train", gold, "--out", model).output
+    assert json.loads(model.read_text(encoding="utf-8"))
+
+
+def test_export_gold_leaves_out_articles_partly_reviewed(invoke, db_url, tmp_path):
+    _ingest(invoke, db_url, tmp_path)
+    rows = _sheet(invoke, db_url, tmp_path)
+    invoke(
+        "--db",
+        db_url,
+        "review",
+        "import",
+        _write(tmp_path / "one.csv", [dict(rows[0], decision="confirm")]),
+    )
+    result = invoke("--db", db_url, "review", "export-gold", tmp_path / "g")
+    assert (
+        "wrote 0 articles" in result.output and "1 articles only partly reviewed" in result.output
+    )
+    assert (tmp_path / "g" / "gold.jsonl").read_text(encoding="utf-8") == ""
+    result = invoke(
+        "--db", db_url, "review", "export-gold", tmp_path / "g", "--plan", "x", expect=1
+    )
+    assert result.output.startswith("Error: no plan 'x'")

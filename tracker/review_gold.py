@@ -1,0 +1,293 @@
+"""What review says about the coder: precision on reviewed positions, and gold files.
+
+``stats`` counts, for every automatic position the store holds now that has a decision
+in force, whether the reviewer kept it as the coder found it (confirmed with the same
+stance) or not (rejected, corrected, or confirmed with another stance before a re-code);
+additions with no automatic position are what the coder missed.
+
+``export_gold`` writes the reviewed articles in the annotation guide's format (article
+files, ``gold.jsonl``, ``actors.json``), so that `tracker evaluate` and `tracker train`
+read them as they read the hand-coded corpora.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from tracker.errors import TrackerError
+from tracker.output import Rows
+from tracker.review import PositionRef, position_key
+from tracker.review_view import Filters, position_rows
+from tracker.schema import (
+    Actor,
+    ActorAlias,
+    Article,
+    Link,
+    Plan,
+    Position,
+    ReviewDecision,
+    Sentence,
+    Target,
+)
+
+STATS_COLUMNS = ("scope", "name", "reviewed", "kept", "rejected", "corrected", "precision")
+
+
+def _auto_positions(connection: Connection) -> dict[str, tuple[str, str, str, str, str]]:
+    """The automatic positions the store holds now, by key: (actor, plan, target, stance)."""
+    from tracker.queries import TARGET_KEY
+
+    query = (
+        select(
+            Article.content_hash,
+            Sentence.start,
+            Sentence.end,
+            Sentence.text,
+            Actor.name,
+            Plan.slug,
+            TARGET_KEY,
+            Position.stance,
+        )
+        .join(Sentence, Sentence.id == Position.sentence_id)
+        .join(Article, Article.id == Sentence.article_id)
+        .join(Actor, Actor.id == Position.actor_id)
+        .join(Target, Target.id == Position.target_id)
+        .join(Plan, Plan.id == Target.plan_id)
+        .where(Position.method == "auto")
+    )
+    found = {}
+    for digest, start, end, text, actor, plan, target, stance in connection.execute(query):
+        ref = PositionRef(digest, start, end, text, actor, plan, str(target))
+        found[position_key(ref)] = (actor, plan, str(target), stance)
+    return found
+
+
+def _in_force(connection: Connection) -> list[dict[str, Any]]:
+    newest = (
+        select(ReviewDecision.position_key, func.max(ReviewDecision.revision).label("revision"))
+        .group_by(ReviewDecision.position_key)
+        .subquery()
+    )
+    table = ReviewDecision.__table__
+    query = select(table).join(
+        newest,
+        (newest.c.position_key == table.c.position_key) & (newest.c.revision == table.c.revision),
+    )
+    return [dict(r._mapping) for r in connection.execute(query) if r.decision != "clear"]
+
+
+@dataclass
+class _Tally:
+    kept: int = 0
+    rejected: int = 0
+    corrected: int = 0
+
+    @property
+    def reviewed(self) -> int:
+        return self.kept + self.rejected + self.corrected
+
+
+@dataclass
+class Stats:
+    overall: _Tally = field(default_factory=_Tally)
+    targets: dict[str, _Tally] = field(default_factory=lambda: defaultdict(_Tally))
+    actors: dict[str, _Tally] = field(default_factory=lambda: defaultdict(_Tally))
+    added: int = 0  # positions the coder did not find
+
+    def rows(self) -> Rows:
+        out = [_row("overall", "all", self.overall)]
+        out += [_row("target", k, t) for k, t in sorted(self.targets.items(), key=_order)]
+        out += [_row("actor", k, t) for k, t in sorted(self.actors.items())]
+        return Rows(out, STATS_COLUMNS)
+
+
+def _order(item: tuple[str, _Tally]) -> tuple[str, int, str]:
+    plan, _, target = item[0].partition("/")
+    return (plan, int(target) if target.isdigit() else 1000, target)
+
+
+def _row(scope: str, name: str, tally: _Tally) -> dict[str, Any]:
+    precision = round(tally.kept / tally.reviewed, 3) if tally.reviewed else None
+    return {
+        "scope": scope,
+        "name": name,
+        "reviewed": tally.reviewed,
+        "kept": tally.kept,
+        "rejected": tally.rejected,
+        "corrected": tally.corrected,
+        "precision": precision,
+    }
+
+
+def stats(connection: Connection) -> Stats:
+    """The coder's precision on the reviewed positions, overall, per target and per actor."""
+    auto = _auto_positions(connection)
+    out = Stats()
+    for decision in _in_force(connection):
+        found = auto.get(decision["position_key"])
+        if found is None:
+            out.added += decision["decision"] == "add"
+            continue
+        actor, plan, target, stance = found
+        if decision["decision"] == "reject":
+            kind = "rejected"
+        elif (
+            decision["decided_actor"],
+            decision["decided_plan"],
+            decision["decided_target"],
+            decision["stance"],
+        ) == (actor, plan, target, stance):
+            kind = "kept"
+        else:
+            kind = "corrected"
+        for tally in (out.overall, out.targets[f"{plan}/{target}"], out.actors[actor]):
+            setattr(tally, kind, getattr(tally, kind) + 1)
+    return out
+
+
+# --------------------------------------------------------------------------- gold
+
+
+@dataclass
+class GoldExport:
+    articles: int = 0
+    records: int = 0
+    positions: int = 0
+    partial: int = 0  # articles with decisions but positions not reviewed yet, left out
+
+
+def article_text(sentences: list[tuple[int, int, str]], published) -> str:
+    """An article's text again from its sentences (start, end, text), each at its offset
+    where it fits: one space between sentences one character apart (a sentence end), blank
+    lines between those further apart (a blank line always ends a sentence), so that the
+    text splits into the same sentences. Dated: the date header first."""
+    text = f"date {published.isoformat()} " if published is not None else ""
+    for start, _, sentence in sentences:
+        gap = start - len(text)
+        if gap >= 2:
+            text += "\n" * gap
+        elif gap == 1:
+            text += " "
+        text += sentence
+    return text + "\n"
+
+
+def export_gold(connection: Connection, folder: Path, plan: str) -> GoldExport:
+    """Write every fully reviewed article (each of its positions on ``plan`` decided,
+    and at least one decision) as gold: ``<date>-<hash>.txt``, ``gold.jsonl`` and
+    ``actors.json``. Links are the coder's (review does not touch them) plus the targets
+    of the positions in force; positions are those in force, as reviewed."""
+    from tracker.queries import check_plan
+
+    check_plan(connection, plan)
+    decided = {
+        digest
+        for (digest,) in connection.execute(
+            select(ReviewDecision.article_hash).where(ReviewDecision.article_hash.is_not(None))
+        )
+    }
+    by_article: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in position_rows(connection, Filters(plan=plan)):
+        if row["article_id"] is not None:
+            by_article[row["article_id"]].append(row)
+    articles = connection.execute(
+        select(Article.id, Article.content_hash, Article.published).order_by(Article.id)
+    ).all()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise TrackerError(f"{folder}: cannot create ({exc.strerror or exc})") from None
+    result = GoldExport()
+    records: list[dict[str, Any]] = []
+    actors: set[str] = set()
+    for article_id, digest, published in articles:
+        if digest not in decided:
+            continue
+        rows = by_article.get(article_id, [])
+        if any(r["status"] == "auto" for r in rows):
+            result.partial += 1
+            continue
+        name = f"{published.isoformat() if published else 'undated'}-{digest[:12]}.txt"
+        sentences = connection.execute(
+            select(Sentence.id, Sentence.start, Sentence.end, Sentence.text)
+            .where(Sentence.article_id == article_id)
+            .order_by(Sentence.ordinal)
+        ).all()
+        _write(
+            folder / name, article_text([(s.start, s.end, s.text) for s in sentences], published)
+        )
+        links = _links(connection, article_id, plan)
+        held: dict[int, list[dict[str, str]]] = defaultdict(list)
+        for r in rows:
+            held[r["sentence_id"]].append(
+                {"actor": r["actor"], "target": r["target"], "stance": r["stance"]}
+            )
+            actors.add(r["actor"])
+            if r["target_kind"] != "plan":
+                links[r["sentence_id"]].add(r["target"])
+        for s in sentences:
+            if links.get(s.id) or held.get(s.id):
+                records.append(
+                    {
+                        "article": name,
+                        "sentence": s.text,
+                        "links": sorted(links.get(s.id, ()), key=_target_sort),
+                        "positions": held.get(s.id, []),
+                    }
+                )
+                result.positions += len(held.get(s.id, []))
+        result.articles += 1
+    result.records = len(records)
+    _write(
+        folder / "gold.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    )
+    table = _actor_table(connection, actors)
+    _write(folder / "actors.json", json.dumps(table, ensure_ascii=False, indent=1) + "\n")
+    return result
+
+
+def _target_sort(target: str) -> tuple[int, str]:
+    return (int(target), "") if target.isdigit() else (1000, target)
+
+
+def _links(connection: Connection, article_id: int, plan: str) -> dict[int, set[str]]:
+    from tracker.queries import TARGET_KEY
+
+    found: dict[int, set[str]] = defaultdict(set)
+    query = (
+        select(Link.sentence_id, TARGET_KEY)
+        .join(Sentence, Sentence.id == Link.sentence_id)
+        .join(Target, Target.id == Link.target_id)
+        .join(Plan, Plan.id == Target.plan_id)
+        .where(Sentence.article_id == article_id, Plan.slug == plan, Target.kind != "plan")
+    )
+    for sentence_id, target in connection.execute(query):
+        found[sentence_id].add(str(target))
+    return found
+
+
+def _actor_table(connection: Connection, names: set[str]) -> dict[str, dict[str, Any]]:
+    table: dict[str, dict[str, Any]] = {}
+    for actor_id, name, affiliation in connection.execute(
+        select(Actor.id, Actor.name, Actor.affiliation).where(Actor.name.in_(sorted(names)))
+    ):
+        aliases = connection.execute(
+            select(ActorAlias.alias)
+            .where(ActorAlias.actor_id == actor_id, ActorAlias.kind == "name")
+            .order_by(ActorAlias.alias)
+        ).scalars()
+        table[name] = {"affiliation": affiliation or name, "aliases": list(aliases)}
+    return dict(sorted(table.items()))
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise TrackerError(f"{path}: cannot write ({exc.strerror or exc})") from None

@@ -1,0 +1,397 @@
+"""Review sheets: positions out to a spreadsheet (CSV) or JSON Lines, decisions back in.
+
+``export_sheet`` writes one row per position in force with its ``key`` (stable across
+re-coding), what the coder found, and empty ``decision`` and ``note`` columns. An
+analyst fills ``decision`` with confirm, reject or correct (the row's edited actor,
+target and stance are then the corrected ones), or adds a row with an empty key,
+``add``, the source, the exact sentence, actor, target and stance (with no sentence,
+``source`` is the note of where the position comes from). ``import_sheet`` checks every
+row and applies the sheet in one transaction: a sheet with a bad row changes nothing
+(unless ``skip_bad``), each bad row reported with its line number.
+
+CSV cells that a spreadsheet would run as formulas are written with a leading ' (as
+``--format csv-safe`` does), and that ' is taken off again when the sheet is read.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, select
+from sqlalchemy.exc import IntegrityError
+
+from tracker.errors import TrackerError
+from tracker.output import cell_text, safe_cell
+from tracker.review import (
+    DECISIONS,
+    Conflict,
+    Decision,
+    PositionRef,
+    Recorded,
+    canonical_actor,
+    canonical_target,
+    check_stance,
+    latest,
+    latest_revisions,
+    position_key,
+    record,
+)
+from tracker.review_view import Filters, position_rows
+from tracker.schema import Article, Sentence
+
+SHEET_COLUMNS = (
+    "key",
+    "source",
+    "date",
+    "sentence",
+    "actor",
+    "plan",
+    "target",
+    "stance",
+    "score",
+    "status",
+    "revision",
+    "decision",
+    "note",
+)
+SHEET_FORMATS = (".csv", ".jsonl")
+
+
+def sheet_format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in SHEET_FORMATS:
+        raise TrackerError(f"{path}: a review sheet is a .csv or a .jsonl file")
+    return suffix
+
+
+def sheet_rows(
+    connection: Connection, filters: Filters, unreviewed: bool = False
+) -> Iterator[dict[str, Any]]:
+    """The rows of a review sheet: every position in force (``unreviewed``: only those
+    not reviewed yet), with the revision of its latest decision (0: none)."""
+    rows = list(position_rows(connection, filters, queue=unreviewed))
+    revisions = latest_revisions(connection, [r["key"] for r in rows])
+    for row in rows:
+        sheet = {name: row.get(name) for name in SHEET_COLUMNS}
+        sheet["revision"] = revisions.get(row["key"], 0)
+        sheet["decision"] = sheet["note"] = ""
+        yield sheet
+
+
+def export_sheet(connection: Connection, path: Path, filters: Filters, unreviewed: bool) -> int:
+    """Write the review sheet; returns the number of rows."""
+    suffix = sheet_format(path)
+    count = 0
+    try:
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            if suffix == ".jsonl":
+                for row in sheet_rows(connection, filters, unreviewed):
+                    handle.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+                    count += 1
+                return count
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(SHEET_COLUMNS)
+            for row in sheet_rows(connection, filters, unreviewed):
+                writer.writerow([safe_cell(cell_text(row[c])) for c in SHEET_COLUMNS])
+                count += 1
+    except OSError as exc:
+        raise TrackerError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    return count
+
+
+# --------------------------------------------------------------------------- import
+
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _unsafe(value: str) -> str:
+    """A cell as written before ``safe_cell`` put a ' before it."""
+    if value.startswith("'") and value[1:].startswith(_FORMULA):
+        return value[1:]
+    return value
+
+
+def read_sheet(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, row) for each row of a CSV (header on line 1) or JSON Lines sheet."""
+    suffix = sheet_format(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise TrackerError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise TrackerError(f"{path}: not UTF-8 (bad byte at offset {exc.start})") from None
+    if suffix == ".jsonl":
+        for number, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield number, {"_error": f"not valid JSON ({exc.msg})"}
+                continue
+            if not isinstance(row, dict):
+                yield number, {"_error": "a JSON object is needed"}
+                continue
+            yield number, {k: "" if v is None else str(v) for k, v in row.items()}
+        return
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        raise TrackerError(f"{path}: empty sheet (no header line)") from None
+    for needed in ("key", "decision"):
+        if needed not in header:
+            raise TrackerError(f"{path}: no column {needed!r} (columns: {', '.join(header)})")
+    start = reader.line_num + 1
+    for cells in reader:
+        number, start = start, reader.line_num + 1
+        if not any(c.strip() for c in cells):
+            continue
+        yield number, {h: _unsafe(c) for h, c in zip(header, cells, strict=False)}
+
+
+@dataclass
+class ImportResult:
+    applied: list[tuple[int, Recorded]] = field(default_factory=list)
+    unchanged: int = 0
+    bad: list[tuple[int, str]] = field(default_factory=list)
+    committed: bool = False
+
+    def counts(self) -> dict[str, int]:
+        out = {d: 0 for d in DECISIONS}
+        for _, done in self.applied:
+            out[done.decision] = out.get(done.decision, 0) + 1
+        return out
+
+
+class _Bad(Exception):
+    pass
+
+
+def _value(row: dict[str, str], name: str) -> str:
+    return (row.get(name) or "").strip()
+
+
+class _Sheet:
+    """Turns sheet rows into decisions against the store, inside one transaction."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.positions = {row["key"]: row for row in position_rows(connection, Filters())}
+        self.seen: dict[str, int] = {}
+        self.actors: dict[str, str | TrackerError] = {}  # looked up once per name
+        self.targets: dict[tuple[str | None, str], tuple[str, str] | TrackerError] = {}
+
+    def actor(self, name: str) -> str:
+        if name not in self.actors:
+            try:
+                self.actors[name] = canonical_actor(self.connection, name)
+            except TrackerError as exc:
+                self.actors[name] = exc
+        found = self.actors[name]
+        if isinstance(found, TrackerError):
+            raise found
+        return found
+
+    def target(self, plan: str | None, target: str) -> tuple[str, str]:
+        if (plan, target) not in self.targets:
+            try:
+                self.targets[plan, target] = canonical_target(self.connection, plan, target)
+            except TrackerError as exc:
+                self.targets[plan, target] = exc
+        found = self.targets[plan, target]
+        if isinstance(found, TrackerError):
+            raise found
+        return found
+
+    def decision(self, number: int, row: dict[str, str]) -> tuple[Decision, int | None] | None:
+        if "_error" in row:
+            raise _Bad(row["_error"])
+        what = _value(row, "decision").lower()
+        if not what:
+            return None
+        if what not in DECISIONS:
+            raise _Bad(f"unknown decision {what!r} (confirm, reject, correct or add)")
+        key = _value(row, "key")
+        if what == "add":
+            if key:
+                raise _Bad("an add row has an empty key (the key names a stored position)")
+            decision, expected = self._add(row), None
+        else:
+            if not key:
+                raise _Bad(f"{what} needs the position's key (only an add row has none)")
+            decision, expected = self._on_position(key, what, row)
+        key = position_key(decision.ref)
+        if key in self.seen:
+            raise _Bad(f"line {self.seen[key]} already decides this position")
+        self.seen[key] = number
+        return decision, expected
+
+    def _on_position(self, key: str, what: str, row: dict[str, str]):
+        shown = self.positions.get(key)
+        if shown is not None:
+            ref = PositionRef(
+                shown["article_hash"],
+                shown["sentence_start"],
+                shown["sentence_end"],
+                shown["sentence"],
+                shown["key_actor"],
+                shown["key_plan"],
+                shown["key_target"],
+                shown.get("source_note"),
+            )
+            context = (shown["source"], _date(shown["date"]))
+            current = (shown["actor"], shown["plan"], shown["target"], shown["stance"])
+        else:
+            found = latest(self.connection, key)
+            if found is None:
+                raise _Bad(f"no position with key {key!r} in the store")
+            ref = PositionRef(
+                found["article_hash"],
+                found["sentence_start"],
+                found["sentence_end"],
+                found["sentence_text"],
+                found["actor"],
+                found["plan"],
+                found["target"],
+                found["source_note"],
+            )
+            context = (found["article_source"], found["article_date"])
+            current = (found["decided_actor"], found["decided_plan"], found["decided_target"], None)
+        expected = _revision(row)
+        if what == "reject":
+            return Decision(ref, "reject", note=_value(row, "note") or None), expected
+        actor, plan, target, stance = self._position(row, current)
+        edited = (actor, plan, target) != current[:3] or (
+            current[3] is not None and stance != current[3]
+        )
+        if what == "confirm" and edited:
+            raise _Bad("the row's actor, target or stance was edited: write 'correct' for that")
+        if what == "correct" and (actor, plan, target) == (ref.actor, ref.plan, ref.target):
+            if shown is not None and shown.get("auto_stance") == stance:
+                what = "confirm"  # corrected to what the coder found: a confirmation
+        decision = Decision(
+            ref, what, stance, actor, plan, target, _value(row, "note") or None, *context
+        )
+        return decision, expected
+
+    def _position(self, row: dict[str, str], current) -> tuple[str, str, str, str]:
+        try:
+            actor = self.actor(_value(row, "actor") or current[0] or "")
+            plan, target = self.target(
+                _value(row, "plan") or current[1] or None,
+                _value(row, "target") or current[2] or "",
+            )
+            stance = check_stance(_value(row, "stance").lower() or current[3])
+        except TrackerError as exc:
+            raise _Bad(str(exc)) from None
+        return actor, plan, target, stance
+
+    def _add(self, row: dict[str, str]) -> Decision:
+        actor, plan, target, stance = self._position(row, (None, None, None, None))
+        source, text = _value(row, "source"), row.get("sentence") or ""
+        date = _date(_value(row, "date"))
+        note = _value(row, "note") or None
+        if not text.strip():
+            if not source:
+                raise _Bad("an add row with no sentence needs a source (where it comes from)")
+            ref = PositionRef(None, None, None, None, actor, plan, target, source)
+            return Decision(ref, "add", stance, actor, plan, target, note, source, date)
+        query = (
+            select(Article.content_hash, Article.source, Article.published, Sentence)
+            .join(Sentence, Sentence.article_id == Article.id)
+            .where(Sentence.text == text.strip(), Article.source == source)
+        )
+        if date is not None:
+            query = query.where(Article.published == date)
+        found = self.connection.execute(query).all()
+        if not found:
+            raise _Bad(f"the sentence is not in the store (source {source!r}); copy it exactly")
+        if len(found) > 1:
+            raise _Bad("the sentence is in several articles of that source; give the date")
+        hit = found[0]
+        ref = PositionRef(hit.content_hash, hit.start, hit.end, hit.text, actor, plan, target)
+        return Decision(ref, "add", stance, actor, plan, target, note, hit.source, hit.published)
+
+
+def _revision(row: dict[str, str]) -> int | None:
+    if "revision" not in row:
+        return None
+    value = _value(row, "revision")
+    if not value:
+        return 0
+    if not value.isdigit():
+        raise _Bad(f"revision must be a whole number, not {value!r}")
+    return int(value)
+
+
+def _date(value: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise _Bad(f"date must be YYYY-MM-DD, not {value!r}") from None
+
+
+def import_sheet(
+    engine: Engine, path: Path, reviewer: str, *, skip_bad: bool = False, dry_run: bool = False
+) -> ImportResult:
+    """Check every row of a review sheet and apply it in one transaction.
+
+    Any bad row (an unknown actor, target, stance or decision, a sentence not in the
+    store, a key that names no position, a position decided by someone else since the
+    sheet was exported) is reported with its line number; then nothing is applied unless
+    ``skip_bad``. ``dry_run`` checks and reports, and changes nothing.
+    """
+    from tracker.db import writer
+
+    rows = list(read_sheet(path))  # a file that cannot be read fails before the store
+    result = ImportResult()
+    with writer(engine).connect() as connection:
+        transaction = connection.begin()
+        try:
+            sheet = _Sheet(connection)
+            for number, row in rows:
+                try:
+                    found = sheet.decision(number, row)
+                    if found is None:
+                        continue
+                    decision, expected = found
+                    with connection.begin_nested():
+                        done = record(connection, decision, reviewer, expected)
+                except (_Bad, Conflict) as exc:
+                    result.bad.append((number, str(exc)))
+                    continue
+                except TrackerError as exc:
+                    result.bad.append((number, str(exc)))
+                    continue
+                except IntegrityError:  # another reviewer wrote this revision just now
+                    result.bad.append((number, "decided by someone else just now; load it again"))
+                    continue
+                if done.unchanged:
+                    result.unchanged += 1
+                else:
+                    result.applied.append((number, done))
+            if dry_run or (result.bad and not skip_bad):
+                transaction.rollback()
+            else:
+                transaction.commit()
+                result.committed = True
+        except BaseException:
+            if transaction.is_active:
+                transaction.rollback()
+            raise
+    return result
