@@ -4,11 +4,13 @@ refusals, and Datasette itself serving a real store."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import importlib.util
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import sqlite3
@@ -145,11 +147,18 @@ def test_every_builtin_report_is_a_canned_query():
     assert canned.skipped == []
     assert set(canned.queries) == {r.name for r in list_reports()}
     matrix = canned.queries["matrix"]
-    assert matrix["params"] == ["plan", "actor", "target", "since", "until"]
+    assert matrix["params"] == ["plan", "actor", "target", "since", "until", "reviewed_only"]
     assert matrix["title"].startswith("matrix: Actors × targets")
     assert "--" not in matrix["description"]  # options are fields there
     assert matrix["hide_sql"] is True
-    assert canned.queries["evidence"]["params"] == ["plan", "actor", "target", "since", "until"]
+    assert canned.queries["evidence"]["params"] == [
+        "plan",
+        "actor",
+        "target",
+        "since",
+        "until",
+        "reviewed_only",
+    ]
     assert "Needs actor and target." in canned.queries["evidence"]["description"]
     assert "Needs actor or target." in canned.queries["timeline"]["description"]
 
@@ -177,6 +186,28 @@ def test_a_canned_query_gives_the_reports_rows(invoke, store, name, options):
     expected = json.loads(invoke("--db", store, "report", name, *args, "--format", "json").output)
     assert expected, "pick options the dev corpus has rows for"
     assert _run_canned(store, name, options) == expected
+
+
+def test_reviewed_only_in_a_canned_query_is_the_reports_option(invoke, store, tmp_path):
+    """A field with 1 counts only reviewed positions, as --reviewed-only does; blank, all."""
+    store = Path(shutil.copy(store, tmp_path / "reviewed.db"))  # the shared one stays as is
+    every = _run_canned(store, "matrix", {})
+    assert _run_canned(store, "matrix", {"reviewed_only": ""}) == every
+    sheet = tmp_path / "sheet.csv"
+    invoke("--db", store, "review", "export", sheet, "--actor", "Zelensky")
+    with sheet.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[0]["decision"] = "confirm"
+    with sheet.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerow(rows[0])
+    invoke("--db", store, "review", "import", sheet, "--reviewer", "test")
+    expected = json.loads(
+        invoke("--db", store, "report", "matrix", "--reviewed-only", "--format", "json").output
+    )
+    assert expected and len(expected) < len(every)
+    assert _run_canned(store, "matrix", {"reviewed_only": "1"}) == expected
 
 
 def test_a_blank_field_filters_nothing_and_an_unknown_name_finds_nothing(store):

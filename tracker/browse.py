@@ -92,14 +92,19 @@ ARGUMENTS: dict[str, str] = {
     ),
     "since": "NULLIF(TRIM(:since), '')",
     "until": "NULLIF(TRIM(:until), '')",
+    # --reviewed-only: a field with 1, yes or true; blank (or anything else) counts everything
+    "reviewed_only": (
+        "CASE WHEN lower(TRIM(:reviewed_only)) IN ('1', 'yes', 'true') THEN 1 ELSE NULL END"
+    ),
 }
 ARGUMENTS_TABLE = "browse_args"
 # The form's fields, in this order; :actor_id is filled from the actor field.
-FIELDS = ("plan", "actor", "target", "since", "until")
+FIELDS = ("plan", "actor", "target", "since", "until", "reviewed_only")
 FIELD_OF = {p: "actor" if p == "actor_id" else p for p in PARAMETERS}
 FIELD_NOTE = (
     "A blank field filters nothing. actor: a name or alias (Zelenskyy); target: a point "
-    "number, a slug or plan; since, until: YYYY-MM-DD."
+    "number, a slug or plan; since, until: YYYY-MM-DD; reviewed_only: 1 for the positions "
+    "an analyst confirmed, corrected or added."
 )
 
 
