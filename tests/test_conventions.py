@@ -72,6 +72,17 @@ def test_sql_takes_p_name_value(invoke, db_url, given):
     assert json.loads(result.output)[0]["b"] == "x y"
 
 
+def test_sql_a_postgresql_cast_after_a_parameter_works(invoke, db_url):
+    """`:x::int` is the parameter x cast to int (PostgreSQL); a slice's colon is no parameter."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("casts with :: and array slices are PostgreSQL's")
+    query = "SELECT :x::int + 1 AS y, (ARRAY[1, 2, 3])[2:3] AS s, ':z' AS t"
+    result = invoke("--db", db_url, "sql", query, "-p", "x", "41", "--format", "json")
+    assert json.loads(result.output) == [{"y": 42, "s": [2, 3], "t": ":z"}]
+    bad = invoke("--db", db_url, "sql", "SELECT :x::int AS y", "-p", "x=abc", expect=1)
+    assert bad.output.count("\n") == 1 and bad.output.startswith("Error:")
+
+
 @pytest.mark.parametrize("second", [("-p", "a=2"), ("-p", "a", "2"), ("--param", ":a=1")])
 def test_sql_a_parameter_given_twice_is_one_error_line(invoke, db_url, second):
     result = invoke("--db", db_url, "sql", "SELECT :a AS a", "-p", "a=1", *second, expect=1)

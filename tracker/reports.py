@@ -242,6 +242,10 @@ def _check(sql: str, dialect: str) -> Statement:
             parts.append(token.text)
         elif token.kind in ("string", "ident"):
             parts.append(token.text.replace(":", "\\:"))  # not a parameter for SQLAlchemy
+        elif token.kind == "punct" and token.text == ":":
+            # a colon that starts no parameter (PostgreSQL's ::int casts, arr[1:2] slices):
+            # escaped, or SQLAlchemy would take ":x::int" for no parameter and ":2" for one
+            parts.append("\\:")
         else:
             parts.append(token.text)
     return Statement("".join(parts).strip(), parameters)
