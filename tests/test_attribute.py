@@ -553,11 +553,23 @@ def test_dedupe_keeps_the_best_draft_per_actor_and_target_the_first_on_a_tie():
     strong = PhraseMatch(target, "territorial integrity", 1, 0.99, 2, 4)
     other_match = PhraseMatch(other, "dialogue", 1, 0.9, 5, 6)
     drafts = [
-        Draft(7, 1, "support", 0.637, "kyiv", "subject", [], weak),
-        Draft(7, 1, "oppose", 0.99, "zelensky", "reporting verb: X said", ["reject"], strong),
-        Draft(7, 2, "support", 0.9, "zelensky", "subject", ["back"], other_match),
-        Draft(7, 1, "support", 0.99, "kyiv", "subject", ["back"], strong),  # a tie: not kept
-        Draft(8, 1, "support", 0.5, "china", "the plan says", [], weak),
+        Draft(7, 1, "support", 0.637, "kyiv", "subject", "subject", [], weak),
+        Draft(
+            7,
+            1,
+            "oppose",
+            0.99,
+            "zelensky",
+            "reporting_verb",
+            "reporting verb: X said",
+            ["reject"],
+            strong,
+        ),
+        Draft(7, 2, "support", 0.9, "zelensky", "subject", "subject", ["back"], other_match),
+        Draft(
+            7, 1, "support", 0.99, "kyiv", "subject", "subject", ["back"], strong
+        ),  # a tie: not kept
+        Draft(8, 1, "support", 0.5, "china", "plan_text", "the plan says", [], weak),
     ]
     findings = dedupe_findings(drafts)
     assert [(f.actor_id, f.target_id, f.stance, f.score) for f in findings] == [

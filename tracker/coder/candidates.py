@@ -20,7 +20,6 @@ from typing import Final
 
 from tracker.coder.actors import ActorInfo, Mention, Registry
 from tracker.coder.facts import Draft, SentenceFacts
-from tracker.coder.holders.registry import HOLDER_RULES
 from tracker.coder.link import PhraseMatch
 from tracker.coder.segment import Span
 from tracker.coder.stance import Lexicon, stance_of
@@ -42,14 +41,6 @@ ACTOR_SOURCES: Final[tuple[str, ...]] = (
 # their own, positions F1 fell from 0.548 to 0.547 and coding took longer (the candidates'
 # recall, 0.823 without them, was 0.869 with them).
 WEAK_SOURCES: Final = frozenset({"named_before", "adjective"})
-
-
-def rule_id(rule: str) -> str:
-    """The stable id of a hand rule from its explanation text ("reporting verb: X said")."""
-    head = rule.split(":", 1)[0].removesuffix(" (and)")
-    if head.startswith("relative"):
-        return HOLDER_RULES["relative"]
-    return HOLDER_RULES.get(head, "other")
 
 
 @dataclass(slots=True)
@@ -115,10 +106,10 @@ class Proposer:
             for mention, actor_id in f.actors:
                 add(actor_id, "named", mention.surface, mention)
             for holder in f.holders:
-                add(holder.actor_id, "holder:" + rule_id(holder.rule), holder.mention)
+                add(holder.actor_id, "holder:" + holder.rule_id, holder.mention)
             for clause in f.clause_holders.values():
                 for holder in clause:
-                    add(holder.actor_id, "clause_holder:" + rule_id(holder.rule), holder.mention)
+                    add(holder.actor_id, "clause_holder:" + holder.rule_id, holder.mention)
             for w in f.words:  # "a Ukrainian official", "the Chinese side": the state
                 state = self.registry.adjectives.get(w.norm)
                 if state is not None:
@@ -140,7 +131,7 @@ class Proposer:
                         add(author, "plan_author", match.phrase)
             for draft in drafts[i]:
                 add(draft.actor_id, "rule_position", draft.mention)
-                add(draft.actor_id, "rule:" + rule_id(draft.rule), draft.mention)
+                add(draft.actor_id, "rule:" + draft.rule_id, draft.mention)
             for actor_id in [a for a, c in actors.items() if c.sources <= WEAK_SOURCES]:
                 del actors[actor_id]
             out.append(
@@ -152,11 +143,7 @@ class Proposer:
                     actors,
                     i,
                     count,
-                    any(
-                        s.startswith("holder:transcript")
-                        for a in actors.values()
-                        for s in a.sources
-                    ),
+                    any("holder:transcript_turn" in a.sources for a in actors.values()),
                 )
             )
         return out

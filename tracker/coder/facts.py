@@ -10,15 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring_ascii as _json_string
-from typing import Final, NamedTuple
+from typing import NamedTuple
 
 from tracker.coder.actors import Mention
+from tracker.coder.holders.ids import RULE_IDS, SPEECH_RULE_IDS, unregistered
 from tracker.coder.link import PhraseMatch, rounded
 from tracker.coder.segment import NEW_RECORD
 from tracker.coder.stance import Cue
 from tracker.coder.text import Word
-
-SPEECH_RULES: Final = ("according to", "reporting verb", "pronoun")
 
 
 class Finding(NamedTuple):  # a tuple: cheap to send back from a worker process
@@ -42,7 +41,8 @@ class Draft:
     stance: str
     score: float
     mention: str
-    rule: str
+    rule_id: str  # the holder's rule (holders.ids.RULE_IDS)
+    rule: str  # its explanation ("reporting verb: X said"), shown, never parsed
     cues: list[str]
     match: PhraseMatch
 
@@ -53,15 +53,19 @@ class Draft:
         stance: str,
         score: float,
         mention: str,
+        rule_id: str,
         rule: str,
         cues: list[str],
         match: PhraseMatch,
     ) -> None:
+        if rule_id not in RULE_IDS:
+            raise unregistered(rule_id)
         self.actor_id = actor_id
         self.target_id = target_id
         self.stance = stance
         self.score = score
         self.mention = mention
+        self.rule_id = rule_id
         self.rule = rule
         self.cues = cues
         self.match = match
@@ -69,20 +73,30 @@ class Draft:
 
 @dataclass(slots=True)  # __init__ by hand: compiled, unlike the generated one
 class Holder:
+    """Who holds what a sentence (or a clause) says, and by which rule: ``rule_id`` is the
+    rule's stable id (holders.ids.RULE_IDS; anything else is refused here), ``rule`` the
+    explanation shown to people ("reporting verb: X said"), which no code reads back."""
+
     actor_id: int
     mention: str
+    rule_id: str
     rule: str
     verb: int = -1  # the reporting verb's word, when cues before it are not the holder's
 
-    def __init__(self, actor_id: int, mention: str, rule: str, verb: int = -1) -> None:
+    def __init__(
+        self, actor_id: int, mention: str, rule_id: str, rule: str, verb: int = -1
+    ) -> None:
+        if rule_id not in RULE_IDS:
+            raise unregistered(rule_id)
         self.actor_id = actor_id
         self.mention = mention
+        self.rule_id = rule_id
         self.rule = rule
         self.verb = verb
 
     @property
     def speaks(self) -> bool:
-        return self.rule.startswith(SPEECH_RULES)
+        return self.rule_id in SPEECH_RULE_IDS
 
 
 @dataclass

@@ -29,7 +29,7 @@ from tracker.coder.holders.plan import PLAN_MEMORY, plan_pronoun, plan_text
 from tracker.coder.holders.pronouns import anaphors
 from tracker.coder.holders.quotes import quote_speaker
 from tracker.coder.holders.registry import SENTENCE_RULES
-from tracker.coder.holders.subjects import agent, relative_clause
+from tracker.coder.holders.subjects import RELATIVE_PLAN, agent, relative_clause
 from tracker.coder.holders.transcripts import dateline, transcript_turn, turn
 from tracker.coder.link import PhraseMatch, rounded
 from tracker.coder.stance import Cue, Stance, _linking, find_cues, soft_breaks, stance_of
@@ -38,6 +38,12 @@ from tracker.coder.text import Word, stem
 OPEN_QUOTES: Final = '“‘«"'
 COMPLEMENT_GAP: Final = 6  # words between a target and another in a prepositional phrase after it
 _BY_START: Final = attrgetter("start")
+# Rules (by id) whose holder, with no stance word in the sentence, is only described by it.
+DESCRIBING_RULES: Final = frozenset(
+    {"subject", "transcript_turn", "relative_clause", "reported_subject"}
+)
+# Rules (by id) that give a whole sentence its holders after the article is read.
+SECOND_PASS_RULES: Final = frozenset({"transcript_turn", "quote_speaker"})
 
 
 class Attributor(Rules):
@@ -182,7 +188,7 @@ class Attributor(Rules):
             author = self.plan_author.get(match.target.plan)
             holders = self._holders_of(facts, match)
             if plan_subject and author is not None and match.target.kind != "plan":
-                holders.append(Holder(author, plan_subject, "the plan says"))
+                holders.append(Holder(author, plan_subject, "plan_text", "the plan says"))
             findings += agent(self, facts, match)
             if not holders:
                 continue
@@ -206,13 +212,12 @@ class Attributor(Rules):
                 if result.stance is None:
                     continue
                 if result.omission and (
-                    holder.rule.endswith("the plan says")
+                    holder.rule_id == "plan_text"
+                    or holder.rule == RELATIVE_PLAN  # a relative clause on the plan
                     or not any(c.text in self.lexicon.lacks for c in result.cues)
                 ):  # "it does not ask Russia to withdraw": what a text leaves out is no
                     continue  # one's position; "elements were missing: X" is the critic's
-                if not result.cues and holder.rule.startswith(
-                    ("subject", "transcript", "relative", "reported subject")
-                ):
+                if not result.cues and holder.rule_id in DESCRIBING_RULES:
                     continue  # a subject with no stance word is description, not a position
                 if not result.cues and self._complement(facts, match, others_here):
                     continue  # "sanctions on Russia's energy sector": where the sanctions bite
@@ -230,6 +235,7 @@ class Attributor(Rules):
                         result.stance,
                         rounded(match.score * (1.0 if result.cues else 0.7), 3),
                         holder.mention,
+                        holder.rule_id,
                         holder.rule,
                         [cue_words(facts, c) for c in result.cues],
                         match,
@@ -277,9 +283,9 @@ class Attributor(Rules):
         """The holders of the target's clause when it has its own, else the sentence's."""
         clause = last_clause_from(facts, match.start)
         own = facts.clause_holders.get(clause) if clause is not None else None
-        if own and own[0].rule.startswith("relative"):
+        if own and own[0].rule_id == "relative_clause":
             return list(own)
-        if own and facts.holders and not facts.holders[0].rule.startswith(("transcript", "quote")):
+        if own and facts.holders and facts.holders[0].rule_id not in SECOND_PASS_RULES:
             return list(own)
         later = -1  # the first clause after the target's
         for lo in facts.clause_holders:

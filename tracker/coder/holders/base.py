@@ -93,11 +93,12 @@ class Rules:
         return None
 
     def coordinated(
-        self, facts: SentenceFacts, mention: Mention, actor_id: int, rule: str
+        self, facts: SentenceFacts, mention: Mention, actor_id: int, rule_id: str, rule: str
     ) -> list[Holder]:
-        """The mention and those joined to it by "and": "China and Belarus said"."""
-        holders = [Holder(actor_id, mention.surface, rule)] + [
-            Holder(a, m.surface, rule)  # "the two ministers": each of them
+        """The mention and those joined to it by "and": "China and Belarus said", all held
+        by the rule ``rule_id`` (``rule``: its explanation)."""
+        holders = [Holder(actor_id, mention.surface, rule_id, rule)] + [
+            Holder(a, m.surface, rule_id, rule)  # "the two ministers": each of them
             for m, a in facts.actors
             if m.via == "collective"
             and (m.start, m.end) == (mention.start, mention.end)
@@ -116,7 +117,7 @@ class Rules:
                 and len(gap) <= 6
                 and not (set(gap) & self.lexicon.predicate_words)
             ):
-                holders.append(Holder(other_id, other.surface, rule + " (and)"))
+                holders.append(Holder(other_id, other.surface, rule_id, rule + " (and)"))
                 edge = other.end
             else:
                 break

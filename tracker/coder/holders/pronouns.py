@@ -33,7 +33,7 @@ def pronoun(
     if lo < len(norms) and rules.pronoun_gender(norms[lo]):
         resolved = resolve_pronoun(rules, norms[lo], facts, lo, context)
         if resolved is not None:
-            return [Holder(resolved, norms[lo], "pronoun: subject")]
+            return [Holder(resolved, norms[lo], "pronoun", "pronoun: subject")]
     if lo == 0 and len(norms) > 1 and norms[0] in lex.pronouns_bodies:
         if lex.support.at(facts.stems, 1) or lex.oppose.at(facts.stems, 1):
             return bodies(rules, context, norms[0], norms[1])
@@ -49,7 +49,7 @@ def bodies(
 ) -> list[Holder]:
     """ "It" opening a sentence: the states, organisations or groups that spoke just before."""
     return [
-        Holder(h.actor_id, pronoun, f"pronoun: {pronoun} {verb}")
+        Holder(h.actor_id, pronoun, "pronoun", f"pronoun: {pronoun} {verb}")
         for h in (context.speakers if speakers is None else speakers)
         if rules.registry.actors[h.actor_id].kind != "person"
     ]

@@ -17,5 +17,7 @@ def quote_speaker(sentences: list[SentenceFacts]) -> None:
         for other in following + preceding:
             speakers = [h for h in other.holders if h.speaks]
             if speakers and (other in preceding or other.quoted):
-                facts.holders = [Holder(h.actor_id, h.mention, "quote") for h in speakers]
+                facts.holders = [
+                    Holder(h.actor_id, h.mention, "quote_speaker", "quote") for h in speakers
+                ]
                 break

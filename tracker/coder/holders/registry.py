@@ -1,8 +1,10 @@
 """Every holder rule by its stable id, and the order the sentence rules are tried in.
 
-An id is data: candidates and features carry it (``holder:reporting_verb``), explanations
-are matched back to it by their label ("reporting verb: X said" → ``reporting_verb``), and
-``tests/test_rules.py`` tests each id. See ``tracker.coder.holders`` for how to add one.
+An id is data: each rule passes its id to every ``Holder`` it makes (``Holder`` refuses an
+id not in ``ids.RULE_IDS``, and this module refuses to load unless RULES has exactly those
+ids), candidates and features carry it (``holder:reporting_verb``), and
+``tests/test_rules.py`` tests each id. The explanation text ("reporting verb: X said") is
+for people only. See ``tracker.coder.holders`` for how to add one.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from tracker.coder.actors import Mention
 from tracker.coder.facts import ArticleContext, Holder, SentenceFacts
 from tracker.coder.holders import plan, pronouns, quotes, reporting, subjects, transcripts
 from tracker.coder.holders.base import Rules
+from tracker.coder.holders.ids import RULE_IDS, SPEECH_RULE_IDS
 
 # A sentence rule reads words lo to hi of a sentence (with the actors named there) and
 # returns its holders, or None when it does not apply and the next rule is tried.
@@ -26,8 +29,8 @@ SentenceRule = Callable[
 
 @dataclass(frozen=True)
 class HolderRule:
-    id: str  # stable: features and explanations use it
-    label: str  # how the rule's explanation text begins
+    id: str  # stable: holders, drafts, candidates and features carry it
+    label: str  # how the rule's explanation text begins (for people; never parsed)
     stage: str  # where it runs: one of STAGES
     function: Callable[..., object]  # the rule
 
@@ -61,5 +64,8 @@ SENTENCE_RULES: Final[tuple[SentenceRule, ...]] = tuple(
     cast(SentenceRule, rule.function) for rule in RULES if rule.stage == "sentence"
 )
 
-# label -> id: how an explanation's rule text is read back as an id (candidates.rule_id).
-HOLDER_RULES: Final[dict[str, str]] = {rule.label: rule.id for rule in RULES}
+_IDS: Final = [rule.id for rule in RULES]
+if len(_IDS) != len(set(_IDS)) or set(_IDS) != RULE_IDS:  # not an assert: kept under -O
+    raise RuntimeError("holders.registry.RULES must list each id of holders.ids.RULE_IDS once")
+
+__all__ = ["RULES", "RULE_IDS", "SENTENCE_RULES", "SPEECH_RULE_IDS", "STAGES", "HolderRule"]

@@ -13,7 +13,7 @@ from tracker.coder.actors import Mention
 from tracker.coder.facts import ArticleContext, Holder, SentenceFacts
 from tracker.coder.holders.base import Rules, inside
 from tracker.coder.holders.pronouns import bodies, resolve_pronoun
-from tracker.coder.holders.subjects import reported_subject
+from tracker.coder.holders.subjects import RELATIVE_SPEAKER, reported_subject
 
 
 def according_to(
@@ -30,7 +30,7 @@ def according_to(
             if end <= mention.start <= end + 2:
                 if facts.words[mention.end - 1].possessive:
                     break  # "according to China's account, X said…": a source, not X
-                return rules.coordinated(facts, mention, actor_id, "according to")
+                return rules.coordinated(facts, mention, actor_id, "according_to", "according to")
     return None
 
 
@@ -66,7 +66,7 @@ def reporting_verb(
             if author:  # "a UN General Assembly resolution demanding…": its author's
                 mention, actor_id = author[0]
                 rule = f"reporting verb: X {norms[start - 1]} {verb}"
-                return [Holder(actor_id, mention.surface, rule, start)]
+                return [Holder(actor_id, mention.surface, "reporting_verb", rule, start)]
         relative = next((r for r in relatives if r[0] < start < r[1]), None)
         # "Zelensky, who had said…": the antecedent speaks; "the crisis, which some call…":
         # no name before the clause does
@@ -79,7 +79,8 @@ def reporting_verb(
                     Holder(
                         actor_id,
                         mention.surface,
-                        f"reporting verb: X, {norms[relative[0]]} {verb}",
+                        "reporting_verb",
+                        f"{RELATIVE_SPEAKER}{norms[relative[0]]} {verb}",
                     )
                 ]
         pronoun = next(
@@ -88,7 +89,8 @@ def reporting_verb(
         if pronoun is not None:  # "he said"
             resolved = resolve_pronoun(rules, norms[pronoun], facts, pronoun, context)
             if resolved is not None:
-                return [Holder(resolved, norms[pronoun], f"pronoun: {norms[pronoun]} {verb}")]
+                rule = f"pronoun: {norms[pronoun]} {verb}"
+                return [Holder(resolved, norms[pronoun], "pronoun", rule)]
             continue
         before = [  # "Mr Zelenskiy said", "Zelensky, the president of Ukraine, said"
             (m, a)
@@ -106,8 +108,10 @@ def reporting_verb(
             reported = reported_subject(rules, facts, actors, end, hi, actor_id)
             if reported:
                 return reported
-            holders = rules.coordinated(facts, first[0], first[1], f"reporting verb: X {verb}")
-            return [Holder(h.actor_id, h.mention, h.rule, start) for h in holders]
+            holders = rules.coordinated(
+                facts, first[0], first[1], "reporting_verb", f"reporting verb: X {verb}"
+            )
+            return [Holder(h.actor_id, h.mention, h.rule_id, h.rule, start) for h in holders]
         gap = facts.text[facts.words[start - 1].end : facts.words[start].start] if start else ""
         if start == 0 or any(c in gap for c in ",”\"'’"):
             for mention, actor_id in actors:  # "…,” said Mr Zelenskiy"
@@ -116,7 +120,8 @@ def reporting_verb(
                     and all(n in lex.determiners for n in norms[end : mention.start])
                     and not facts.words[mention.end - 1].possessive
                 ):  # not "Asked whether China…": a question put, not China speaking
-                    return [Holder(actor_id, mention.surface, f"reporting verb: {verb} X")]
+                    rule = f"reporting verb: {verb} X"
+                    return [Holder(actor_id, mention.surface, "reporting_verb", rule)]
     return None
 
 

@@ -9,11 +9,19 @@ had agreed to…"); ``relative_clause``: "Moscow, which welcomed the ceasefire, 
 
 from __future__ import annotations
 
+from typing import Final
+
 from tracker.coder.actors import Mention
 from tracker.coder.facts import ArticleContext, Draft, Holder, SentenceFacts
 from tracker.coder.holders.base import Rules, cue_words, dedupe, hold_span
 from tracker.coder.link import PhraseMatch, rounded
 from tracker.coder.text import stem
+
+# Two variants within one rule, told apart by their explanation (the rule id is the same):
+# the speaker of a relative clause ("Zelensky, who had said…", a ``reporting_verb`` holder),
+# and the plan's author holding a relative clause on the plan (a ``relative_clause`` holder).
+RELATIVE_SPEAKER: Final = "reporting verb: X, "
+RELATIVE_PLAN: Final = "relative: the plan says"
 
 
 def subject(
@@ -29,7 +37,7 @@ def subject(
         if rules.is_object(facts.norms, mention, actors) or facts.words[mention.end - 1].possessive:
             continue
         if rules.is_subject(facts, mention):
-            return rules.coordinated(facts, mention, actor_id, "subject")
+            return rules.coordinated(facts, mention, actor_id, "subject", "subject")
         break
     return None
 
@@ -50,7 +58,7 @@ def reported_subject(
     first = next(((m, a) for m, a in actors if m.start == start), None)
     if first is None or first[0].via == "anaphor" or facts.words[first[0].end - 1].possessive:
         return []
-    holders = rules.coordinated(facts, first[0], first[1], "reported subject")
+    holders = rules.coordinated(facts, first[0], first[1], "reported_subject", "reported subject")
     j = first[0].end
     for holder in holders[1:]:
         j = max(j, next((m.end for m, a in actors if a == holder.actor_id and m.start >= j), j))
@@ -80,13 +88,13 @@ def relative_clause(rules: Rules, facts: SentenceFacts) -> None:
         speakers = [
             h
             for h in facts.holders
-            if h.speaks and not h.rule.startswith("reporting verb: X, ")  # another clause's
+            if h.speaks and not h.rule.startswith(RELATIVE_SPEAKER)  # another clause's
         ]
         plans = [m for m in facts.plan_matches if m.end == lo and m.phrase != "it"]
         author = rules.plan_author.get(plans[0].target.plan) if plans else None
         if author is not None:  # "its paper, which calls for…": what the plan says
-            rule = "relative: the plan says"
-            hold_span(facts, lo, hi, [Holder(author, plans[0].phrase, rule)] + speakers)
+            holder = Holder(author, plans[0].phrase, "relative_clause", RELATIVE_PLAN)
+            hold_span(facts, lo, hi, [holder] + speakers)
             continue
         if not antecedent:
             continue
@@ -95,7 +103,12 @@ def relative_clause(rules: Rules, facts: SentenceFacts) -> None:
             continue  # "Zelensky, who had said…": already the sentence's speaker
         rule = f"relative: X, {facts.norms[lo]} …"
         head, head_id = rules.coordination_head(facts, mention)  # "Kyiv and its backers, who"
-        hold_span(facts, lo, hi, dedupe(rules.coordinated(facts, head, head_id, rule) + speakers))
+        hold_span(
+            facts,
+            lo,
+            hi,
+            dedupe(rules.coordinated(facts, head, head_id, "relative_clause", rule) + speakers),
+        )
 
 
 def agent(rules: Rules, facts: SentenceFacts, match: PhraseMatch) -> list[Draft]:
@@ -139,10 +152,13 @@ def agent(rules: Rules, facts: SentenceFacts, match: PhraseMatch) -> list[Draft]
                 "support" if value > 0 else "oppose",
                 rounded(match.score, 3),
                 h.mention,
+                h.rule_id,
                 h.rule,
                 [cue_words(facts, cue)],
                 match,
             )
-            for h in rules.coordinated(facts, found[0], found[1], f"agent: {norms[cue.start]} by X")
+            for h in rules.coordinated(
+                facts, found[0], found[1], "agent", f"agent: {norms[cue.start]} by X"
+            )
         ]
     return []

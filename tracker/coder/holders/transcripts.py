@@ -38,11 +38,11 @@ def transcript_turn(rules: Rules, sentences: list[SentenceFacts]) -> None:
         info = rules.registry.actors[speaker]
         mention = info.name
         if not facts.holders:
-            facts.holders = [Holder(speaker, mention, "transcript turn")]
+            facts.holders = [Holder(speaker, mention, "transcript_turn", "transcript turn")]
         else:
             facts.holders = dedupe(
                 [
-                    Holder(speaker, mention, "transcript turn")
+                    Holder(speaker, mention, "transcript_turn", "transcript turn")
                     if rules.registry.actors[h.actor_id].name == info.affiliation
                     else h
                     for h in facts.holders
