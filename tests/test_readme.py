@@ -60,6 +60,11 @@ SKIPS: list[tuple[str, str]] = [
     (r"^tail -f\b", "follows a feed forever"),
     (r"^createdb\b", "creates the example server's database; the test makes its own"),
     (
+        r"^tracker (evaluate|train) reviewed/",
+        "needs articles whose positions are all reviewed; tests/test_review_io.py runs "
+        "export-gold, evaluate and train on such a store",
+    ),
+    (
         r"^(\S+=\S+ )*(tracker (\S+ )*browse( |$)|datasette )",
         "starts a web server that runs until it is stopped",
     ),
