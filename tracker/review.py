@@ -126,6 +126,11 @@ def ref_of_key(connection: Connection, key: str) -> PositionRef:
     found = latest(connection, key)
     if found is None:
         raise TrackerError(f"no position with key {key!r} in the store")
+    return ref_of_decision(found)
+
+
+def ref_of_decision(found: dict[str, Any]) -> PositionRef:
+    """The content key of a row of ``review_decisions`` (the position it decided on)."""
     return PositionRef(
         found["article_hash"],
         found["sentence_start"],

@@ -42,6 +42,7 @@ from tracker.review import (
     latest_revisions,
     position_key,
     record,
+    ref_of_decision,
 )
 from tracker.review_view import Filters, position_rows
 from tracker.schema import Article, Sentence
@@ -256,16 +257,7 @@ class _Sheet:
             found = latest(self.connection, key)
             if found is None:
                 raise _Bad(f"no position with key {key!r} in the store")
-            ref = PositionRef(
-                found["article_hash"],
-                found["sentence_start"],
-                found["sentence_end"],
-                found["sentence_text"],
-                found["actor"],
-                found["plan"],
-                found["target"],
-                found["source_note"],
-            )
+            ref = ref_of_decision(found)
             context = (found["article_source"], found["article_date"])
             current = (found["decided_actor"], found["decided_plan"], found["decided_target"], None)
         expected = _revision(row)
