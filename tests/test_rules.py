@@ -13,6 +13,7 @@ from tracker.coder.candidates import SentenceProposals
 from tracker.coder.facts import Draft, Holder
 from tracker.coder.holders.ids import RULE_IDS, SPEECH_RULE_IDS
 from tracker.coder.holders.registry import RULES, STAGES
+from tracker.coder.link import PhraseMatch, TargetSpec
 from tracker.coder.pipeline import Coder
 from tracker.read import parse_text_article, read_file
 
@@ -92,12 +93,18 @@ def test_every_holder_and_draft_of_the_dev_articles_has_a_registered_id(coder):
     assert {"subject", "transcript_turn"} <= {h.rule_id for h in holders if not h.speaks}
 
 
+# a real match: the compiled Draft checks its argument types before its rule id
+MATCH = PhraseMatch(
+    TargetSpec(2, "china-2023", "3", "point", (("ceasefire", 1),)), "ceasefire", 1, 1.0, 0, 1
+)
+
+
 @pytest.mark.parametrize("rule_id", ["other", "reporting verb", "Reporting_verb", ""])
 def test_an_unregistered_rule_id_is_refused(rule_id):
     with pytest.raises(ValueError, match="unregistered holder rule id"):
         Holder(1, "Zelensky", rule_id, "reporting verb: X said")
     with pytest.raises(ValueError, match="unregistered holder rule id"):
-        Draft(1, 2, "support", 0.9, "Zelensky", rule_id, "reporting verb: X said", [], None)
+        Draft(1, 2, "support", 0.9, "Zelensky", rule_id, "reporting verb: X said", [], MATCH)
     assert Holder(1, "Zelensky", "reporting_verb", "reporting verb: X said").speaks
     assert not Holder(1, "China", "subject", "subject").speaks
 
