@@ -125,11 +125,16 @@ def test_decisions_survive_removal_and_reingest(invoke, db_url, tmp_path):
     article_id = _sql(db_url, "SELECT id FROM articles")[0][0]
     invoke("--db", db_url, "articles", "remove", article_id, "--yes")
     assert _sql(db_url, "SELECT COUNT(*) FROM review_decisions") == [(5,)]  # history kept
+    check = invoke("--db", db_url, "db", "check").output
+    assert "positions with review decisions on articles no longer stored: 4  (kept" in check
+    assert "no problems found" in check  # a hint, not a problem
     gone = _view(db_url, invoke)  # what an analyst asserted stays; the coder's is gone
     assert sorted(r[1] for r in gone) == ["confirmed", "corrected", "manual", "manual"]
 
     invoke("--db", db_url, "ingest", path)  # new row ids for everything
     assert _view(db_url, invoke) == after  # every decision re-attached by content
+    check = invoke("--db", db_url, "db", "check").output
+    assert "positions with review decisions on articles no longer stored: 0\n" in check
 
 
 def test_decisions_survive_recoding(invoke, db_url, tmp_path):

@@ -238,6 +238,11 @@ def db_check(ctx: click.Context) -> None:
             f"articles coded by another configuration: {stale}"
             + ("  (tracker recode --stale codes them again)" if stale else "")
         )
+        orphaned = doctor.decisions_without_article(engine)
+        click.echo(
+            f"positions with review decisions on articles no longer stored: {orphaned}"
+            + ("  (kept in their history: tracker review history KEY)" if orphaned else "")
+        )
     click.echo("no problems found" if not problems else f"{problems} problem(s) found")
     if problems:
         ctx.exit(1)

@@ -63,3 +63,17 @@ def stale_articles(engine: Engine, configuration_hash: str) -> int:
     (or before coding runs were recorded): what `tracker recode --stale` would re-code."""
     with engine.connect() as connection:
         return count_stale(connection, configuration_hash)
+
+
+def decisions_without_article(engine: Engine) -> int:
+    """How many positions have review decisions made on an article no longer stored (removed,
+    or re-dated by another version). Not a problem: the decisions are kept in their
+    history by design, and apply again if the article is ingested again."""
+    with engine.connect() as connection:
+        return connection.execute(
+            text(
+                """SELECT COUNT(DISTINCT d.position_key) FROM review_decisions d
+                WHERE d.article_hash IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.content_hash = d.article_hash)"""
+            )
+        ).scalar_one()
