@@ -109,6 +109,28 @@ def _view(url: str, invoke) -> list[tuple]:
     return sorted((r["key"], r["status"], r["actor"], r["target"], r["stance"]) for r in rows)
 
 
+def test_listings_count_positions_as_reviewed(invoke, db_url, tmp_path):
+    """`tracker articles` and `tracker actors` count the positions in force: a rejection
+    takes one off its article and actor, an addition on a sentence adds one."""
+    _ingest(invoke, db_url, tmp_path)
+
+    def counts() -> tuple[int, dict[str, int]]:
+        articles = _jsonl(invoke("--db", db_url, "articles", "--format", "jsonl").output)
+        actors = _jsonl(invoke("--db", db_url, "actors", "--format", "jsonl").output)
+        return articles[0]["positions"], {a["name"]: a["positions"] for a in actors}
+
+    article_before, actors_before = counts()
+    assert article_before == len(_positions(invoke, db_url)) > 3
+    decided = _decide_some(invoke, db_url, tmp_path)
+    article_after, actors_after = counts()
+    assert article_after == article_before - 1 + 1  # one rejected, one added on a sentence
+    rejected = decided["reject"]["actor"]
+    added = {"Volodymyr Zelensky": 1, "Dmytro Kuleba": 1}  # on a sentence, and with none
+    for name, before in actors_before.items():
+        expected = before - (name == rejected) + added.get(name, 0)
+        assert actors_after[name] == expected, name
+
+
 def test_decisions_survive_removal_and_reingest(invoke, db_url, tmp_path):
     path = _ingest(invoke, db_url, tmp_path)
     before = _positions(invoke, db_url)

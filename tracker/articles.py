@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, case, func, select
+from sqlalchemy import Connection, Engine, case, column, func, select, table
 
 from tracker.coder.text import INVISIBLE
 from tracker.errors import TrackerError
@@ -45,13 +45,17 @@ def _sentence_count():
     )
 
 
-def _position_count():
+# The positions in force, as reviewed: rejected ones left out, additions in (migration 0005).
+REPORT_POSITIONS = table("report_positions", column("article_id"), column("actor_id"))
+
+
+def _position_counts():
+    """Positions per article as reviewed, one grouped pass over the view (a count per
+    article would evaluate the view once per article)."""
     return (
-        select(func.count(Position.id))
-        .join(Sentence, Sentence.id == Position.sentence_id)
-        .where(Sentence.article_id == Article.id)
-        .scalar_subquery()
-        .label("positions")
+        select(REPORT_POSITIONS.c.article_id, func.count().label("positions"))
+        .group_by(REPORT_POSITIONS.c.article_id)
+        .subquery()
     )
 
 
@@ -74,19 +78,22 @@ def list_articles(
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
     """Articles newest first (undated ones last): id, source, title, published date and
-    how many sentences and positions each has. ``source`` matches part of the source,
+    how many sentences and positions (as reviewed) each has. ``source`` matches part of the source,
     whatever the case; ``since`` and ``until`` (inclusive) leave out undated articles."""
     first = parse_day(since, "--since") if since is not None else None
     last = parse_day(until, "--until") if until is not None else None
     if first and last and first > last:
         raise TrackerError(f"--since {first} is after --until {last}")
-    query = select(
-        Article.id,
-        Article.source,
-        Article.title,
-        Article.published,
-        _sentence_count(),
-        _position_count(),
+    counts = _position_counts()
+    query = (
+        select(
+            Article.id,
+            Article.source,
+            Article.title,
+            Article.published,
+            _sentence_count(),
+            func.coalesce(counts.c.positions, 0).label("positions"),
+        ).outerjoin(counts, counts.c.article_id == Article.id)
     ).order_by(
         case((Article.published.is_(None), 1), else_=0),
         Article.published.desc(),
@@ -124,7 +131,11 @@ def show_article(connection: Connection, article_id: int) -> ArticleDetail:
             Article.content_hash,
             Article.ingested_at,
             _sentence_count(),
-            _position_count(),
+            select(func.count())
+            .select_from(REPORT_POSITIONS)
+            .where(REPORT_POSITIONS.c.article_id == Article.id)
+            .scalar_subquery()
+            .label("positions"),
         ).where(Article.id == article_id)
     ).first()
     if row is None:

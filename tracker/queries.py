@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import Connection, String, case, cast, func, select
+from sqlalchemy import Connection, String, case, cast, column, func, select, table
 
 from tracker.coder.text import normalise_phrase
 from tracker.errors import TrackerError
@@ -17,7 +17,6 @@ from tracker.schema import (
     Article,
     Link,
     Plan,
-    Position,
     Sentence,
     Target,
     TargetPhrase,
@@ -277,9 +276,10 @@ def actors(connection: Connection, limit: int | None = None) -> list[dict]:
         .group_by(ActorRole.actor_id)
         .subquery()
     )
+    reported = table("report_positions", column("actor_id"))  # as reviewed (migration 0005)
     counts = (
-        select(Position.actor_id, func.count().label("positions"))
-        .group_by(Position.actor_id)
+        select(reported.c.actor_id, func.count().label("positions"))
+        .group_by(reported.c.actor_id)
         .subquery()
     )
     query = (
