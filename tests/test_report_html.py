@@ -6,6 +6,7 @@ javascript: address that must never become a link, one undated)."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import re
 import shutil
@@ -254,6 +255,28 @@ def test_matrix_headers_groups_count_and_visible_evidence(store, invoke):
     assert matrix.all("tr", "actor")[0].all("td")[1].attrs["data-stance"] == "oppose"
     # escaped: the sentence's markup is text, never markup
     assert "<really>" not in page and "&lt;really&gt;" in page
+
+
+def test_reviewed_only_matrix_shows_only_reviewed_evidence(db_url, invoke, tmp_path):
+    """With --reviewed-only the page's evidence and charts follow the rows: the positions
+    nobody reviewed are neither cells nor evidence."""
+    _build(db_url)
+    sheet = tmp_path / "sheet.csv"
+    invoke("--db", db_url, "review", "export", sheet, "--actor", "Eve")
+    with sheet.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 1
+    rows[0]["decision"] = "confirm"
+    with sheet.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    invoke("--db", db_url, "review", "import", sheet, "--reviewer", "ana")
+    page = _page(invoke, db_url, "report", "matrix", *PLAN, "--reviewed-only")
+    matrix = by_id(parse(page))["matrix"]
+    assert [tr.attrs["data-name"] for tr in matrix.all("tr", "actor")] == ["Eve"]
+    assert "Eve doubts the ceasefire." in page
+    assert "Aland now rejects" not in page and "Dora" not in page
 
 
 def test_matrix_links_only_to_articles_and_fetches_nothing(store, invoke):

@@ -180,7 +180,14 @@ def report_command(
         folder=reports_dir,
         timeout=seconds,
     )
-    filters = {"plan": plan, "actor": actor, "target": target, "since": since, "until": until}
+    filters = {
+        "plan": plan,
+        "actor": actor,
+        "target": target,
+        "since": since,
+        "until": until,
+        "reviewed_only": reviewed_only or None,
+    }
     _emit(
         rows,
         fmt,

@@ -28,6 +28,7 @@ WHERE (CAST(:plan AS TEXT) IS NULL OR plan = :plan)
   AND (CAST(:target AS TEXT) IS NULL OR target = :target OR target_slug = :target)
   AND (CAST(:since AS DATE) IS NULL OR date >= :since)
   AND (CAST(:until AS DATE) IS NULL OR date <= :until)
+  AND (CAST(:reviewed_only AS INTEGER) IS NULL OR status <> 'auto')
 ORDER BY actor_id, target_id, CASE WHEN date IS NULL THEN 1 ELSE 0 END, date DESC,
          position_id DESC
 """
@@ -110,9 +111,11 @@ def gather(
     target: str | None = None,
     since: str | None = None,
     until: str | None = None,
+    reviewed_only: bool | None = None,
     timeout: float | None = reports.DEFAULT_TIMEOUT,
 ) -> PageContext:
-    """The context of report ``report`` run with these options (no store: footer only).
+    """The context of report ``report`` run with these options (no store: footer only), under
+    the same filters as the report's rows (``--reviewed-only`` included).
 
     The positions are read only for the reports that draw them (the matrix's evidence
     and charts, the actor's chart); the timeline's rows are its positions already.
@@ -133,7 +136,13 @@ def gather(
     if report in ("matrix", "actor"):
         with reports.readonly_connection(engine, timeout) as connection:
             params = reports.report_parameters(
-                connection, plan=plan, actor=actor, target=target, since=since, until=until
+                connection,
+                plan=plan,
+                actor=actor,
+                target=target,
+                since=since,
+                until=until,
+                reviewed_only=reviewed_only,
             )
         used = reports.check_readonly(POSITIONS_SQL, engine.dialect.name).parameters
         context.positions = reports.run_readonly_sql(
