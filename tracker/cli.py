@@ -605,9 +605,11 @@ def train(gold_dirs: tuple[Path, ...], out: Path, plan: str) -> None:
         model.save(out)
     except OSError as exc:
         raise TrackerError(f"{out}: cannot write the model ({exc.strerror})") from None
+    stances = len(model.stances.weights) if model.stances is not None else 0
     click.echo(
         f"trained on {len(coded.names)} articles: {len(model.links.weights)} link features, "
-        f"{len(model.positions.weights)} position features; written to {out}"
+        f"{len(model.positions.weights)} position features, {stances} stance features; "
+        f"written to {out}"
     )
 
 

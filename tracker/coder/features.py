@@ -70,6 +70,13 @@ def link_features(sp: SentenceProposals, target: TargetSpec) -> list[str]:
     return out
 
 
+# Words on either side of a target's phrase that the stance model reads.
+STANCE_WINDOW = 6
+# Features the stance model also reads crossed with the target's key: "reject" before
+# "ceasefire" is not "reject" before "sovereignty".
+_CROSSED_WITH_TARGET = ("cuew", "near:", "after:")
+
+
 class PositionFeatures:
     """The features of an (actor, target) candidate in a sentence."""
 
@@ -205,4 +212,25 @@ class PositionFeatures:
         if author is not None and info.id == author:
             out.append("is_author")
             out.append("is_author|t:" + ("plan" if target.kind == "plan" else "point"))
+        return out
+
+    def stance(
+        self,
+        sp: SentenceProposals,
+        features: list[str],
+        target: TargetSpec,
+        match: PhraseMatch | None,
+    ) -> list[str]:
+        """The stance model's features of a kept candidate: its own, the word stems just
+        before and after its target's phrase, and those and its cue words with the target.
+        (Tried and left out: the sentence's words, a general sentiment lexicon.)"""
+        out = list(features)
+        if match is not None:
+            stems = sp.facts.stems
+            for s in stems[max(0, match.start - STANCE_WINDOW) : match.start]:
+                out.append("near:" + s)
+            for s in stems[match.end : match.end + STANCE_WINDOW]:
+                out.append("after:" + s)
+        suffix = "|" + target.key
+        out += [f + suffix for f in out if f.startswith(_CROSSED_WITH_TARGET)]
         return out

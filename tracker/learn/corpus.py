@@ -139,6 +139,8 @@ def _rows(
 class Examples:
     link_rows: list[tuple[list[str], dict[str, list[str]], set[str]]] = field(default_factory=list)
     position_rows: list[tuple[list[str], str]] = field(default_factory=list)
+    # the gold positions among the candidates, with the stance model's features
+    stance_rows: list[tuple[list[str], str]] = field(default_factory=list)
 
 
 class GoldLabels:
@@ -171,6 +173,7 @@ def examples(coded: CodedGold, labels: GoldLabels, articles: Iterable[str]) -> E
             cached = coded.examples[article] = _article_examples(coded, labels, article)
         out.link_rows += cached.link_rows
         out.position_rows += cached.position_rows
+        out.stance_rows += cached.stance_rows
     return out
 
 
@@ -190,7 +193,11 @@ def _article_examples(coded: CodedGold, labels: GoldLabels, article: str) -> Exa
         linked = [t for t in modelled if t.key in gold_links or t.id in sp.facts.links]
         for candidate in decider.position_candidates(sp, decider.position_targets(sp, linked)):
             info = sp.actors[candidate.actor_id].info
-            out.position_rows.append(
-                (candidate.features, labels.stance(key, info.name, candidate.target.key))
-            )
+            stance = labels.stance(key, info.name, candidate.target.key)
+            out.position_rows.append((candidate.features, stance))
+            if stance != NO_POSITION:
+                features = decider.features.stance(
+                    sp, candidate.features, candidate.target, candidate.match
+                )
+                out.stance_rows.append((features, stance))
     return out

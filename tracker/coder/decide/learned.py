@@ -22,8 +22,10 @@ from tracker.coder.link import PhraseMatch, TargetSpec, rounded
 from tracker.coder.segment import NEW_RECORD
 from tracker.errors import TrackerError
 
-MODEL_FORMAT: Final = 1
+MODEL_FORMAT: Final = 2
+READABLE_FORMATS: Final = (1, 2)  # 1: no stance model (the position model's stance is kept)
 NO_POSITION: Final = "none"
+STANCES: Final = frozenset({"support", "oppose", "mixed"})
 
 
 @dataclass
@@ -115,8 +117,10 @@ def sigmoid(x: float) -> float:
 
 @dataclass
 class DecisionModel:
-    """The link model (one binary column per target key) and the position model (classes
-    none/support/oppose/mixed over actor-target candidates)."""
+    """The link model (one binary column per target key), the position model (classes
+    none/support/oppose/mixed over actor-target candidates) and, optionally, the stance
+    model (support/oppose/mixed), which takes the stance of each candidate the position
+    model keeps, from its features and the words around its target."""
 
     plan: str
     links: LinearModel
@@ -125,6 +129,7 @@ class DecisionModel:
     # a candidate becomes a position when the chance of "no position" is below this
     position_threshold: float = 0.5
     trained_on: list[str] | None = None
+    stances: LinearModel | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -135,16 +140,24 @@ class DecisionModel:
             "trained_on": self.trained_on or [],
             "links": self.links.to_json(),
             "positions": self.positions.to_json(),
+            **({"stances": self.stances.to_json()} if self.stances is not None else {}),
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> DecisionModel:
-        if not isinstance(data, dict) or data.get("format") != MODEL_FORMAT:
+        if not isinstance(data, dict) or data.get("format") not in READABLE_FORMATS:
             found = data.get("format") if isinstance(data, dict) else None
             raise ValueError(f"format {found!r}, expected {MODEL_FORMAT}")
         positions = data["positions"]
         if NO_POSITION not in positions.get("classes", []):
             raise ValueError(f"the position model has no {NO_POSITION!r} class")
+        stances = None
+        if data.get("stances") is not None:
+            stances = LinearModel.from_json(data["stances"])
+            if len(stances.classes) < 2 or not set(stances.classes) <= STANCES:
+                raise ValueError(
+                    f"the stance model's classes must be two or more of {sorted(STANCES)}"
+                )
         return cls(
             data["plan"],
             LinearModel.from_json(data["links"]),
@@ -152,6 +165,7 @@ class DecisionModel:
             float(data.get("link_threshold", 0.5)),
             float(data.get("position_threshold", 0.5)),
             list(data.get("trained_on", [])),
+            stances,
         )
 
     @classmethod
@@ -195,6 +209,10 @@ class PositionCandidate:
 
 
 CROSSED: Final = ("src:", "rule:", "possessive", "in_quote", "not_named", "first_named", "kind:")
+
+
+# A kept candidate: its stance, the chance of it, and the position model's scores.
+Decided = tuple[PositionCandidate, str, float, list[float]]
 
 
 def crosses(own: list[str], cue: str) -> list[str]:
@@ -389,10 +407,8 @@ class LearnedDecider:
                 )
         return out
 
-    def decide_positions(
-        self, candidates: list[PositionCandidate]
-    ) -> list[tuple[PositionCandidate, str, float, list[float]]]:
-        out = []
+    def decide_positions(self, candidates: list[PositionCandidate]) -> list[Decided]:
+        out: list[Decided] = []
         none, threshold, margin = self.none_index, self.model.position_threshold, self.clear_margin
         for candidate in candidates:
             scores = candidate.scores
@@ -410,6 +426,48 @@ class LearnedDecider:
             out.append((candidate, self.position_classes[best], probabilities[best], scores))
         return out
 
+    def person_over_state(self, sp: SentenceProposals, decided: list[Decided]) -> list[Decided]:
+        """A person and their own state both kept on one target: the person's position.
+
+        The guide's convention: a spokesperson or minister speaking for a government is the
+        actor, not the government ("China's position was consistent, Mr Wang said"). The
+        model scores each candidate alone and often keeps both; the state is then dropped.
+        Cross-validated (5 folds over dev + train, seeds 0 to 2) positions F1 rose by 0.002
+        to 0.003 each time; by affiliation it cannot change."""
+        if len(decided) < 2:
+            return decided
+        kept = {(d[0].actor_id, d[0].target.id) for d in decided}
+        registry = self.proposer.registry
+        dropped: set[tuple[int, int]] = set()
+        for candidate, _, _, _ in decided:
+            info = sp.actors[candidate.actor_id].info
+            if info.kind != "person" or not info.affiliation:
+                continue
+            state = registry.by_name(info.affiliation)
+            if state is not None and (state.id, candidate.target.id) in kept:
+                dropped.add((state.id, candidate.target.id))
+        if not dropped:
+            return decided
+        return [d for d in decided if (d[0].actor_id, d[0].target.id) not in dropped]
+
+    def restance(self, sp: SentenceProposals, decided: list[Decided]) -> list[Decided]:
+        """The stance model's stance for each kept candidate (when the model has one), with
+        its chance: that of a position (the position model's) times that of the stance."""
+        stances = self.model.stances
+        if stances is None or not decided:
+            return decided
+        out: list[Decided] = []
+        none = self.none_index
+        for candidate, _, _, scores in decided:
+            features = self.features.stance(
+                sp, candidate.features, candidate.target, candidate.match
+            )
+            chances = softmax(stances.scores(features))
+            best = max(range(len(chances)), key=chances.__getitem__)
+            position = 1.0 - softmax(scores)[none]
+            out.append((candidate, stances.classes[best], position * chances[best], scores))
+        return out
+
     def explain(self, candidate: PositionCandidate, stance: str, top: int = 5) -> list[str]:
         """The actor's features that weighed most for the stance chosen, against "none"
         (the sentence's and the target's are the same for every actor of the sentence)."""
@@ -424,6 +482,26 @@ class LearnedDecider:
         ranked.sort(reverse=True)
         return [f"{f} {w:+.2f}" for w, f in ranked[:top]]
 
+    def explain_stance(
+        self, sp: SentenceProposals, candidate: PositionCandidate, stance: str, top: int = 3
+    ) -> list[str]:
+        """The stance model's features that weighed most for the stance chosen, against the
+        mean of the others ("stance: near:reject|3 +0.84"); none without a stance model."""
+        stances = self.model.stances
+        if stances is None or stance not in stances.classes:
+            return []
+        j = stances.classes.index(stance)
+        others = len(stances.classes) - 1
+        ranked: list[tuple[float, str]] = []
+        for f in set(
+            self.features.stance(sp, candidate.features, candidate.target, candidate.match)
+        ):
+            w = stances.weights.get(f)
+            if w is not None:
+                ranked.append((w[j] - (sum(w) - w[j]) / others, f))
+        ranked.sort(reverse=True)
+        return [f"stance: {f} {w:+.2f}" for w, f in ranked[:top] if w > 0]
+
     def decide(self, sp: SentenceProposals) -> Decisions:
         linked: list[TargetSpec] = []
         links: list[tuple[int, str, float]] = []
@@ -437,8 +515,9 @@ class LearnedDecider:
                 links.append((match.target.id, match.phrase, match.score))
                 linked.append(match.target)
         candidates = self.position_candidates(sp, self.position_targets(sp, linked))
+        decided = self.restance(sp, self.person_over_state(sp, self.decide_positions(candidates)))
         findings = []
-        for candidate, stance, probability, _ in self.decide_positions(candidates):
+        for candidate, stance, probability, _ in decided:
             actor = sp.actors[candidate.actor_id]
             match = candidate.match
             findings.append(
@@ -452,7 +531,8 @@ class LearnedDecider:
                         learned_explanation(
                             actor.surface or actor.info.name,
                             sorted(actor.sources),
-                            self.explain(candidate, stance),
+                            self.explain(candidate, stance)
+                            + self.explain_stance(sp, candidate, stance),
                             match.phrase if match is not None else "",
                             rounded(match.score, 3) if match is not None else None,
                         ),
