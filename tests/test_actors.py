@@ -111,3 +111,45 @@ def test_each_article_numbers_its_new_people_from_minus_one() -> None:
     assert registry.new_actor("Jane Roe", None) == -1
     sentence = words("Jane Roe met Lula da Silva")
     assert [m.candidates for m in registry.mentions(sentence, DAY)] == [(-1,)]
+
+
+def _discovered(text: str) -> list[tuple[str, str | None]]:
+    registry = build_registry(
+        ACTORS,
+        ALIASES,
+        ROLES,
+        person_titles=["spokeswoman", "representative", "foreign minister", "minister"],
+        apposition_openers=["a", "an", "the"],
+        place_words=["the", "in", "at", "on", "of"],
+    )
+    sentence = words(text)
+    found = registry.discover(text, sentence, registry.mentions(sentence, DAY))
+    return [
+        (registry.actors[m.candidates[0]].name, registry.actors[m.candidates[0]].affiliation)
+        for m in found
+    ]
+
+
+def test_a_person_named_beside_a_title_between_commas_is_found() -> None:
+    assert _discovered("Jane Roe, a Ukrainian foreign ministry spokeswoman, said so.") == [
+        ("Jane Roe", "Ukraine")
+    ]
+    assert _discovered("The representative of Ukraine, Jane Roe, said so.") == [
+        ("Jane Roe", "Ukraine")
+    ]
+
+
+def test_places_and_dates_beside_a_title_are_not_people() -> None:
+    assert _discovered("Receiving him at Castel Gandolfo, the spokeswoman said so.") == []
+    assert _discovered("In April, a Ukrainian spokeswoman said so.") == []
+    assert _discovered("St Petersburg, evening — Kremlin spokeswoman Jane Roe said so.") == [
+        ("Jane Roe", None)
+    ]  # the title before her names her; the dateline's place is no one
+    assert _discovered("Jane Roe, with a spokeswoman beside her, said so.") == []
+
+
+def test_without_apposition_openers_the_rule_is_off() -> None:
+    registry = build_registry(ACTORS, ALIASES, ROLES, person_titles=["spokeswoman"])
+    text = "Jane Roe, a Ukrainian spokeswoman, said so."
+    sentence = words(text)
+    assert registry.discover(text, sentence, registry.mentions(sentence, DAY)) == []

@@ -66,6 +66,8 @@ LEXICON = Table(
             },
             optional={
                 "pronouns_bodies": WORDS,
+                "apposition_openers": WORDS,
+                "place_words": WORDS,
                 "anaphors": MapOf([KIND]),  # "the group" = ["group", "organisation"]
                 "collectives": MapOf(KIND),  # "the two ministers" = "person"
             },

@@ -12,9 +12,12 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from tracker.coder.link import WordMatcher
 from tracker.coder.text import Word, WordNode, add_to_tree, normalise_phrase, plain_text
+
+_START = attrgetter("start")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +76,10 @@ class Registry:
         self.adjectives: dict[str, int] = {}  # "ukrainian" -> Ukraine
         self.person_titles: set[tuple[str, ...]] = set()
         self._title_ends: frozenset[str] = frozenset()  # last words of person_titles
+        # "Jane Roe, a … spokeswoman, said": the words that may open such a title (none: the
+        # rule is off), and the words before a capitalised name that make it a place
+        self.apposition_openers: frozenset[str] = frozenset()
+        self.place_words: frozenset[str] = frozenset()
         self._new: list[int] = []  # the people new_actor added, forgotten after each article
 
     def new_actor(self, name: str, affiliation: str | None) -> int:
@@ -149,6 +156,83 @@ class Registry:
                     affiliation = self.actors[states[0].candidates[0]].name
                     break
             actor_id = self.new_actor(name, affiliation)
+            new.append(Mention(i, j, (actor_id,), "new", name.lower()))
+        if self.apposition_openers:
+            taken |= {k for m in new for k in range(m.start, m.end)}
+            new += self._appositions(text, words, found, taken)
+            new.sort(key=_START)
+        return new
+
+    def _name_end(self, words: list[Word], i: int, taken: set[int]) -> int:
+        """Where a run of two or three capitalised words from i ends (i when there is none)."""
+        j = i
+        while (
+            j < len(words)
+            and j - i < 3
+            and words[j].capital
+            and j not in taken
+            and words[j].norm.isalpha()
+            and (words[j].norm,) not in self.person_titles
+            and words[j].norm not in self.adjectives
+            and (j == i or not words[j].gap)
+            and words[j].norm not in self.place_words
+        ):
+            j += 1
+            if words[j - 1].possessive:
+                return i
+        return j if j - i >= 2 else i
+
+    def _affiliation(self, words: list[Word], found: list[Mention], lo: int, hi: int) -> str | None:
+        for k in range(lo, hi):
+            if words[k].norm in self.adjectives:
+                return self.actors[self.adjectives[words[k].norm]].name
+            for m in found:
+                if m.start == k and self.actors[m.candidates[0]].kind == "state":
+                    return self.actors[m.candidates[0]].name
+        return None
+
+    def _appositions(
+        self, text: str, words: list[Word], found: list[Mention], taken: set[int]
+    ) -> list[Mention]:
+        """Unknown people named beside a title set off by commas: "Jane Roe, a Ukrainian
+        foreign ministry spokeswoman, said", "The representative of Malta, Jane Roe, said"."""
+        new: list[Mention] = []
+        n = len(words)
+        for i in range(n):
+            if i in taken or not words[i].capital or (new and i < new[-1].end):
+                continue
+            if i and words[i - 1].capital and "," not in words[i].gap:
+                continue  # inside a longer capitalised phrase
+            if i and not words[i].gap and words[i - 1].norm in self.place_words:
+                continue  # "at Castel Gandolfo", "the Black Sea": a place
+            j = self._name_end(words, i, taken)
+            if j == i or j >= n:
+                continue
+            span: tuple[int, int] | None = None
+            if "," in words[j].gap and (
+                words[j].norm in self.apposition_openers
+                or words[j].capital
+                or words[j].norm in self._title_ends
+            ):  # "Jane Roe, a … spokeswoman,"
+                k = j
+                while k < n and k - j < 8 and (k == j or not words[k].gap):
+                    if words[k].norm in self._title_ends:
+                        span = (j, k + 1)
+                        break
+                    k += 1
+            if span is None and i and "," in words[i].gap and "," in words[j].gap:
+                k = i - 1  # "The representative of Malta, Jane Roe,"
+                while k >= 0 and i - k <= 6:
+                    if words[k].norm in self._title_ends:
+                        span = (k, i)
+                        break
+                    if "," in words[k].gap:
+                        break
+                    k -= 1
+            if span is None:
+                continue
+            name = " ".join(plain_text(text[words[i].start : words[j - 1].end]).split())
+            actor_id = self.new_actor(name, self._affiliation(words, found, *span))
             new.append(Mention(i, j, (actor_id,), "new", name.lower()))
         return new
 
@@ -273,6 +357,8 @@ def build_registry(
     roles: Iterable[tuple[int, str, int | None, dt.date | None, dt.date | None]],
     name_similarity: float = 87,
     person_titles: Iterable[str] = (),
+    apposition_openers: Iterable[str] = (),
+    place_words: Iterable[str] = (),
 ) -> Registry:
     """Assemble the registry from the store's rows.
 
@@ -282,6 +368,8 @@ def build_registry(
     registry = Registry({a.id: a for a in actors}, name_similarity=name_similarity)
     registry.person_titles = {normalise_phrase(t) for t in person_titles}
     registry._title_ends = frozenset(t[-1] for t in registry.person_titles if t)
+    registry.apposition_openers = frozenset(w.lower() for w in apposition_openers)
+    registry.place_words = frozenset(w.lower() for w in place_words)
     adjectives: dict[int, list[str]] = defaultdict(list)
     names_of: dict[int, list[str]] = defaultdict(list)
     for actor in registry.actors.values():

@@ -154,6 +154,8 @@ class Coder:
             reference.roles,
             name_similarity=lexicon["actors"]["name_similarity"],
             person_titles=lexicon["actors"]["person_titles"],
+            apposition_openers=lexicon["actors"].get("apposition_openers", ()),
+            place_words=lexicon["actors"].get("place_words", ()),
         )
         self.attributor = Attributor(
             self.registry,
