@@ -383,3 +383,20 @@ def test_a_person_is_kept_over_their_own_state(coded):
                 assert decider.person_over_state(sp, both[1:]) == both[1:]
                 checked += 1
     assert checked
+
+
+def test_the_stance_scores_in_parts_equal_the_plain_form(coded):
+    """``restance`` scores a target's stance features once and each actor's own on top: the
+    same stances and chances as scoring every candidate's stance features whole."""
+    decider: LearnedDecider = coded.decider
+    decider.use(DecisionModel.load(model_path()))
+    checked = 0
+    for article in coded.names:
+        for sp in coded.articles[article]:
+            targets = decider.position_targets(sp, [t for t, _ in decider.modelled])
+            kept = decider.decide_positions(decider.position_candidates(sp, targets))
+            fast, plain = decider.restance(sp, kept), decider.restance_plain(sp, kept)
+            assert [d[1] for d in fast] == [d[1] for d in plain]
+            assert [d[2] for d in fast] == pytest.approx([d[2] for d in plain], abs=1e-12)
+            checked += len(kept)
+    assert checked > 50

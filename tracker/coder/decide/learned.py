@@ -213,6 +213,8 @@ CROSSED: Final = ("src:", "rule:", "possessive", "in_quote", "not_named", "first
 
 # A kept candidate: its stance, the chance of it, and the position model's scores.
 Decided = tuple[PositionCandidate, str, float, list[float]]
+# A target's stance features, their scores, and its features' weight ranked per stance.
+StancePart = tuple[list[str], list[float], dict[int, list[tuple[float, str]]]]
 
 
 def crosses(own: list[str], cue: str) -> list[str]:
@@ -450,21 +452,51 @@ class LearnedDecider:
             return decided
         return [d for d in decided if (d[0].actor_id, d[0].target.id) not in dropped]
 
-    def restance(self, sp: SentenceProposals, decided: list[Decided]) -> list[Decided]:
+    def restance(
+        self,
+        sp: SentenceProposals,
+        decided: list[Decided],
+        parts: dict[int, StancePart] | None = None,
+    ) -> list[Decided]:
         """The stance model's stance for each kept candidate (when the model has one), with
-        its chance: that of a position (the position model's) times that of the stance."""
+        its chance: that of a position (the position model's) times that of the stance.
+
+        The stance features of a target (the sentence's, the words around the phrase and
+        their crosses with the target) are scored once, in ``parts``, and only each actor's
+        own are added per candidate; ``restance_plain`` is the plain form, tested against
+        this."""
         stances = self.model.stances
         if stances is None or not decided:
             return decided
+        if parts is None:
+            parts = {}
         out: list[Decided] = []
         none = self.none_index
+        for candidate, _, _, scores in decided:
+            target = candidate.target
+            part = parts.get(target.id)
+            if part is None:
+                shared = self.features.stance(sp, candidate.about, target, candidate.match)
+                part = parts[target.id] = (shared, stances.scores(shared), {})
+            chances = softmax(stances.add_scores(list(part[1]), candidate.own))
+            best = max(range(len(chances)), key=chances.__getitem__)
+            position = 1.0 - softmax(scores)[none]
+            out.append((candidate, stances.classes[best], position * chances[best], scores))
+        return out
+
+    def restance_plain(self, sp: SentenceProposals, decided: list[Decided]) -> list[Decided]:
+        """``restance`` scoring each candidate's stance features whole."""
+        stances = self.model.stances
+        if stances is None:
+            return decided
+        out: list[Decided] = []
         for candidate, _, _, scores in decided:
             features = self.features.stance(
                 sp, candidate.features, candidate.target, candidate.match
             )
             chances = softmax(stances.scores(features))
             best = max(range(len(chances)), key=chances.__getitem__)
-            position = 1.0 - softmax(scores)[none]
+            position = 1.0 - softmax(scores)[self.none_index]
             out.append((candidate, stances.classes[best], position * chances[best], scores))
         return out
 
@@ -483,24 +515,35 @@ class LearnedDecider:
         return [f"{f} {w:+.2f}" for w, f in ranked[:top]]
 
     def explain_stance(
-        self, sp: SentenceProposals, candidate: PositionCandidate, stance: str, top: int = 3
+        self, candidate: PositionCandidate, stance: str, parts: dict[int, StancePart], top: int = 3
     ) -> list[str]:
         """The stance model's features that weighed most for the stance chosen, against the
-        mean of the others ("stance: near:reject|3 +0.84"); none without a stance model."""
+        mean of the others ("stance: near:reject|3 +0.84"); none without a stance model.
+        The target's share is ranked once per stance (in ``parts``), the actor's per
+        candidate."""
         stances = self.model.stances
-        if stances is None or stance not in stances.classes:
+        part = parts.get(candidate.target.id)
+        if stances is None or part is None or stance not in stances.classes:
             return []
         j = stances.classes.index(stance)
+        shared = part[2].get(j)
+        if shared is None:
+            shared = part[2][j] = self._stance_weights(set(part[0]), j, top)
+        ranked = sorted(shared + self._stance_weights(set(candidate.own), j, top), reverse=True)
+        return [f"stance: {f} {w:+.2f}" for w, f in ranked[:top] if w > 0]
+
+    def _stance_weights(self, features: set[str], j: int, top: int) -> list[tuple[float, str]]:
+        """The ``top`` features weighing most for stance j against the others' mean."""
+        stances = self.model.stances
+        assert stances is not None
         others = len(stances.classes) - 1
         ranked: list[tuple[float, str]] = []
-        for f in set(
-            self.features.stance(sp, candidate.features, candidate.target, candidate.match)
-        ):
+        for f in features:
             w = stances.weights.get(f)
             if w is not None:
                 ranked.append((w[j] - (sum(w) - w[j]) / others, f))
         ranked.sort(reverse=True)
-        return [f"stance: {f} {w:+.2f}" for w, f in ranked[:top] if w > 0]
+        return ranked[:top]
 
     def decide(self, sp: SentenceProposals) -> Decisions:
         linked: list[TargetSpec] = []
@@ -515,7 +558,9 @@ class LearnedDecider:
                 links.append((match.target.id, match.phrase, match.score))
                 linked.append(match.target)
         candidates = self.position_candidates(sp, self.position_targets(sp, linked))
-        decided = self.restance(sp, self.person_over_state(sp, self.decide_positions(candidates)))
+        parts: dict[int, StancePart] = {}
+        kept = self.person_over_state(sp, self.decide_positions(candidates))
+        decided = self.restance(sp, kept, parts)
         findings = []
         for candidate, stance, probability, _ in decided:
             actor = sp.actors[candidate.actor_id]
@@ -532,7 +577,7 @@ class LearnedDecider:
                             actor.surface or actor.info.name,
                             sorted(actor.sources),
                             self.explain(candidate, stance)
-                            + self.explain_stance(sp, candidate, stance),
+                            + self.explain_stance(candidate, stance, parts),
                             match.phrase if match is not None else "",
                             rounded(match.score, 3) if match is not None else None,
                         ),
