@@ -224,7 +224,20 @@ class PositionFeatures:
         """The stance model's features of a kept candidate: its own, the word stems just
         before and after its target's phrase, and those and its cue words with the target.
         (Tried and left out: the sentence's words, a general sentiment lexicon.)"""
-        out = list(features)
+        return features + self.stance_context(sp, features, target, match)
+
+    def stance_context(
+        self,
+        sp: SentenceProposals,
+        features: list[str],
+        target: TargetSpec,
+        match: PhraseMatch | None,
+    ) -> list[str]:
+        """What ``stance`` adds to a candidate's features: the words around the target's
+        phrase, and those and the cue words crossed with the target. It depends on the
+        sentence and the target alone (no actor's feature is crossed), so a target's is
+        made once for all its candidates."""
+        out: list[str] = []
         if match is not None:
             stems = sp.facts.stems
             for s in stems[max(0, match.start - STANCE_WINDOW) : match.start]:
@@ -232,5 +245,6 @@ class PositionFeatures:
             for s in stems[match.end : match.end + STANCE_WINDOW]:
                 out.append("after:" + s)
         suffix = "|" + target.key
-        out += [f + suffix for f in out if f.startswith(_CROSSED_WITH_TARGET)]
-        return out
+        crossed = [f + suffix for f in features if f.startswith(_CROSSED_WITH_TARGET)]
+        crossed += [f + suffix for f in out]
+        return out + crossed

@@ -46,8 +46,11 @@ class LinearModel:
 
         The position model has four classes: their sums are kept in four local floats,
         which the compiled code holds unboxed, instead of a new float object per feature
-        and class (``add_scores_any`` is the plain form, tested against this)."""
+        and class (``add_scores_any`` is the plain form, tested against this); the stance
+        model's three, likewise, in ``add_scores3``."""
         if len(total) != 4:
+            if len(total) == 3:
+                return self.add_scores3(total, features)
             return self.add_scores_any(total, features)
         a, b, c, d = total[0], total[1], total[2], total[3]
         weights = self.weights
@@ -62,6 +65,21 @@ class LinearModel:
         total[1] = b
         total[2] = c
         total[3] = d
+        return total
+
+    def add_scores3(self, total: list[float], features: Iterable[str]) -> list[float]:
+        """``add_scores`` for three classes."""
+        a, b, c = total[0], total[1], total[2]
+        weights = self.weights
+        for feature in features:
+            w = weights.get(feature)
+            if w is not None:
+                a += w[0]
+                b += w[1]
+                c += w[2]
+        total[0] = a
+        total[1] = b
+        total[2] = c
         return total
 
     def add_scores_any(self, total: list[float], features: Iterable[str]) -> list[float]:
@@ -213,7 +231,8 @@ CROSSED: Final = ("src:", "rule:", "possessive", "in_quote", "not_named", "first
 
 # A kept candidate: its stance, the chance of it, and the position model's scores.
 Decided = tuple[PositionCandidate, str, float, list[float]]
-# A target's stance features, their scores, and its features' weight ranked per stance.
+# A target's stance context (``PositionFeatures.stance_context``), the stance scores of
+# it and the target's shared features, and the context's weights ranked per stance.
 StancePart = tuple[list[str], list[float], dict[int, list[tuple[float, str]]]]
 
 
@@ -298,6 +317,14 @@ class LearnedDecider:
         self.clear_margin = (
             math.log((1.0 - tau) / tau / others) if 0 < tau < 1 and others else -math.inf
         )
+        # each stance feature's weight for a stance against the others' mean: explanations
+        # rank by it
+        self.stance_contrasts: dict[str, list[float]] = {}
+        if model.stances is not None and len(model.stances.classes) > 1:
+            rest = len(model.stances.classes) - 1
+            self.stance_contrasts = {
+                f: [x - (sum(w) - x) / rest for x in w] for f, w in model.stances.weights.items()
+            }
 
     # -- links ------------------------------------------------------------------
 
@@ -476,8 +503,9 @@ class LearnedDecider:
             target = candidate.target
             part = parts.get(target.id)
             if part is None:
-                shared = self.features.stance(sp, candidate.about, target, candidate.match)
-                part = parts[target.id] = (shared, stances.scores(shared), {})
+                context = self.features.stance_context(sp, candidate.about, target, candidate.match)
+                scores_ = stances.add_scores(stances.scores(candidate.about), context)
+                part = parts[target.id] = (context, scores_, {})
             chances = softmax(stances.add_scores(list(part[1]), candidate.own))
             best = max(range(len(chances)), key=chances.__getitem__)
             position = 1.0 - softmax(scores)[none]
@@ -518,9 +546,10 @@ class LearnedDecider:
         self, candidate: PositionCandidate, stance: str, parts: dict[int, StancePart], top: int = 3
     ) -> list[str]:
         """The stance model's features that weighed most for the stance chosen, against the
-        mean of the others ("stance: near:reject|3 +0.84"); none without a stance model.
-        The target's share is ranked once per stance (in ``parts``), the actor's per
-        candidate."""
+        mean of the others ("stance: near:reject|3 +0.84"), among the words around the
+        target and the cue words crossed with it (the actor's own features are in
+        ``explain``); none without a stance model. Ranked once per target and stance (in
+        ``parts``)."""
         stances = self.model.stances
         part = parts.get(candidate.target.id)
         if stances is None or part is None or stance not in stances.classes:
@@ -528,22 +557,27 @@ class LearnedDecider:
         j = stances.classes.index(stance)
         shared = part[2].get(j)
         if shared is None:
-            shared = part[2][j] = self._stance_weights(set(part[0]), j, top)
-        ranked = sorted(shared + self._stance_weights(set(candidate.own), j, top), reverse=True)
-        return [f"stance: {f} {w:+.2f}" for w, f in ranked[:top] if w > 0]
+            shared = part[2][j] = self._stance_weights(part[0], j, top)
+        out: list[str] = []
+        for w, f in shared:
+            line = f"stance: {f} {w:+.2f}"
+            if line not in out:  # a word twice in the window is one reason
+                out.append(line)
+                if len(out) == top:
+                    break
+        return out
 
-    def _stance_weights(self, features: set[str], j: int, top: int) -> list[tuple[float, str]]:
-        """The ``top`` features weighing most for stance j against the others' mean."""
-        stances = self.model.stances
-        assert stances is not None
-        others = len(stances.classes) - 1
+    def _stance_weights(self, features: list[str], j: int, top: int) -> list[tuple[float, str]]:
+        """The ``top`` features weighing most for stance j against the others' mean (a
+        feature present twice may come twice)."""
+        contrasts = self.stance_contrasts
         ranked: list[tuple[float, str]] = []
         for f in features:
-            w = stances.weights.get(f)
-            if w is not None:
-                ranked.append((w[j] - (sum(w) - w[j]) / others, f))
+            c = contrasts.get(f)
+            if c is not None and c[j] > 0.0:
+                ranked.append((c[j], f))
         ranked.sort(reverse=True)
-        return ranked[:top]
+        return ranked[: top * 2]
 
     def decide(self, sp: SentenceProposals) -> Decisions:
         linked: list[TargetSpec] = []
