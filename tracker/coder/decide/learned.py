@@ -504,8 +504,8 @@ class LearnedDecider:
             part = parts.get(target.id)
             if part is None:
                 context = self.features.stance_context(sp, candidate.about, target, candidate.match)
-                scores_ = stances.add_scores(stances.scores(candidate.about), context)
-                part = parts[target.id] = (context, scores_, {})
+                target_scores = stances.add_scores(stances.scores(candidate.about), context)
+                part = parts[target.id] = (context, target_scores, {})
             chances = softmax(stances.add_scores(list(part[1]), candidate.own))
             best = max(range(len(chances)), key=chances.__getitem__)
             position = 1.0 - softmax(scores)[none]
