@@ -142,19 +142,7 @@ class Registry:
             # the name as a reader sees it: "Lula\u00a0da Silva" is "Lula da Silva"
             name = " ".join(plain_text(text[words[i].start : words[j - 1].end]).split())
             name = name.removesuffix("'s").removesuffix("’s")
-            affiliation = None
-            for k in range(i - 1, max(-1, i - 6), -1):
-                if words[k].norm in self.adjectives:
-                    affiliation = self.actors[self.adjectives[words[k].norm]].name
-                    break
-                states = [
-                    m
-                    for m in found
-                    if m.end == k + 1 and self.actors[m.candidates[0]].kind == "state"
-                ]
-                if states:
-                    affiliation = self.actors[states[0].candidates[0]].name
-                    break
+            affiliation = self._affiliation(words, found, range(i - 1, max(-1, i - 6), -1))
             actor_id = self.new_actor(name, affiliation)
             new.append(Mention(i, j, (actor_id,), "new", name.lower()))
         if self.apposition_openers:
@@ -182,12 +170,17 @@ class Registry:
                 return i
         return j if j - i >= 2 else i
 
-    def _affiliation(self, words: list[Word], found: list[Mention], lo: int, hi: int) -> str | None:
-        for k in range(lo, hi):
+    def _affiliation(
+        self, words: list[Word], found: list[Mention], positions: Iterable[int]
+    ) -> str | None:
+        """The state a title names, in the order of ``positions``: the first word that is a
+        state's adjective ("a Ukrainian spokeswoman") or part of a state's name ("China's
+        ambassador")."""
+        for k in positions:
             if words[k].norm in self.adjectives:
                 return self.actors[self.adjectives[words[k].norm]].name
             for m in found:
-                if m.start == k and self.actors[m.candidates[0]].kind == "state":
+                if m.start <= k < m.end and self.actors[m.candidates[0]].kind == "state":
                     return self.actors[m.candidates[0]].name
         return None
 
@@ -232,7 +225,7 @@ class Registry:
             if span is None:
                 continue
             name = " ".join(plain_text(text[words[i].start : words[j - 1].end]).split())
-            actor_id = self.new_actor(name, self._affiliation(words, found, *span))
+            actor_id = self.new_actor(name, self._affiliation(words, found, range(*span)))
             new.append(Mention(i, j, (actor_id,), "new", name.lower()))
         return new
 
