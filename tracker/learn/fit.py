@@ -91,7 +91,11 @@ def fit_links(
             estimators.append(None)
             continue
         model = LogisticRegression(
-            C=settings.link_c, l1_ratio=settings.link_l1, solver="liblinear", max_iter=2000
+            C=settings.link_c,
+            l1_ratio=settings.link_l1,
+            solver="liblinear",
+            max_iter=2000,
+            random_state=0,  # liblinear shuffles: the same gold gives the same model
         )
         model.fit(_matrix(rows, vocabulary), y)
         estimators.append(model)
@@ -115,13 +119,23 @@ def fit_positions(
     classes = [str(c) for c in model.classes_]
     if NO_POSITION not in classes or len(classes) < 3:
         raise TrackerError("the gold needs candidates with and without positions to learn from")
-    weights: dict[str, list[float]] = {}
-    coef = model.coef_
-    for i, name in enumerate(names):
-        column = [float(coef[c][i]) for c in range(len(classes))]
-        if any(column):
-            weights[name] = column
-    return LinearModel(classes, [float(b) for b in model.intercept_], weights), model, vocabulary
+    return _linear_model(model, names), model, vocabulary
+
+
+def _linear_model(model: Any, names: list[str]) -> LinearModel:
+    """A fitted logistic regression as the weights coding reads: one column per class (a
+    binary model's single column becomes the second class against the first, whose weights
+    are zero), only the features with a weight."""
+    classes = [str(c) for c in model.classes_]
+    coef, intercept = model.coef_, model.intercept_
+    if len(classes) == 2:
+        bias = [0.0, float(intercept[0])]
+        columns = [[0.0, float(w)] for w in coef[0]]
+    else:
+        bias = [float(b) for b in intercept]
+        columns = [[float(coef[c][i]) for c in range(len(classes))] for i in range(len(names))]
+    weights = {name: column for name, column in zip(names, columns, strict=True) if any(column)}
+    return LinearModel(classes, bias, weights)
 
 
 def fit_stances(
@@ -138,16 +152,7 @@ def fit_stances(
     weight = {s: (1.0 if s == "support" else settings.stance_weight) for s in set(labels)}
     model = LogisticRegression(C=settings.stance_c, class_weight=weight, max_iter=3000)
     model.fit(_matrix(rows, vocabulary), labels)
-    classes = [str(c) for c in model.classes_]
-    coef, intercept = model.coef_, model.intercept_
-    if len(classes) == 2:  # one column: the second class against the first
-        bias = [0.0, float(intercept[0])]
-        columns = [[0.0, float(w)] for w in coef[0]]
-    else:
-        bias = [float(b) for b in intercept]
-        columns = [[float(coef[c][i]) for c in range(len(classes))] for i in range(len(names))]
-    weights = {name: column for name, column in zip(names, columns, strict=True) if any(column)}
-    return LinearModel(classes, bias, weights), model, vocabulary
+    return _linear_model(model, names), model, vocabulary
 
 
 def fit(ex: Examples, plan: str, keys: list[str], settings: Settings) -> DecisionModel:
