@@ -400,3 +400,9 @@ def test_the_stance_scores_in_parts_equal_the_plain_form(coded):
             assert [d[2] for d in fast] == pytest.approx([d[2] for d in plain], abs=1e-12)
             checked += len(kept)
     assert checked > 50
+
+
+def test_training_twice_gives_the_same_model(coded):
+    """The same gold gives the same model file (liblinear shuffles unless told a seed)."""
+    first = fit.train(coded, coded.names, fit.Settings()).to_json()
+    assert fit.train(coded, coded.names, fit.Settings()).to_json() == first
