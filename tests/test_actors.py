@@ -153,3 +153,51 @@ def test_without_apposition_openers_the_rule_is_off() -> None:
     text = "Jane Roe, a Ukrainian spokeswoman, said so."
     sentence = words(text)
     assert registry.discover(text, sentence, registry.mentions(sentence, DAY)) == []
+
+
+def _speaking(text: str) -> list[tuple[str, str | None]]:
+    """The unknown people ``discover`` finds with only the speaker rule on."""
+    registry = build_registry(
+        ACTORS,
+        ALIASES,
+        ROLES,
+        place_words=["the", "in", "at"],
+        speech_verbs=["say", "said", "wrote", "in a statement"],
+    )
+    sentence = words(text)
+    found = registry.discover(text, sentence, registry.mentions(sentence, DAY))
+    return [
+        (registry.actors[m.candidates[0]].name, registry.actors[m.candidates[0]].affiliation)
+        for m in found
+    ]
+
+
+def test_an_unknown_name_before_a_reporting_verb_is_a_person() -> None:
+    assert _speaking("Jane Roe said the talks must go on.") == [("Jane Roe", None)]
+    assert _speaking("The talks must go on, Jane Roe says.") == [("Jane Roe", None)]
+    assert _speaking("Jane Roe, a Ukrainian newspaper's columnist, wrote that it would.") == [
+        ("Jane Roe", "Ukraine")
+    ]  # the state her description names is hers
+
+
+def test_names_that_do_not_speak_or_are_places_are_not_people() -> None:
+    assert _speaking("Jane Roe met the president on Friday.") == []  # no reporting verb
+    assert _speaking("Jane Roe, the talks and the truce were discussed, officials said.") == []
+    assert _speaking("In Castel Gandolfo said the pope nothing.") == []  # a place
+    assert _speaking("Joe Biden said so.") == []  # known: not new
+    registry = build_registry(ACTORS, ALIASES, ROLES)  # no reporting verbs: the rule is off
+    sentence = words("Jane Roe said so.")
+    assert registry.discover("Jane Roe said so.", sentence, registry.mentions(sentence, DAY)) == []
+
+
+def test_a_one_word_name_inside_a_longer_name_is_someone_else() -> None:
+    registry = build_registry(ACTORS, ALIASES, ROLES)
+    assert registry.mentions(words("Zelensky Huiyao spoke."), DAY) == []
+    assert [m.candidates for m in registry.mentions(words("Zelensky spoke."), DAY)] == [(4,)]
+    assert [m.candidates for m in registry.mentions(words("Zelensky's Ukraine"), DAY)] == [
+        (4,),
+        (3,),
+    ]  # a possessive ends the name
+    assert [m.candidates for m in registry.mentions(words("the U.S. Senate"), DAY)] == [
+        (2,)
+    ]  # a state's name is not a person's

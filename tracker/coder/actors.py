@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 
 from tracker.coder.link import WordMatcher
-from tracker.coder.text import Word, WordNode, add_to_tree, normalise_phrase, plain_text
+from tracker.coder.text import Word, WordNode, add_to_tree, normalise_phrase, plain_text, stem
 
 _START = attrgetter("start")
 
@@ -80,6 +80,9 @@ class Registry:
         # rule is off), and the words before a capitalised name that make it a place
         self.apposition_openers: frozenset[str] = frozenset()
         self.place_words: frozenset[str] = frozenset()
+        # "Jane Roe said", "Jane Roe, a China Daily columnist, wrote": the stems of the
+        # verbs that make an unknown capitalised name before them a speaker (none: off)
+        self.speech_stems: frozenset[str] = frozenset()
         self._new: list[int] = []  # the people new_actor added, forgotten after each article
 
     def new_actor(self, name: str, affiliation: str | None) -> int:
@@ -113,12 +116,14 @@ class Registry:
         self._new.clear()
 
     def discover(self, text: str, words: list[Word], found: list[Mention]) -> list[Mention]:
-        """Unknown people introduced by a title: "Brazil's President Lula", "adviser Jane Roe"."""
+        """Unknown people introduced by a title ("Brazil's President Lula", "adviser Jane
+        Roe", "Jane Roe, a Ukrainian diplomat,") or speaking ("Jane Roe said")."""
         new: list[Mention] = []
-        if not any(w.norm in self._title_ends for w in words):
-            return new  # no title, so no one introduced by one
+        titled = any(w.norm in self._title_ends for w in words)
+        if not titled and not self.speech_stems:
+            return new  # no title and no speaker rule: no one to find
         taken = {i for m in found for i in range(m.start, m.end)}
-        for i in range(1, len(words)):
+        for i in range(1, len(words) if titled else 0):
             if i in taken or not words[i].capital or (new and i < new[-1].end):
                 continue
             if not any(
@@ -145,11 +150,59 @@ class Registry:
             affiliation = self._affiliation(words, found, range(i - 1, max(-1, i - 6), -1))
             actor_id = self.new_actor(name, affiliation)
             new.append(Mention(i, j, (actor_id,), "new", name.lower()))
-        if self.apposition_openers:
+        if self.apposition_openers and titled:
             taken |= {k for m in new for k in range(m.start, m.end)}
             new += self._appositions(text, words, found, taken)
             new.sort(key=_START)
+        if self.speech_stems:
+            taken |= {k for m in new for k in range(m.start, m.end)}
+            new += self._speakers(text, words, found, taken)
+            new.sort(key=_START)
         return new
+
+    def _speakers(
+        self, text: str, words: list[Word], found: list[Mention], taken: set[int]
+    ) -> list[Mention]:
+        """Unknown people who speak: two or three capitalised words right before a reporting
+        verb ("Jane Roe said"), or before a comma, a description of up to ten words and a
+        reporting verb ("Jane Roe, a China Daily columnist, wrote"; the state the
+        description names is the person's)."""
+        new: list[Mention] = []
+        n = len(words)
+        speech = self.speech_stems
+        if not any(w.stem in speech for w in words):
+            return new  # no reporting verb, so no one speaks
+        for i in range(n):
+            j = self._unknown_name(words, i, taken, new)
+            if j == i or j >= n:
+                continue
+            span: range | None = None
+            if not words[j].gap and words[j].stem in speech:
+                span = range(0)
+            elif "," in words[j].gap:
+                for k in range(j + 1, min(n, j + 11)):
+                    if words[k].gap:
+                        if "," in words[k].gap and words[k].stem in speech:
+                            span = range(j, k)
+                        break
+            if span is None:
+                continue
+            name = " ".join(plain_text(text[words[i].start : words[j - 1].end]).split())
+            actor_id = self.new_actor(name, self._affiliation(words, found, span))
+            new.append(Mention(i, j, (actor_id,), "new", name.lower()))
+        return new
+
+    def _unknown_name(self, words: list[Word], i: int, taken: set[int], new: list[Mention]) -> int:
+        """Where an unknown name of two or three capitalised words starting at i ends (i
+        when none starts there): not inside a known name, one already found or a longer
+        capitalised phrase, nor a place ("at Castel Gandolfo", "the Black Sea")."""
+        if i in taken or not words[i].capital or (new and i < new[-1].end):
+            return i
+        if i and words[i - 1].capital and "," not in words[i].gap:
+            return i  # inside a longer capitalised phrase
+        if i and not words[i].gap and words[i - 1].norm in self.place_words:
+            return i
+        return self._name_end(words, i, taken)
 
     def _name_end(self, words: list[Word], i: int, taken: set[int]) -> int:
         """Where a run of two or three capitalised words from i ends (i when there is none)."""
@@ -192,13 +245,7 @@ class Registry:
         new: list[Mention] = []
         n = len(words)
         for i in range(n):
-            if i in taken or not words[i].capital or (new and i < new[-1].end):
-                continue
-            if i and words[i - 1].capital and "," not in words[i].gap:
-                continue  # inside a longer capitalised phrase
-            if i and not words[i].gap and words[i - 1].norm in self.place_words:
-                continue  # "at Castel Gandolfo", "the Black Sea": a place
-            j = self._name_end(words, i, taken)
+            j = self._unknown_name(words, i, taken, new)
             if j == i or j >= n:
                 continue
             span: tuple[int, int] | None = None
@@ -294,6 +341,8 @@ class Registry:
             if i < after or word not in first_words:
                 continue  # most words start no name or title
             hit = self._longest_at(words, canonical, i, day)
+            if hit and self._other_bearer(words, hit):
+                continue
             if hit:
                 previous = found[-1] if found else None
                 if (
@@ -307,6 +356,22 @@ class Registry:
                 found.append(hit)
                 after = hit.end
         return found
+
+    def _other_bearer(self, words: list[Word], hit: Mention) -> bool:
+        """A person's one-word name followed by another capitalised word is someone else's
+        name: "Wang" is Wang Yi, but "Wang Huiyao" is not."""
+        if hit.end - hit.start != 1 or hit.via != "name" or hit.end >= len(words):
+            return False
+        after = words[hit.end]
+        return (
+            after.capital
+            and not after.pause_before
+            and after.norm.isalpha()
+            and not words[hit.start].possessive
+            and (after.norm,) not in self.names
+            and (after.norm,) not in self.person_titles
+            and all(self.actors[a].kind == "person" for a in hit.candidates)
+        )
 
     def _longest_at(
         self, words: list[Word], canonical: list[str], i: int, day: dt.date | None
@@ -352,6 +417,7 @@ def build_registry(
     person_titles: Iterable[str] = (),
     apposition_openers: Iterable[str] = (),
     place_words: Iterable[str] = (),
+    speech_verbs: Iterable[str] = (),
 ) -> Registry:
     """Assemble the registry from the store's rows.
 
@@ -363,6 +429,9 @@ def build_registry(
     registry._title_ends = frozenset(t[-1] for t in registry.person_titles if t)
     registry.apposition_openers = frozenset(w.lower() for w in apposition_openers)
     registry.place_words = frozenset(w.lower() for w in place_words)
+    registry.speech_stems = frozenset(
+        stem(normalise_phrase(v)[0]) for v in speech_verbs if len(normalise_phrase(v)) == 1
+    )
     adjectives: dict[int, list[str]] = defaultdict(list)
     names_of: dict[int, list[str]] = defaultdict(list)
     for actor in registry.actors.values():

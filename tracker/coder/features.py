@@ -70,8 +70,9 @@ def link_features(sp: SentenceProposals, target: TargetSpec) -> list[str]:
     return out
 
 
-# Words on either side of a target's phrase that the stance model reads.
-STANCE_WINDOW = 6
+# Words on either side of a target's phrase that the stance model reads (3 to 10 tried:
+# 4 best, by 0.002 of cross-validated positions F1 over 6).
+STANCE_WINDOW = 4
 # Features the stance model also reads crossed with the target's key: "reject" before
 # "ceasefire" is not "reject" before "sovereignty".
 _CROSSED_WITH_TARGET = ("cuew", "near:", "after:")

@@ -156,6 +156,7 @@ class Coder:
             person_titles=lexicon["actors"]["person_titles"],
             apposition_openers=lexicon["actors"].get("apposition_openers", ()),
             place_words=lexicon["actors"].get("place_words", ()),
+            speech_verbs=lexicon["speakers"]["reporting_verbs"],
         )
         self.attributor = Attributor(
             self.registry,
