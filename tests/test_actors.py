@@ -99,6 +99,38 @@ def test_a_name_added_or_forgotten_is_found_or_not() -> None:
     assert [m.surface for m in registry.mentions(sentence, DAY)] == ["joe biden"]
 
 
+def _tree_entries(tree: dict, prefix: tuple[str, ...] = ()) -> set[tuple[str, ...]]:
+    """Every entry a name tree holds, and every node without one that is not on the way
+    to one (which ``remove_from_tree`` must not leave behind), marked with "!"."""
+    out: set[tuple[str, ...]] = set()
+    for word, node in tree.items():
+        key = prefix + (word,)
+        if node.ends:
+            out.add(key)
+        if not node.ends and not node.next:
+            out.add(key + ("!",))
+        out |= _tree_entries(node.next, key)
+    return out
+
+
+@given(st.lists(st.sampled_from(["Jane Roe", "Joe Roe", "Joe", "Biden Jane", "Joe Biden Roe"])))
+@example(["Joe Biden Roe", "Joe"])
+def test_forgetting_new_people_leaves_the_tree_as_it_was_built(names: list[str]) -> None:
+    """New people are added to the name tree and taken out of it, not rebuilt each time:
+    afterwards it holds exactly what a fresh registry's does, and the spelling-variant
+    matcher was never rebuilt."""
+    registry = build_registry(ACTORS, ALIASES, ROLES)
+    built = _tree_entries(registry._name_tree())
+    matcher = registry._fuzzy()
+    for name in names:
+        registry.new_actor(name, None)
+    registry.mentions(words(" ".join(names)), DAY)
+    registry.forget_new()
+    assert _tree_entries(registry._name_tree()) == built
+    assert registry._fuzzy() is matcher
+    assert _tree_entries(build_registry(ACTORS, ALIASES, ROLES)._name_tree()) == built
+
+
 def test_each_article_numbers_its_new_people_from_minus_one() -> None:
     registry = build_registry(ACTORS, ALIASES, ROLES)
     known = dict(registry.actors)

@@ -15,7 +15,15 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 
 from tracker.coder.link import WordMatcher
-from tracker.coder.text import Word, WordNode, add_to_tree, normalise_phrase, plain_text, stem
+from tracker.coder.text import (
+    Word,
+    WordNode,
+    add_to_tree,
+    normalise_phrase,
+    plain_text,
+    remove_from_tree,
+    stem,
+)
 
 _START = attrgetter("start")
 
@@ -72,6 +80,9 @@ class Registry:
     def __post_init__(self) -> None:
         self._matcher: WordMatcher | None = None
         self._tree: dict[str, WordNode] | None = None
+        # the capitalised names whose words spelling variants may match: the registry's own,
+        # not an article's new people (the matcher and its cache outlive the article)
+        self._fuzzy_keys: set[tuple[str, ...]] = set()
         self._by_name = {a.name: a for a in self.actors.values()}
         self.adjectives: dict[str, int] = {}  # "ukrainian" -> Ukraine
         self.person_titles: set[tuple[str, ...]] = set()
@@ -95,10 +106,10 @@ class Registry:
         self.actors[actor_id] = info
         self._new.append(actor_id)
         self._by_name[name] = info
-        self.add_name(actor_id, name)
+        self.add_name(actor_id, name, fuzzy=False)
         surname = normalise_phrase(name)[-1:]
         if surname and surname not in self.names:
-            self.add_name(actor_id, name.split()[-1])
+            self.add_name(actor_id, name.split()[-1], fuzzy=False)
         return actor_id
 
     def forget_new(self) -> None:
@@ -111,8 +122,8 @@ class Registry:
                 if not self.names[key]:
                     del self.names[key]
                     self.capitalised.discard(key)
-            self._matcher = None
-            self._tree = None
+                    if self._tree is not None and key not in self.titles:
+                        remove_from_tree(self._tree, key)
         self._new.clear()
 
     def discover(self, text: str, words: list[Word], found: list[Mention]) -> list[Mention]:
@@ -279,24 +290,31 @@ class Registry:
     def by_name(self, name: str) -> ActorInfo | None:
         return self._by_name.get(name)
 
-    def add_name(self, actor_id: int, alias: str) -> None:
+    def add_name(self, actor_id: int, alias: str, fuzzy: bool = True) -> None:
+        """``fuzzy``: the name's words join the vocabulary that spelling variants match (an
+        article's new people do not: the matcher, and what it has matched, are kept)."""
         key = _strip_article(normalise_phrase(alias))
         if key and actor_id not in self.names[key]:
             self.names[key].append(actor_id)
             if alias[:1].isupper():
                 self.capitalised.add(key)
-            self._matcher = None
-            self._tree = None
+                if fuzzy and key not in self._fuzzy_keys:
+                    self._fuzzy_keys.add(key)
+                    self._matcher = None
+            if self._tree is not None:
+                add_to_tree(self._tree, key)
 
     def add_title(self, title: str | tuple[str, ...], role: RoleSpec) -> None:
         """A title as text, or already as normalised words."""
         key = _strip_article(title if isinstance(title, tuple) else normalise_phrase(title))
         if key and role not in self.titles[key]:
             self.titles[key].append(role)
-            self._tree = None
+            if self._tree is not None:
+                add_to_tree(self._tree, key)
 
     def _name_tree(self) -> dict[str, WordNode]:
-        """The names and titles by their first word; rebuilt after either changes."""
+        """The names and titles by their first word, built once; names and titles added or
+        forgotten later are added to it or taken out of it."""
         if self._tree is None:
             tree: dict[str, WordNode] = {}
             for key in list(self.names) + list(self.titles):
@@ -307,7 +325,7 @@ class Registry:
     def _fuzzy(self) -> WordMatcher:
         if self._matcher is None:
             vocabulary = sorted(
-                {w for key in self.capitalised for w in key if len(w) >= 6 and not w.isdigit()}
+                {w for key in self._fuzzy_keys for w in key if len(w) >= 6 and not w.isdigit()}
             )
             self._matcher = WordMatcher(vocabulary, cutoff=self.name_similarity, min_fuzzy_length=6)
         return self._matcher

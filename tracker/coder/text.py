@@ -87,6 +87,28 @@ def add_to_tree(tree: dict[str, WordNode], entry: Sequence[str]) -> None:
         last.ends = True
 
 
+def remove_from_tree(tree: dict[str, WordNode], entry: Sequence[str]) -> None:
+    """Undo ``add_to_tree`` for an entry no longer wanted: it no longer ends where it did,
+    and the nodes only it used are dropped."""
+    path: list[tuple[dict[str, WordNode], str]] = []
+    children = tree
+    for word in entry:
+        node = children.get(word)
+        if node is None:
+            return  # not in the tree
+        path.append((children, word))
+        children = node.next
+    if not path:
+        return
+    parent, word = path[-1]
+    parent[word].ends = False
+    for parent, word in reversed(path):
+        node = parent[word]
+        if node.ends or node.next:
+            break
+        del parent[word]
+
+
 # Distinct words each per-word cache holds (here and in tracker.coder.link). A full cache starts
 # again, so memory grows with an archive's vocabulary only up to this, then stays flat.
 CACHE_WORDS: Final = 100_000
