@@ -224,12 +224,15 @@ def test_names_that_do_not_speak_or_are_places_are_not_people() -> None:
 
 def test_a_one_word_name_inside_a_longer_name_is_someone_else() -> None:
     registry = build_registry(ACTORS, ALIASES, ROLES)
-    assert registry.mentions(words("Zelensky Huiyao spoke."), DAY) == []
+    assert registry.mentions(words("Then Zelensky Huiyao spoke to the press."), DAY) == []
     assert [m.candidates for m in registry.mentions(words("Zelensky spoke."), DAY)] == [(4,)]
     assert [m.candidates for m in registry.mentions(words("Zelensky's Ukraine"), DAY)] == [
         (4,),
         (3,),
     ]  # a possessive ends the name
+    assert [m.candidates for m in registry.mentions(words("Zelensky Welcomes Talks"), DAY)] == [
+        (4,)
+    ]  # a headline capitalises every word
     assert [m.candidates for m in registry.mentions(words("the U.S. Senate"), DAY)] == [
         (2,)
     ]  # a state's name is not a person's

@@ -134,7 +134,7 @@ class Registry:
         if not titled and not self.speech_stems:
             return new  # no title and no speaker rule: no one to find
         taken = {i for m in found for i in range(m.start, m.end)}
-        for i in range(1, len(words) if titled else 0):
+        for i in range(1, len(words) if titled else 0):  # a name after a title
             if i in taken or not words[i].capital or (new and i < new[-1].end):
                 continue
             if not any(
@@ -355,12 +355,16 @@ class Registry:
         first_words = self._name_tree()
         found: list[Mention] = []
         after = 0  # the end of the last mention: mentions never overlap
+        headline: bool | None = None  # worked out only when needed
         for i, word in enumerate(canonical):
             if i < after or word not in first_words:
                 continue  # most words start no name or title
             hit = self._longest_at(words, canonical, i, day)
             if hit and self._other_bearer(words, hit):
-                continue
+                if headline is None:  # "Zelensky Welcomes Plan": every word capitalised
+                    headline = 2 * sum(1 for w in words if w.capital) > len(words)
+                if not headline:
+                    continue
             if hit:
                 previous = found[-1] if found else None
                 if (
@@ -377,7 +381,8 @@ class Registry:
 
     def _other_bearer(self, words: list[Word], hit: Mention) -> bool:
         """A person's one-word name followed by another capitalised word is someone else's
-        name: "Wang" is Wang Yi, but "Wang Huiyao" is not."""
+        name: "Wang" is Wang Yi, but "Wang Huiyao" is not (unless the sentence capitalises
+        most words, as headlines do: ``mentions`` checks that)."""
         if hit.end - hit.start != 1 or hit.via != "name" or hit.end >= len(words):
             return False
         after = words[hit.end]
