@@ -154,6 +154,11 @@ def _discovered(text: str) -> list[tuple[str, str | None]]:
         apposition_openers=["a", "an", "the"],
         place_words=["the", "in", "at", "on", "of"],
     )
+    return _people(registry, text)
+
+
+def _people(registry: Registry, text: str) -> list[tuple[str, str | None]]:
+    """The unknown people ``discover`` finds in ``text``: name and affiliation."""
     sentence = words(text)
     found = registry.discover(text, sentence, registry.mentions(sentence, DAY))
     return [
@@ -196,12 +201,7 @@ def _speaking(text: str) -> list[tuple[str, str | None]]:
         place_words=["the", "in", "at"],
         speech_verbs=["say", "said", "wrote", "in a statement"],
     )
-    sentence = words(text)
-    found = registry.discover(text, sentence, registry.mentions(sentence, DAY))
-    return [
-        (registry.actors[m.candidates[0]].name, registry.actors[m.candidates[0]].affiliation)
-        for m in found
-    ]
+    return _people(registry, text)
 
 
 def test_an_unknown_name_before_a_reporting_verb_is_a_person() -> None:
@@ -218,8 +218,7 @@ def test_names_that_do_not_speak_or_are_places_are_not_people() -> None:
     assert _speaking("In Castel Gandolfo said the pope nothing.") == []  # a place
     assert _speaking("Joe Biden said so.") == []  # known: not new
     registry = build_registry(ACTORS, ALIASES, ROLES)  # no reporting verbs: the rule is off
-    sentence = words("Jane Roe said so.")
-    assert registry.discover("Jane Roe said so.", sentence, registry.mentions(sentence, DAY)) == []
+    assert _people(registry, "Jane Roe said so.") == []
 
 
 def test_a_one_word_name_inside_a_longer_name_is_someone_else() -> None:
