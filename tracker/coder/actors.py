@@ -20,9 +20,9 @@ from tracker.coder.text import (
     WordNode,
     add_to_tree,
     normalise_phrase,
+    one_word_stems,
     plain_text,
     remove_from_tree,
-    stem,
 )
 
 _START = attrgetter("start")
@@ -452,9 +452,7 @@ def build_registry(
     registry._title_ends = frozenset(t[-1] for t in registry.person_titles if t)
     registry.apposition_openers = frozenset(w.lower() for w in apposition_openers)
     registry.place_words = frozenset(w.lower() for w in place_words)
-    registry.speech_stems = frozenset(
-        stem(normalise_phrase(v)[0]) for v in speech_verbs if len(normalise_phrase(v)) == 1
-    )
+    registry.speech_stems = one_word_stems(speech_verbs)
     adjectives: dict[int, list[str]] = defaultdict(list)
     names_of: dict[int, list[str]] = defaultdict(list)
     for actor in registry.actors.values():

@@ -19,7 +19,14 @@ from functools import lru_cache
 from typing import Final, NamedTuple
 
 from tracker.coder.lexicon import load_lexicon
-from tracker.coder.text import INVISIBLE, has_any, in_text, stem, without_invisible
+from tracker.coder.text import (
+    INVISIBLE,
+    has_any,
+    in_text,
+    one_word_stems,
+    stem,
+    without_invisible,
+)
 
 
 class Span(NamedTuple):
@@ -87,8 +94,7 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 
 @lru_cache(maxsize=1)
 def _reporting_verbs() -> frozenset[str]:
-    verbs = load_lexicon()["speakers"]["reporting_verbs"]
-    return frozenset(stem(v.lower()) for v in verbs if " " not in v)
+    return one_word_stems(load_lexicon()["speakers"]["reporting_verbs"])
 
 
 def _attribution_follows(text: str, position: int) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
@@ -263,6 +263,13 @@ def _surface(surface: str) -> tuple[str, str, bool, bool]:
 
 def normalise_phrase(phrase: str) -> tuple[str, ...]:
     return tuple(w.norm for w in words(phrase))
+
+
+def one_word_stems(entries: Iterable[str]) -> frozenset[str]:
+    """The stems of a word list's one-word entries ("said", not "told reporters"), to compare
+    with a sentence word's ``stem``: the reporting verbs, for the sentence splitter and for
+    finding unknown speakers."""
+    return frozenset(stem(entry.lower()) for entry in entries if " " not in entry.strip())
 
 
 _SUFFIXES: Final = ("ings", "ing", "edly", "ed", "es", "s", "e")
