@@ -30,6 +30,7 @@ FIRES = {
     "quote_speaker": "“We want a ceasefire,” said Volodymyr Zelensky. “A truce now would help.”",
     "plan_text": "China's 12-point paper calls for a ceasefire.",
     "agent": "The ceasefire, supported by Ukraine, began on Monday.",
+    "document_owner": "Moscow's own document demands the recognition of Crimea.",
 }
 DOES_NOT_FIRE = {
     "according_to": "A ceasefire must come first, Beijing said.",
@@ -42,6 +43,7 @@ DOES_NOT_FIRE = {
     "quote_speaker": "A ceasefire now would be welcome, officials in Kyiv think.",
     "plan_text": "China calls for a ceasefire.",
     "agent": "Ukraine supported the ceasefire.",
+    "document_owner": "The document demands a ceasefire.",
 }
 
 
@@ -117,3 +119,24 @@ def test_the_rule_fires(coder, rule):
 @pytest.mark.parametrize("rule", sorted(DOES_NOT_FIRE))
 def test_the_rule_does_not_fire(coder, rule):
     assert rule not in rules_fired(coder, DOES_NOT_FIRE[rule])
+
+
+@pytest.mark.parametrize(
+    ("text", "owners"),
+    [
+        ("Kyiv's June memorandum asked for an exchange of prisoners.", ["Ukraine"]),
+        ("The Indonesian proposal asks for a ceasefire.", ["Indonesia"]),
+        # the document is not the subject: the clause's subject holds it
+        ("Moscow rejected Kyiv's memorandum on a ceasefire.", []),
+        # the owner stands too far from the document to own it
+        ("Kyiv's long and detailed new memorandum asked for a ceasefire.", []),
+    ],
+)
+def test_a_document_speaks_for_its_owner(coder, text, owners):
+    (sentence,) = coder.propose(parse_text_article("date 2023-03-01 " + text, "t.txt"))
+    found = [
+        sentence.actors[h.actor_id].info.name
+        for h in sentence.facts.holders
+        if h.rule_id == "document_owner"
+    ]
+    assert found == owners

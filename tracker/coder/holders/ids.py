@@ -23,6 +23,7 @@ RULE_IDS: Final = frozenset(
         "quote_speaker",
         "plan_text",
         "agent",
+        "document_owner",
     }
 )
 

@@ -1,12 +1,14 @@
 """The plan's own text: "the paper calls for…", "It also mentions…", "some of its points".
 What the plan says stands for its author (the ``plan_text`` rule); "it" and "its" are the
-plan named just before."""
+plan named just before. Any document named after its owner speaks for the owner too
+("Moscow's document demands…": the ``document_owner`` rule)."""
 
 from __future__ import annotations
 
 from typing import Final
 
-from tracker.coder.facts import ArticleContext, SentenceFacts
+from tracker.coder.actors import Mention
+from tracker.coder.facts import ArticleContext, Holder, SentenceFacts
 from tracker.coder.holders.base import Rules
 from tracker.coder.link import PhraseMatch
 from tracker.coder.stance import Cue
@@ -90,3 +92,61 @@ def plan_pronoun(
         ):
             return [PhraseMatch(context.plan.target, "it", 1, 0.8, j, j + 1)]
     return []
+
+
+# Words that may stand between an owner and its document: "Kyiv's June memorandum",
+# "Moscow's own 12-point plan".
+OWNER_GAP: Final = 3
+
+
+def document_owner(
+    rules: Rules,
+    facts: SentenceFacts,
+    context: ArticleContext,
+    actors: list[tuple[Mention, int]],
+    lo: int,
+    hi: int,
+) -> list[Holder] | None:
+    """ "Moscow's document demands…", "the Indonesian proposal asks for…": a document named
+    after its owner, as the clause's subject, speaks for the owner (the guide: another
+    initiative's content gives its authors positions on the points)."""
+    norms, stems, lex = facts.norms, facts.stems, rules.lexicon
+    predicates = lex.predicate_words
+    for j in range(lo, min(hi, lo + 2 * OWNER_GAP + 2)):
+        if norms[j] in lex.documents:
+            break
+        if stems[j] in predicates:
+            return None  # a predicate before any document: not the subject
+    else:
+        return None
+    if not any(s in predicates for s in stems[j + 1 : min(hi, j + 13)]):
+        return None
+    owners = document_owners(rules, facts, actors, lo, j)
+    if not owners:
+        return None
+    return [
+        Holder(a, surface, "document_owner", f"document: X {norms[j]}") for a, surface in owners
+    ]
+
+
+def document_owners(
+    rules: Rules, facts: SentenceFacts, actors: list[tuple[Mention, int]], lo: int, j: int
+) -> list[tuple[int, str]]:
+    """Who the document named by word j belongs to, with the words that name them: an
+    actor named right before it ("a UN General Assembly resolution") or a few words before
+    it with a possessive ("Kyiv's June memorandum"), or a state's adjective ("the
+    U.S.-Ukrainian draft")."""
+    owners = [
+        (a, m.surface)
+        for m, a in actors
+        if lo <= m.start
+        and m.end <= j <= m.end + OWNER_GAP
+        and (m.end == j or facts.words[m.end - 1].possessive)
+    ]
+    adjectives = rules.registry.adjectives
+    for k in range(max(lo, j - OWNER_GAP), j):
+        for part in facts.norms[k].split("-"):
+            owner = adjectives.get(part)
+            if owner is not None and all(a != owner for a, _ in owners):
+                owners.append((owner, part))
+    return owners

@@ -49,6 +49,7 @@ STAGES: Final = {
 RULES: Final[tuple[HolderRule, ...]] = (
     HolderRule("according_to", "according to", "sentence", reporting.according_to),
     HolderRule("reporting_verb", "reporting verb", "sentence", reporting.reporting_verb),
+    HolderRule("document_owner", "document", "sentence", plan.document_owner),
     HolderRule("subject", "subject", "sentence", subjects.subject),
     HolderRule("pronoun", "pronoun", "sentence", pronouns.pronoun),
     HolderRule("reported_subject", "reported subject", "within", subjects.reported_subject),
