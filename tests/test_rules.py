@@ -140,3 +140,41 @@ def test_a_document_speaks_for_its_owner(coder, text, owners):
         if h.rule_id == "document_owner"
     ]
     assert found == owners
+
+
+def document_holders(coder: Coder, text: str) -> list[list[str]]:
+    """Per sentence, the actors the document rule holds it for."""
+    sentences = coder.propose(parse_text_article("date 2024-09-13 " + text, "t.txt"))
+    return [
+        [s.actors[h.actor_id].info.name for h in s.facts.holders if h.rule_id == "document_owner"]
+        for s in sentences
+    ]
+
+
+def test_the_parts_of_a_document_put_forward_before_are_its_authors(coder):
+    text = (
+        "China and Brazil put forward a joint statement in May. "
+        "Its first point asks all parties to observe a ceasefire. "
+        "Further points ask for more humanitarian aid."
+    )
+    assert document_holders(coder, text) == [[], ["China", "Brazil"], ["China", "Brazil"]]
+
+
+def test_a_document_agreed_by_two_governments_officials_is_their_states(coder):
+    text = (
+        "The text was agreed by Foreign Minister Wang Yi and Celso Amorim. "
+        "The text asks for a ceasefire."
+    )
+    assert document_holders(coder, text)[1] == ["China", "Brazil"]
+
+
+def test_one_authors_document_stays_theirs_for_a_few_sentences(coder):
+    text = (
+        "Volodymyr Zelensky presented his victory plan to parliament. "
+        "The first point asks for an invitation to join NATO. "
+        "Kyiv was quiet. Moscow was quiet. Minsk was quiet. Rome was quiet. "
+        "The second point asks for long-range weapons."
+    )
+    holders = document_holders(coder, text)
+    assert holders[1] == ["Volodymyr Zelensky"]
+    assert holders[-1] == []  # too long after the plan was named

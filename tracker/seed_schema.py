@@ -92,6 +92,7 @@ LEXICON = Table(
                 "definite_articles": WORDS,
                 "documents": WORDS,
                 "document_verbs": WORDS,
+                "issuing_verbs": WORDS,
             },
         ),
         "stance": Table(

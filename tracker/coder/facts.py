@@ -165,6 +165,8 @@ class ArticleContext:
     earlier: list[Holder] = field(default_factory=list)  # who spoke in the one before that
     plan: PhraseMatch | None = None
     since_plan: int = 0
+    document_owners: list[int] = field(default_factory=list)  # of the last document named
+    since_document: int = 0
 
     def resolve(self, mention: Mention) -> int | None:
         if len(mention.candidates) == 1:

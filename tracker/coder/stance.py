@@ -207,6 +207,7 @@ class Lexicon:
     negation_bridges: frozenset[str] = frozenset()  # may stand between a negation and its cue
     collectives: dict[tuple[str, ...], str] = field(default_factory=dict)  # "the two ministers"
     document_verbs: frozenset[str] = frozenset()  # stemmed: what only a text does
+    issuing: PhraseSet | None = None  # "put forward", "agreed": actors issuing a document
     cue_bits: int = field(init=False)  # the cue lists' bits in their FirstWords
     # (polarity, list), in the order a cue is looked for: mixed, then oppose, then support
     cue_lists: list[tuple[int, PhraseSet]] = field(init=False)
@@ -265,6 +266,7 @@ class Lexicon:
             require_cue=bool(stance.get("require_cue", False)),
             negation_bridges=frozenset(stance.get("negation_bridges", ())),
             document_verbs=frozenset(stem(w) for w in speakers.get("document_verbs", ())),
+            issuing=phrases(speakers.get("issuing_verbs", ())),
             collectives={normalise_phrase(k): v for k, v in actors.get("collectives", {}).items()},
             lacks=frozenset(
                 " ".join(stem(w) for w in normalise_phrase(h)) for h in stance.get("lacks", ())

@@ -25,7 +25,12 @@ from tracker.coder.facts import (
     dedupe_findings,
 )
 from tracker.coder.holders.base import Rules, cue_words, dedupe, last_clause_from
-from tracker.coder.holders.plan import PLAN_MEMORY, plan_pronoun, plan_text
+from tracker.coder.holders.plan import (
+    PLAN_MEMORY,
+    named_document_owners,
+    plan_pronoun,
+    plan_text,
+)
 from tracker.coder.holders.pronouns import anaphors
 from tracker.coder.holders.quotes import quote_speaker
 from tracker.coder.holders.registry import SENTENCE_RULES
@@ -129,6 +134,11 @@ class Attributor(Rules):
             context.recent.append(actor_id)
             if self.registry.actors[actor_id].kind == "person":
                 context.persons.append(actor_id)
+        owners = named_document_owners(self, facts)
+        if owners:
+            context.document_owners, context.since_document = owners, 0
+        else:
+            context.since_document += 1
         if plan_matches and plan_matches[0].phrase != "it":
             context.plan, context.since_plan = plan_matches[0], 0
         else:

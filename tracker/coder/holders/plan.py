@@ -1,7 +1,9 @@
 """The plan's own text: "the paper calls for…", "It also mentions…", "some of its points".
 What the plan says stands for its author (the ``plan_text`` rule); "it" and "its" are the
 plan named just before. Any document named after its owner speaks for the owner too
-("Moscow's document demands…": the ``document_owner`` rule)."""
+("Moscow's document demands…": the ``document_owner`` rule), and so do its parts a few
+sentences after the owners put it forward ("China and Brazil issued a joint statement.
+Its first point asks…"); several governments' document is their states'."""
 
 from __future__ import annotations
 
@@ -97,6 +99,7 @@ def plan_pronoun(
 # Words that may stand between an owner and its document: "Kyiv's June memorandum",
 # "Moscow's own 12-point plan".
 OWNER_GAP: Final = 3
+DOCUMENT_MEMORY: Final = 4  # sentences during which "the text" is the document named before
 
 
 def document_owner(
@@ -109,11 +112,13 @@ def document_owner(
 ) -> list[Holder] | None:
     """ "Moscow's document demands…", "the Indonesian proposal asks for…": a document named
     after its owner, as the clause's subject, speaks for the owner (the guide: another
-    initiative's content gives its authors positions on the points)."""
+    initiative's content gives its authors positions on the points). A document or a part
+    of one with no owner of its own ("The memorandum asks…", "Its first point asks…") is
+    the one named up to DOCUMENT_MEMORY sentences before (``named_document_owners``)."""
     norms, stems, lex = facts.norms, facts.stems, rules.lexicon
     predicates = lex.predicate_words
     for j in range(lo, min(hi, lo + 2 * OWNER_GAP + 2)):
-        if norms[j] in lex.documents:
+        if norms[j] in lex.documents or stems[j] in lex.plan_parts:
             break
         if stems[j] in predicates:
             return None  # a predicate before any document: not the subject
@@ -121,7 +126,18 @@ def document_owner(
         return None
     if not any(s in predicates for s in stems[j + 1 : min(hi, j + 13)]):
         return None
-    owners = document_owners(rules, facts, actors, lo, j)
+    owners = document_owners(rules, facts, actors, lo, j) if norms[j] in lex.documents else []
+    if (
+        not owners
+        and context.document_owners
+        and context.since_document < DOCUMENT_MEMORY
+        and j - lo <= 2
+        and not any(lo <= m.start < j for m, _ in actors)
+    ):  # "Kyiv's memorandum … . The memorandum asks…", "Its first point asks…"
+        return [
+            Holder(a, norms[j], "document_owner", f"document: the {norms[j]} named before")
+            for a in context.document_owners
+        ]
     if not owners:
         return None
     return [
@@ -150,3 +166,60 @@ def document_owners(
             if owner is not None and all(a != owner for a, _ in owners):
                 owners.append((owner, part))
     return owners
+
+
+def named_document_owners(rules: Rules, facts: SentenceFacts) -> list[int]:
+    """Who put forward the document the sentence names: its owner ("Kyiv's memorandum",
+    "the Indonesian proposal"), or the actors of an issuing verb with a document or plan
+    after it ("China and Brazil put forward six common understandings"; "the text was
+    agreed by Wang Yi and Celso Amorim")."""
+    lex, norms = rules.lexicon, facts.norms
+    found: list[int] = []
+    for j, norm in enumerate(norms):
+        if norm in lex.documents:
+            owners = document_owners(rules, facts, facts.actors, 0, j)
+            if owners:
+                found = [a for a, _ in owners]
+    if found or lex.issuing is None:
+        return found
+    for start, end in lex.issuing.find(facts.stems):
+        named = any(
+            norms[k] in lex.documents or facts.stems[k] in lex.plan_parts
+            for k in range(end, min(len(norms), end + 8))
+        ) or any(end <= m.start < end + 8 for m in facts.plan_matches)
+        passive = start > 0 and norms[start - 1] in lex.passive_auxiliaries
+        if passive:  # "the text was agreed … by X and Y"
+            by = next((k for k in range(end, min(len(norms), end + 6)) if norms[k] == "by"), None)
+            first = next(
+                ((m, a) for m, a in facts.actors if by is not None and m.start == by + 1), None
+            )
+            named = named or any(norms[k] in lex.documents for k in range(max(0, start - 4), start))
+        else:
+            before = [
+                (m, a)
+                for m, a in facts.actors
+                if m.end <= start
+                and not rules.is_object(norms, m, facts.actors)
+                and not facts.words[m.end - 1].possessive
+            ]
+            first = rules.coordination_head(facts, before[0][0]) if before else None
+        if named and first is not None:
+            holders = rules.coordinated(facts, first[0], first[1], "document_owner", "document")
+            return joint([h.actor_id for h in holders], rules)
+    return []
+
+
+def joint(owners: list[int], rules: Rules) -> list[int]:
+    """A document several governments' officials issued is their states' (the guide: a
+    joint statement is held by each state that issued it, even when the article names the
+    officials); one author's stays theirs ("Zelensky presented his plan")."""
+    if len(owners) < 2:
+        return owners
+    out: list[int] = []
+    for actor_id in owners:
+        info = rules.registry.actors[actor_id]
+        state = rules.registry.by_name(info.affiliation or "") if info.kind == "person" else None
+        chosen = state.id if state is not None else actor_id
+        if chosen not in out:
+            out.append(chosen)
+    return out
