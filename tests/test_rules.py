@@ -31,6 +31,7 @@ FIRES = {
     "plan_text": "China's 12-point paper calls for a ceasefire.",
     "agent": "The ceasefire, supported by Ukraine, began on Monday.",
     "document_owner": "Moscow's own document demands the recognition of Crimea.",
+    "praised": "Olaf Scholz praised Xi Jinping for opposing nuclear threats.",
 }
 DOES_NOT_FIRE = {
     "according_to": "A ceasefire must come first, Beijing said.",
@@ -44,6 +45,7 @@ DOES_NOT_FIRE = {
     "plan_text": "China calls for a ceasefire.",
     "agent": "Ukraine supported the ceasefire.",
     "document_owner": "The document demands a ceasefire.",
+    "praised": "Olaf Scholz praised the ceasefire that Xi Jinping had proposed.",
 }
 
 
@@ -178,3 +180,22 @@ def test_one_authors_document_stays_theirs_for_a_few_sentences(coder):
     holders = document_holders(coder, text)
     assert holders[1] == ["Volodymyr Zelensky"]
     assert holders[-1] == []  # too long after the plan was named
+
+
+@pytest.mark.parametrize(
+    ("text", "praised"),
+    [
+        ("Olaf Scholz praised Xi Jinping for opposing nuclear threats.", ["Xi Jinping"]),
+        ("Kyiv welcomed the American proposal to extend the truce.", ["United States"]),
+        ("Viktor Orban praised China's initiatives on the war.", ["China"]),
+        ("Kyiv welcomed the truce.", []),
+    ],
+)
+def test_who_is_praised_for_a_stance_holds_it_too(coder, text, praised):
+    (sentence,) = coder.propose(parse_text_article("date 2023-03-01 " + text, "t.txt"))
+    found = [
+        sentence.actors[h.actor_id].info.name
+        for h in sentence.facts.holders
+        if h.rule_id == "praised"
+    ]
+    assert found == praised

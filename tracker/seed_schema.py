@@ -93,6 +93,7 @@ LEXICON = Table(
                 "documents": WORDS,
                 "document_verbs": WORDS,
                 "issuing_verbs": WORDS,
+                "praise_verbs": WORDS,
             },
         ),
         "stance": Table(

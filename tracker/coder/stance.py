@@ -208,6 +208,7 @@ class Lexicon:
     collectives: dict[tuple[str, ...], str] = field(default_factory=dict)  # "the two ministers"
     document_verbs: frozenset[str] = frozenset()  # stemmed: what only a text does
     issuing: PhraseSet | None = None  # "put forward", "agreed": actors issuing a document
+    praise_verbs: frozenset[str] = frozenset()  # stemmed: "praised X for…" gives X a stance
     cue_bits: int = field(init=False)  # the cue lists' bits in their FirstWords
     # (polarity, list), in the order a cue is looked for: mixed, then oppose, then support
     cue_lists: list[tuple[int, PhraseSet]] = field(init=False)
@@ -267,6 +268,7 @@ class Lexicon:
             negation_bridges=frozenset(stance.get("negation_bridges", ())),
             document_verbs=frozenset(stem(w) for w in speakers.get("document_verbs", ())),
             issuing=phrases(speakers.get("issuing_verbs", ())),
+            praise_verbs=frozenset(stem(w) for w in speakers.get("praise_verbs", ())),
             collectives={normalise_phrase(k): v for k, v in actors.get("collectives", {}).items()},
             lacks=frozenset(
                 " ".join(stem(w) for w in normalise_phrase(h)) for h in stance.get("lacks", ())

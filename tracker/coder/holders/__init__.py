@@ -2,8 +2,8 @@
 
 * ``reporting``: "according to X", "X said" / "said X" (``according_to``, ``reporting_verb``)
 * ``subjects``: the clause's subject, the subject of a reported clause, a relative clause's
-  antecedent, the agent of "supported by X" (``subject``, ``reported_subject``,
-  ``relative_clause``, ``agent``)
+  antecedent, the agent of "supported by X", and who is praised or thanked for a stance
+  (``subject``, ``reported_subject``, ``relative_clause``, ``agent``, ``praised``)
 * ``pronouns``: "he", "it", "the group", "the two ministers", "the chancellor" (``pronoun``)
 * ``quotes``: a quotation without a speaker (``quote_speaker``)
 * ``transcripts``: "Q: …" / "WANG: …" (``transcript_turn``)

@@ -34,7 +34,7 @@ from tracker.coder.holders.plan import (
 from tracker.coder.holders.pronouns import anaphors
 from tracker.coder.holders.quotes import quote_speaker
 from tracker.coder.holders.registry import SENTENCE_RULES
-from tracker.coder.holders.subjects import RELATIVE_PLAN, agent, relative_clause
+from tracker.coder.holders.subjects import RELATIVE_PLAN, agent, praised, relative_clause
 from tracker.coder.holders.transcripts import dateline, transcript_turn, turn
 from tracker.coder.link import PhraseMatch, rounded
 from tracker.coder.stance import Cue, Stance, _linking, find_cues, soft_breaks, stance_of
@@ -110,7 +110,7 @@ class Attributor(Rules):
             context.plan is not None and context.since_plan < 1
         )
         facts.plan_recent = context.plan is not None and context.since_plan < PLAN_MEMORY
-        facts.holders = dedupe(self.holders(facts, context))
+        facts.holders = dedupe(self.holders(facts, context) + praised(self, facts))
         starts = [i for i, n in enumerate(norms) if i and n in self.lexicon.clause_breaks]
         if starts:  # "China has welcomed the talks, while Kyiv says…": each clause its own
             bounds = [0, *starts, len(norms)]

@@ -24,6 +24,7 @@ RULE_IDS: Final = frozenset(
         "plan_text",
         "agent",
         "document_owner",
+        "praised",
     }
 )
 

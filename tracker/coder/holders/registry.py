@@ -44,6 +44,8 @@ STAGES: Final = {
     "article": "after every sentence of the article is read, transcripts then quotes "
     "(Attributor.fill_quote_speakers)",
     "target": "per target the sentence names, when positions are drafted (Attributor.drafts)",
+    "beside": "after a sentence's holders are known, adds holders beside them "
+    "(Attributor.read_sentence)",
 }
 
 RULES: Final[tuple[HolderRule, ...]] = (
@@ -58,6 +60,7 @@ RULES: Final[tuple[HolderRule, ...]] = (
     HolderRule("quote_speaker", "quote", "article", quotes.quote_speaker),
     HolderRule("plan_text", "the plan says", "target", plan.plan_text),
     HolderRule("agent", "agent", "target", subjects.agent),
+    HolderRule("praised", "praised", "beside", subjects.praised),
 )
 
 # The sentence rules in their order of trust.

@@ -4,7 +4,8 @@
 predicate ("China supports a ceasefire"); ``reported_subject``: a named subject of a
 reported clause with a stance verb of its own ("The White House said Russia and Ukraine
 had agreed to…"); ``relative_clause``: "Moscow, which welcomed the ceasefire, …";
-``agent``: "a ceasefire, supported by Ukraine, …".
+``agent``: "a ceasefire, supported by Ukraine, …"; ``praised``: "Scholz praised Xi for
+opposing nuclear threats" (Xi too).
 """
 
 from __future__ import annotations
@@ -162,3 +163,32 @@ def agent(rules: Rules, facts: SentenceFacts, match: PhraseMatch) -> list[Draft]
             )
         ]
     return []
+
+
+# Words that may stand between a verb of praise and the one praised: "thanked his guest",
+# "welcomed the American proposal", "praised China's".
+PRAISED_REACH: Final = 3
+
+
+def praised(rules: Rules, facts: SentenceFacts) -> list[Holder]:
+    """ "Scholz praised Xi for opposing nuclear threats", "welcomed Mr Trump's efforts to end
+    the war": who is praised or thanked for a stance holds it too (the guide: praise and
+    thanks are the speaker's endorsement, and the praised keep their own)."""
+    stems, norms = facts.stems, facts.norms
+    verbs = rules.lexicon.praise_verbs
+    adjectives = rules.registry.adjectives
+    out: list[Holder] = []
+    for i, s in enumerate(stems):
+        if s not in verbs:
+            continue
+        reach = range(i + 1, min(len(norms), i + 1 + PRAISED_REACH))
+        found = next(((m, a) for m, a in facts.actors if m.start in reach), None)
+        if found is not None:
+            out.append(Holder(found[1], found[0].surface, "praised", f"praised: {norms[i]} X"))
+            continue
+        for k in reach:
+            owner = adjectives.get(norms[k])
+            if owner is not None:  # "welcomed the American proposal"
+                out.append(Holder(owner, norms[k], "praised", f"praised: {norms[i]} X"))
+                break
+    return out
