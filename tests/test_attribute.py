@@ -476,6 +476,19 @@ def test_the_two_ministers_are_the_last_two_people_named(coder):
     assert found[3] == {("United States", "4", "support"), ("Russia", "4", "support")}
 
 
+def test_the_two_sides_are_the_states_of_the_last_two_named(coder):
+    # the guide: "the two sides" of talks are states when the sides are states; a person
+    # named stands for their state, as for "the two governments"
+    text = (
+        "date 2025-03-12 Marco Rubio met Andrii Sybiha in Jeddah. "
+        "The two sides agreed that peace talks must resume."
+    )
+    assert positions(coder, text)[1] == {
+        ("United States", "4", "support"),
+        ("Ukraine", "4", "support"),
+    }
+
+
 def test_a_reporting_verb_in_a_relative_clause_takes_no_name_from_before_it(coder):
     text = (
         "date 2025-03-07 The Ukraine crisis, which some call the largest conflict since the end "
