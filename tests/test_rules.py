@@ -135,22 +135,20 @@ def test_the_rule_does_not_fire(coder, rule):
     ],
 )
 def test_a_document_speaks_for_its_owner(coder, text, owners):
-    (sentence,) = coder.propose(parse_text_article("date 2023-03-01 " + text, "t.txt"))
-    found = [
-        sentence.actors[h.actor_id].info.name
-        for h in sentence.facts.holders
-        if h.rule_id == "document_owner"
+    assert held_by(coder, "document_owner", text) == [owners]
+
+
+def held_by(coder: Coder, rule_id: str, text: str) -> list[list[str]]:
+    """Per sentence, the actors the rule ``rule_id`` holds it for."""
+    sentences = coder.propose(parse_text_article("date 2024-09-13 " + text, "t.txt"))
+    return [
+        [s.actors[h.actor_id].info.name for h in s.facts.holders if h.rule_id == rule_id]
+        for s in sentences
     ]
-    assert found == owners
 
 
 def document_holders(coder: Coder, text: str) -> list[list[str]]:
-    """Per sentence, the actors the document rule holds it for."""
-    sentences = coder.propose(parse_text_article("date 2024-09-13 " + text, "t.txt"))
-    return [
-        [s.actors[h.actor_id].info.name for h in s.facts.holders if h.rule_id == "document_owner"]
-        for s in sentences
-    ]
+    return held_by(coder, "document_owner", text)
 
 
 def test_the_parts_of_a_document_put_forward_before_are_its_authors(coder):
@@ -192,10 +190,4 @@ def test_one_authors_document_stays_theirs_for_a_few_sentences(coder):
     ],
 )
 def test_who_is_praised_for_a_stance_holds_it_too(coder, text, praised):
-    (sentence,) = coder.propose(parse_text_article("date 2023-03-01 " + text, "t.txt"))
-    found = [
-        sentence.actors[h.actor_id].info.name
-        for h in sentence.facts.holders
-        if h.rule_id == "praised"
-    ]
-    assert found == praised
+    assert held_by(coder, "praised", text) == [praised]
