@@ -8,7 +8,8 @@
 * ``quotes``: a quotation without a speaker (``quote_speaker``)
 * ``transcripts``: "Q: …" / "WANG: …" (``transcript_turn``)
 * ``plan``: the plan's own text, held by its author (``plan_text``), and a document named
-  after its owner as a clause's subject ("Moscow's document demands…", ``document_owner``)
+  after its owner as a clause's subject ("Moscow's document demands…"), or its parts after
+  its owners put it forward ("Its first point asks…", ``document_owner``)
 
 ``base.Rules`` holds what they all read (the actors, the cue words, the plans' authors) and
 the grammar they share; ``attributor.Attributor`` runs them; ``ids.RULE_IDS`` holds every

@@ -150,8 +150,8 @@ def document_owners(
 ) -> list[tuple[int, str]]:
     """Who the document named by word j belongs to, with the words that name them: an
     actor named right before it ("a UN General Assembly resolution") or a few words before
-    it with a possessive ("Kyiv's June memorandum"), or a state's adjective ("the
-    U.S.-Ukrainian draft")."""
+    it with a possessive ("Kyiv's June memorandum"), or a state's adjective ("the Ukrainian
+    draft")."""
     owners = [
         (a, m.surface)
         for m, a in actors
@@ -161,18 +161,17 @@ def document_owners(
     ]
     adjectives = rules.registry.adjectives
     for k in range(max(lo, j - OWNER_GAP), j):
-        for part in facts.norms[k].split("-"):
-            owner = adjectives.get(part)
-            if owner is not None and all(a != owner for a, _ in owners):
-                owners.append((owner, part))
+        owner = adjectives.get(facts.norms[k])
+        if owner is not None and all(a != owner for a, _ in owners):
+            owners.append((owner, facts.norms[k]))
     return owners
 
 
 def named_document_owners(rules: Rules, facts: SentenceFacts) -> list[int]:
     """Who put forward the document the sentence names: its owner ("Kyiv's memorandum",
     "the Indonesian proposal"), or the actors of an issuing verb with a document or plan
-    after it ("China and Brazil put forward six common understandings"; "the text was
-    agreed by Wang Yi and Celso Amorim")."""
+    after it ("China and Brazil put forward a joint statement"; "the text was agreed by Wang
+    Yi and Celso Amorim")."""
     lex, norms = rules.lexicon, facts.norms
     found: list[int] = []
     for j, norm in enumerate(norms):
