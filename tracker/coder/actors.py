@@ -290,6 +290,13 @@ class Registry:
     def by_name(self, name: str) -> ActorInfo | None:
         return self._by_name.get(name)
 
+    def state_of(self, info: ActorInfo) -> ActorInfo | None:
+        """The state or organisation a person speaks for (their affiliation), if known;
+        None for an actor that is not a person."""
+        if info.kind != "person" or not info.affiliation:
+            return None
+        return self._by_name.get(info.affiliation)
+
     def add_name(self, actor_id: int, alias: str, fuzzy: bool = True) -> None:
         """``fuzzy``: the name's words join the vocabulary that spelling variants match (an
         article's new people do not: the matcher, and what it has matched, are kept)."""

@@ -469,10 +469,7 @@ class LearnedDecider:
         registry = self.proposer.registry
         dropped: set[tuple[int, int]] = set()
         for candidate, _, _, _ in decided:
-            info = sp.actors[candidate.actor_id].info
-            if info.kind != "person" or not info.affiliation:
-                continue
-            state = registry.by_name(info.affiliation)
+            state = registry.state_of(sp.actors[candidate.actor_id].info)
             if state is not None and (state.id, candidate.target.id) in kept:
                 dropped.add((state.id, candidate.target.id))
         if not dropped:

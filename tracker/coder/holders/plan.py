@@ -216,8 +216,7 @@ def joint(owners: list[int], rules: Rules) -> list[int]:
         return owners
     out: list[int] = []
     for actor_id in owners:
-        info = rules.registry.actors[actor_id]
-        state = rules.registry.by_name(info.affiliation or "") if info.kind == "person" else None
+        state = rules.registry.state_of(rules.registry.actors[actor_id])
         chosen = state.id if state is not None else actor_id
         if chosen not in out:
             out.append(chosen)

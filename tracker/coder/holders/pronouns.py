@@ -121,9 +121,8 @@ def last_two(rules: Rules, kind: str, context: ArticleContext) -> list[int]:
     found: list[int] = []
     for actor_id in reversed(context.recent):
         info = rules.registry.actors[actor_id]
-        if info.kind != kind and kind != "person" and info.kind == "person":
-            state = rules.registry.by_name(info.affiliation or "")
-            info = state if state is not None else info
+        if info.kind != kind and kind != "person":
+            info = rules.registry.state_of(info) or info
         if info.kind == kind and info.id not in found:
             found.append(info.id)
             if len(found) == 2:
