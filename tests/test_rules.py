@@ -191,3 +191,34 @@ def test_one_authors_document_stays_theirs_for_a_few_sentences(coder):
 )
 def test_who_is_praised_for_a_stance_holds_it_too(coder, text, praised):
     assert held_by(coder, "praised", text) == [praised]
+
+
+@pytest.mark.parametrize(
+    ("reported", "holders"),
+    [
+        # the guide: when A reports B's stance, B holds it, after "he said" as after a name
+        ("He said Russia had rejected the ceasefire.", [("Russia", "reported_subject")]),
+        ("He said that Russia had rejected the ceasefire.", [("Russia", "reported_subject")]),
+        # no stance verb of the subject's own: the speaker's
+        ("He said Russia should accept the ceasefire.", [("Dmytro Kuleba", "pronoun")]),
+    ],
+)
+def test_a_stance_reported_after_a_pronoun_is_its_subjects(coder, reported, holders):
+    sentences = coder.propose(
+        parse_text_article("date 2024-09-13 Dmytro Kuleba spoke in Kyiv. " + reported, "t.txt")
+    )
+    found = [
+        (sentences[1].actors[h.actor_id].info.name, h.rule_id) for h in sentences[1].facts.holders
+    ]
+    assert found == holders
+
+
+def test_a_speakers_own_state_reported_after_a_pronoun_stays_the_speakers(coder):
+    """ "Mao Ning said China welcomed…" is Mao Ning's (the guide's spokesperson convention),
+    also as "she said"."""
+    text = "date 2024-09-13 Wang Yi spoke in Beijing. He said China supported a ceasefire."
+    sentences = coder.propose(parse_text_article(text, "t.txt"))
+    holders = [
+        (sentences[1].actors[h.actor_id].info.name, h.rule_id) for h in sentences[1].facts.holders
+    ]
+    assert holders == [("Wang Yi", "pronoun")]

@@ -4,7 +4,7 @@
 title and apposition skipped ("Li Mingjiang, an expert at …, called"), "he said" resolved
 to a person (``pronouns``), a document speaking for its author ("a UN resolution
 demanding"), and a named subject of the reported clause taking over when it has a stance
-verb of its own (``subjects.reported_subject``).
+verb of its own (``subjects.reported_subject``), after a named speaker or "he said".
 """
 
 from __future__ import annotations
@@ -89,6 +89,10 @@ def reporting_verb(
         if pronoun is not None:  # "he said"
             resolved = resolve_pronoun(rules, norms[pronoun], facts, pronoun, context)
             if resolved is not None:
+                # "he said Russia had rejected…": as after a named speaker (below)
+                reported = reported_subject(rules, facts, actors, end, hi, resolved)
+                if reported:
+                    return reported
                 rule = f"pronoun: {norms[pronoun]} {verb}"
                 return [Holder(resolved, norms[pronoun], "pronoun", rule)]
             continue

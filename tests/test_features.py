@@ -1,0 +1,55 @@
+"""Named features of the candidates (``tracker.coder.features``) that the learned decision
+reads: each is present where its docstring says, and absent elsewhere."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracker.coder.features import PositionFeatures
+from tracker.coder.pipeline import Coder
+from tracker.read import parse_text_article
+
+
+@pytest.fixture(scope="module")
+def coder(seeded_reference) -> Coder:
+    return Coder(seeded_reference, "rules")
+
+
+def actor_features(coder: Coder, text: str) -> dict[str, list[str]]:
+    """The last sentence's actor candidates, each with its actor features."""
+    sentence = coder.propose(parse_text_article("date 2024-09-13 " + text, "t.txt"))[-1]
+    features = PositionFeatures(coder.proposer)
+    return {c.info.name: features.actor_part(sentence, c) for c in sentence.actors.values()}
+
+
+@pytest.mark.parametrize(
+    ("text", "opens"),
+    [
+        ("Dmytro Kuleba said China had reaffirmed its respect for sovereignty.", "China"),
+        ("Dmytro Kuleba told reporters that China respected sovereignty.", "China"),
+        (
+            "Wang Yi spoke in Beijing. He said Russia had reaffirmed its interest in talks.",
+            "Russia",
+        ),
+    ],
+)
+def test_the_subject_of_a_reported_clause_is_marked(coder, text, opens):
+    marked = {
+        name
+        for name, features in actor_features(coder, text).items()
+        if "after_reporting_verb" in features
+    }
+    assert marked == {opens}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "China said it respected the sovereignty of Ukraine.",
+        "Dmytro Kuleba said the talks with China had been useful.",
+    ],
+)
+def test_no_reported_clause_no_mark(coder, text):
+    features = actor_features(coder, text)
+    assert features  # the actors are candidates
+    assert not any("after_reporting_verb" in f for f in features.values())
