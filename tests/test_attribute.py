@@ -598,3 +598,10 @@ def test_dedupe_keeps_the_best_draft_per_actor_and_target_the_first_on_a_tie():
         "link_score": 0.99,
         "phrase_polarity": 1,
     }
+
+
+def test_calling_for_tariffs_on_buyers_is_against_the_supply_chain_point(coder):
+    # the annotation guide's Conventions: cutting trade with Russia (tariffs on buyers)
+    # links to 11, and calling for it is oppose on 11 (tariffs are sanctions too: point 10)
+    text = "date 2025-07-15 Donald Trump called for tariffs of 100 per cent on its trade partners."
+    assert ("Donald Trump", "11", "oppose") in positions(coder, text)[0]
