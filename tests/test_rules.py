@@ -193,6 +193,14 @@ def test_who_is_praised_for_a_stance_holds_it_too(coder, text, praised):
     assert held_by(coder, "praised", text) == [praised]
 
 
+def holders_of(coder: Coder, text: str) -> list[list[tuple[str, str]]]:
+    """Per sentence, each holder's actor and the id of the rule that found it."""
+    sentences = coder.propose(parse_text_article("date 2024-09-13 " + text, "t.txt"))
+    return [
+        [(s.actors[h.actor_id].info.name, h.rule_id) for h in s.facts.holders] for s in sentences
+    ]
+
+
 @pytest.mark.parametrize(
     ("reported", "holders"),
     [
@@ -204,21 +212,11 @@ def test_who_is_praised_for_a_stance_holds_it_too(coder, text, praised):
     ],
 )
 def test_a_stance_reported_after_a_pronoun_is_its_subjects(coder, reported, holders):
-    sentences = coder.propose(
-        parse_text_article("date 2024-09-13 Dmytro Kuleba spoke in Kyiv. " + reported, "t.txt")
-    )
-    found = [
-        (sentences[1].actors[h.actor_id].info.name, h.rule_id) for h in sentences[1].facts.holders
-    ]
-    assert found == holders
+    assert holders_of(coder, "Dmytro Kuleba spoke in Kyiv. " + reported)[1] == holders
 
 
 def test_a_speakers_own_state_reported_after_a_pronoun_stays_the_speakers(coder):
     """ "Mao Ning said China welcomed…" is Mao Ning's (the guide's spokesperson convention),
-    also as "she said"."""
-    text = "date 2024-09-13 Wang Yi spoke in Beijing. He said China supported a ceasefire."
-    sentences = coder.propose(parse_text_article(text, "t.txt"))
-    holders = [
-        (sentences[1].actors[h.actor_id].info.name, h.rule_id) for h in sentences[1].facts.holders
-    ]
-    assert holders == [("Wang Yi", "pronoun")]
+    and so is "he said China supported…" after Wang Yi."""
+    text = "Wang Yi spoke in Beijing. He said China supported a ceasefire."
+    assert holders_of(coder, text)[1] == [("Wang Yi", "pronoun")]
