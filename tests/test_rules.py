@@ -220,3 +220,18 @@ def test_a_speakers_own_state_reported_after_a_pronoun_stays_the_speakers(coder)
     and so is "he said China supported…" after Wang Yi."""
     text = "Wang Yi spoke in Beijing. He said China supported a ceasefire."
     assert holders_of(coder, text)[1] == [("Wang Yi", "pronoun")]
+
+
+@pytest.mark.parametrize("institution", ["The ministry", "The foreign ministry", "The government"])
+def test_an_institution_is_no_person_who_leads_it(coder, institution):
+    """ "The ministry said" is never a person: a role's title names its state ("leader of
+    the Chinese foreign ministry"), but only the title itself makes an anaphor ("the
+    leader"); the guide gives an institution's words to its state."""
+    text = f"Xi Jinping met Vladimir Putin in Moscow. {institution} said talks must resume."
+    kinds = {coder.registry.by_name(name).kind for name, _ in holders_of(coder, text)[1]}
+    assert "person" not in kinds
+
+
+def test_a_role_title_still_stands_for_the_last_one_named(coder):
+    text = "Olaf Scholz spoke in Berlin. The chancellor said talks must resume."
+    assert holders_of(coder, text)[1] == [("Olaf Scholz", "reporting_verb")]

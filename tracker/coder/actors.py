@@ -94,6 +94,9 @@ class Registry:
         # "Jane Roe said", "Jane Roe, a China Daily columnist, wrote": the stems of the
         # verbs that make an unknown capitalised name before them a speaker (none: off)
         self.speech_stems: frozenset[str] = frozenset()
+        # each role's own title ("chancellor", "foreign minister") and who held it, without
+        # the forms naming the state ("president of Ukraine", whose last word is no title)
+        self.role_titles: dict[tuple[str, ...], set[int]] = {}
         self._new: list[int] = []  # the people new_actor added, forgotten after each article
 
     def new_actor(self, name: str, affiliation: str | None) -> int:
@@ -483,6 +486,8 @@ def build_registry(
     for actor_id, title, of_id, valid_from, valid_to in roles:
         spec = RoleSpec(actor_id, valid_from, valid_to)
         title_key = normalise_phrase(title)
+        if title_key:
+            registry.role_titles.setdefault(title_key, set()).add(actor_id)
         if of_id is None:
             registry.add_title(title_key, spec)
             continue

@@ -36,9 +36,12 @@ class Rules:
         self.collectives = PhraseSet(
             [" ".join(k) for k in lexicon.collectives], stemmed=False, index=self.norm_index
         )
-        self.role_heads: dict[str, set[int]] = {}  # "chancellor" -> who held such a title
-        for title, roles in registry.titles.items():
-            self.role_heads.setdefault(title[-1], set()).update(r.actor_id for r in roles)
+        # "chancellor" -> who held such a title: the roles' own titles, not the forms that
+        # end in the state's name ("leader of the Chinese foreign ministry" made "the
+        # ministry" a person)
+        self.role_heads: dict[str, set[int]] = {}
+        for title, holders in registry.role_titles.items():
+            self.role_heads.setdefault(title[-1], set()).update(holders)
         self.role_head_bit = self.norm_index.add_list(self.role_heads)
 
     def relative_clauses(self, facts: SentenceFacts) -> list[tuple[int, int]]:
