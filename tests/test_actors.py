@@ -235,3 +235,22 @@ def test_a_one_word_name_inside_a_longer_name_is_someone_else() -> None:
     assert [m.candidates for m in registry.mentions(words("the U.S. Senate"), DAY)] == [
         (2,)
     ]  # a state's name is not a person's
+
+
+def _named(registry: Registry, text: str) -> list[str]:
+    return [registry.actors[m.candidates[0]].name for m in registry.mentions(words(text), DAY)]
+
+
+def test_a_state_named_as_the_topic_of_a_noun_is_no_actor() -> None:
+    """ "the Ukraine crisis" names a topic: Ukraine is no actor there (nor what "it" stands
+    for after it), while "Ukraine's war" and "Ukraine, war…" still name Ukraine, and a
+    person's name is never a topic."""
+    registry = build_registry(ACTORS, ALIASES, ROLES, topic_nouns=["crisis", "war"])
+    assert _named(registry, "Biden spoke about the Ukraine crisis") == ["Joe Biden"]
+    assert _named(registry, "the Ukraine war goes on") == []
+    assert _named(registry, "Ukraine's war goes on") == ["Ukraine"]
+    assert _named(registry, "in Ukraine, war goes on") == ["Ukraine"]
+    assert _named(registry, "the Zelensky war") == ["Volodymyr Zelensky"]
+    # without the list every name is an actor
+    plain = build_registry(ACTORS, ALIASES, ROLES)
+    assert _named(plain, "the Ukraine crisis") == ["Ukraine"]

@@ -222,6 +222,13 @@ def test_a_speakers_own_state_reported_after_a_pronoun_stays_the_speakers(coder)
     assert holders_of(coder, text)[1] == [("Wang Yi", "pronoun")]
 
 
+def test_it_does_not_stand_for_a_state_named_as_a_topic(coder):
+    """ "the Ukraine crisis" names no actor: the "it" after it is China, the state named
+    before, not Ukraine (the lexicon's ``topic_nouns``)."""
+    text = "China did not create the Ukraine crisis, it said, and it wanted talks."
+    assert holders_of(coder, text)[0] == [("China", "reporting_verb")]
+
+
 @pytest.mark.parametrize("institution", ["The ministry", "The foreign ministry", "The government"])
 def test_an_institution_is_no_person_who_leads_it(coder, institution):
     """ "The ministry said" is never a person: a role's title names its state ("leader of

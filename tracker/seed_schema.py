@@ -68,6 +68,7 @@ LEXICON = Table(
                 "pronouns_bodies": WORDS,
                 "apposition_openers": WORDS,
                 "place_words": WORDS,
+                "topic_nouns": WORDS,
                 "anaphors": MapOf([KIND]),  # "the group" = ["group", "organisation"]
                 "collectives": MapOf(KIND),  # "the two ministers" = "person"
             },

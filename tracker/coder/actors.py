@@ -91,6 +91,9 @@ class Registry:
         # rule is off), and the words before a capitalised name that make it a place
         self.apposition_openers: frozenset[str] = frozenset()
         self.place_words: frozenset[str] = frozenset()
+        # After a state's or a group's one-word name, these make it the topic of a noun, not
+        # an actor: "the Ukraine crisis", "the Ukraine issue" (none: every name is an actor)
+        self.topic_nouns: frozenset[str] = frozenset()
         # "Jane Roe said", "Jane Roe, a China Daily columnist, wrote": the stems of the
         # verbs that make an unknown capitalised name before them a speaker (none: off)
         self.speech_stems: frozenset[str] = frozenset()
@@ -375,6 +378,9 @@ class Registry:
                     headline = 2 * sum(1 for w in words if w.capital) > len(words)
                 if not headline:
                     continue
+            if hit and self._names_a_topic(words, hit):
+                after = hit.end
+                continue
             if hit:
                 previous = found[-1] if found else None
                 if (
@@ -388,6 +394,20 @@ class Registry:
                 found.append(hit)
                 after = hit.end
         return found
+
+    def _names_a_topic(self, words: list[Word], hit: Mention) -> bool:
+        """A state's or a group's name that modifies a noun of the lexicon's ``topic_nouns``
+        names a topic, not an actor: "China did not create the Ukraine crisis, it said" is
+        China's, and "it" is not Ukraine."""
+        end = hit.end
+        if hit.via != "name" or end >= len(words) or words[end - 1].possessive:
+            return False
+        after = words[end]
+        return (
+            after.norm in self.topic_nouns
+            and not after.pause_before
+            and all(self.actors[a].kind != "person" for a in hit.candidates)
+        )
 
     def _other_bearer(self, words: list[Word], hit: Mention) -> bool:
         """A person's one-word name followed by another capitalised word is someone else's
@@ -451,6 +471,7 @@ def build_registry(
     apposition_openers: Iterable[str] = (),
     place_words: Iterable[str] = (),
     speech_verbs: Iterable[str] = (),
+    topic_nouns: Iterable[str] = (),
 ) -> Registry:
     """Assemble the registry from the store's rows.
 
@@ -462,6 +483,7 @@ def build_registry(
     registry._title_ends = frozenset(t[-1] for t in registry.person_titles if t)
     registry.apposition_openers = frozenset(w.lower() for w in apposition_openers)
     registry.place_words = frozenset(w.lower() for w in place_words)
+    registry.topic_nouns = frozenset(w.lower() for w in topic_nouns)
     registry.speech_stems = one_word_stems(speech_verbs)
     adjectives: dict[int, list[str]] = defaultdict(list)
     names_of: dict[int, list[str]] = defaultdict(list)

@@ -156,6 +156,7 @@ class Coder:
             person_titles=lexicon["actors"]["person_titles"],
             apposition_openers=lexicon["actors"].get("apposition_openers", ()),
             place_words=lexicon["actors"].get("place_words", ()),
+            topic_nouns=lexicon["actors"].get("topic_nouns", ()),
             speech_verbs=lexicon["speakers"]["reporting_verbs"],
         )
         self.attributor = Attributor(
