@@ -229,6 +229,16 @@ def test_it_does_not_stand_for_a_state_named_as_a_topic(coder):
     assert holders_of(coder, text)[0] == [("China", "reporting_verb")]
 
 
+def test_a_name_inside_a_whose_clause_does_not_speak(coder):
+    """ "X, whose government has long regarded Russia as…, said…": the clause is X's, as
+    after "who" and "which" (the lexicon's ``relative_pronouns``), however long it is."""
+    text = (
+        "Cyril Ramaphosa, whose government has long regarded Russia as a historical ally from "
+        "the struggle against apartheid, said talks must resume."
+    )
+    assert holders_of(coder, text)[0] == [("Cyril Ramaphosa", "reporting_verb")]
+
+
 @pytest.mark.parametrize("institution", ["The ministry", "The foreign ministry", "The government"])
 def test_an_institution_is_no_person_who_leads_it(coder, institution):
     """ "The ministry said" is never a person: a role's title names its state ("leader of
