@@ -215,6 +215,21 @@ def test_a_stance_reported_after_a_pronoun_is_its_subjects(coder, reported, hold
     assert holders_of(coder, "Dmytro Kuleba spoke in Kyiv. " + reported)[1] == holders
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the speaker of the sentence before, not the last person named in it
+        "Dmytro Kuleba said talks must resume, thanking Josep Borrell. "
+        "He added that a ceasefire was needed.",
+        # the main subject of the sentence before, also when a "he" named it
+        "Dmytro Kuleba spoke in Kyiv. He welcomed the talks, crediting Josep Borrell. "
+        "A ceasefire, he added, was needed.",
+    ],
+)
+def test_he_stands_for_the_last_speaker_or_subject_not_the_last_name(coder, text):
+    assert holders_of(coder, text)[-1] == [("Dmytro Kuleba", "pronoun")]
+
+
 def test_a_speakers_own_state_reported_after_a_pronoun_stays_the_speakers(coder):
     """ "Mao Ning said China welcomed…" is Mao Ning's (the guide's spokesperson convention),
     and so is "he said China supported…" after Wang Yi."""

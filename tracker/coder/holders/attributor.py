@@ -122,7 +122,9 @@ class Attributor(Rules):
         context.earlier = context.speakers
         context.speakers = [h for h in facts.holders if h.speaks]
         context.holders += [h.actor_id for h in facts.holders]
-        context.subjects = [  # "Mr Blinken travelled to…. He said…": he is Blinken
+        context.subjects = [  # "He welcomed…. He said…": he is still the same
+            h.actor_id for h in facts.holders if h.rule_id == "pronoun"
+        ] + [  # "Mr Blinken travelled to…. He said…": he is Blinken
             actor_id
             for mention, actor_id in resolved
             if self.registry.actors[actor_id].kind == "person"
