@@ -254,3 +254,14 @@ def test_a_state_named_as_the_topic_of_a_noun_is_no_actor() -> None:
     # without the list every name is an actor
     plain = build_registry(ACTORS, ALIASES, ROLES)
     assert _named(plain, "the Ukraine crisis") == ["Ukraine"]
+
+
+def test_a_lowercase_alias_keeps_its_article() -> None:
+    """ "the bloc" names the EU, but "bloc confrontation" names no one; "the EU" is "EU"."""
+    eu = ActorInfo(5, "European Union", "organisation", None)
+    registry = build_registry(
+        [*ACTORS, eu], [*ALIASES, (5, "the bloc", "name"), (5, "the EU", "name")], ROLES
+    )
+    assert _named(registry, "the bloc said so") == ["European Union"]
+    assert _named(registry, "it opposes bloc confrontation") == []
+    assert _named(registry, "EU leaders and the EU") == ["European Union", "European Union"]

@@ -306,7 +306,9 @@ class Registry:
     def add_name(self, actor_id: int, alias: str, fuzzy: bool = True) -> None:
         """``fuzzy``: the name's words join the vocabulary that spelling variants match (an
         article's new people do not: the matcher, and what it has matched, are kept)."""
-        key = _strip_article(normalise_phrase(alias))
+        key = normalise_phrase(alias)
+        if alias != alias.lower() or key[:1] != ("the",):
+            key = _strip_article(key)  # "the EU" is "EU"; "the bloc" is not "bloc"
         if key and actor_id not in self.names[key]:
             self.names[key].append(actor_id)
             if alias[:1].isupper():
