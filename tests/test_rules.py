@@ -254,6 +254,15 @@ def test_a_name_inside_a_whose_clause_does_not_speak(coder):
     assert holders_of(coder, text)[0] == [("Cyril Ramaphosa", "reporting_verb")]
 
 
+def test_an_object_before_which_does_not_speak(coder):
+    """ "a report on Ukraine, which says…": Ukraine is the object of "on", not what the
+    clause is about; a subject before "which" still speaks ("Moscow, which said…")."""
+    object_first = "Kuleba read a report on Ukraine, which says talks must resume."
+    assert ("Ukraine", "reporting_verb") not in holders_of(coder, object_first)[0]
+    subject_first = "Moscow, which says talks must resume, sent a delegation."
+    assert holders_of(coder, subject_first)[0] == [("Russia", "reporting_verb")]
+
+
 @pytest.mark.parametrize("institution", ["The ministry", "The foreign ministry", "The government"])
 def test_an_institution_is_no_person_who_leads_it(coder, institution):
     """ "The ministry said" is never a person: a role's title names its state ("leader of

@@ -72,7 +72,11 @@ def reporting_verb(
         # no name before the clause does
         floor = relative[0] if relative is not None else -1
         if relative is not None:
-            antecedent = [(m, a) for m, a in actors if m.end == relative[0]]
+            antecedent = [  # not "the paper on Ukraine, which argues…"
+                (m, a)
+                for m, a in actors
+                if m.end == relative[0] and not rules.is_object(norms, m, actors)
+            ]
             if antecedent:
                 mention, actor_id = antecedent[0]
                 return [
