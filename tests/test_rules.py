@@ -263,6 +263,18 @@ def test_an_object_before_which_does_not_speak(coder):
     assert holders_of(coder, subject_first)[0] == [("Russia", "reporting_verb")]
 
 
+def test_a_quotation_ends_at_a_sentence_not_quoted(coder):
+    """A quotation with no speaker is the previous speaker's when the next sentence is not
+    quoted: the quotation after that is another one ("…,” he said), not its end."""
+    text = (
+        "“This war must end,” Cyril Ramaphosa told reporters. "
+        "“We argue that there must be de-escalation.” "
+        "Volodymyr Zelensky was unmoved. "
+        "“We need a withdrawal of Russian troops,” he said."
+    )
+    assert holders_of(coder, text)[1] == [("Cyril Ramaphosa", "quote_speaker")]
+
+
 @pytest.mark.parametrize("institution", ["The ministry", "The foreign ministry", "The government"])
 def test_an_institution_is_no_person_who_leads_it(coder, institution):
     """ "The ministry said" is never a person: a role's title names its state ("leader of
