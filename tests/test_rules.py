@@ -275,6 +275,27 @@ def test_a_quotation_ends_at_a_sentence_not_quoted(coder):
     assert holders_of(coder, text)[1] == [("Cyril Ramaphosa", "quote_speaker")]
 
 
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a list closed by "and" holds together
+        (
+            "Brazil, Gabon, Ghana and Mozambique called for a ceasefire.",
+            ["Brazil", "Gabon", "Ghana", "Mozambique"],
+        ),
+        (
+            "The leaders of Brazil, India and China said talks must resume.",
+            ["Brazil", "India", "China"],
+        ),
+        # commas without a closing "and" make no list
+        ("In Moscow, Vladimir Putin said talks must resume.", ["Vladimir Putin"]),
+        ("Brazil, Ghana called for a ceasefire.", ["Ghana"]),
+    ],
+)
+def test_a_list_of_names_closed_by_and_holds_together(coder, text, names):
+    assert [name for name, _ in holders_of(coder, text)[0]] == names
+
+
 @pytest.mark.parametrize("institution", ["The ministry", "The foreign ministry", "The government"])
 def test_an_institution_is_no_person_who_leads_it(coder, institution):
     """ "The ministry said" is never a person: a role's title names its state ("leader of

@@ -70,15 +70,26 @@ class Rules:
         return spans
 
     def coordination_head(self, facts: SentenceFacts, mention: Mention) -> tuple[Mention, int]:
-        """The first of "A and B" when the verb follows B."""
+        """The first of "A and B" or "A, B and C" when the verb follows the last."""
         index = [m for m, _ in facts.actors].index(mention)
+        joined = False  # by "and": commas before it join a list too
         while index > 0:
             previous, _ = facts.actors[index - 1]
-            gap = facts.norms[previous.end : facts.actors[index][0].start]
-            if gap[:1] != ["and"] or not self.modifiers(gap[1:]):  # "Kyiv and its main allies"
+            current = facts.actors[index][0]
+            gap = facts.norms[previous.end : current.start]
+            if gap[:1] == ["and"] and self.modifiers(gap[1:]):  # "Kyiv and its main allies"
+                joined = True
+            elif not (joined and self.listed(facts, previous, current)):
                 break
             index -= 1
         return facts.actors[index]
+
+    def listed(self, facts: SentenceFacts, previous: Mention, current: Mention) -> bool:
+        """Only a comma between two names, or a comma and a determiner: "Brazil, Gabon"."""
+        gap = facts.norms[previous.end : current.start]
+        return facts.words[previous.end].gap == "," and all(
+            w in self.lexicon.determiners for w in gap
+        )
 
     def modifiers(self, words: list[str]) -> bool:
         """At most two words that can stand before a name: "its", "its main", "other"."""
@@ -99,7 +110,10 @@ class Rules:
         self, facts: SentenceFacts, mention: Mention, actor_id: int, rule_id: str, rule: str
     ) -> list[Holder]:
         """The mention and those joined to it by "and": "China and Belarus said", all held
-        by the rule ``rule_id`` (``rule``: its explanation)."""
+        by the rule ``rule_id`` (``rule``: its explanation); names joined by commas join
+        when "and" closes the list ("Brazil, Gabon, Ghana and Mozambique called…": all
+        four; cross-validated positions F1 +0.004 on the mean of six fold seeds, all six
+        up, against the last two alone)."""
         holders = [Holder(actor_id, mention.surface, rule_id, rule)] + [
             Holder(a, m.surface, rule_id, rule)  # "the two ministers": each of them
             for m, a in facts.actors
@@ -108,8 +122,14 @@ class Rules:
             and a != actor_id
         ]
         edge = mention.end
+        listed: list[Holder] = []  # joined by commas: kept once "and" ends the list
+        last = mention
         for other, other_id in facts.actors:
             if other.start < edge:
+                continue
+            if self.listed(facts, last, other):  # "Brazil, Gabon, Ghana and Mozambique"
+                listed.append(Holder(other_id, other.surface, rule_id, rule + " (and)"))
+                edge, last = other.end, other
                 continue
             gap = facts.norms[edge : other.start]
             while len(gap) > 1 and gap[-1] != "and" and self.modifiers(gap[-1:]):
@@ -120,8 +140,10 @@ class Rules:
                 and len(gap) <= 6
                 and not (set(gap) & self.lexicon.predicate_words)
             ):
+                holders += listed
+                listed = []
                 holders.append(Holder(other_id, other.surface, rule_id, rule + " (and)"))
-                edge = other.end
+                edge, last = other.end, other
             else:
                 break
         if len(holders) > 1:  # "Russia, and President Putin in particular, has said": the
