@@ -290,6 +290,12 @@ def test_a_quotation_ends_at_a_sentence_not_quoted(coder):
         # commas without a closing "and" make no list
         ("In Moscow, Vladimir Putin said talks must resume.", ["Vladimir Putin"]),
         ("Brazil, Ghana called for a ceasefire.", ["Ghana"]),
+        # an apposition is no list: one person, whatever it names
+        (
+            "Dmytro Kuleba, the Ukrainian minister and current African Union envoy, said talks "
+            "must resume.",
+            ["Dmytro Kuleba"],
+        ),
     ],
 )
 def test_a_list_of_names_closed_by_and_holds_together(coder, text, names):

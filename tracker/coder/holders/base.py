@@ -85,11 +85,9 @@ class Rules:
         return facts.actors[index]
 
     def listed(self, facts: SentenceFacts, previous: Mention, current: Mention) -> bool:
-        """Only a comma between two names, or a comma and a determiner: "Brazil, Gabon"."""
-        gap = facts.norms[previous.end : current.start]
-        return facts.words[previous.end].gap == "," and all(
-            w in self.lexicon.determiners for w in gap
-        )
+        """Only a comma between two names: "Brazil, Gabon" (not "Jane Roe, the Comoros
+        president and AU chairman", an apposition)."""
+        return previous.end == current.start and facts.words[current.start].gap == ","
 
     def modifiers(self, words: list[str]) -> bool:
         """At most two words that can stand before a name: "its", "its main", "other"."""
@@ -139,6 +137,9 @@ class Rules:
                 and gap[-1] == "and"
                 and len(gap) <= 6
                 and not (set(gap) & self.lexicon.predicate_words)
+                # no comma before the "and": "Jane Roe, the Comoros president and AU
+                # chairman," is one person, not a list
+                and not any(w.pause_before for w in facts.words[edge : edge + len(gap) - 1])
             ):
                 holders += listed
                 listed = []
