@@ -302,6 +302,15 @@ def test_a_list_of_names_closed_by_and_holds_together(coder, text, names):
     assert [name for name, _ in holders_of(coder, text)[0]] == names
 
 
+def test_a_reporting_verb_inside_a_quotation_yields_to_the_speaker_outside(coder):
+    """ "“China calls for a ceasefire,” Wang Yi said" is Wang Yi's (the guide: a minister
+    speaking for a government is the actor, also when they say "China believes…")."""
+    text = "“China calls for a ceasefire,” Wang Yi said on Monday."
+    assert holders_of(coder, text)[0] == [("Wang Yi", "reporting_verb")]
+    # with no speaker outside it, the quotation's own verb still counts
+    assert holders_of(coder, "“China calls for a ceasefire.”")[0] == [("China", "reporting_verb")]
+
+
 @pytest.mark.parametrize("institution", ["The ministry", "The foreign ministry", "The government"])
 def test_an_institution_is_no_person_who_leads_it(coder, institution):
     """ "The ministry said" is never a person: a role's title names its state ("leader of

@@ -45,9 +45,14 @@ def reporting_verb(
     """The speaker of the first reporting verb of words lo to hi that has one."""
     norms, stems, lex = facts.norms, facts.stems, rules.lexicon
     relatives = rules.relative_clauses(facts)
-    for start, end in lex.reporting.find(stems):
-        if not lo <= start < hi:
-            continue
+    verbs = [(s, e) for s, e in lex.reporting.find(stems) if lo <= s < hi]
+    quotes = quoted_spans(facts.text) if len(verbs) > 1 else []
+    if quotes:  # "“China calls for a truce,” Mr Xi said": the speaker's, not China's
+        words = facts.words
+        outside = [v for v in verbs if not any(a <= words[v[0]].start < b for a, b in quotes)]
+        if outside:
+            verbs = outside
+    for start, end in verbs:
         if start > 0 and facts.words[start].capital:
             continue  # "Secretary of State Antony Blinken": a title, not a verb
         if start > 0 and norms[start - 1] in lex.passive_auxiliaries:
@@ -131,6 +136,19 @@ def reporting_verb(
                     rule = f"reporting verb: {verb} X"
                     return [Holder(actor_id, mention.surface, "reporting_verb", rule)]
     return None
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """The character spans inside curly or straight double quotation marks."""
+    spans: list[tuple[int, int]] = []
+    opened: int | None = None
+    for i, c in enumerate(text):
+        if c == "“" or (c == '"' and opened is None):
+            opened = i
+        elif (c == "”" or c == '"') and opened is not None:
+            spans.append((opened, i))
+            opened = None
+    return spans
 
 
 def speaker_before(
