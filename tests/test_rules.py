@@ -311,6 +311,14 @@ def test_a_reporting_verb_inside_a_quotation_yields_to_the_speaker_outside(coder
     assert holders_of(coder, "“China calls for a ceasefire.”")[0] == [("China", "reporting_verb")]
 
 
+@pytest.mark.parametrize("month", ["Feb.", "July", "Sept.", "November"])
+def test_a_dateline_names_no_actor_whatever_the_month(coder, month):
+    """ "BRUSSELS, July 4 — The European Union's foreign policy chief pressed…": the
+    dateline's place is no one, however the month is written."""
+    text = f"BRUSSELS, {month} 4 — Kaja Kallas pressed China to back a ceasefire."
+    assert holders_of(coder, text)[0] == [("Kaja Kallas", "subject")]
+
+
 @pytest.mark.parametrize("institution", ["The ministry", "The foreign ministry", "The government"])
 def test_an_institution_is_no_person_who_leads_it(coder, institution):
     """ "The ministry said" is never a person: a role's title names its state ("leader of

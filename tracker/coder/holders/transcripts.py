@@ -12,7 +12,7 @@ from tracker.coder.holders.base import Rules, dedupe
 
 # "TALLINN/NEW YORK, Feb. 24 — …", "Istanbul, later — …": places and times before a dash.
 DATELINE: Final = re.compile(
-    r"\s*[A-Z][\w./’']*(?:[ /][A-Z][\w./’']*)*(?:,? (?:[A-Z][a-z]{2}\.? \d{1,2}|\d{1,2}|"
+    r"\s*[A-Z][\w./’']*(?:[ /][A-Z][\w./’']*)*(?:,? (?:[A-Z][a-z]{2,8}\.? \d{1,2}|\d{1,2}|"
     r"later|late evening|afternoon|morning|evening|earlier))*,?\s[—–]\s"
 )
 TURN_LABEL: Final = re.compile(
