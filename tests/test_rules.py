@@ -319,6 +319,15 @@ def test_a_dateline_names_no_actor_whatever_the_month(coder, month):
     assert holders_of(coder, text)[0] == [("Kaja Kallas", "subject")]
 
 
+def test_the_document_that_says_is_the_one_named_before(coder):
+    """ "…, the statement says": the statement named before, whose owner holds it; with no
+    document named before, no one."""
+    issued = "The White House released a statement after the talks. "
+    says = "Any deal must uphold Ukraine's sovereignty, the statement says."
+    assert holders_of(coder, issued + says)[1] == [("United States", "document_owner")]
+    assert holders_of(coder, "The talks ended. " + says)[1] == []
+
+
 @pytest.mark.parametrize("institution", ["The ministry", "The foreign ministry", "The government"])
 def test_an_institution_is_no_person_who_leads_it(coder, institution):
     """ "The ministry said" is never a person: a role's title names its state ("leader of

@@ -12,6 +12,7 @@ from __future__ import annotations
 from tracker.coder.actors import Mention
 from tracker.coder.facts import ArticleContext, Holder, SentenceFacts
 from tracker.coder.holders.base import Rules, inside
+from tracker.coder.holders.plan import DOCUMENT_MEMORY
 from tracker.coder.holders.pronouns import bodies, resolve_pronoun
 from tracker.coder.holders.subjects import RELATIVE_SPEAKER, reported_subject
 
@@ -72,6 +73,16 @@ def reporting_verb(
                 mention, actor_id = author[0]
                 rule = f"reporting verb: X {norms[start - 1]} {verb}"
                 return [Holder(actor_id, mention.surface, "reporting_verb", rule, start)]
+            if (
+                norms[start - 2] in lex.definite_articles
+                and context.document_owners
+                and context.since_document < DOCUMENT_MEMORY
+            ):  # "…, the statement says": the document named before, its owners'
+                rule = f"document: the {norms[start - 1]} named before"
+                return [
+                    Holder(a, norms[start - 1], "document_owner", rule)
+                    for a in context.document_owners
+                ]
         relative = next((r for r in relatives if r[0] < start < r[1]), None)
         # "Zelensky, who had said…": the antecedent speaks; "the crisis, which some call…":
         # no name before the clause does
