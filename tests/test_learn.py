@@ -403,6 +403,6 @@ def test_the_stance_scores_in_parts_equal_the_plain_form(coded):
 
 
 def test_training_twice_gives_the_same_model(coded):
-    """The same gold gives the same model file (liblinear shuffles unless told a seed)."""
+    """The same gold gives the same model file (the solvers shuffle unless told a seed)."""
     first = fit.train(coded, coded.names, fit.Settings()).to_json()
     assert fit.train(coded, coded.names, fit.Settings()).to_json() == first
