@@ -33,6 +33,9 @@ class Settings:
     position_threshold: float = 0.7
     # the stance model: C 0.3-10 and the weight of the rarer stances 1-4 were tried
     stance_c: float = 1.0
+    # the stance model's mix of L1 and L2 (0: L2 alone, as before): 0.5 raised positions F1
+    # by 0.002 on the mean of six fold seeds, five up (0.2 and 0.8, and C 0.5 and 2, tried)
+    stance_l1: float = 0.5
     stance_weight: float = 1.5  # of oppose and mixed against support, which is 8 in 10
 
 
@@ -155,7 +158,17 @@ def fit_stances(
         return None, None, vocabulary
     names = sorted(vocabulary, key=vocabulary.__getitem__)
     weight = {s: (1.0 if s == "support" else settings.stance_weight) for s in set(labels)}
-    model = LogisticRegression(C=settings.stance_c, class_weight=weight, max_iter=3000)
+    mixed = settings.stance_l1 > 0.0  # an elastic net: saga fits it
+    model = LogisticRegression(
+        C=settings.stance_c,
+        class_weight=weight,
+        max_iter=3000,
+        **(
+            {"l1_ratio": settings.stance_l1, "solver": "saga", "tol": 1e-3, "random_state": 0}
+            if mixed
+            else {}
+        ),
+    )
     model.fit(_matrix(rows, vocabulary), labels)
     return _linear_model(model, names), model, vocabulary
 
