@@ -295,7 +295,7 @@ class LearnedDecider:
             f[2:]: [(j, x) for j, x in enumerate(w) if x != 0.0]
             for f, w in links.weights.items()
             if f.startswith("w:")
-        }  # the link models are sparse (L1): only a word's non-zero weights are added
+        }  # the link models are sparse (elastic net): only a word's non-zero weights are added
         unmatched = links.weights.get("m:none")
         self.unmatched_bias = [
             b + (unmatched[j] if unmatched is not None else 0.0) for j, b in enumerate(links.bias)
