@@ -158,17 +158,10 @@ def fit_stances(
         return None, None, vocabulary
     names = sorted(vocabulary, key=vocabulary.__getitem__)
     weight = {s: (1.0 if s == "support" else settings.stance_weight) for s in set(labels)}
-    mixed = settings.stance_l1 > 0.0  # an elastic net: saga fits it
-    model = LogisticRegression(
-        C=settings.stance_c,
-        class_weight=weight,
-        max_iter=3000,
-        **(
-            {"l1_ratio": settings.stance_l1, "solver": "saga", "tol": 1e-3, "random_state": 0}
-            if mixed
-            else {}
-        ),
-    )
+    mix: dict[str, Any] = {}  # L2 alone
+    if settings.stance_l1 > 0.0:  # an elastic net: saga fits it
+        mix = {"l1_ratio": settings.stance_l1, "solver": "saga", "tol": 1e-3, "random_state": 0}
+    model = LogisticRegression(C=settings.stance_c, class_weight=weight, max_iter=3000, **mix)
     model.fit(_matrix(rows, vocabulary), labels)
     return _linear_model(model, names), model, vocabulary
 

@@ -10,7 +10,8 @@ from typing import Final
 from tracker.coder.facts import Holder, SentenceFacts
 from tracker.coder.holders.base import Rules, dedupe
 
-# "TALLINN/NEW YORK, Feb. 24 — …", "Istanbul, later — …": places and times before a dash.
+# "TALLINN/NEW YORK, Feb. 24 — …", "BRUSSELS, July 4 — …", "Istanbul, later — …": places
+# and times before a dash.
 DATELINE: Final = re.compile(
     r"\s*[A-Z][\w./’']*(?:[ /][A-Z][\w./’']*)*(?:,? (?:[A-Z][a-z]{2,8}\.? \d{1,2}|\d{1,2}|"
     r"later|late evening|afternoon|morning|evening|earlier))*,?\s[—–]\s"
