@@ -237,6 +237,28 @@ def test_a_speakers_own_state_reported_after_a_pronoun_stays_the_speakers(coder)
     assert holders_of(coder, text)[1] == [("Wang Yi", "pronoun")]
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # "Mr Li" is an alias of Li Mingjiang in the actor table; after Li Hui it is Li Hui
+        ("Li Hui, the special envoy, visited Kyiv. Mr Li said talks must resume.", "Li Hui"),
+        ("Li Mingjiang, an expert, spoke. Mr Li said talks must resume.", "Li Mingjiang"),
+        # the last of two people whose names hold the word: the analyst, not the minister
+        (
+            "Wang Yi met Dmytro Kuleba. Wang Huiyao, an analyst, spoke. "
+            "Mr Wang said talks must resume.",
+            "Wang Huiyao",
+        ),
+        # no one of that name before: the alias decides
+        ("Mr Li said talks must resume.", "Li Mingjiang"),
+    ],
+)
+def test_a_one_word_name_is_the_last_person_named_with_it(coder, text, speaker):
+    """A second mention by one word of the name ("Mr Li") is the person named last whose
+    name holds it (the lexicon's ``honorifics``), before the actor table's own alias."""
+    assert holders_of(coder, text)[-1] == [(speaker, "reporting_verb")]
+
+
 def test_it_does_not_stand_for_a_state_named_as_a_topic(coder):
     """ "the Ukraine crisis" names no actor: the "it" after it is China, the state named
     before, not Ukraine (the lexicon's ``topic_nouns``)."""

@@ -69,6 +69,7 @@ LEXICON = Table(
                 "apposition_openers": WORDS,
                 "place_words": WORDS,
                 "topic_nouns": WORDS,
+                "honorifics": WORDS,
                 "anaphors": MapOf([KIND]),  # "the group" = ["group", "organisation"]
                 "collectives": MapOf(KIND),  # "the two ministers" = "person"
             },

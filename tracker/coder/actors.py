@@ -94,6 +94,11 @@ class Registry:
         # After a state's or a group's one-word name, these make it the topic of a noun, not
         # an actor: "the Ukraine crisis", "the Ukraine issue" (none: every name is an actor)
         self.topic_nouns: frozenset[str] = frozenset()
+        # Before a one-word name, these leave it a name of one word ("Mr Li", "Dr Zhao"): the
+        # person named last in the article whose name holds that word is meant (none: the
+        # name's own aliases decide, then whoever of them was named last)
+        self.honorifics: frozenset[str] = frozenset()
+        self._name_words: dict[int, frozenset[str]] = {}  # a person's name as its words
         # "Jane Roe said", "Jane Roe, a China Daily columnist, wrote": the stems of the
         # verbs that make an unknown capitalised name before them a speaker (none: off)
         self.speech_stems: frozenset[str] = frozenset()
@@ -130,6 +135,7 @@ class Registry:
                     self.capitalised.discard(key)
                     if self._tree is not None and key not in self.titles:
                         remove_from_tree(self._tree, key)
+            self._name_words.pop(actor_id, None)
         self._new.clear()
 
     def discover(self, text: str, words: list[Word], found: list[Mention]) -> list[Mention]:
@@ -292,6 +298,36 @@ class Registry:
             actor_id = self.new_actor(name, self._affiliation(words, found, range(*span)))
             new.append(Mention(i, j, (actor_id,), "new", name.lower()))
         return new
+
+    def one_word_name(self, words: list[Word], mention: Mention) -> str | None:
+        """The word of a mention that names a person by one word of their name ("Li", "Mr
+        Li"), or None: the form a second mention takes in news writing."""
+        start = mention.start
+        if mention.end - start == 2 and words[start].norm in self.honorifics:
+            start += 1
+        if mention.end - start != 1 or not words[start].capital or not self.honorifics:
+            return None
+        if mention.via == "anaphor" or any(
+            self.actors[a].kind != "person" for a in mention.candidates
+        ):
+            return None
+        return words[start].norm
+
+    def named_by_word(self, word: str, recent: list[int]) -> int | None:
+        """The person named last (in ``recent``, latest last) whose name holds ``word``:
+        after "Li Hui, the special envoy, …", "Mr Li" is Li Hui, whatever other Li the
+        registry knows ("Mr Li" may be an alias of another)."""
+        for actor_id in reversed(recent):
+            info = self.actors.get(actor_id)
+            if info is None or info.kind != "person":
+                continue
+            name_words = self._name_words.get(actor_id)
+            if name_words is None:
+                name_words = frozenset(normalise_phrase(info.name))
+                self._name_words[actor_id] = name_words
+            if word in name_words:
+                return actor_id
+        return None
 
     def by_name(self, name: str) -> ActorInfo | None:
         return self._by_name.get(name)
@@ -474,6 +510,7 @@ def build_registry(
     place_words: Iterable[str] = (),
     speech_verbs: Iterable[str] = (),
     topic_nouns: Iterable[str] = (),
+    honorifics: Iterable[str] = (),
 ) -> Registry:
     """Assemble the registry from the store's rows.
 
@@ -486,6 +523,7 @@ def build_registry(
     registry.apposition_openers = frozenset(w.lower() for w in apposition_openers)
     registry.place_words = frozenset(w.lower() for w in place_words)
     registry.topic_nouns = frozenset(w.lower() for w in topic_nouns)
+    registry.honorifics = frozenset(w.lower() for w in honorifics)
     registry.speech_stems = one_word_stems(speech_verbs)
     adjectives: dict[int, list[str]] = defaultdict(list)
     names_of: dict[int, list[str]] = defaultdict(list)

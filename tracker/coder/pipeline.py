@@ -157,6 +157,7 @@ class Coder:
             apposition_openers=lexicon["actors"].get("apposition_openers", ()),
             place_words=lexicon["actors"].get("place_words", ()),
             topic_nouns=lexicon["actors"].get("topic_nouns", ()),
+            honorifics=lexicon["actors"].get("honorifics", ()),
             speech_verbs=lexicon["speakers"]["reporting_verbs"],
         )
         self.attributor = Attributor(

@@ -83,7 +83,10 @@ class Attributor(Rules):
         for mention in mentions:
             if dateline_ and words[mention.start].start < dateline_.end():
                 continue  # a dateline names a place, not a speaker
-            actor_id = context.resolve(mention)
+            word = self.registry.one_word_name(words, mention)
+            actor_id = None if word is None else self.registry.named_by_word(word, context.recent)
+            if actor_id is None:
+                actor_id = context.resolve(mention)
             if actor_id is not None:
                 resolved.append((mention, actor_id))
         plan_matches = [
