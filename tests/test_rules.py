@@ -186,6 +186,7 @@ def test_one_authors_document_stays_theirs_for_a_few_sentences(coder):
         ("Olaf Scholz praised Xi Jinping for opposing nuclear threats.", ["Xi Jinping"]),
         ("Kyiv welcomed the American proposal to extend the truce.", ["United States"]),
         ("Viktor Orban praised China's initiatives on the war.", ["China"]),
+        ("Moscow appreciated the Vatican's efforts to end the war.", ["Holy See"]),
         ("Kyiv welcomed the truce.", []),
     ],
 )
