@@ -260,6 +260,19 @@ def test_a_one_word_name_is_the_last_person_named_with_it(coder, text, speaker):
     assert holders_of(coder, text)[-1] == [(speaker, "reporting_verb")]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The G7 will keep working to make Russia pay for the damage, it adds.",
+        "The G7 will make Russia pay for the damage, and it says talks must resume.",
+    ],
+)
+def test_it_before_a_reporting_verb_is_the_sentences_subject_not_the_last_name(coder, text):
+    """ "…, it adds": "it" is the verb's subject, so no name before it speaks but the
+    state, organisation or group the sentence opens with."""
+    assert holders_of(coder, text)[0] == [("G7", "reporting_verb")]
+
+
 def test_it_does_not_stand_for_a_state_named_as_a_topic(coder):
     """ "the Ukraine crisis" names no actor: the "it" after it is China, the state named
     before, not Ukraine (the lexicon's ``topic_nouns``)."""

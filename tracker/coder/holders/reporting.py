@@ -126,8 +126,20 @@ def reporting_verb(
             and not facts.words[m.end - 1].possessive
             and not any(r[0] < m.start < r[1] <= start for r in relatives)
         ]
-        if before:
+        if (
+            before
+            and norms[start - 1] in lex.pronouns_bodies
+            and ("," in facts.words[start - 1].gap or norms[start - 2] in ("and", "but"))
+        ):  # "The G7 will make Russia pay…, it adds": "it" is the sentence's subject, the
+            # first state, organisation or group named, not the last name before it (but
+            # "the minister who chaired it said": there "it" is an object)
+            before = [(m, a) for m, a in before if rules.registry.actors[a].kind != "person"]
+            if not before:
+                continue
+            mention, actor_id = before[0]
+        elif before:
             mention, actor_id = speaker_before(rules, facts, before, start)
+        if before:
             first = rules.coordination_head(facts, mention)
             reported = reported_subject(rules, facts, actors, end, hi, actor_id)
             if reported:
