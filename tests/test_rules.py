@@ -273,6 +273,17 @@ def test_it_before_a_reporting_verb_is_the_sentences_subject_not_the_last_name(c
     assert holders_of(coder, text)[0] == [("G7", "reporting_verb")]
 
 
+def test_a_name_reported_by_one_verb_is_not_the_subject_of_the_next(coder):
+    """ "The communiqué demanded that Russia withdraw…, and said…": Russia is in what the
+    first verb reports; the subject of "and said" is that of "demanded"."""
+    text = "The communiqué demanded that Russia withdraw its forces, and said talks must resume."
+    assert ("Russia", "reporting_verb") not in holders_of(coder, text)[0]
+    # without "and", a name before the verb still speaks
+    assert holders_of(coder, "After the talks Russia said the truce must hold.")[0] == [
+        ("Russia", "reporting_verb")
+    ]
+
+
 def test_it_does_not_stand_for_a_state_named_as_a_topic(coder):
     """ "the Ukraine crisis" names no actor: the "it" after it is China, the state named
     before, not Ukraine (the lexicon's ``topic_nouns``)."""

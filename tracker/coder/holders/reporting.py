@@ -53,6 +53,7 @@ def reporting_verb(
         outside = [v for v in verbs if not any(a <= words[v[0]].start < b for a, b in quotes)]
         if outside:
             verbs = outside
+    first_verb = verbs[0][0] if verbs else 0
     for start, end in verbs:
         if start > 0 and facts.words[start].capital:
             continue  # "Secretary of State Antony Blinken": a title, not a verb
@@ -125,6 +126,9 @@ def reporting_verb(
             and not rules.is_object(norms, m, actors)
             and not facts.words[m.end - 1].possessive
             and not any(r[0] < m.start < r[1] <= start for r in relatives)
+            # "X demanded that Russia withdraw…, and said…": the names after the first verb
+            # are in what it reports, not the subject of the verb coordinated with it
+            and not (norms[start - 1] == "and" and first_verb < m.start)
         ]
         if (
             before
