@@ -284,6 +284,26 @@ def test_a_name_reported_by_one_verb_is_not_the_subject_of_the_next(coder):
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Johann Wadephul met Wang Yi. The Chinese minister said talks must resume.", "Wang Yi"),
+        (
+            "Wang Yi met Johann Wadephul. The German minister said talks must resume.",
+            "Johann Wadephul",
+        ),
+        (
+            "Wang Yi met Dmytro Kuleba. The Ukrainian diplomat said talks must resume.",
+            "Dmytro Kuleba",
+        ),
+    ],
+)
+def test_the_nationality_and_title_stand_for_the_last_person_of_that_state(coder, text, speaker):
+    """ "The Chinese minister said": the last person named who speaks for China, not the
+    last person named."""
+    assert holders_of(coder, text)[1] == [(speaker, "reporting_verb")]
+
+
 def test_it_does_not_stand_for_a_state_named_as_a_topic(coder):
     """ "the Ukraine crisis" names no actor: the "it" after it is China, the state named
     before, not Ukraine (the lexicon's ``topic_nouns``)."""

@@ -329,6 +329,11 @@ class Registry:
                 return actor_id
         return None
 
+    @property
+    def title_ends(self) -> frozenset[str]:
+        """The last words of the person titles ("minister", "spokesman")."""
+        return self._title_ends
+
     def by_name(self, name: str) -> ActorInfo | None:
         return self._by_name.get(name)
 

@@ -121,6 +121,23 @@ def anaphors(
                 surface = " ".join(norms[i - 1 : i + 1])
                 found.append(Mention(i - 1, i + 1, (actor_id,), "anaphor", surface))
                 break
+    adjectives = rules.registry.adjectives
+    for i in range(2, len(norms)):  # "the Chinese minister said": the last Chinese person
+        state = adjectives.get(norms[i - 1])
+        if (
+            state is None
+            or norms[i - 2] not in rules.lexicon.definite_articles
+            or not (marks[i] & rules.role_head_bit or norms[i] in rules.registry.title_ends)
+            or taken & {i - 2, i - 1, i}
+            or (i + 1 < len(words) and words[i + 1].capital)
+        ):
+            continue
+        state_name = rules.registry.actors[state].name
+        for actor_id in reversed(context.persons):
+            if rules.registry.actors[actor_id].affiliation == state_name:
+                surface = " ".join(norms[i - 2 : i + 1])
+                found.append(Mention(i - 2, i + 1, (actor_id,), "anaphor", surface))
+                break
     return sorted(mentions + found, key=_BY_START) if found else mentions
 
 
