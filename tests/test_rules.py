@@ -304,6 +304,19 @@ def test_the_nationality_and_title_stand_for_the_last_person_of_that_state(coder
     assert holders_of(coder, text)[1] == [(speaker, "reporting_verb")]
 
 
+def test_eu_leaders_are_the_european_council_not_the_union(coder):
+    """The heads of state or government at a summit are the European Council (an actor of
+    its own, affiliated to the EU), as "G7 leaders" are the G7; its president is a person."""
+    text = (
+        "EU leaders called for a ceasefire. "
+        "The European Council president said talks must resume."
+    )
+    assert holders_of(coder, text) == [
+        [("European Council", "reporting_verb")],
+        [("Charles Michel", "reporting_verb")],
+    ]
+
+
 def test_it_does_not_stand_for_a_state_named_as_a_topic(coder):
     """ "the Ukraine crisis" names no actor: the "it" after it is China, the state named
     before, not Ukraine (the lexicon's ``topic_nouns``)."""
