@@ -308,13 +308,22 @@ def test_eu_leaders_are_the_european_council_not_the_union(coder):
     """The heads of state or government at a summit are the European Council (an actor of
     its own, affiliated to the EU), as "G7 leaders" are the G7; its president is a person."""
     text = (
-        "EU leaders called for a ceasefire. "
-        "The European Council president said talks must resume."
+        "EU leaders called for a ceasefire. The European Council president said talks must resume."
     )
     assert holders_of(coder, text) == [
         [("European Council", "reporting_verb")],
         [("Charles Michel", "reporting_verb")],
     ]
+
+
+def test_a_participle_after_a_comma_is_the_subjects_not_the_name_after_it(coder):
+    """ "…, saying Ukraine must…": the name after "saying" is what is said, not who says
+    it (unlike "…,” said Mr Zelenskiy"); the speaker is the clause's subject, however far."""
+    text = (
+        "Dmytro Kuleba thanked Turkey for its long mediation on grain shipments and on "
+        "prisoner exchanges in the spring, saying Ukraine must first set out its terms."
+    )
+    assert holders_of(coder, text)[0][0] == ("Dmytro Kuleba", "reporting_verb")
 
 
 def test_it_does_not_stand_for_a_state_named_as_a_topic(coder):

@@ -153,6 +153,24 @@ def reporting_verb(
             )
             return [Holder(h.actor_id, h.mention, h.rule_id, h.rule, start) for h in holders]
         gap = facts.text[facts.words[start - 1].end : facts.words[start].start] if start else ""
+        if start and verb.endswith("ing") and "," in gap:
+            # "The president thanked Turkey …, saying Ukraine must…": the participle's
+            # speaker is the clause's subject, however far; the name after it is reported
+            subject = next(
+                (
+                    (m, a)
+                    for m, a in actors
+                    if floor < m.start <= lo + 1
+                    and not rules.is_object(norms, m, actors)
+                    and not facts.words[m.end - 1].possessive
+                ),
+                None,
+            )
+            if subject is not None:
+                mention, actor_id = subject
+                rule = f"reporting verb: X …, {verb}"
+                return [Holder(actor_id, mention.surface, "reporting_verb", rule, start)]
+            continue
         if start == 0 or any(c in gap for c in ",”\"'’"):
             for mention, actor_id in actors:  # "…,” said Mr Zelenskiy"
                 if (
