@@ -326,6 +326,15 @@ def test_a_participle_after_a_comma_is_the_subjects_not_the_name_after_it(coder)
     assert holders_of(coder, text)[0][0] == ("Dmytro Kuleba", "reporting_verb")
 
 
+def test_a_name_after_a_participle_of_meeting_is_an_object(coder):
+    """ "After meeting Volodymyr Zelensky, the minister said…": Zelensky is met, he does not
+    speak (the lexicon's ``object_markers`` hold "meeting" as they hold "met")."""
+    text = "After meeting Volodymyr Zelensky in Kyiv, the minister said talks must resume."
+    assert ("Volodymyr Zelensky", "reporting_verb") not in holders_of(coder, text)[0]
+    text = "After the summit in Kyiv, Volodymyr Zelensky said talks must resume."
+    assert holders_of(coder, text)[0] == [("Volodymyr Zelensky", "reporting_verb")]
+
+
 def test_it_does_not_stand_for_a_state_named_as_a_topic(coder):
     """ "the Ukraine crisis" names no actor: the "it" after it is China, the state named
     before, not Ukraine (the lexicon's ``topic_nouns``)."""
