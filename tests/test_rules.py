@@ -335,6 +335,18 @@ def test_a_name_after_a_participle_of_meeting_is_an_object(coder):
     assert holders_of(coder, text)[0] == [("Volodymyr Zelensky", "reporting_verb")]
 
 
+def test_he_is_not_the_object_named_before_it(coder):
+    """ "Congratulating Donald Trump, he praised…": he is the speaker of the sentence before,
+    not the person he congratulated."""
+    text = (
+        "Volodymyr Zelensky spoke in Kyiv. "
+        "Congratulating Donald Trump on his victory, he said a just peace was closer."
+    )
+    holders = holders_of(coder, text)[1]
+    assert ("Volodymyr Zelensky", "pronoun") in holders
+    assert ("Donald Trump", "pronoun") not in holders
+
+
 def test_it_does_not_stand_for_a_state_named_as_a_topic(coder):
     """ "the Ukraine crisis" names no actor: the "it" after it is China, the state named
     before, not Ukraine (the lexicon's ``topic_nouns``)."""

@@ -58,16 +58,22 @@ def bodies(
 def resolve_pronoun(
     rules: Rules, word: str, facts: SentenceFacts, position: int, context: ArticleContext
 ) -> int | None:
-    """The person a pronoun stands for: the nearest named earlier in this sentence, else
-    who spoke in the sentence before, else its subjects in their order (the main subject
-    first, a "he" that opened it included), else who held positions lately, else the last
-    person named. ("He welcomed the talks, crediting Josep Borrell. But a deal, he said,
-    needed…": he is not Borrell.) Cross-validated positions F1 rose from 0.5855 to 0.5928 on
-    the mean of six fold seeds (each step higher on the mean; the subjects in order and the
-    opening "he" together higher on all six seeds); the names of this sentence left out
-    when an object or possessive did not help."""
+    """The person a pronoun stands for: the nearest named earlier in this sentence who is
+    not an object ("After meeting Mr Trump, he said…" is not Trump), else who spoke in the
+    sentence before, else its subjects in their order (the main subject first, a "he" that
+    opened it included), else who held positions lately, else the last person named. ("He
+    welcomed the talks, crediting Josep Borrell. But a deal, he said, needed…": he is not
+    Borrell.) Cross-validated positions F1 rose from 0.5855 to 0.5928 on the mean of six
+    fold seeds (each step higher on the mean; the subjects in order and the opening "he"
+    together higher on all six seeds). Leaving out this sentence's objects did not help
+    then; once "meeting", "congratulating" and the like were object markers, positions rose
+    from 0.6168 to 0.6175 (five seeds up)."""
     gender = rules.pronoun_gender(word)
-    here = [a for m, a in facts.actors if m.end <= position]
+    here = [
+        a
+        for m, a in facts.actors
+        if m.end <= position and not rules.is_object(facts.norms, m, facts.actors)
+    ]
     speakers = [h.actor_id for h in context.speakers]
     candidates = (
         here[::-1] + speakers + context.subjects + context.holders[::-1] + context.persons[::-1]
