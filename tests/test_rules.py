@@ -347,6 +347,26 @@ def test_he_is_not_the_object_named_before_it(coder):
     assert ("Donald Trump", "pronoun") not in holders
 
 
+def test_a_title_is_the_holder_the_article_named_before_the_one_of_its_date(coder):
+    """An article of September 2024 looking back: "Ukraine's foreign minister" after Dmytro
+    Kuleba is named is Kuleba, though Andrii Sybiha held the title on the article's date;
+    with no holder named, the date decides."""
+    sentences = coder.propose(
+        parse_text_article(
+            "date 2024-09-13 Dmytro Kuleba flew to Guangzhou in July. "
+            "Ukraine's foreign minister said talks must resume.",
+            "t.txt",
+        )
+    )
+    last = sentences[-1]
+    assert [(last.actors[h.actor_id].info.name, h.rule_id) for h in last.facts.holders] == [
+        ("Dmytro Kuleba", "reporting_verb")
+    ]
+    assert holders_of(coder, "Ukraine's foreign minister said talks must resume.")[0] == [
+        ("Andrii Sybiha", "reporting_verb")
+    ]
+
+
 def test_it_does_not_stand_for_a_state_named_as_a_topic(coder):
     """ "the Ukraine crisis" names no actor: the "it" after it is China, the state named
     before, not Ukraine (the lexicon's ``topic_nouns``)."""

@@ -329,6 +329,21 @@ class Registry:
                 return actor_id
         return None
 
+    def named_title_holder(self, mention: Mention, recent: list[int]) -> int | None:
+        """Of everyone who ever held a title mention's title, the one named last in the
+        article (``recent``, latest last): an article on July 2024 written in 2025 means by
+        "Ukraine's foreign minister" the minister it named, not the one of its own date."""
+        if mention.via != "title":
+            return None
+        roles = self.titles.get(tuple(mention.surface.split()))
+        if not roles:
+            return None
+        ever = {r.actor_id for r in roles}
+        for actor_id in reversed(recent):
+            if actor_id in ever:
+                return actor_id
+        return None
+
     @property
     def title_ends(self) -> frozenset[str]:
         """The last words of the person titles ("minister", "spokesman")."""

@@ -86,6 +86,8 @@ class Attributor(Rules):
             word = self.registry.one_word_name(words, mention)
             actor_id = None if word is None else self.registry.named_by_word(word, context.recent)
             if actor_id is None:
+                actor_id = self.registry.named_title_holder(mention, context.recent)
+            if actor_id is None:
                 actor_id = context.resolve(mention)
             if actor_id is not None:
                 resolved.append((mention, actor_id))
