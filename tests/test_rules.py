@@ -367,6 +367,16 @@ def test_a_title_is_the_holder_the_article_named_before_the_one_of_its_date(code
     ]
 
 
+def test_a_sentence_naming_no_one_leaves_he_as_it_was(coder):
+    """ "Kuleba answered later. “I will be polite.” … he said": the quotation between names
+    no one, so "he" is still the subject named before it, not an earlier speaker."""
+    text = (
+        "Wang Yi said talks must resume. Dmytro Kuleba answered from another panel later. "
+        "“I will try to be polite. It sounds like a Russian plan,” he said."
+    )
+    assert ("Dmytro Kuleba", "pronoun") in holders_of(coder, text)[-1]
+
+
 def test_it_does_not_stand_for_a_state_named_as_a_topic(coder):
     """ "the Ukraine crisis" names no actor: the "it" after it is China, the state named
     before, not Ukraine (the lexicon's ``topic_nouns``)."""

@@ -127,7 +127,7 @@ class Attributor(Rules):
         context.earlier = context.speakers
         context.speakers = [h for h in facts.holders if h.speaks]
         context.holders += [h.actor_id for h in facts.holders]
-        context.subjects = [  # "He welcomed…. He said…": he is still the same
+        subjects = [  # "He welcomed…. He said…": he is still the same
             h.actor_id for h in facts.holders if h.rule_id == "pronoun"
         ] + [  # "Mr Blinken travelled to…. He said…": he is Blinken
             actor_id
@@ -137,6 +137,9 @@ class Attributor(Rules):
             and not self.is_object(norms, mention, resolved)
             and not words[mention.end - 1].possessive
         ]
+        if subjects or resolved or facts.holders:
+            # a sentence that names no one ("“I will try to be polite.”") leaves "he" as it was
+            context.subjects = subjects
         for _, actor_id in resolved:
             context.recent.append(actor_id)
             if self.registry.actors[actor_id].kind == "person":
