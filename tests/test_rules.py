@@ -377,6 +377,19 @@ def test_a_sentence_naming_no_one_leaves_he_as_it_was(coder):
     assert ("Dmytro Kuleba", "pronoun") in holders_of(coder, text)[-1]
 
 
+def test_a_name_set_off_after_an_object_title_is_an_object(coder):
+    """ "read out by his commerce minister, Wang Wentao, he warned": Wang Wentao is the
+    title after "by", not who "he" is; "At the summit, Xi Jinping, the Chinese president,
+    said" still speaks (no title before the commas)."""
+    text = (
+        "Xi Jinping did not attend. In a speech read out by his foreign minister, Wang Yi, "
+        "he warned that talks must resume."
+    )
+    assert holders_of(coder, text)[1] == [("Xi Jinping", "pronoun")]
+    text = "At the summit, Xi Jinping, the Chinese president, said talks must resume."
+    assert holders_of(coder, text)[0] == [("Xi Jinping", "reporting_verb")]
+
+
 def test_it_does_not_stand_for_a_state_named_as_a_topic(coder):
     """ "the Ukraine crisis" names no actor: the "it" after it is China, the state named
     before, not Ukraine (the lexicon's ``topic_nouns``)."""

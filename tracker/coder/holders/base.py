@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from tracker.coder.actors import Mention, Registry
 from tracker.coder.facts import Holder, SentenceFacts
 from tracker.coder.stance import Cue, FirstWords, Lexicon, PhraseSet
-from tracker.coder.text import normalise_phrase, stem
+from tracker.coder.text import Word, normalise_phrase, stem
 
 
 class Rules:
@@ -174,6 +174,23 @@ class Rules:
         if i > 0 and norms[i] == "and":
             previous = next((m for m, _ in others if m.end == i), None)
             return previous is not None and self.is_object(norms, previous, others)
+        return False
+
+    def in_object_apposition(self, words: list[Word], norms: list[str], mention: Mention) -> bool:
+        """ "read out by his commerce minister, Wang Wentao, he warned": a name set off by
+        commas right after a title that a preposition governs is that title, an object."""
+        s = mention.start
+        if s < 2 or mention.end >= len(words):
+            return False
+        if "," not in words[s].gap or "," not in words[mention.end].gap:
+            return False
+        if norms[s - 1] not in self.registry.title_ends and norms[s - 1] not in self.role_heads:
+            return False
+        for j in range(s - 2, max(-1, s - 6), -1):
+            if norms[j] in self.lexicon.object_markers:
+                return True
+            if "," in words[j + 1].gap:
+                return False
         return False
 
     def is_subject(self, facts: SentenceFacts, mention: Mention) -> bool:

@@ -72,7 +72,9 @@ def resolve_pronoun(
     here = [
         a
         for m, a in facts.actors
-        if m.end <= position and not rules.is_object(facts.norms, m, facts.actors)
+        if m.end <= position
+        and not rules.is_object(facts.norms, m, facts.actors)
+        and not rules.in_object_apposition(facts.words, facts.norms, m)
     ]
     speakers = [h.actor_id for h in context.speakers]
     candidates = (

@@ -124,6 +124,7 @@ def reporting_verb(
             and m.end <= start
             and start - m.end - inside(relatives, m.end, start) <= 12
             and not rules.is_object(norms, m, actors)
+            and not rules.in_object_apposition(facts.words, norms, m)
             and not facts.words[m.end - 1].possessive
             and not any(r[0] < m.start < r[1] <= start for r in relatives)
             # "X demanded that Russia withdraw…, and said…": the names after the first verb
