@@ -390,6 +390,19 @@ def test_a_name_set_off_after_an_object_title_is_an_object(coder):
     assert holders_of(coder, text)[0] == [("Xi Jinping", "reporting_verb")]
 
 
+def test_according_to_a_source_another_speaker_holds_what_they_said(coder):
+    """ "According to X, Y told…": X reports Y, so Y holds it (the guide: when A reports
+    B's stance, B holds it); with no other speaker, X still does."""
+    text = (
+        "According to China's UN ambassador, Zhang Jun, Mr Xi also told fellow leaders "
+        "that peace talks must resume."
+    )
+    assert holders_of(coder, text)[0] == [("Xi Jinping", "reporting_verb")]
+    assert holders_of(coder, "According to Beijing, peace talks must resume.")[0] == [
+        ("China", "according_to")
+    ]
+
+
 def test_it_does_not_stand_for_a_state_named_as_a_topic(coder):
     """ "the Ukraine crisis" names no actor: the "it" after it is China, the state named
     before, not Ukraine (the lexicon's ``topic_nouns``)."""
