@@ -176,6 +176,10 @@ class Rules:
             return previous is not None and self.is_object(norms, previous, others)
         return False
 
+    def title_word(self, norm: str) -> bool:
+        """The last word of a person's title or of a role's ("minister", "spokesman")."""
+        return norm in self.registry.title_ends or norm in self.role_heads
+
     def in_object_apposition(self, words: list[Word], norms: list[str], mention: Mention) -> bool:
         """ "read out by his commerce minister, Wang Wentao, he warned": a name set off by
         commas right after a title that a preposition governs is that title, an object."""
@@ -184,7 +188,7 @@ class Rules:
             return False
         if "," not in words[s].gap or "," not in words[mention.end].gap:
             return False
-        if norms[s - 1] not in self.registry.title_ends and norms[s - 1] not in self.role_heads:
+        if not self.title_word(norms[s - 1]):
             return False
         for j in range(s - 2, max(-1, s - 6), -1):
             if norms[j] in self.lexicon.object_markers:

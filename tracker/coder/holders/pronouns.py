@@ -135,7 +135,7 @@ def anaphors(
         if (
             state is None
             or norms[i - 2] not in rules.lexicon.definite_articles
-            or not (marks[i] & rules.role_head_bit or norms[i] in rules.registry.title_ends)
+            or not rules.title_word(norms[i])
             or taken & {i - 2, i - 1, i}
             or (i + 1 < len(words) and words[i + 1].capital)
         ):
