@@ -507,3 +507,19 @@ def test_an_institution_is_no_person_who_leads_it(coder, institution):
 def test_a_role_title_still_stands_for_the_last_one_named(coder):
     text = "Olaf Scholz spoke in Berlin. The chancellor said talks must resume."
     assert holders_of(coder, text)[1] == [("Olaf Scholz", "reporting_verb")]
+
+
+def test_they_stands_for_the_holders_of_the_sentence_before(coder):
+    """ "France and Germany said…. They pledged…": "they" is each holder of the sentence
+    before when it had two or more (not whom they praised); with one, or none, "they" stays
+    the last group named."""
+    text = (
+        "France and Germany praised Mr Trump's efforts and said borders must not be changed "
+        "by force. They also pledged to keep tightening sanctions."
+    )
+    assert sorted(holders_of(coder, text)[1]) == [
+        ("France", "reporting_verb"),
+        ("Germany", "reporting_verb"),
+    ]
+    text = "The G7 met in Hiroshima. They pledged to keep tightening sanctions."
+    assert holders_of(coder, text)[1] == [("G7", "reporting_verb")]

@@ -66,6 +66,7 @@ LEXICON = Table(
             },
             optional={
                 "pronouns_bodies": WORDS,
+                "pronouns_plural": WORDS,
                 "apposition_openers": WORDS,
                 "place_words": WORDS,
                 "topic_nouns": WORDS,

@@ -163,6 +163,7 @@ class ArticleContext:
     subjects: list[int] = field(default_factory=list)  # people named as subjects just before
     speakers: list[Holder] = field(default_factory=list)  # who spoke in the sentence before
     earlier: list[Holder] = field(default_factory=list)  # who spoke in the one before that
+    plural: list[int] = field(default_factory=list)  # the sentence before's holders, if 2+
     plan: PhraseMatch | None = None
     since_plan: int = 0
     document_owners: list[int] = field(default_factory=list)  # of the last document named

@@ -198,6 +198,7 @@ class Lexicon:
     pronouns_male: frozenset[str]
     pronouns_female: frozenset[str]
     pronouns_bodies: frozenset[str]
+    pronouns_plural: frozenset[str]
     clause_breaks: frozenset[str]
     soft_breaks: frozenset[str]
     after_scope: int
@@ -261,6 +262,7 @@ class Lexicon:
             pronouns_male=frozenset(actors["pronouns_male"]),
             pronouns_female=frozenset(actors["pronouns_female"]),
             pronouns_bodies=frozenset(actors.get("pronouns_bodies", ())),
+            pronouns_plural=frozenset(actors.get("pronouns_plural", ())),
             clause_breaks=frozenset(stance["clause_breaks"]),
             soft_breaks=frozenset(stance["soft_breaks"]),
             after_scope=int(stance["after_scope"]),

@@ -127,6 +127,8 @@ class Attributor(Rules):
         context.earlier = context.speakers
         context.speakers = [h for h in facts.holders if h.speaks]
         context.holders += [h.actor_id for h in facts.holders]
+        held = list(dict.fromkeys(h.actor_id for h in facts.holders if h.rule_id != "praised"))
+        context.plural = held if len(held) > 1 else []
         subjects = [  # "He welcomed…. He said…": he is still the same
             h.actor_id for h in facts.holders if h.rule_id == "pronoun"
         ] + [  # "Mr Blinken travelled to…. He said…": he is Blinken

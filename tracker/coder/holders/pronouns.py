@@ -97,8 +97,14 @@ def anaphors(
     """ "the group said", "They pledged": the last actor of a fitting kind named before."""
     taken = {i for m in mentions for i in range(m.start, m.end)}
     found = []
+    plural = rules.lexicon.pronouns_plural
     for start, end in rules.anaphors.find(norms):
         if taken & set(range(start, end)):
+            continue
+        surface = " ".join(norms[start:end])
+        if context.plural and surface in plural:  # "They also pledged…": the sentence before's
+            for actor_id in context.plural:
+                found.append(Mention(start, end, (actor_id,), "collective", surface))
             continue
         kinds = rules.anaphor_kinds[tuple(norms[start:end])]
         for actor_id in reversed(context.holders):
