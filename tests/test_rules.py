@@ -523,3 +523,15 @@ def test_they_stands_for_the_holders_of_the_sentence_before(coder):
     ]
     text = "The G7 met in Hiroshima. They pledged to keep tightening sanctions."
     assert holders_of(coder, text)[1] == [("G7", "reporting_verb")]
+
+
+def test_it_after_a_document_named_just_before_is_its_owners(coder):
+    """ "Moscow's memorandum goes further. It also wants…": "it" opening the next sentence is
+    the document, so its owner holds what it asks; two sentences on, it is not."""
+    text = (
+        "Moscow's memorandum of June goes much further. It also wants all sanctions lifted. "
+        "Talks resumed. It also wants all sanctions lifted."
+    )
+    holders = holders_of(coder, text)
+    assert holders[1] == [("Russia", "document_owner")]
+    assert ("Russia", "document_owner") not in holders[3]

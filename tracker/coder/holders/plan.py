@@ -117,6 +117,18 @@ def document_owner(
     the one named up to DOCUMENT_MEMORY sentences before (``named_document_owners``)."""
     norms, stems, lex = facts.norms, facts.stems, rules.lexicon
     predicates = lex.predicate_words
+    if (
+        lo == 0
+        and context.document_owners
+        and context.since_document == 0
+        and len(norms) > 1
+        and norms[0] in lex.pronouns_bodies
+        and any(s in predicates for s in stems[1:4])
+    ):  # "Moscow's memorandum goes further. It also wants…": the document just named
+        return [
+            Holder(a, norms[0], "document_owner", "document: it, the one named just before")
+            for a in context.document_owners
+        ]
     for j in range(lo, min(hi, lo + 2 * OWNER_GAP + 2)):
         if norms[j] in lex.documents or stems[j] in lex.plan_parts:
             break
