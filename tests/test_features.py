@@ -53,3 +53,28 @@ def test_no_reported_clause_no_mark(coder, text):
     features = actor_features(coder, text)
     assert features  # the actors are candidates
     assert not any("after_reporting_verb" in f for f in features.values())
+
+
+def target_features(coder: Coder, text: str, key: str) -> list[str]:
+    """The last sentence's features of the target ``key`` (a point's number or a slug)."""
+    sentence = coder.propose(parse_text_article("date 2023-03-01 " + text, "t.txt"))[-1]
+    match = next(m for m in sentence.matches.values() if m.target.key == key)
+    return PositionFeatures(coder.proposer).target(sentence, match.target, match)
+
+
+@pytest.mark.parametrize(
+    ("text", "omitted"),
+    [
+        ("The paper does not ask Russia to withdraw its troops.", True),
+        ("The paper calls for a ceasefire but not for a Russian withdrawal.", True),
+        ("The paper asks Russia to withdraw its troops.", False),
+        # an omission far before the target leaves it out no more
+        (
+            "The paper does not mention the grain deal, and Ukraine said it would keep "
+            "fighting until Russia agreed to withdraw its troops.",
+            False,
+        ),
+    ],
+)
+def test_a_target_an_omission_cue_leaves_out_is_marked(coder, text, omitted):
+    assert ("omitted" in target_features(coder, text, "troop-withdrawal")) is omitted
