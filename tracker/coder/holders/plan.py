@@ -114,7 +114,9 @@ def document_owner(
     after its owner, as the clause's subject, speaks for the owner (the guide: another
     initiative's content gives its authors positions on the points). A document or a part
     of one with no owner of its own ("The memorandum asks…", "Its first point asks…") is
-    the one named up to DOCUMENT_MEMORY sentences before (``named_document_owners``)."""
+    the one named up to DOCUMENT_MEMORY sentences before (``named_document_owners``), and
+    so is an "it" opening the sentence right after ("Moscow's memorandum goes further. It
+    also wants…")."""
     norms, stems, lex = facts.norms, facts.stems, rules.lexicon
     predicates = lex.predicate_words
     if (

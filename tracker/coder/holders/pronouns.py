@@ -97,14 +97,14 @@ def anaphors(
     """ "the group said", "They pledged": the last actor of a fitting kind named before."""
     taken = {i for m in mentions for i in range(m.start, m.end)}
     found = []
-    plural = rules.lexicon.pronouns_plural
+    if context.plural and rules.lexicon.pronouns_plural:
+        for i, norm in enumerate(norms):  # "They also pledged…": the sentence before's holders
+            if norm in rules.lexicon.pronouns_plural and i not in taken:
+                taken.add(i)
+                for actor_id in context.plural:
+                    found.append(Mention(i, i + 1, (actor_id,), "collective", norm))
     for start, end in rules.anaphors.find(norms):
         if taken & set(range(start, end)):
-            continue
-        surface = " ".join(norms[start:end])
-        if context.plural and surface in plural:  # "They also pledged…": the sentence before's
-            for actor_id in context.plural:
-                found.append(Mention(start, end, (actor_id,), "collective", surface))
             continue
         kinds = rules.anaphor_kinds[tuple(norms[start:end])]
         for actor_id in reversed(context.holders):
