@@ -68,6 +68,10 @@ def target_features(coder: Coder, text: str, key: str) -> list[str]:
         ("The paper does not ask Russia to withdraw its troops.", True),
         ("The paper calls for a ceasefire but not for a Russian withdrawal.", True),
         ("The paper asks Russia to withdraw its troops.", False),
+        # the guide's "troops/forces/soldiers" leaving, said without "withdraw"
+        ("The paper does not ask Russian troops to leave Ukraine.", True),
+        ("It contains no demand that Russian forces leave Ukraine.", True),
+        ("The paper demands that Russian soldiers leave Ukraine.", False),
         # an omission far before the target leaves it out no more
         (
             "The paper does not mention the grain deal, and Ukraine said it would keep "
