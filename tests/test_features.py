@@ -82,3 +82,48 @@ def target_features(coder: Coder, text: str, key: str) -> list[str]:
 )
 def test_a_target_an_omission_cue_leaves_out_is_marked(coder, text, omitted):
     assert ("omitted" in target_features(coder, text, "troop-withdrawal")) is omitted
+
+
+@pytest.mark.parametrize(
+    ("text", "omitted"),
+    [
+        # the omission governs the target after it in its own stretch, not one past a comma
+        (
+            "The paper was criticised for not demanding a withdrawal, but backed prisoner "
+            "exchanges.",
+            False,
+        ),
+        ("The paper does not call for prisoner exchanges.", True),
+    ],
+)
+def test_an_omission_stops_at_a_break(coder, text, omitted):
+    assert ("omitted" in target_features(coder, text, "6")) is omitted
+
+
+@pytest.fixture(scope="module")
+def learned(seeded_reference) -> tuple[Coder, dict[int, str]]:
+    return Coder(seeded_reference, "learned"), {t.id: t.key for t in seeded_reference.targets}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "China's 12-point paper calls for a ceasefire, but it does not ask Russia to withdraw "
+        "its troops from Ukraine.",
+        "Beijing's paper asks for a ceasefire and for talks, but nowhere asks Russia to pull "
+        "its forces out.",
+    ],
+)
+def test_what_the_plan_leaves_out_is_not_its_authors_position(learned, text):
+    """The guide: "the plan does not demand a withdrawal" gives China no position on
+    troop-withdrawal; the learned decision drops the plan author's candidate on a target an
+    omission cue leaves out (``LearnedDecider.left_out``), whatever its weights say."""
+    coder, keys = learned
+    coded = coder.code(parse_text_article("date 2023-06-01 " + text, "t.txt"))
+    found = {
+        (coder.registry.actors[f.actor_id].name, keys[f.target_id])
+        for s in coded.sentences
+        for f in s.findings
+    }
+    assert ("China", "troop-withdrawal") not in found
+    assert ("China", "3") in found  # what it does ask for stays the author's

@@ -126,9 +126,16 @@ class PositionFeatures:
 
     def omitted(self, sp: SentenceProposals, match: PhraseMatch) -> bool:
         """An omission cue shortly before the target's phrase ("does not ask Russia to
-        withdraw its troops"): the guide gives what a text leaves out to no one."""
+        withdraw its troops"): the guide gives what a text leaves out to no one. It governs
+        the target in its own stretch of the clause, not one past a comma or an "and" ("for
+        not demanding a withdrawal, also backed prisoner exchanges")."""
+        breaks = sp.facts.breaks
         for _, end in self.proposer.lexicon.omissions.find(sp.facts.stems):
-            if end <= match.start and match.start - end <= OMISSION_REACH:
+            if (
+                end <= match.start
+                and match.start - end <= OMISSION_REACH
+                and True not in breaks[end : match.start + 1]
+            ):
                 return True
         return False
 
