@@ -71,6 +71,7 @@ def target_features(coder: Coder, text: str, key: str) -> list[str]:
         # the guide's "troops/forces/soldiers" leaving, said without "withdraw"
         ("The paper does not ask Russian troops to leave Ukraine.", True),
         ("It contains no demand that Russian forces leave Ukraine.", True),
+        ("Neither document asks Russia to withdraw its troops.", True),
         ("The paper demands that Russian soldiers leave Ukraine.", False),
         # an omission far before the target leaves it out no more
         (
