@@ -535,3 +535,17 @@ def test_it_after_a_document_named_just_before_is_its_owners(coder):
     holders = holders_of(coder, text)
     assert holders[1] == [("Russia", "document_owner")]
     assert ("Russia", "document_owner") not in holders[3]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Russia has welcomed the paper but said a ceasefire must come first.",
+        "Ukraine criticised the paper and said a ceasefire would only help Russia.",
+    ],
+)
+def test_the_plan_as_an_object_does_not_speak(coder, text):
+    """ "Russia has welcomed the paper but said…": the paper is what Russia welcomed, not
+    the subject that says the rest; plan_text is for the plan as the subject."""
+    assert "plan_text" not in rules_fired(coder, text)
+    assert "plan_text" in rules_fired(coder, "The paper calls for a ceasefire.")

@@ -26,12 +26,14 @@ def plan_text(rules: Rules, facts: SentenceFacts) -> str | None:
         pronoun = facts.norms[start] in lex.plan_pronouns
         if pronoun and not facts.plan_just_named and not document_speaks(rules, facts, start):
             continue  # "it" is the plan only right after the plan was named
-        if end > 8 and (  # later on, only "its …" as a subject: "…, since its calls for…"
-            not pronoun
-            or end - start < 2
-            or facts.norms[start - 1] in lex.object_markers
+        if start > 0 and (  # "Russia welcomed the paper", "criticised it": its object
+            facts.norms[start - 1] in lex.object_markers
             or lex.support.at(facts.stems, start - 1)
             or lex.oppose.at(facts.stems, start - 1)
+        ):
+            continue
+        if end > 8 and (  # later on, only "its …" as a subject: "…, since its calls for…"
+            not pronoun or end - start < 2
         ):
             continue
         if start <= 1 or end - start > 1:
