@@ -261,6 +261,20 @@ def test_some_points_is_a_partial_view_of_the_plan(coder):
     assert ("Dmytro Kuleba", "plan", "mixed") in positions(coder, text)[-1]
 
 
+@pytest.mark.parametrize(
+    ("after", "plan"),
+    [
+        ("Mr Kuleba said some of it was acceptable.", True),
+        # an adverb qualifies the verb and judges no part of the plan named before
+        ("Mr Peskov called the strike sabotage aimed in part at cutting off water.", False),
+        ("Mr Peskov said the strike had partly cut off water.", False),
+    ],
+)
+def test_a_partial_view_right_after_the_plan_is_of_the_plan(coder, after, plan):
+    text = "date 2023-02-24 China published its 12-point paper on Friday. " + after
+    assert any(target == "plan" for _, target, _ in positions(coder, text)[-1]) is plan
+
+
 def test_a_new_that_clause_does_not_take_the_cues_of_the_one_before(coder):
     text = (
         "date 2025-03-07 Wang Yi said the war could have been prevented and that the "

@@ -116,6 +116,7 @@ LEXICON = Table(
             optional={
                 "harms": WORDS,
                 "lacks": WORDS,
+                "mixed_adverbs": WORDS,
                 "neutral": WORDS,
                 "condition_gap": int,
                 "negation_bridges": WORDS,
