@@ -275,6 +275,21 @@ def test_a_partial_view_right_after_the_plan_is_of_the_plan(coder, after, plan):
     assert any(target == "plan" for _, target, _ in positions(coder, text)[-1]) is plan
 
 
+@pytest.mark.parametrize(
+    ("text", "plan"),
+    [
+        # "China's position" is China's stance, not its position paper (9 of 10 in the
+        # hand-coded articles)
+        ("Mao Ning said China's position on the crisis was consistent and clear.", False),
+        ("Mao Ning urged the parties to view China's position correctly.", False),
+        ("Kazakhstan said China's position paper deserved support.", True),
+    ],
+)
+def test_chinas_position_is_no_plan_unless_a_paper(coder, text, plan):
+    coded = positions(coder, "date 2023-03-01 " + text)[0]
+    assert any(target == "plan" for _, target, _ in coded) is plan
+
+
 def test_a_new_that_clause_does_not_take_the_cues_of_the_one_before(coder):
     text = (
         "date 2025-03-07 Wang Yi said the war could have been prevented and that the "
