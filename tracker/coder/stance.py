@@ -205,7 +205,7 @@ class Lexicon:
     require_cue: bool
     harms: frozenset[str] = frozenset()  # stemmed cue texts that harm their object
     lacks: frozenset[str] = frozenset()  # stemmed cue texts that say what is missing
-    adverbs: frozenset[str] = frozenset()  # stemmed mixed cues that qualify a verb ("in part")
+    mixed_adverbs: frozenset[str] = frozenset()  # stemmed mixed cues qualifying a verb ("in part")
     negation_bridges: frozenset[str] = frozenset()  # may stand between a negation and its cue
     collectives: dict[tuple[str, ...], str] = field(default_factory=dict)  # "the two ministers"
     document_verbs: frozenset[str] = frozenset()  # stemmed: what only a text does
@@ -279,7 +279,7 @@ class Lexicon:
             harms=frozenset(
                 " ".join(stem(w) for w in normalise_phrase(h)) for h in stance.get("harms", ())
             ),
-            adverbs=frozenset(
+            mixed_adverbs=frozenset(
                 " ".join(stem(w) for w in normalise_phrase(h))
                 for h in stance.get("mixed_adverbs", ())
             ),

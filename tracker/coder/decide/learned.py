@@ -455,11 +455,21 @@ class LearnedDecider:
             out.append((candidate, self.position_classes[best], probabilities[best], scores))
         return out
 
-    def left_out(self, decided: list[Decided]) -> list[Decided]:
+    def left_out(self, sp: SentenceProposals, decided: list[Decided]) -> list[Decided]:
         """The plan's author on a target its text is said to leave out ("the paper does not
         ask Russia to withdraw its troops"): the guide's first example of what is no one's
         position, which the weights alone often keep."""
-        return [d for d in decided if "is_author|omitted" not in d[0].own]
+        out: list[Decided] = []
+        for d in decided:
+            candidate = d[0]
+            if (
+                candidate.match is not None
+                and candidate.actor_id == self.plan_author.get(candidate.target.plan)
+                and self.features.omitted(sp, candidate.match)
+            ):
+                continue
+            out.append(d)
+        return out
 
     def person_over_state(self, sp: SentenceProposals, decided: list[Decided]) -> list[Decided]:
         """A person and their own state both kept on one target: the person's position.
@@ -596,7 +606,7 @@ class LearnedDecider:
                 linked.append(match.target)
         candidates = self.position_candidates(sp, self.position_targets(sp, linked))
         parts: dict[int, StancePart] = {}
-        kept = self.person_over_state(sp, self.left_out(self.decide_positions(candidates)))
+        kept = self.person_over_state(sp, self.left_out(sp, self.decide_positions(candidates)))
         decided = self.restance(sp, kept, parts)
         findings = []
         for candidate, stance, probability, _ in decided:

@@ -73,7 +73,7 @@ def plan_pronoun(
         return []
     if context.since_plan < PLAN_MEMORY:
         for cue in cues:
-            if cue.polarity == 0 and context.since_plan < 2 and cue.text not in lex.adverbs:
+            if cue.polarity == 0 and context.since_plan < 2 and cue.text not in lex.mixed_adverbs:
                 # "some points are clear to me…", said right after the plan was named: a
                 # partial judgement of the plan ("aimed in part at…" judges no part of it)
                 return [PhraseMatch(context.plan.target, "it", 1, 0.8, cue.start, cue.end)]
