@@ -145,6 +145,15 @@ def test_a_relative_clause_on_the_plan_is_the_plans_and_the_reporters(coder):
     assert {("China", "1", "support"), ("Jake Sullivan", "1", "support")} <= found
 
 
+def test_a_relative_clause_on_another_document_is_its_owners(coder):
+    # the guide: an initiative's content gives its authors positions on the points
+    text = (
+        "date 2024-05-02 The envoy met officials in Jakarta to discuss Indonesia's proposal, "
+        "which calls for a ceasefire along the current lines."
+    )
+    assert ("Indonesia", "3", "support") in positions(coder, text)[0]
+
+
 def test_they_can_stand_for_an_organisation_that_spoke_before(coder):
     text = (
         "date 2023-02-25 The G7 demanded that Russia withdraw its troops. "

@@ -15,6 +15,7 @@ from typing import Final
 from tracker.coder.actors import Mention
 from tracker.coder.facts import ArticleContext, Draft, Holder, SentenceFacts
 from tracker.coder.holders.base import Rules, cue_words, dedupe, hold_span
+from tracker.coder.holders.plan import document_owners
 from tracker.coder.link import PhraseMatch, rounded
 from tracker.coder.text import stem
 
@@ -78,7 +79,8 @@ def reported_subject(
 
 def relative_clause(rules: Rules, facts: SentenceFacts) -> None:
     """ "Moscow, which welcomed the paper, …": a relative clause with a stance word is its
-    antecedent's, and the sentence's holders take over again after it."""
+    antecedent's, and the sentence's holders take over again after it. After a document
+    ("its paper, which calls for…", "Kyiv's formula, which demands…") it is the owner's."""
     for lo, hi in rules.relative_clauses(facts):
         antecedent = [
             (m, a) for m, a in facts.actors if m.end == lo and not facts.words[m.end - 1].possessive
@@ -98,6 +100,11 @@ def relative_clause(rules: Rules, facts: SentenceFacts) -> None:
             hold_span(facts, lo, hi, [holder] + speakers)
             continue
         if not antecedent:
+            owners = document_antecedent(rules, facts, lo)
+            if owners:  # "Kyiv's peace formula, which calls for…": what the document says
+                rule = f"relative: X's {facts.norms[lo - 1]}, {facts.norms[lo]} …"
+                holders = [Holder(a, surface, "relative_clause", rule) for a, surface in owners]
+                hold_span(facts, lo, hi, dedupe(holders + speakers))
             continue
         mention, actor_id = antecedent[-1]
         if any(h.actor_id == actor_id and h.speaks for h in facts.holders):
@@ -110,6 +117,15 @@ def relative_clause(rules: Rules, facts: SentenceFacts) -> None:
             hi,
             dedupe(rules.coordinated(facts, head, head_id, "relative_clause", rule) + speakers),
         )
+
+
+def document_antecedent(rules: Rules, facts: SentenceFacts, lo: int) -> list[tuple[int, str]]:
+    """The owners of a document that a relative clause at word ``lo`` follows ("Kyiv's peace
+    formula, which…", "the Indonesian proposal, which…"): the guide gives the content of an
+    initiative to its authors."""
+    if lo == 0 or facts.norms[lo - 1] not in rules.lexicon.documents:
+        return []
+    return document_owners(rules, facts, facts.actors, 0, lo - 1)
 
 
 def agent(rules: Rules, facts: SentenceFacts, match: PhraseMatch) -> list[Draft]:
