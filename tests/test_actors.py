@@ -199,7 +199,8 @@ def _speaking(text: str) -> list[tuple[str, str | None]]:
         ALIASES,
         ROLES,
         place_words=["the", "in", "at"],
-        speech_verbs=["say", "said", "wrote", "in a statement"],
+        speech_verbs=["say", "said", "wrote", "told", "in a statement"],
+        institution_words=["the", "of", "for", "and"],
     )
     return _people(registry, text)
 
@@ -210,6 +211,22 @@ def test_an_unknown_name_before_a_reporting_verb_is_a_person() -> None:
     assert _speaking("Jane Roe, a Ukrainian newspaper's columnist, wrote that it would.") == [
         ("Jane Roe", "Ukraine")
     ]  # the state her description names is hers
+
+
+def test_a_speaker_may_be_described_at_length_or_by_an_institution() -> None:
+    assert _speaking(
+        "Jane Roe, executive dean of the Institute for Financial Studies at Renmin "
+        "University, told reporters that it would."
+    ) == [("Jane Roe", None)]
+    assert _speaking(
+        "Jane Roe, who heads European studies at the institute, a think tank attached to "
+        "the ministry, told a newspaper that it would."
+    ) == [("Jane Roe", None)]
+    assert _speaking("Jane Roe of the Center for Strategic Studies wrote that it would.") == [
+        ("Jane Roe", None)
+    ]
+    assert _speaking("Jane Roe of the talks wrote nothing.") == []  # no institution
+    assert _speaking("Jane Roe, the talks and the truce. Officials said so.") == []
 
 
 def test_names_that_do_not_speak_or_are_places_are_not_people() -> None:

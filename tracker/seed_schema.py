@@ -71,6 +71,7 @@ LEXICON = Table(
                 "place_words": WORDS,
                 "topic_nouns": WORDS,
                 "honorifics": WORDS,
+                "institution_words": WORDS,
                 "anaphors": MapOf([KIND]),  # "the group" = ["group", "organisation"]
                 "collectives": MapOf(KIND),  # "the two ministers" = "person"
             },

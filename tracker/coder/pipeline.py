@@ -158,6 +158,7 @@ class Coder:
             place_words=lexicon["actors"].get("place_words", ()),
             topic_nouns=lexicon["actors"].get("topic_nouns", ()),
             honorifics=lexicon["actors"].get("honorifics", ()),
+            institution_words=lexicon["actors"].get("institution_words", ()),
             speech_verbs=lexicon["speakers"]["reporting_verbs"],
         )
         self.attributor = Attributor(
