@@ -171,6 +171,20 @@ def test_widening_the_battlefield_is_what_the_ceasefire_point_is_against(coder):
     assert positions(coder, text)[0] == {("China", "3", "support")}
 
 
+def test_nato_membership_and_blocs_are_what_point_two_is_against(coder):
+    # the annotation guide's Conventions: Ukraine's NATO membership and military blocs link
+    # to 2; rejecting the membership or blocs is support on 2
+    text = (
+        "date 2024-07-10 Moscow rejected Ukraine's membership. "
+        "Beijing rejected a new Cold War. "
+        "Moscow warned against military blocs."
+    )
+    found = positions(coder, text)
+    assert ("Russia", "2", "support") in found[0]
+    assert ("China", "2", "support") in found[1]
+    assert ("Russia", "2", "support") in found[2]
+
+
 def test_a_question_can_report_a_named_speakers_position(coder):
     text = (
         "date 2025-03-07 Q: President Trump has called for a ceasefire. What is your view?\n\n"
