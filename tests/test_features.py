@@ -55,6 +55,34 @@ def test_no_reported_clause_no_mark(coder, text):
     assert not any("after_reporting_verb" in f for f in features.values())
 
 
+@pytest.mark.parametrize(
+    ("text", "subjects"),
+    [
+        # a stance verb after a name, past auxiliaries and adverbs, wherever it stands
+        (
+            "Kyiv has pressed Moscow to accept a truce, an idea the United States has also backed.",
+            {"United States": "+"},
+        ),
+        ("Both Russia and Ukraine have rejected a ceasefire.", {"Russia": "-", "Ukraine": "-"}),
+        ("Sergei Lavrov said Beijing did not support a truce.", {"China": "+neg"}),
+    ],
+)
+def test_the_subject_of_a_stance_verb_is_marked(coder, text, subjects):
+    marked = {
+        name: f.split(":", 1)[1]
+        for name, features in actor_features(coder, text).items()
+        for f in features
+        if f.startswith("cue_after_mention:") and "|" not in f
+    }
+    assert marked == subjects
+
+
+def test_a_name_before_no_stance_verb_is_not_marked(coder):
+    features = actor_features(coder, "Kyiv met Moscow's envoy to discuss a ceasefire.")
+    assert features
+    assert not any(f.startswith("cue_after_mention") for fs in features.values() for f in fs)
+
+
 def target_features(coder: Coder, text: str, key: str) -> list[str]:
     """The last sentence's features of the target ``key`` (a point's number or a slug)."""
     sentence = coder.propose(parse_text_article("date 2023-03-01 " + text, "t.txt"))[-1]

@@ -72,6 +72,8 @@ def link_features(sp: SentenceProposals, target: TargetSpec) -> list[str]:
 
 # How many words an omission cue may stand before the target's phrase it leaves out.
 OMISSION_REACH = 8
+# Auxiliaries and adverbs that may stand between an actor named and its stance verb.
+CUE_REACH = 3
 # Words on either side of a target's phrase that the stance model reads (3 to 10 tried:
 # 4 best, by 0.002 of cross-validated positions F1 over 6).
 STANCE_WINDOW = 4
@@ -187,6 +189,11 @@ class PositionFeatures:
             first = sp.facts.actors[0][0] if sp.facts.actors else None
             if first is mention:
                 out.append("first_named")
+            verb = self.cue_after(sp, mention.end)
+            if verb is not None:
+                out.append("cue_after_mention:" + verb)
+                if candidate.sources == {"named"}:
+                    out.append("cue_after_mention:" + verb + "|only_named")
         else:
             out.append("not_named")
         others = [c.info for c in sp.actors.values() if c.info.id != info.id]
@@ -196,6 +203,40 @@ class PositionFeatures:
         elif any(o.kind == "person" and o.affiliation == info.name for o in others):
             out.append("own_person_present")
         return out
+
+    def cue_after(self, sp: SentenceProposals, end: int) -> str | None:
+        """The polarity ("+", "-" or "~" for mixed, then "neg" when negated) of a stance cue
+        that follows a mention as its verb would, past the actors coordinated with it,
+        auxiliaries, negations and adverbs ("the United States has also backed", "Russia
+        and Ukraine have rejected", "Beijing did not support"): the actor named is the
+        subject of a stance, wherever it stands in the sentence. A feature of what the
+        rules' holders miss: the subject of a clause that is not the sentence's first, or
+        in a relative clause after the target. Cross-validated positions F1 rose by 0.0010
+        on the mean of six fold seeds (five up, one down by 0.0004)."""
+        lexicon = self.proposer.lexicon
+        facts = sp.facts
+        norms, stems = facts.norms, facts.stems
+        j = end
+        while j + 1 < len(norms) and norms[j] in lexicon.soft_breaks:  # "Russia and Ukraine"
+            nxt = next((m.end for m, _ in facts.actors if m.start in (j + 1, j + 2)), None)
+            if nxt is None:
+                break
+            j = end = nxt
+        while (
+            j < len(norms)
+            and j < end + CUE_REACH
+            and (
+                stems[j] in lexicon.auxiliaries
+                or norms[j] in lexicon.negation_words
+                or norms[j].endswith("ly")
+            )
+        ):
+            j += 1
+        for cue in facts.cues:
+            if cue.start == j:
+                sign = "+" if cue.polarity > 0 else "-" if cue.polarity < 0 else "~"
+                return sign + ("neg" if cue.negated else "")
+        return None
 
     def opens_reported_clause(self, sp: SentenceProposals, start: int) -> bool:
         """Word ``start`` begins a clause that a reporting verb introduces ("he said China
