@@ -72,7 +72,8 @@ def link_features(sp: SentenceProposals, target: TargetSpec) -> list[str]:
 
 # How many words an omission cue may stand before the target's phrase it leaves out.
 OMISSION_REACH = 8
-# Auxiliaries and adverbs that may stand between an actor named and its stance verb.
+# Auxiliaries, negations and adverbs that may stand between an actor named and its stance
+# verb ("has also backed", "did not support").
 CUE_REACH = 3
 # Words on either side of a target's phrase that the stance model reads (3 to 10 tried:
 # 4 best, by 0.002 of cross-validated positions F1 over 6).
