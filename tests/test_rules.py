@@ -13,6 +13,7 @@ from tracker.coder.candidates import SentenceProposals
 from tracker.coder.facts import Draft, Holder
 from tracker.coder.holders.ids import RULE_IDS, SPEECH_RULE_IDS
 from tracker.coder.holders.registry import RULES, STAGES
+from tracker.coder.holders.reporting import quoted_spans
 from tracker.coder.link import PhraseMatch, TargetSpec
 from tracker.coder.pipeline import Coder
 from tracker.read import parse_text_article, read_file
@@ -439,6 +440,34 @@ def test_a_quotation_ends_at_a_sentence_not_quoted(coder):
         "“We need a withdrawal of Russian troops,” he said."
     )
     assert holders_of(coder, text)[1] == [("Cyril Ramaphosa", "quote_speaker")]
+
+
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        ("“A truce,” he said.", [(0, 9)]),
+        ("No peace without Russia,” he said.", [(0, 24)]),  # opened a sentence before
+        ("He said: “We must talk.", [(9, 23)]),  # closes a sentence after
+        ('He said "no" twice and "yes" once.', [(8, 11), (23, 27)]),
+        ('No peace," he said.', []),  # a straight mark pairs inside the sentence only
+    ],
+)
+def test_quoted_spans(text, spans):
+    assert quoted_spans(text) == spans
+
+
+def test_a_quotation_across_sentences_is_its_speakers(coder):
+    """ "“A. B,” X said": "say" and names inside the quotation's second sentence are
+    quoted, although its opening mark is in the sentence before; X speaks both."""
+    text = (
+        "“We must find a way to include Russia. "
+        "There will be no peace if Russia does not have its say,” "
+        "Volodymyr Zelensky told reporters."
+    )
+    assert holders_of(coder, text) == [
+        [("Volodymyr Zelensky", "quote_speaker")],
+        [("Volodymyr Zelensky", "reporting_verb")],
+    ]
 
 
 @pytest.mark.parametrize(

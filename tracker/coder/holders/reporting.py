@@ -195,15 +195,24 @@ def reporting_verb(
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
-    """The character spans inside curly or straight double quotation marks."""
+    """The character spans inside curly or straight double quotation marks. A quotation
+    runs across sentences ("“We must talk. There will be no peace without Russia,” Mr
+    Cassis said"): a closing curly mark with none open closes one that opened before the
+    sentence, and an opening curly mark never closed runs to its end. (A straight mark
+    cannot tell which it is, and only ever pairs inside the sentence.)"""
     spans: list[tuple[int, int]] = []
     opened: int | None = None
+    curly = False
     for i, c in enumerate(text):
         if c == "“" or (c == '"' and opened is None):
-            opened = i
+            opened, curly = i, c == "“"
         elif (c == "”" or c == '"') and opened is not None:
             spans.append((opened, i))
             opened = None
+        elif c == "”" and not spans:
+            spans.append((0, i))
+    if opened is not None and curly:
+        spans.append((opened, len(text)))
     return spans
 
 
