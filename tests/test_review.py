@@ -440,3 +440,27 @@ def test_articles_show_gives_positions_as_reviewed(invoke, db_url, tmp_path):
         f"{rejected['actor']} {rejected['stance']} china-2023/{rejected['target']}"
         not in (own["positions"])
     )
+
+
+def test_interactive_review_without_a_terminal_is_one_line(invoke, db_url, tmp_path):
+    """With no terminal to read keys from (cron, CI, a container: no /dev/tty), an
+    interactive review is one error line and status 1, not a traceback."""
+    import subprocess
+    import sys
+
+    _ingest(invoke, db_url, tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "tracker", "--db", db_url, "review", "--interactive"],
+        input="c\nq\n",
+        capture_output=True,
+        text=True,
+        start_new_session=True,  # no controlling terminal
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "Error: interactive review needs a terminal to read keys from; leave out "
+        "--interactive to print the queue, or use review export and import"
+    ]
+    assert _sql(db_url, "SELECT count(*) FROM review_decisions") == [(0,)]

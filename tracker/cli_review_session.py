@@ -81,7 +81,14 @@ class Session:
 
     def _key(self, prompt: str) -> str:
         click.echo(prompt, nl=False)
-        key = click.getchar()
+        try:
+            key = click.getchar()
+        except OSError:  # no terminal to read keys from: cron, CI, a container
+            click.echo("")
+            raise TrackerError(
+                "interactive review needs a terminal to read keys from; leave out "
+                "--interactive to print the queue, or use review export and import"
+            ) from None
         click.echo(key if key.isprintable() else "")
         return key.lower()
 
