@@ -214,7 +214,7 @@ def test_upgrade_merges_copies_and_keeps_manual_positions(invoke, db_url, tmp_pa
     kept_auto = _rows(engine, auto + "WHERE s.article_id = :a AND p.method = 'auto'", a=kept)
     unrelated_auto = _rows(engine, auto + "WHERE s.article_id = :a", a=unrelated)
     engine.dispose()
-    invoke("--db", db_url, "db", "downgrade", "0002")
+    invoke("--db", db_url, "db", "downgrade", "0002", "--yes")
 
     invoke("--db", db_url, "db", "upgrade", "0003")
     engine = db.make_engine(db_url)
@@ -249,9 +249,9 @@ def test_upgrade_merges_copies_and_keeps_manual_positions(invoke, db_url, tmp_pa
     result = invoke("--db", db_url, "ingest", original, *copies, other)
     assert "0 new, 5 skipped, 0 failed" in result.output
 
-    invoke("--db", db_url, "db", "downgrade", "0003")
+    invoke("--db", db_url, "db", "downgrade", "0003", "--yes")
     merged = _snapshot(engine)
-    invoke("--db", db_url, "db", "downgrade", "0002")
+    invoke("--db", db_url, "db", "downgrade", "0002", "--yes")
     with engine.connect() as connection:
         assert db.current_revision(connection) == "0002"
     assert _snapshot(engine) == merged  # nothing of the merged store is lost going down
@@ -261,7 +261,7 @@ def test_upgrade_merges_copies_and_keeps_manual_positions(invoke, db_url, tmp_pa
 
 
 def test_upgrade_of_an_empty_store(invoke, db_url):
-    invoke("--db", db_url, "db", "downgrade", "0002")
+    invoke("--db", db_url, "db", "downgrade", "0002", "--yes")
     invoke("--db", db_url, "db", "upgrade")
     engine = db.make_engine(db_url)
     with engine.connect() as connection:

@@ -107,7 +107,7 @@ def test_coding_runs_migration_down_and_up_with_data(invoke, db_url):
     invoke("--db", db_url, "ingest", dev / "dev-01.txt", dev / "dev-02.txt")
     counts = _counts(db_url)
     assert counts["links"] > 0 and counts["report_positions"] == counts["positions"] > 0
-    invoke("--db", db_url, "db", "downgrade", "0003")
+    invoke("--db", db_url, "db", "downgrade", "0003", "--yes")
     assert not {"coding_runs", "article_runs"} & _tables(db_url)
     assert "run_id" not in _columns(db_url, "links") | _columns(db_url, "positions")
     assert _counts(db_url) == counts
@@ -165,7 +165,7 @@ def test_review_decisions_go_down_and_up_with_data_in_place(invoke, db_url, tmp_
 
     script = ScriptDirectory.from_config(db.alembic_config())
     assert script.get_revision(db.head_revision()).revision == "0005"
-    invoke("--db", db_url, "db", "downgrade", script.get_revision("0005").down_revision)
+    invoke("--db", db_url, "db", "downgrade", script.get_revision("0005").down_revision, "--yes")
     assert "review_decisions" not in _tables(db_url)
     assert query(stored) == before
     assert query("SELECT COUNT(*) FROM report_positions") == [(len(rows),)]

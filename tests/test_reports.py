@@ -266,7 +266,7 @@ def test_views_are_visible_to_sql_clients(known, invoke):
         ).all()
     engine.dispose()
     assert [tuple(r) for r in rows] == [(a, t, s) for a, t, s, _, _ in POSITIONS]
-    invoke("--db", known, "db", "downgrade", "0001")
+    invoke("--db", known, "db", "downgrade", "0001", "--yes")
     engine = make_engine(known)
     with engine.connect() as connection:
         assert not VIEWS & set(inspect(connection).get_view_names())

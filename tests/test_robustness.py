@@ -185,7 +185,7 @@ def test_locked_sqlite_file_is_a_clear_error(tmp_path, invoke, monkeypatch):
 
 
 def test_database_at_an_older_revision_is_upgraded_by_a_writer(db_url, invoke):
-    invoke("--db", db_url, "db", "downgrade", "0001")
+    invoke("--db", db_url, "db", "downgrade", "0001", "--yes")
     assert "current: 0001" in invoke("--db", db_url, "db", "current").output
     invoke("--db", db_url, "report", "--list")
     refused = invoke("--db", db_url, "report", "coverage", expect=1).output

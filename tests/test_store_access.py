@@ -106,7 +106,7 @@ def test_an_empty_database_asks_for_db_upgrade(invoke, empty_db_url):
 
 
 def test_readers_on_an_older_store_ask_for_db_upgrade(invoke, db_url):
-    invoke("--db", db_url, "db", "downgrade", "0001")
+    invoke("--db", db_url, "db", "downgrade", "0001", "--yes")
     for command in READERS:
         output = _error(invoke("--db", db_url, *command, expect=None))
         assert "revision 0001" in output and "`tracker db upgrade`" in output, command
@@ -120,7 +120,7 @@ def test_readers_on_an_older_store_ask_for_db_upgrade(invoke, db_url):
 
 
 def test_a_writer_still_upgrades_an_older_store(invoke, db_url):
-    invoke("--db", db_url, "db", "downgrade", "0001")
+    invoke("--db", db_url, "db", "downgrade", "0001", "--yes")
     assert "1 new" in invoke("--db", db_url, "ingest", SEED).output
     assert _revision(db_url) == db.head_revision()
 
@@ -186,10 +186,32 @@ def test_after_downgrade_to_base_commands_point_to_db_upgrade(invoke, db_url):
     assert "sanctions" in invoke("--db", db_url, "points", "--format", "csv").output
 
 
-def test_a_downgrade_that_keeps_the_tables_does_not_ask(invoke, db_url):
-    assert invoke("--db", db_url, "db", "downgrade", "0001").output == "database at revision 0001\n"
+def test_every_downgrade_asks_naming_what_it_undoes(invoke, db_url):
+    """A downgrade that keeps the tables still removes what the migrations it undoes added,
+    with its data (0005 the analysts' review decisions): it asks first, like base."""
+    result = invoke("--db", db_url, "db", "downgrade", "0004", input="n\n", expect=1)
+    assert "undoes 0005 (review decisions" in result.output
+    assert "what it added, with its data" in result.output
+    assert "Error: not confirmed; nothing was changed" in result.output
+    assert _revision(db_url) == db.head_revision()
+    result = invoke("--db", db_url, "db", "downgrade", "--", "-2", input="n\n", expect=1)
+    assert "undoes 0005 (review decisions" in result.output
+    assert ", 0004 (coding runs" in result.output
+    assert _revision(db_url) == db.head_revision()
+    assert invoke("--db", db_url, "db", "downgrade", "0001", input="y\n").output.endswith(
+        "database at revision 0001\n"
+    )
     result = invoke("--db", db_url, "db", "downgrade", "--yes", "--", "-1")
     assert result.output == "database at revision base\n"
+
+
+def test_upgrade_to_an_older_revision_says_nothing_changed(invoke, db_url):
+    output = invoke("--db", db_url, "db", "upgrade", "0003").output
+    assert output == (
+        f"database at revision {db.head_revision()}; 0003 is older, so nothing was changed "
+        "(db downgrade goes back)\n"
+    )
+    assert _revision(db_url) == db.head_revision()
 
 
 def test_a_store_that_is_not_trackers_is_still_refused(invoke, empty_db_url):

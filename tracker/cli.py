@@ -168,32 +168,42 @@ def db_upgrade(ctx: click.Context, revision: str) -> None:
     from tracker import db as database
 
     engine = _state(ctx).engine(ctx, mode="create")
+    older = database.revisions_undone(engine, revision)  # the store is past REVISION
     database.upgrade(engine, revision)
     current = _current(ctx)
     seeded = current == database.head_revision() and database.seed_if_empty(engine)
     click.echo(
         f"database at revision {current or 'base'}"
         + ("; loaded the seed plans and actors" if seeded else "")
+        + (
+            f"; {revision} is older, so nothing was changed (db downgrade goes back)"
+            if older
+            else ""
+        )
     )
 
 
 @db.command("downgrade")
 @click.argument("revision")
-@click.option("--yes", is_flag=True, help="Do not ask before removing every table (base).")
+@click.option("--yes", is_flag=True, help="Do not ask before undoing migrations.")
 @click.pass_context
 def db_downgrade(ctx: click.Context, revision: str, yes: bool) -> None:
-    """Downgrade the schema to REVISION ("base" removes every table, after asking)."""
+    """Downgrade the schema to REVISION, after asking: it removes the tables and columns
+    of the migrations it undoes, with their data ("base" removes every table)."""
     from tracker import db as database
 
     engine = _state(ctx).engine(ctx, mode="admin")
-    if not yes and database.removes_every_table(engine, revision):
+    undone = database.revisions_undone(engine, revision)
+    if not yes and undone:
         where = engine.url.render_as_string(hide_password=True)
+        if database.removes_every_table(engine, revision):
+            what = "removes every table and all the data"
+        else:
+            steps = ", ".join(f"{rev} ({title})" if title else rev for rev, title in undone)
+            they = "it" if len(undone) == 1 else "they"
+            what = f"undoes {steps} and removes what {they} added, with its data,"
         try:
-            click.confirm(
-                f"downgrading to {revision} removes every table and all the data in {where}; "
-                "continue?",
-                abort=True,
-            )
+            click.confirm(f"downgrading to {revision} {what} in {where}; continue?", abort=True)
         except click.Abort:
             raise TrackerError(
                 "not confirmed; nothing was changed (--yes skips the question)"

@@ -14,7 +14,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from alembic.script import Script, ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, select
 from sqlalchemy.engine import make_url
@@ -182,23 +182,43 @@ def _run(step, connection: Connection, revision: str, verb: str) -> None:
         ) from None
 
 
-def removes_every_table(engine: Engine, revision: str) -> bool:
-    """Whether downgrading to ``revision`` (an id, ``base`` or relative, ``-1``) reaches base."""
+def revisions_undone(engine: Engine, revision: str) -> list[tuple[str, str]]:
+    """The migrations a downgrade to ``revision`` (an id, ``base`` or relative, ``-1``,
+    ``head-2``, ``0003-1``) would undo, newest first, each with its title: what the
+    question before a downgrade names. Empty when nothing would be undone, or when
+    ``revision`` is no revision (the downgrade itself says so, in one line)."""
     script = ScriptDirectory.from_config(alembic_config())
-    relative = re.fullmatch(r"(.*?)-(\d+)", revision)
+    with engine.connect() as connection:
+        current = current_revision(connection)
+    if current is None:
+        return []
     try:
-        if relative is None or revision in known_revisions():
-            return all(found in (None, "base") for found in script.get_revisions(revision))
-        start = relative.group(1)
-        if not start:  # relative to the store's revision
-            with engine.connect() as connection:
-                start = current_revision(connection)
-            if start is None:
-                return False
-        depth = len(list(script.iterate_revisions(start, "base")))
-    except Exception:  # not a revision: the downgrade itself says so, in one line
+        chain = [s.revision for s in script.iterate_revisions("head", "base")]  # newest first
+        relative = re.fullmatch(r"(.*?)-(\d+)", revision)
+        if revision == "base":
+            target = len(chain)
+        elif relative is None or revision in chain:
+            target = chain.index(revision)
+        else:
+            start = {"": current, "head": chain[0]}.get(relative.group(1), relative.group(1))
+            target = min(chain.index(start) + int(relative.group(2)), len(chain))
+        here = chain.index(current)
+    except Exception:  # not a revision
+        return []
+    return [(rev, _title(script.get_revision(rev))) for rev in chain[here:target]]
+
+
+def _title(script: Script | None) -> str:
+    return (script.doc or "").strip().splitlines()[0] if script and script.doc else ""
+
+
+def removes_every_table(engine: Engine, revision: str) -> bool:
+    """Whether downgrading to ``revision`` reaches base."""
+    undone = revisions_undone(engine, revision)
+    if not undone:
         return False
-    return int(relative.group(2)) >= depth
+    script = ScriptDirectory.from_config(alembic_config())
+    return script.get_revision(undone[-1][0]).down_revision is None
 
 
 def _check_known(connection: Connection) -> None:
