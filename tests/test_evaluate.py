@@ -351,3 +351,25 @@ def test_use_db_scores_a_store_with_positions_entered_by_hand(invoke, db_url, tm
     engine.dispose()
     after = invoke("--db", db_url, "evaluate", folder, "--use-db", "--format", "json").output
     assert json.loads(after) == json.loads(before)
+
+
+def test_use_db_scores_only_the_gold_articles(invoke, db_url, tmp_path):
+    """A store that holds more than the gold folders (its other articles nobody coded) is
+    scored on the gold articles alone, as a throw-away store of them would be."""
+    folder = _small_corpus(tmp_path / "gold")
+    invoke("--db", db_url, "ingest", folder)
+    alone = invoke("--db", db_url, "evaluate", folder, "--use-db", "--format", "json")
+    alone = json.loads(alone.output)
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copy(DEV / "dev-02.txt", other / "dev-02.txt")
+    invoke("--db", db_url, "ingest", other)
+    runner = CliRunner()
+    args = ["--db", db_url, "evaluate", str(folder), "--use-db", "--format", "json"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == alone
+    assert result.stderr.splitlines() == [
+        "note: left out the links and positions of 1 stored articles that are not in the "
+        "gold folders"
+    ]

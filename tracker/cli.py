@@ -575,6 +575,16 @@ def evaluate(
             engine.dispose()
     if warning:
         click.echo(warning, err=True)
+    if use_db:  # only the gold folders' articles are scored
+        links, other_links = scoring.of_gold_articles(corpus, links)
+        positions, other_positions = scoring.of_gold_articles(corpus, positions)
+        others = len(other_links | other_positions)
+        if others:
+            click.echo(
+                f"note: left out the links and positions of {others} stored articles that "
+                "are not in the gold folders",
+                err=True,
+            )
     result = scoring.evaluate(corpus, links, positions, plan=plan)
     fmt = default_format(fmt)
     if fmt != "table":

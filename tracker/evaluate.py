@@ -426,6 +426,25 @@ def missing_articles(corpus: GoldCorpus, connection: Connection) -> list[str]:
     return sorted(wanted - stored)
 
 
+def of_gold_articles(corpus: GoldCorpus, rows: list[dict]) -> tuple[list[dict], set[str]]:
+    """The rows of the gold folders' articles, and the other articles the rest came
+    from: with ``--use-db`` a store may hold articles nobody coded, whose links and
+    positions are no errors."""
+    wanted = {p.name for p in corpus.articles} | {r["article"] for r in corpus.records}
+    kept: list[dict] = []
+    others: set[str] = set()
+    for row in rows:
+        if row.get("source") is None:  # entered by hand, no article: the scorer skips it
+            kept.append(row)
+            continue
+        name = Path(row["source"]).name
+        if name in wanted:
+            kept.append(row)
+        else:
+            others.add(name)
+    return kept, others
+
+
 def missing_warning(corpus: GoldCorpus, connection: Connection) -> str | None:
     """One line for standard error when the store lacks gold articles (else None): the
     figures then look worse than the coder is, for want of articles, not of skill."""
