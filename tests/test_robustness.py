@@ -90,6 +90,40 @@ def test_dry_run_writes_nothing(db_url, invoke):
     assert _count(db_url, Article) == 0 and _count(db_url, Sentence) == 0
 
 
+def test_a_dry_run_creates_no_store(invoke, empty_db_url, tmp_path):
+    """With no store yet (a SQLite path with no file, an empty PostgreSQL database), a dry
+    run codes with the seed plans and actors and leaves nothing behind."""
+    path = tmp_path / "new.db"
+    result = invoke("--db", path, "ingest", "--dry-run", DEV / "dev-01.txt")
+    assert result.output.startswith("dry run: articles: 1 new")
+    assert " 0 positions" not in result.output  # it coded, with the seeds
+    assert not path.exists()
+    invoke("--db", empty_db_url, "ingest", "--dry-run", DEV / "dev-01.txt")
+    from sqlalchemy import inspect
+
+    engine = make_engine(empty_db_url)
+    assert inspect(engine).get_table_names() == []
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "command, what",
+    [
+        (["ingest", ""], "a file, a folder or - (standard input)"),
+        (["ingest", "x.txt", " "], "a file, a folder or - (standard input)"),
+        (["evaluate", ""], "a folder"),
+        (["train", "", "--out", "m.json"], "a folder"),
+    ],
+)
+def test_an_empty_path_is_an_error_not_the_current_folder(invoke, tmp_path, command, what):
+    path = tmp_path / "t.db"
+    result = invoke("--db", path, *command, expect=1)
+    assert result.output.splitlines() == [
+        f"Error: an empty path (a blank shell variable?): name {what}"
+    ]
+    assert not path.exists()
+
+
 def test_check_finds_articles_without_sentences(db_url, invoke):
     invoke("--db", db_url, "ingest", DEV / "dev-01.txt")
     assert "no problems found" in invoke("--db", db_url, "db", "check").output

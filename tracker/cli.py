@@ -293,10 +293,50 @@ decider_option = click.option(
 )
 
 
+def _no_blank_paths(
+    ctx: click.Context | None, param: click.Parameter | None, values: tuple
+) -> tuple:
+    """An empty path ("" from a blank shell variable, ``tracker ingest "$DIR"``) would be
+    read as the current folder: it is an error instead."""
+    if any(not str(value).strip() for value in values):
+        what = (
+            "a file, a folder or - (standard input)"
+            if param and param.name == "paths"
+            else ("a folder")
+        )
+        raise TrackerError(f"an empty path (a blank shell variable?): name {what}")
+    return values
+
+
+def _dry_run_engine(ctx: click.Context) -> Engine:
+    """The store a dry run reads (its plans, actors and articles already stored) without
+    writing to it; with no store yet, a throw-away one with the seed plans and actors, so
+    that a dry run never creates one."""
+    import tempfile
+
+    from tracker import db
+
+    state = _state(ctx)
+    engine = db.make_engine(state.url)
+    ctx.call_on_close(engine.dispose)
+    if not db.is_new_store(engine):
+        db.check_ready(engine)
+        return engine
+    folder = ctx.with_resource(tempfile.TemporaryDirectory(prefix="tracker-dry-run-"))
+    engine = db.make_engine(f"sqlite:///{Path(folder) / 'dry-run.db'}")
+    ctx.call_on_close(engine.dispose)
+    db.prepare(engine)
+    return engine
+
+
 @cli.command("ingest")
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1, required=True, callback=_no_blank_paths)
 @click.option("--strict", is_flag=True, help="Stop at the first input that fails.")
-@click.option("--dry-run", is_flag=True, help="Read and code the articles without storing them.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Read and code the articles without storing them (nor creating a store).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
 @click.option(
     "--workers",
@@ -325,7 +365,7 @@ def ingest_command(
     from tracker.ingest import Interrupted, ingest
     from tracker.progress import ProgressBar, bar_wanted, count_inputs, interrupted_line
 
-    engine = _state(ctx).engine(ctx, mode="write")
+    engine = _dry_run_engine(ctx) if dry_run else _state(ctx).engine(ctx, mode="write")
     bar = None
     if bar_wanted(sys.stderr, quiet):
         bar = ProgressBar(sys.stderr, count_inputs(paths), dry_run=dry_run)
@@ -461,11 +501,19 @@ def points(ctx: click.Context, plan: str | None, limit: int | None, fmt: str | N
     click.echo(render(rows, fmt), nl=False)
 
 
+class _Folder(click.Path):
+    """A folder; an empty path (which would be the current folder) is refused."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        _no_blank_paths(ctx, param, (value,))  # type: ignore[arg-type]
+        return super().convert(value, param, ctx)
+
+
 gold_dirs_argument = click.argument(
     "gold_dirs",
     nargs=-1,
     required=True,
-    type=click.Path(file_okay=False, path_type=Path),
+    type=_Folder(file_okay=False, path_type=Path),
 )
 
 

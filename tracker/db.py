@@ -274,6 +274,16 @@ def require_existing(engine: Engine) -> None:
         )
 
 
+def is_new_store(engine: Engine) -> bool:
+    """No store yet: a SQLite path with no file (not created here), or a database with no
+    tables at all."""
+    path = sqlite_file(engine)
+    if path is not None and not path.exists():
+        return True
+    with engine.connect() as connection:
+        return current_revision(connection) is None and not _has_tables(connection)
+
+
 def check_ready(engine: Engine) -> None:
     """For commands that only read: the store exists at the head revision.
 
