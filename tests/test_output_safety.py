@@ -93,3 +93,24 @@ def test_listings_through_the_cli(invoke, db_url, tmp_path):
     assert "'=cmd|" in report
     rows = invoke("--db", db_url, "sql", "SELECT '=1+1' AS f", "--format", "csv-safe").output
     assert rows.splitlines() == ["f", "'=1+1"]
+
+
+def test_json_has_no_nan_or_infinity(invoke, db_url):
+    """JSON has no NaN or Infinity, and parsers refuse them: such a float is null, in every
+    JSON output, a query's (`SELECT 1e400`; PostgreSQL's 'NaN'::float) included."""
+    rows = [{"x": float("inf"), "y": float("nan"), "z": [float("-inf"), 0.5], "w": 0.25}]
+    for fmt in ("json", "jsonl"):
+        text = render(rows, fmt)
+        assert "Infinity" not in text and "NaN" not in text
+        parsed = json.loads(text) if fmt == "json" else [json.loads(text)]
+        assert parsed == [{"x": None, "y": None, "z": [None, 0.5], "w": 0.25}]
+    query = (
+        "SELECT 'NaN'::float AS x, 0.5 AS y"
+        if db_url.startswith("postgresql")
+        else "SELECT 1e400 AS x, 0.5 AS y"
+    )
+    for fmt in ("json", "jsonl"):
+        output = invoke("--db", db_url, "sql", query, "--format", fmt).output
+        parsed = json.loads(output, parse_constant=lambda c: c)  # NaN as the string, if any
+        parsed = parsed[0] if isinstance(parsed, list) else parsed
+        assert parsed == {"x": None, "y": 0.5}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from tracker.errors import TrackerError
-from tracker.output import default_format, limit_option, output_options, render
+from tracker.output import default_format, limit_option, output_options, render, to_json
 
 
 def _engine(ctx: click.Context):
@@ -58,8 +58,6 @@ def show_command(ctx: click.Context, article_id: int, fmt: str | None) -> None:
     line per sentence; table and CSV: the metadata as field and value, a blank line, the
     sentences.
     """
-    import json
-
     from tracker import articles
 
     with _engine(ctx).connect() as connection:
@@ -67,7 +65,7 @@ def show_command(ctx: click.Context, article_id: int, fmt: str | None) -> None:
     fmt = default_format(fmt)
     if fmt == "json":
         document = {"article": detail.article, "sentences": detail.sentences}
-        click.echo(json.dumps(document, ensure_ascii=False, indent=2, default=str))
+        click.echo(to_json(document, indent=2))
         return
     if fmt == "jsonl":
         click.echo(render([detail.article, *detail.sentences], fmt), nl=False)

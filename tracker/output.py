@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -111,15 +112,36 @@ class Rows(list):
         self.columns = list(columns)
 
 
+def _finite(value: Any) -> Any:
+    """``value`` with every infinite or NaN float (``SELECT 1e400``, PostgreSQL's
+    ``'NaN'::float``) as None: JSON has no such numbers, and a parser refuses the
+    ``Infinity`` that Python would write."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
+def to_json(value: Any, indent: int | None = None) -> str:
+    """Standard JSON (no ``NaN`` or ``Infinity``: those are null), non-ASCII kept."""
+    try:
+        return json.dumps(value, ensure_ascii=False, indent=indent, default=str, allow_nan=False)
+    except ValueError:  # a non-finite float, rare: mended only then
+        return json.dumps(_finite(value), ensure_ascii=False, indent=indent, default=str)
+
+
 def render(
     rows: Sequence[dict[str, Any]], fmt: str | None, columns: Sequence[str] | None = None
 ) -> str:
     fmt = default_format(fmt)
     columns = list(columns or (rows[0].keys() if rows else getattr(rows, "columns", [])))
     if fmt == "jsonl":
-        return "".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in rows)
+        return "".join(to_json(r) + "\n" for r in rows)
     if fmt == "json":
-        return json.dumps(list(rows), ensure_ascii=False, indent=2, default=str) + "\n"
+        return to_json(list(rows), indent=2) + "\n"
     if fmt in ("csv", "csv-safe"):
         cell = safe_cell if fmt == "csv-safe" else _same
         buffer = io.StringIO()
@@ -156,7 +178,7 @@ def render_stream(
     if fmt == "jsonl":
         lines: list[str] = []
         for row in rows:
-            lines.append(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+            lines.append(to_json(row) + "\n")
             if len(lines) >= chunk:
                 yield "".join(lines)
                 lines = []
