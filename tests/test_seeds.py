@@ -52,3 +52,24 @@ def test_broken_seed_files_are_one_line_errors(invoke, tmp_path, monkeypatch):
     result = invoke("--db", f"sqlite:///{tmp_path / 'y.db'}", "seed", expect=1)
     assert "actors.toml: key 'kind' in [[actors]] #1 ('X') must be one of" in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_a_missing_or_broken_seeds_folder_leaves_no_half_made_store(invoke, tmp_path, monkeypatch):
+    """The seed files are checked before a new store is made from them: a missing folder
+    (a mistyped TRACKER_SEEDS_DIR) or a broken file is one error, and no store is left
+    with the schema but no plans."""
+    path = tmp_path / "new.db"
+    own = tmp_path / "own"
+    shutil.copytree(seeds_dir(), own)
+    monkeypatch.setenv("TRACKER_SEEDS_DIR", str(tmp_path / "nonexist"))
+    result = invoke("--db", path, "ingest", "-", input="Ukraine wants peace.", expect=1)
+    assert result.output.splitlines() == [
+        f"Error: no seeds folder at TRACKER_SEEDS_DIR={tmp_path / 'nonexist'}; nothing was created"
+    ]
+    assert not path.exists()
+    (own / "plans" / "china-2023.toml").write_text("[plan]\nslugg = 'x'\n", encoding="utf-8")
+    monkeypatch.setenv("TRACKER_SEEDS_DIR", str(own))
+    result = invoke("--db", path, "ingest", "-", input="Ukraine wants peace.", expect=1)
+    assert result.output.startswith("Error: ") and len(result.output.splitlines()) == 1
+    assert "china-2023.toml" in result.output
+    assert not path.exists()

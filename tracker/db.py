@@ -329,6 +329,11 @@ def seed_if_empty(engine: Engine) -> bool:
 
 
 def prepare(engine: Engine) -> None:
-    """Make a store usable: schema at head, and the seed plans and actors in a new one."""
+    """Make a store usable: schema at head, and the seed plans and actors in a new one (its
+    seed files checked first, so that a broken one leaves no half-made store)."""
+    if is_new_store(engine):
+        from tracker.seeds import check_seed_files
+
+        check_seed_files()
     ensure_schema(engine)
     seed_if_empty(engine)

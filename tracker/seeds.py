@@ -8,6 +8,7 @@ nothing an analyst stored (articles, positions, new actors) is touched.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from sqlalchemy import Connection, delete, select
 
 from tracker.coder.lexicon import read_toml
 from tracker.errors import TrackerError
-from tracker.resources import seeds_dir
+from tracker.resources import SEEDS_ENV, seeds_dir
 from tracker.schema import ACTOR_KINDS, Actor, ActorAlias, ActorRole, Plan, Target, TargetPhrase
 from tracker.seed_schema import ACTORS, PLAN, check
 
@@ -143,6 +144,23 @@ def load_plan(connection: Connection, path: Path) -> str:
         if rows:
             connection.execute(TargetPhrase.__table__.insert(), rows)
     return slug
+
+
+def check_seed_files(folder: Path | None = None) -> None:
+    """Read and check the seed files before a new store is made from them, so that a
+    missing folder or a broken file is one error and leaves no half-made store (its
+    schema without plans)."""
+    folder = folder or seeds_dir()
+    if not folder.is_dir():
+        own = os.environ.get(SEEDS_ENV)
+        where = f"{SEEDS_ENV}={own}" if own else str(folder)
+        raise TrackerError(f"no seeds folder at {where}; nothing was created")
+    check(folder / "actors.toml", read_toml(folder / "actors.toml"), ACTORS)
+    plans = sorted((folder / "plans").glob("*.toml"))
+    if not plans:
+        raise TrackerError(f"no plans in {folder / 'plans'}; nothing was created")
+    for path in plans:
+        check(path, read_toml(path), PLAN)
 
 
 def load_seeds(connection: Connection, folder: Path | None = None) -> dict[str, Any]:
