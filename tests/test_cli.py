@@ -91,3 +91,28 @@ def test_actors_lists_the_registry(invoke, db_url):
     names = {r["name"]: r for r in rows}
     assert names["Volodymyr Zelensky"]["affiliation"] == "Ukraine"
     assert names["Volodymyr Zelensky"]["roles"] >= 1
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["position", "--format", "xml"], "Invalid value for '--format': 'xml' is not one of"),
+        (["position", "--article", "abc"], "Invalid value for '--article': 'abc' is not a valid"),
+        (["evaluate", "--cv", "1", "x"], "Invalid value for '--cv': 1 is not in the range"),
+        (["report"], "give a report NAME, or --list to see them"),
+        (["nonexist"], "No such command 'nonexist'"),
+        (["--bogus"], "No such option '--bogus'"),
+    ],
+)
+def test_a_usage_error_is_one_line_and_status_1(invoke, args, message):
+    """A mistyped option or value is one `Error:` line naming where help is, not click's
+    usage block, with status 1 like every other error a user can cause."""
+    result = invoke(*args, expect=1)
+    lines = result.output.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: " + message), lines
+    assert lines[0].endswith(" --help")
+
+
+def test_a_group_named_alone_still_shows_its_help(invoke):
+    result = invoke("db", expect=None)
+    assert "db [OPTIONS] COMMAND" in result.output and "upgrade" in result.output

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+from click.exceptions import NoArgsIsHelpError
 
 from tracker import coder_is_compiled
 from tracker.errors import TrackerError
@@ -55,6 +56,13 @@ def _one_line(exc: BaseException) -> str:
     return text[0] if text else exc.__class__.__name__
 
 
+def _usage_line(exc: click.UsageError) -> str:
+    """A usage error (a mistyped option, a bad value) as one line: click's message and
+    where help is, instead of its usage block."""
+    where = f"; see {exc.ctx.command_path} --help" if exc.ctx is not None else ""
+    return exc.format_message().replace("\n", " ").rstrip(".") + where
+
+
 class TrackerGroup(click.Group):
     """Turns the errors a user can cause into one line and a non-zero exit."""
 
@@ -63,6 +71,10 @@ class TrackerGroup(click.Group):
 
         try:
             return super().invoke(ctx)
+        except NoArgsIsHelpError:  # a group named alone: its help, as click prints it
+            raise
+        except click.UsageError as exc:
+            raise click.ClickException(_usage_line(exc)) from None
         except TrackerError as exc:
             raise click.ClickException(str(exc)) from None
         except DBAPIError as exc:
@@ -86,6 +98,20 @@ class RootGroup(TrackerGroup):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         return super().parse_args(ctx, _db_first(args))
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:  # tracker's own options: one line too
+            raise click.ClickException(_usage_line(exc)) from None
 
 
 def _db_first(args: list[str]) -> list[str]:
