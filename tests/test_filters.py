@@ -133,3 +133,19 @@ def test_a_name_for_one_actor_still_finds_it(invoke, store, name, actor):
 
 def test_no_actor_option_means_every_actor(invoke, store):
     assert len({r["actor"] for r in _rows(invoke, store, "position")}) > 1
+
+
+def test_a_target_slug_in_any_case_filters(invoke, store):
+    lower = _rows(invoke, store, "position", "--target", "ceasefire")
+    assert lower and _rows(invoke, store, "position", "--target", "CEASEFIRE") == lower
+
+
+def test_a_long_name_is_cut_in_the_error_line(invoke, store):
+    output = _error(invoke("--db", store, "position", "--actor", "x" * 100_000, expect=None))
+    assert output.startswith("Error: no actor matches 'xxxx") and len(output) < 200
+
+
+def test_a_missing_article_id_is_an_error_not_no_positions(invoke, store):
+    output = _error(invoke("--db", store, "position", "--article", "99999", expect=None))
+    assert output == "Error: no article with id 99999; `tracker articles` lists them"
+    assert _rows(invoke, store, "position", "--article", "1")

@@ -225,7 +225,8 @@ def test_file_names_that_are_not_utf8_are_stored_escaped(db_url, tmp_path, invok
         expected = "2 new, 0 skipped" if run == 0 else "0 new, 2 skipped"
         assert f"articles: {expected}, 1 failed" in result.output
         assert _errors(result.output) == [
-            f"error: {folder}/yy\\xfe.txt: bad date '2023-02-30': no such day"
+            f"error: {folder}/yy\\xfe.txt: bad date '2023-02-30': no such day "
+            "(day is out of range for month)"
         ]
     assert _sources(db_url) == {f"{folder}/zz\\xffbad.txt", f"{folder}/good.txt"}
 

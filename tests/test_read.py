@@ -239,3 +239,22 @@ def test_jsonl_on_standard_input_is_checked_the_same_way():
         "<stdin>:1: 'text' holds a NUL character (\\u0000) at character 4"
     ]
     assert [r.text for r in results if isinstance(r, Article)] == ["Good."]
+
+
+def test_a_date_in_other_digits_or_an_impossible_month_says_so(tmp_path):
+    """Full-width digits are no date (expected YYYY-MM-DD), and an impossible month or day
+    says which."""
+    import pytest
+
+    from tracker.articles import parse_day
+    from tracker.errors import TrackerError
+    from tracker.read import InputError, parse_date
+
+    with pytest.raises(InputError, match="expected YYYY-MM-DD"):
+        parse_date("２０２３-02-24")
+    with pytest.raises(InputError, match=r"no such day \(month must be in 1\.\.12\)"):
+        parse_date("2023-13-01")
+    with pytest.raises(TrackerError, match="--since must be a date YYYY-MM-DD"):
+        parse_day("２０２３-02-24", "--since")
+    with pytest.raises(TrackerError, match=r"is no such day \(month must be in 1\.\.12\)"):
+        parse_day("2023-13-01", "--since")

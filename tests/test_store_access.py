@@ -241,3 +241,25 @@ def test_a_bad_sqlite_timeout_is_one_line(invoke, db_url, monkeypatch, value):
 def test_a_good_sqlite_timeout_is_taken(invoke, db_url, monkeypatch, value):
     monkeypatch.setenv(db.SQLITE_TIMEOUT_ENV, value)
     invoke("--db", db_url, "points")
+
+
+def test_a_folder_or_an_ignored_url_option_as_db_is_one_clear_line(invoke, tmp_path, db_url):
+    output = _error(invoke("--db", tmp_path, "actors", expect=None))
+    assert output == f"Error: --db {tmp_path} is a folder: give a SQLite file"
+    output = _error(invoke("--db", tmp_path / "no" / "x.db", "actors", expect=None))
+    assert output.startswith(f"Error: no database at {tmp_path / 'no' / 'x.db'}")
+    if db_url.startswith("sqlite"):
+        path = db_url.removeprefix("sqlite:///")
+        output = _error(invoke("--db", f"sqlite:///{path}?mode=ro", "actors", expect=None))
+        assert "mode is read only in a file: URI" in output
+        read_only = f"sqlite:///file:{path}?mode=ro&uri=true"
+        assert invoke("--db", read_only, "actors").output
+        output = _error(invoke("--db", read_only, "ingest", SEED, expect=None))
+        assert "readonly database" in output
+
+
+def test_sql_that_does_not_start_a_query_names_what_does(invoke, db_url):
+    output = _error(invoke("--db", db_url, "sql", "SELEC 1", expect=None))
+    assert output.startswith(
+        "Error: refused: a query here starts with SELECT, WITH, VALUES or EXPLAIN, not SELEC"
+    )

@@ -21,7 +21,7 @@ from tracker.queries import TARGET_KEY
 from tracker.read import content_hash
 from tracker.schema import Article, ArticleRun, Link, Plan, Position, Sentence, Target
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")  # ASCII digits: "２０２３" is no date
 _UNSEEN: dict[int, None] = {ord(c): None for c in INVISIBLE}
 
 
@@ -31,8 +31,8 @@ def parse_day(value: str, what: str = "date") -> dt.date:
     if _ISO_DATE.match(text):
         try:
             return dt.date.fromisoformat(text)
-        except ValueError:
-            raise TrackerError(f"{what} {value!r} is no such day") from None
+        except ValueError as exc:  # "month must be in 1..12", "day is out of range for month"
+            raise TrackerError(f"{what} {value!r} is no such day ({exc})") from None
     raise TrackerError(f"{what} must be a date YYYY-MM-DD, not {value!r}")
 
 

@@ -99,6 +99,13 @@ def lock_schema(connection: Connection) -> None:
         connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
 
 
+# What SQLAlchemy's SQLite driver reads from a plain SQLite URL's query; any other option
+# (?mode=ro) it ignores with a warning, unless the URL is a file: URI (uri=true).
+_SQLITE_URL_OPTIONS = frozenset(
+    ("timeout", "isolation_level", "detect_types", "check_same_thread", "cached_statements", "uri")
+)
+
+
 def make_engine(url: str | None = None) -> Engine:
     resolved = resolve_url(url)
     try:
@@ -107,10 +114,22 @@ def make_engine(url: str | None = None) -> Engine:
             database = parsed.database or ""
             if database and not database.strip():
                 raise TrackerError("the SQLite file name is blank: give --db a file path")
+            ignored = sorted(set(parsed.query) - _SQLITE_URL_OPTIONS)
+            if ignored and "uri" not in parsed.query:
+                raise TrackerError(
+                    f"the SQLite URL option {', '.join(ignored)} is read only in a file: URI "
+                    "(sqlite:///file:PATH?mode=ro&uri=true); tracker's reading commands never "
+                    "write anyway"
+                )
             if database and database != ":memory:" and not database.startswith("file:"):
-                parent = Path(database).expanduser().resolve().parent
+                path = Path(database).expanduser()
+                if path.is_dir():
+                    raise TrackerError(f"--db {database} is a folder: give a SQLite file")
+                parent = path.resolve().parent
                 if not parent.is_dir():
-                    raise TrackerError(f"cannot create database {database}: no folder {parent}")
+                    raise TrackerError(
+                        f"no database at {database}, and none can be made: no folder {parent}"
+                    )
             engine = create_engine(parsed, connect_args={"timeout": sqlite_timeout()})
             event.listen(engine, "connect", _sqlite_pragmas)
             event.listen(engine, "begin", _sqlite_begin)

@@ -91,7 +91,7 @@ def find_actor_ids(connection: Connection, name: str) -> list[int]:
     found |= {i for key, ids in names.items() if _within(wanted, key) for i in ids}
     if found:
         return _one_actor(name, found, canonical)
-    raise TrackerError(f"no actor matches {name!r}; `tracker actors` lists them")
+    raise TrackerError(f"no actor matches {_shown(name)}; `tracker actors` lists them")
 
 
 def _within(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
@@ -108,7 +108,14 @@ def _one_actor(
     shown = sorted(canonical[i][0] for i in ids)
     more = len(shown) - SHOWN_CANDIDATES
     listed = ", ".join(shown[:SHOWN_CANDIDATES]) + (f" and {more} more" if more > 0 else "")
-    raise TrackerError(f"--actor {name!r} could be {len(shown)} actors: {listed}; give a full name")
+    raise TrackerError(
+        f"--actor {_shown(name)} could be {len(shown)} actors: {listed}; give a full name"
+    )
+
+
+def _shown(value: str, limit: int = 80) -> str:
+    """A value a user gave, for an error line: quoted, and cut if it is long."""
+    return repr(value if len(value) <= limit else value[:limit] + "…")
 
 
 def plan_slugs(connection: Connection) -> list[str]:
@@ -120,7 +127,7 @@ def check_plan(connection: Connection, plan: str) -> str:
     slugs = plan_slugs(connection)
     if plan not in slugs:
         known = ", ".join(slugs) if slugs else "none (`tracker seed` loads them)"
-        raise TrackerError(f"no plan {plan!r}; plans: {known}")
+        raise TrackerError(f"no plan {_shown(plan)}; plans: {known}")
     return plan
 
 
@@ -141,12 +148,12 @@ def find_targets(connection: Connection, target: str, plan: str | None = None) -
         row.id
         for row in rows
         if (number is not None and row.kind == "point" and row.number == number)
-        or (number is None and row.slug == wanted)
+        or (number is None and row.slug.casefold() == wanted.casefold())
     ]
     if ids:
         return ids
     where = f" in plan {plan!r}" if plan is not None else ""
-    raise TrackerError(f"no target {target!r}{where}; targets: {_target_names(rows)}")
+    raise TrackerError(f"no target {_shown(target)}{where}; targets: {_target_names(rows)}")
 
 
 def _target_names(rows) -> str:

@@ -35,7 +35,7 @@ from tracker.errors import TrackerError
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 TEXT_SUFFIXES = {".txt", ".text"}
 _DATE_HEADER = re.compile(r"\A\s*date[ \t]+(\S+)[ \t]*")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")  # ASCII digits: "２０２３" is no date
 # No news article comes near this; a larger input is a dump to split, and refusing it
 # keeps memory bounded whatever the input.
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
@@ -206,8 +206,8 @@ def parse_date(value: str) -> dt.date:
         raise InputError(f"bad date {value!r}: expected YYYY-MM-DD")
     try:
         return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"bad date {value!r}: no such day") from None
+    except ValueError as exc:  # "month must be in 1..12", "day is out of range for month"
+        raise InputError(f"bad date {value!r}: no such day ({exc})") from None
 
 
 def parse_text_article(text: str, source: str) -> Article:

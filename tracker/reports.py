@@ -224,13 +224,14 @@ def _check(sql: str, dialect: str) -> Statement:
     if first is None or first.kind != "word" or _keyword(first.text) not in READ_STATEMENTS:
         shown = _keyword(first.text) if first is not None else "that"
         raise TrackerError(
-            f"refused: {shown} is not a read-only query; only SELECT, WITH, VALUES and "
-            "EXPLAIN run here (the store is changed only by tracker's own commands)"
+            f"refused: a query here starts with SELECT, WITH, VALUES or EXPLAIN, not {shown} "
+            "(the store is changed only by tracker's own commands)"
         )
     writes = sorted({w for w in words if w in WRITE_WORDS})
     if writes:
         raise TrackerError(
-            f"refused: {', '.join(writes)} would write; only read-only queries run here"
+            f"refused: {', '.join(writes)} would write or lock rows; only read-only queries "
+            "run here"
         )
     parameters: list[str] = []
     parts: list[str] = []

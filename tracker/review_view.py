@@ -118,6 +118,13 @@ def _narrowed(connection: Connection, query, filters: Filters):
     if last is not None:
         query = query.where(VIEW.c.date <= last)
     if filters.article is not None:
+        from tracker.schema import Article
+
+        found = connection.execute(select(Article.id).where(Article.id == filters.article))
+        if found.first() is None:  # a mistyped id is not "no positions"
+            raise TrackerError(
+                f"no article with id {filters.article}; `tracker articles` lists them"
+            )
         query = query.where(VIEW.c.article_id == filters.article)
     if filters.reviewed_only:
         query = query.where(VIEW.c.status != "auto")
