@@ -171,7 +171,9 @@ def import_command(
 @reviewer_option
 @click.pass_context
 def undo_command(ctx: click.Context, key: str, reviewer: str | None) -> None:
-    """Take back the latest decision on the position KEY (kept in its history)."""
+    """Take back the latest decision on the position KEY (kept in its history).
+
+    An undo is a decision too: a second undo takes back the first (a redo)."""
     from tracker import review
 
     done = review.undo(_engine(ctx), key.strip(), review.reviewer_name(reviewer), None)
