@@ -43,3 +43,26 @@ def test_benchmark_prints_its_figures():
     assert re.search(r"machine: a loop of ten million additions takes \d+\.\d\d s", out)
     for figure in ("sentences/s", "peak RSS", "largest worker", "re-ingest (all 40 skipped)"):
         assert figure in out
+
+
+def test_learning_curve_prints_a_figure_per_share():
+    """The learning-curve script runs its cross-validation on the dev copy and prints a
+    line per share and the gain per doubling (its figures are read by people)."""
+    script = ROOT / "benchmarks" / "learning_curve.py"
+    dev = ROOT / "tests" / "data" / "dev"
+    args = ["--shares", "0.5", "1", "--seeds", "0", "--folds", "3", str(dev)]
+    out = subprocess.run(
+        [sys.executable, str(script), *args], capture_output=True, text=True, check=True
+    ).stdout
+    lines = out.splitlines()
+    assert len(lines) == 3, out
+    for line, share in zip(lines, ("0.50", "1.00"), strict=False):
+        found = re.fullmatch(
+            rf"share {share}: (\d+) training articles, links F1 0\.\d{{4}}, "
+            r"positions F1 0\.(\d{4}) \(mean of 3 folds\)",
+            line,
+        )
+        assert found and int(found.group(1)) > 1 and int(found.group(2)) > 0, line
+    assert re.fullmatch(
+        r"per doubling of the training articles: [+-]\d\.\d{4} positions F1", lines[2]
+    )
