@@ -121,3 +121,11 @@ def test_json_lines_on_standard_input_are_stored_before_it_ends(db_url):
         process.stderr.close()
     assert process.returncode == 0, err
     assert b"1050 new, 0 skipped, 0 failed" in out
+
+
+def test_standard_input_named_twice_is_read_once(invoke, db_url):
+    """`ingest - -`: the second would read an empty stream ("empty article"); it says that
+    standard input is read once, and the article is stored once."""
+    result = invoke("--db", db_url, "ingest", "-", "-", input="Ukraine wants peace.", expect=1)
+    assert "articles: 1 new, 0 skipped, 1 failed" in result.output
+    assert "error: -: standard input is read once; give - one time" in result.output

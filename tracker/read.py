@@ -492,9 +492,14 @@ def read_inputs(paths: Iterable[str]) -> Iterator[Article | InputFailure]:
     A path named here is read whatever its suffix, but only if it is a folder or a
     regular file: a FIFO is refused, not waited on (standard input is ``-``).
     """
+    stdin_read = False
     for given in paths:
         if given == "-":
-            yield from read_stdin()
+            if stdin_read:  # "ingest - -": the second would read an empty stream
+                yield InputFailure("-", "standard input is read once; give - one time")
+            else:
+                stdin_read = True
+                yield from read_stdin()
             continue
         path = Path(given)
         try:
