@@ -251,7 +251,7 @@ def test_a_folder_or_an_ignored_url_option_as_db_is_one_clear_line(invoke, tmp_p
     if db_url.startswith("sqlite"):
         path = db_url.removeprefix("sqlite:///")
         output = _error(invoke("--db", f"sqlite:///{path}?mode=ro", "actors", expect=None))
-        assert "mode is read only in a file: URI" in output
+        assert "mode is honoured only in a file: URI" in output
         read_only = f"sqlite:///file:{path}?mode=ro&uri=true"
         assert invoke("--db", read_only, "actors").output
         output = _error(invoke("--db", read_only, "ingest", SEED, expect=None))

@@ -34,16 +34,26 @@ class State:
         a missing store, brings it to the current schema and seeds it; "read"
         needs an existing store at the current revision and changes nothing (no
         write lock); "create" (db upgrade) opens it as it is, creating a missing
-        SQLite file; "admin" (the other db commands) opens an existing one as it is.
+        SQLite file; "admin" (the other db commands) opens an existing one as it is;
+        "dry-run" (ingest --dry-run) reads a store as "read" does, and with none yet
+        opens a throw-away one with the seed plans and actors, so that a dry run never
+        creates a store.
         """
         if self._engine is None:
             from tracker import db
 
             engine = db.make_engine(self.url)
             ctx.call_on_close(engine.dispose)
-            if mode in ("read", "admin"):
+            if mode == "dry-run" and db.is_new_store(engine):
+                import tempfile
+
+                folder = ctx.with_resource(tempfile.TemporaryDirectory(prefix="tracker-"))
+                engine = db.make_engine(f"sqlite:///{Path(folder) / 'dry-run.db'}")
+                ctx.call_on_close(engine.dispose)
+                mode = "write"
+            if mode in ("read", "admin", "dry-run"):
                 db.require_existing(engine)
-            if mode == "read":
+            if mode in ("read", "dry-run"):
                 db.check_ready(engine)
             elif mode == "write":
                 db.prepare(engine)
@@ -325,34 +335,10 @@ def _no_blank_paths(
     """An empty path ("" from a blank shell variable, ``tracker ingest "$DIR"``) would be
     read as the current folder: it is an error instead."""
     if any(not str(value).strip() for value in values):
-        what = (
-            "a file, a folder or - (standard input)"
-            if param and param.name == "paths"
-            else ("a folder")
-        )
+        paths = param is not None and param.name == "paths"
+        what = "a file, a folder or - (standard input)" if paths else "a folder"
         raise TrackerError(f"an empty path (a blank shell variable?): name {what}")
     return values
-
-
-def _dry_run_engine(ctx: click.Context) -> Engine:
-    """The store a dry run reads (its plans, actors and articles already stored) without
-    writing to it; with no store yet, a throw-away one with the seed plans and actors, so
-    that a dry run never creates one."""
-    import tempfile
-
-    from tracker import db
-
-    state = _state(ctx)
-    engine = db.make_engine(state.url)
-    ctx.call_on_close(engine.dispose)
-    if not db.is_new_store(engine):
-        db.check_ready(engine)
-        return engine
-    folder = ctx.with_resource(tempfile.TemporaryDirectory(prefix="tracker-dry-run-"))
-    engine = db.make_engine(f"sqlite:///{Path(folder) / 'dry-run.db'}")
-    ctx.call_on_close(engine.dispose)
-    db.prepare(engine)
-    return engine
 
 
 @cli.command("ingest")
@@ -391,7 +377,7 @@ def ingest_command(
     from tracker.ingest import Interrupted, ingest
     from tracker.progress import ProgressBar, bar_wanted, count_inputs, interrupted_line
 
-    engine = _dry_run_engine(ctx) if dry_run else _state(ctx).engine(ctx, mode="write")
+    engine = _state(ctx).engine(ctx, mode="dry-run" if dry_run else "write")
     bar = None
     if bar_wanted(sys.stderr, quiet):
         bar = ProgressBar(sys.stderr, count_inputs(paths), dry_run=dry_run)
@@ -531,7 +517,7 @@ class _Folder(click.Path):
     """A folder; an empty path (which would be the current folder) is refused."""
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        _no_blank_paths(ctx, param, (value,))  # type: ignore[arg-type]
+        _no_blank_paths(ctx, param, (value,))
         return super().convert(value, param, ctx)
 
 

@@ -117,7 +117,7 @@ def make_engine(url: str | None = None) -> Engine:
             ignored = sorted(set(parsed.query) - _SQLITE_URL_OPTIONS)
             if ignored and "uri" not in parsed.query:
                 raise TrackerError(
-                    f"the SQLite URL option {', '.join(ignored)} is read only in a file: URI "
+                    f"the SQLite URL option {', '.join(ignored)} is honoured only in a file: URI "
                     "(sqlite:///file:PATH?mode=ro&uri=true); tracker's reading commands never "
                     "write anyway"
                 )
@@ -217,14 +217,22 @@ def revisions_undone(engine: Engine, revision: str) -> list[tuple[str, str]]:
         if revision == "base":
             target = len(chain)
         elif relative is None or revision in chain:
-            target = chain.index(revision)
+            target = chain.index(_full_id(script, revision))
         else:
             start = {"": current, "head": chain[0]}.get(relative.group(1), relative.group(1))
-            target = min(chain.index(start) + int(relative.group(2)), len(chain))
+            target = min(chain.index(_full_id(script, start)) + int(relative.group(2)), len(chain))
         here = chain.index(current)
     except Exception:  # not a revision
         return []
     return [(rev, _title(script.get_revision(rev))) for rev in chain[here:target]]
+
+
+def _full_id(script: ScriptDirectory, revision: str) -> str:
+    """A revision id as Alembic resolves it (a unique prefix names a revision too)."""
+    found = script.get_revision(revision)
+    if found is None:
+        raise ValueError(revision)
+    return found.revision
 
 
 def _title(script: Script | None) -> str:
