@@ -258,3 +258,29 @@ def test_a_date_in_other_digits_or_an_impossible_month_says_so(tmp_path):
         parse_day("２０２３-02-24", "--since")
     with pytest.raises(TrackerError, match=r"is no such day \(month must be in 1\.\.12\)"):
         parse_day("2023-13-01", "--since")
+
+
+def test_a_date_header_as_people_write_it_is_read():
+    """ "Date 2023-03-09", "date: 2023-03-09" and a zero-width space after the date (copied
+    from a page) are the header too; "Date palms…" stays text, and a malformed date after
+    the header's own form is still an error."""
+    import datetime as dt
+
+    import pytest
+
+    from tracker.read import InputError, parse_text_article
+
+    day = dt.date(2023, 3, 9)
+    for text in (
+        "Date 2023-03-09 Ukraine wants peace.",
+        "date: 2023-03-09 Ukraine wants peace.",
+        "DATE:2023-03-09\nUkraine wants peace.",
+        "date 2023-03-09\u200b Ukraine wants peace.",
+    ):
+        article = parse_text_article(text, "a.txt")
+        assert article.published == day, text
+        assert article.text[article.body_start :].strip() == "Ukraine wants peace.", text
+    article = parse_text_article("Date palms grow in Kherson.", "b.txt")
+    assert article.published is None and article.body_start == 0
+    with pytest.raises(InputError, match="bad date"):
+        parse_text_article("date 2023-02-30 No such day.", "c.txt")

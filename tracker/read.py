@@ -35,6 +35,11 @@ from tracker.errors import TrackerError
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 TEXT_SUFFIXES = {".txt", ".text"}
 _DATE_HEADER = re.compile(r"\A\s*date[ \t]+(\S+)[ \t]*")
+# The same header as people also write it ("Date 2023-03-09", "date: 2023-03-09"): taken
+# only with a date after it, so that "Date palms…" stays text
+_DATE_HEADER_LOOSE = re.compile(
+    r"\A\s*date[ \t]*:?[ \t]*([0-9]{4}-[0-9]{2}-[0-9]{2})(?![0-9])[ \t]*", re.IGNORECASE
+)
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")  # ASCII digits: "２０２３" is no date
 # No news article comes near this; a larger input is a dump to split, and refusing it
 # keeps memory bounded whatever the input.
@@ -216,9 +221,9 @@ def parse_text_article(text: str, source: str) -> Article:
         raise InputError("empty article")
     published = None
     body_start = 0
-    header = _DATE_HEADER.match(text)
+    header = _DATE_HEADER.match(text) or _DATE_HEADER_LOOSE.match(text)
     if header:
-        published = parse_date(header.group(1))
+        published = parse_date(header.group(1).translate(_UNSEEN))  # "2023-03-09\u200b"
         body_start = header.end()
         if not text[body_start:].strip():
             raise InputError("empty article (only a date header)")
