@@ -156,3 +156,37 @@ def test_what_the_plan_leaves_out_is_not_its_authors_position(learned, text):
     }
     assert ("China", "troop-withdrawal") not in found
     assert ("China", "3") in found  # what it does ask for stays the author's
+
+
+@pytest.mark.parametrize(
+    ("text", "conditioned"),
+    [
+        ("Borrell said peace must rest on the UN Charter.", True),
+        ("Peace, he argued, should rest on the resolution of the UN General Assembly.", True),
+        ("Macron said peace would only be possible if Russian troops withdrew.", True),
+        ("Zelensky said a just peace lies in restoring territorial integrity.", True),
+        ("Putin said he wanted peace based on justice.", False),
+        ("China supports peace and urged all sides to respect the UN Charter.", False),
+    ],
+)
+def test_a_target_that_is_a_conditions_outcome_is_marked(coder, text, conditioned):
+    sentence = coder.propose(parse_text_article("date 2024-09-13 " + text, "t.txt"))[-1]
+    match = next(m for m in sentence.matches.values() if m.target.key == "4")
+    assert PositionFeatures(coder.proposer).conditioned(sentence, match) is conditioned
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mr Macron said peace would only be possible if Russian troops withdrew from Ukraine.",
+        "Josep Borrell said peace must rest on respect for Ukraine's territorial integrity.",
+    ],
+)
+def test_the_outcome_of_a_condition_is_no_position(learned, text):
+    """The guide: "peace must rest on X" gives support on X and no position on peace
+    (``LearnedDecider.outcomes_of_conditions``), whatever the weights say of "peace"."""
+    coder, keys = learned
+    coded = coder.code(parse_text_article("date 2023-06-01 " + text, "t.txt"))
+    found = {keys[f.target_id] for s in coded.sentences for f in s.findings}
+    assert "4" not in found
+    assert found & {"troop-withdrawal", "1"}  # the condition itself stays a position

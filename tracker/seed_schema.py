@@ -122,6 +122,7 @@ LEXICON = Table(
                 "condition_gap": int,
                 "negation_bridges": WORDS,
                 "require_cue": bool,
+                "outcome_conditions": WORDS,
             },
         ),
     }

@@ -75,6 +75,9 @@ OMISSION_REACH = 8
 # Auxiliaries, negations and adverbs that may stand between an actor named and its stance
 # verb ("has also backed", "did not support").
 CUE_REACH = 3
+# How many words may stand between a target's phrase and an outcome condition after it
+# ("Peace, he argued, should rest on").
+CONDITION_REACH = 4
 # Words on either side of a target's phrase that the stance model reads (3 to 10 tried:
 # 4 best, by 0.002 of cross-validated positions F1 over 6).
 STANCE_WINDOW = 4
@@ -139,6 +142,19 @@ class PositionFeatures:
                 and match.start - end <= OMISSION_REACH
                 and True not in breaks[end : match.start + 1]
             ):
+                return True
+        return False
+
+    def conditioned(self, sp: SentenceProposals, match: PhraseMatch) -> bool:
+        """The target's phrase is the outcome of a condition ("peace must rest on X",
+        "peace would only be possible if X", "peace, he argued, should rest on X"): an
+        outcome condition within a few words after it. The guide gives such a sentence's
+        holder a position on X and none on the outcome."""
+        conditions = self.proposer.lexicon.outcome_conditions
+        if conditions is None:
+            return False
+        for start, _ in conditions.find(sp.facts.stems):
+            if match.end <= start <= match.end + CONDITION_REACH:
                 return True
         return False
 

@@ -211,6 +211,8 @@ class Lexicon:
     document_verbs: frozenset[str] = frozenset()  # stemmed: what only a text does
     issuing: PhraseSet | None = None  # "put forward", "agreed": actors issuing a document
     praise_verbs: frozenset[str] = frozenset()  # stemmed: "praised X for…" gives X a stance
+    # "peace must rest on X": the target before them is a condition's outcome, no stance
+    outcome_conditions: PhraseSet | None = None
     cue_bits: int = field(init=False)  # the cue lists' bits in their FirstWords
     # (polarity, list), in the order a cue is looked for: mixed, then oppose, then support
     cue_lists: list[tuple[int, PhraseSet]] = field(init=False)
@@ -258,6 +260,7 @@ class Lexicon:
             negation_words=frozenset(w for n in stance["negations"] for w in normalise_phrase(n)),
             negation_scope=int(stance["negation_scope"]),
             omissions=phrases(stance["omission_cues"]),
+            outcome_conditions=phrases(stance.get("outcome_conditions", ())),
             conditions=phrases(stance["conditions"]),
             condition_gap=int(stance.get("condition_gap", 0)),
             pronouns_male=frozenset(actors["pronouns_male"]),

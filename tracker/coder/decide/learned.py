@@ -471,6 +471,18 @@ class LearnedDecider:
             out.append(d)
         return out
 
+    def outcomes_of_conditions(
+        self, sp: SentenceProposals, decided: list[Decided]
+    ) -> list[Decided]:
+        """No position on a target that is the outcome of a condition ("peace must rest on
+        X"): the guide's convention, which the weights alone often miss (the phrase is a
+        stance's usual target)."""
+        return [
+            d
+            for d in decided
+            if d[0].match is None or not self.features.conditioned(sp, d[0].match)
+        ]
+
     def person_over_state(self, sp: SentenceProposals, decided: list[Decided]) -> list[Decided]:
         """A person and their own state both kept on one target: the person's position.
 
@@ -606,7 +618,8 @@ class LearnedDecider:
                 linked.append(match.target)
         candidates = self.position_candidates(sp, self.position_targets(sp, linked))
         parts: dict[int, StancePart] = {}
-        kept = self.person_over_state(sp, self.left_out(sp, self.decide_positions(candidates)))
+        chosen = self.left_out(sp, self.decide_positions(candidates))
+        kept = self.person_over_state(sp, self.outcomes_of_conditions(sp, chosen))
         decided = self.restance(sp, kept, parts)
         findings = []
         for candidate, stance, probability, _ in decided:
