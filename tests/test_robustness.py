@@ -230,3 +230,27 @@ def test_database_at_an_older_revision_is_upgraded_by_a_writer(db_url, invoke):
     assert output.startswith("plan,")
     head = invoke("--db", db_url, "db", "current").output
     assert head.splitlines()[0].split()[-1] == head.splitlines()[1].split()[-1]
+
+
+def test_sigterm_ends_any_command_in_one_line(db_url, invoke):
+    """SIGTERM (``kill``, a service manager) ends a command that is not an ingest as Ctrl-C
+    does: one line that fits any command, status 130, no traceback (it used to be the
+    default: status 143 and nothing said)."""
+    invoke("--db", db_url, "ingest", DEV / "dev-01.txt")
+    endless = (
+        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tracker", "--db", db_url, "sql", endless, "--timeout", "120"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(3)
+    assert process.poll() is None, process.communicate()
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert err.strip().splitlines() == [
+        "interrupted; what was being written was rolled back, and what was committed before is kept"
+    ]

@@ -15,7 +15,7 @@ import click
 from click.exceptions import NoArgsIsHelpError
 
 from tracker import coder_is_compiled
-from tracker.errors import TrackerError
+from tracker.errors import TrackerError, terminate_as_interrupt
 from tracker.output import default_format, limit_option, output_options, render
 
 if TYPE_CHECKING:
@@ -98,7 +98,11 @@ class TrackerGroup(click.Group):
         except SQLAlchemyError as exc:
             raise click.ClickException(f"database error: {_one_line(exc)}") from None
         except KeyboardInterrupt:
-            click.echo("interrupted; every article already committed is kept", err=True)
+            click.echo(
+                "interrupted; what was being written was rolled back, and what was committed "
+                "before is kept",
+                err=True,
+            )
             ctx.exit(130)
 
 
@@ -108,6 +112,18 @@ class RootGroup(TrackerGroup):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         return super().parse_args(ctx, _db_first(args))
+
+    def invoke(self, ctx: click.Context) -> Any:
+        import signal
+        import threading
+
+        if (
+            threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+        ):
+            signal.signal(signal.SIGTERM, terminate_as_interrupt)
+            ctx.call_on_close(lambda: signal.signal(signal.SIGTERM, signal.SIG_DFL))
+        return super().invoke(ctx)
 
     def make_context(
         self,

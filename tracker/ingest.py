@@ -38,7 +38,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from tracker.db import writer
-from tracker.errors import TrackerError
+from tracker.errors import TrackerError, terminate_as_interrupt
 from tracker.provenance import current_configuration
 from tracker.read import Article, InputFailure, read_inputs
 from tracker.runs import LazyRun
@@ -313,6 +313,7 @@ def interrupts_at_commits() -> Iterator[None]:
             (signal.SIGTERM, signal.SIG_DFL),
         )
         if signal.getsignal(number) == usual
+        or (number == signal.SIGTERM and signal.getsignal(number) == terminate_as_interrupt)
     }
     for number in taken:
         signal.signal(number, _interrupts.handle)
