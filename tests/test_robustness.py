@@ -254,3 +254,21 @@ def test_sigterm_ends_any_command_in_one_line(db_url, invoke):
     assert err.strip().splitlines() == [
         "interrupted; what was being written was rolled back, and what was committed before is kept"
     ]
+
+
+def test_an_interrupted_first_ingest_leaves_no_empty_store(invoke, tmp_path, monkeypatch):
+    """Ctrl-C or SIGTERM while a new SQLite store is being made (its file created, its
+    tables not yet) leaves no file behind: an empty one would pass for a store that `db
+    check` refuses."""
+    from tracker import db
+
+    def interrupted(engine):
+        with engine.connect():  # the file exists now, with no tables
+            pass
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(db, "ensure_schema", interrupted)
+    path = tmp_path / "new.db"
+    result = invoke("--db", path, "ingest", DEV / "dev-01.txt", expect=130)
+    assert "interrupted;" in result.output
+    assert not path.exists()

@@ -56,7 +56,7 @@ class State:
             if mode in ("read", "dry-run"):
                 db.check_ready(engine)
             elif mode == "write":
-                db.prepare(engine)
+                db.prepare_or_leave_nothing(engine)
             self._engine = engine
         return self._engine
 

@@ -355,6 +355,31 @@ def seed_if_empty(engine: Engine) -> bool:
     return True
 
 
+def prepare_or_leave_nothing(engine: Engine) -> None:
+    """``prepare``, and when it fails or is interrupted (Ctrl-C, SIGTERM) on a SQLite file
+    it was about to create, no empty file left behind: a half-made store would pass for a
+    store that `db check` refuses."""
+    path = sqlite_file(engine)
+    created = path is not None and not path.exists()
+    try:
+        prepare(engine)
+    except BaseException:
+        if created and path is not None and path.exists():
+            engine.dispose()
+            probe = create_engine(f"sqlite:///{path}")
+            try:
+                with probe.connect() as connection:
+                    empty = not _has_tables(connection)
+            except Exception:
+                empty = False
+            finally:
+                probe.dispose()
+            if empty:
+                for end in ("", "-wal", "-shm", "-journal"):
+                    Path(f"{path}{end}").unlink(missing_ok=True)
+        raise
+
+
 def prepare(engine: Engine) -> None:
     """Make a store usable: schema at head, and the seed plans and actors in a new one (its
     seed files checked first, so that a broken one leaves no half-made store)."""
