@@ -272,3 +272,24 @@ def test_an_interrupted_first_ingest_leaves_no_empty_store(invoke, tmp_path, mon
     result = invoke("--db", path, "ingest", DEV / "dev-01.txt", expect=130)
     assert "interrupted;" in result.output
     assert not path.exists()
+
+
+def test_a_database_error_mid_ingest_still_prints_what_was_kept(invoke, db_url, monkeypatch):
+    """A full disk or a lost server ends an ingest with the summary of what was committed
+    before it, then the cause in one line (the summary was missing)."""
+    from sqlalchemy.exc import OperationalError
+
+    from tracker import ingest as ingest_module
+
+    real = ingest_module._code_and_write
+
+    def full_disk(engine, fresh, decider, summary, *args):
+        real(engine, iter([next(fresh)]), decider, summary, *args)  # one article stored
+        raise OperationalError("INSERT", {}, Exception("database or disk is full"))
+
+    monkeypatch.setattr(ingest_module, "_code_and_write", full_disk)
+    result = invoke("--db", db_url, "ingest", DEV / "dev-01.txt", DEV / "dev-02.txt", expect=1)
+    lines = result.output.strip().splitlines()
+    assert lines[0].startswith("articles: 1 new, 0 skipped, 0 failed;"), lines
+    assert lines[-1] == "Error: database error: database or disk is full"
+    assert _count(db_url, Article) == 1

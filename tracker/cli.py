@@ -15,7 +15,7 @@ import click
 from click.exceptions import NoArgsIsHelpError
 
 from tracker import coder_is_compiled
-from tracker.errors import TrackerError, terminate_as_interrupt
+from tracker.errors import StoppedByError, TrackerError, terminate_as_interrupt
 from tracker.output import default_format, limit_option, output_options, render
 
 if TYPE_CHECKING:
@@ -73,11 +73,23 @@ def _usage_line(exc: click.UsageError) -> str:
     return exc.format_message().replace("\n", " ").rstrip(".") + where
 
 
+def _database_line(exc: BaseException) -> str:
+    from sqlalchemy.exc import DBAPIError
+
+    message = _one_line(exc)
+    if isinstance(exc, DBAPIError) and "database is locked" in message:
+        message = (
+            "the SQLite file is locked by another program; nothing was written, "
+            "try again when it is done (TRACKER_SQLITE_TIMEOUT sets the wait)"
+        )
+    return f"database error: {message}"
+
+
 class TrackerGroup(click.Group):
     """Turns the errors a user can cause into one line and a non-zero exit."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+        from sqlalchemy.exc import SQLAlchemyError
 
         try:
             return super().invoke(ctx)
@@ -87,16 +99,10 @@ class TrackerGroup(click.Group):
             raise click.ClickException(_usage_line(exc)) from None
         except TrackerError as exc:
             raise click.ClickException(str(exc)) from None
-        except DBAPIError as exc:
-            message = _one_line(exc)
-            if "database is locked" in message:
-                message = (
-                    "the SQLite file is locked by another program; nothing was written, "
-                    "try again when it is done (TRACKER_SQLITE_TIMEOUT sets the wait)"
-                )
-            raise click.ClickException(f"database error: {message}") from None
+        except StoppedByError as exc:  # an ingest's summary is printed by its command
+            raise click.ClickException(_database_line(exc.error)) from None
         except SQLAlchemyError as exc:
-            raise click.ClickException(f"database error: {_one_line(exc)}") from None
+            raise click.ClickException(_database_line(exc)) from None
         except KeyboardInterrupt:
             click.echo(
                 "interrupted; what was being written was rolled back, and what was committed "
@@ -420,6 +426,13 @@ def ingest_command(
             bar.close()
         click.echo(interrupted_line(stop.summary, dry_run), err=True)
         ctx.exit(130)
+    except StoppedByError as stopped:  # the summary of what was done, then the cause
+        if bar is not None:
+            bar.close()
+        done = stopped.summary
+        if done.new or done.skipped or done.failed:
+            click.echo(("dry run: " if dry_run else "") + done.line())
+        raise
     finally:
         if bar is not None:
             bar.close()

@@ -1,8 +1,21 @@
 """Errors a user can cause; the CLI prints them as one line and exits non-zero."""
 
+from typing import Any
+
 
 class TrackerError(Exception):
     """A problem with the user's input, data or database, explained in one line."""
+
+
+class StoppedByError(Exception):
+    """A database error (a full disk, a lost server) ended an ingest. ``summary`` counts
+    what was committed before it (as ``tracker.ingest.Interrupted``'s does); ``error`` is
+    the cause, which the command line prints as any database error."""
+
+    def __init__(self, summary: Any, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.summary = summary
+        self.error = error
 
 
 def terminate_as_interrupt(signum: int, frame: object) -> None:

@@ -38,7 +38,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from tracker.db import writer
-from tracker.errors import TrackerError, terminate_as_interrupt
+from tracker.errors import StoppedByError, TrackerError, terminate_as_interrupt
 from tracker.provenance import current_configuration
 from tracker.read import Article, InputFailure, read_inputs
 from tracker.runs import LazyRun
@@ -206,6 +206,9 @@ def ingest(
         outcome = "interrupted"
         summary.elapsed = perf_counter() - started
         raise Interrupted(summary) from exc
+    except SQLAlchemyError as exc:
+        summary.elapsed = perf_counter() - started
+        raise StoppedByError(summary, exc) from exc
     finally:
         if run is not None:
             try:
