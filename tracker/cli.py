@@ -254,7 +254,7 @@ def db_downgrade(ctx: click.Context, revision: str, yes: bool) -> None:
     undone = database.revisions_undone(engine, revision)
     if not yes and undone:
         where = engine.url.render_as_string(hide_password=True)
-        if database.removes_every_table(engine, revision):
+        if database.reaches_base(undone):
             what = "removes every table and all the data"
         else:
             steps = ", ".join(f"{rev} ({title})" if title else rev for rev, title in undone)

@@ -239,9 +239,9 @@ def _title(script: Script | None) -> str:
     return (script.doc or "").strip().splitlines()[0] if script and script.doc else ""
 
 
-def removes_every_table(engine: Engine, revision: str) -> bool:
-    """Whether downgrading to ``revision`` reaches base."""
-    undone = revisions_undone(engine, revision)
+def reaches_base(undone: list[tuple[str, str]]) -> bool:
+    """Whether the migrations a downgrade undoes (``revisions_undone``) reach base: it
+    removes every table."""
     if not undone:
         return False
     script = ScriptDirectory.from_config(alembic_config())

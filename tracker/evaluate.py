@@ -414,6 +414,11 @@ def confusion_rows(confusion: Counter) -> list[dict[str, Any]]:
     ]
 
 
+def gold_article_names(corpus: GoldCorpus) -> set[str]:
+    """The gold folders' articles by file name, as rows are matched to them."""
+    return {p.name for p in corpus.articles} | {r["article"] for r in corpus.records}
+
+
 def missing_articles(corpus: GoldCorpus, connection: Connection) -> list[str]:
     """The gold folders' articles (by file name, as they are matched) that the store does
     not hold: scoring the store with ``--use-db`` counts all their gold as missed."""
@@ -421,7 +426,7 @@ def missing_articles(corpus: GoldCorpus, connection: Connection) -> list[str]:
 
     from tracker.schema import Article
 
-    wanted = {p.name for p in corpus.articles} | {r["article"] for r in corpus.records}
+    wanted = gold_article_names(corpus)
     stored = {Path(source).name for source in connection.scalars(select(Article.source))}
     return sorted(wanted - stored)
 
@@ -430,7 +435,7 @@ def of_gold_articles(corpus: GoldCorpus, rows: list[dict]) -> tuple[list[dict], 
     """The rows of the gold folders' articles, and the other articles the rest came
     from: with ``--use-db`` a store may hold articles nobody coded, whose links and
     positions are no errors."""
-    wanted = {p.name for p in corpus.articles} | {r["article"] for r in corpus.records}
+    wanted = gold_article_names(corpus)
     kept: list[dict] = []
     others: set[str] = set()
     for row in rows:
