@@ -190,3 +190,30 @@ def test_the_outcome_of_a_condition_is_no_position(learned, text):
     found = {keys[f.target_id] for s in coded.sentences for f in s.findings}
     assert "4" not in found
     assert found & {"troop-withdrawal", "1"}  # the condition itself stays a position
+
+
+@pytest.mark.parametrize(
+    ("text", "stance"),
+    [
+        (
+            "Although the conditions are not yet ripe, Mao Ning said, China supports all "
+            "efforts conducive to peace talks.",
+            "mixed",
+        ),
+        (
+            "Wang Yi said conditions were not ripe for talks, but China supported all efforts "
+            "conducive to peace talks.",
+            "mixed",
+        ),
+        ("Mao Ning said China supports all efforts conducive to peace talks.", "support"),
+    ],
+)
+def test_an_endorsement_with_a_not_yet_is_mixed(learned, text, stance):
+    """The guide: an endorsement that comes with a "not yet" ("conditions are not ripe, but
+    we support all efforts") is `mixed` (``LearnedDecider.not_yet_mixed``); without one the
+    same words are `support`."""
+    coder, keys = learned
+    coded = coder.code(parse_text_article("date 2024-09-13 " + text, "t.txt"))
+    found = {(keys[f.target_id], f.stance) for s in coded.sentences for f in s.findings}
+    assert ("4", stance) in found
+    assert ("4", "support" if stance == "mixed" else "mixed") not in found

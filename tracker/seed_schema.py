@@ -123,6 +123,7 @@ LEXICON = Table(
                 "negation_bridges": WORDS,
                 "require_cue": bool,
                 "outcome_conditions": WORDS,
+                "not_yet_endorsements": WORDS,
             },
         ),
     }

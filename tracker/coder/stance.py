@@ -213,6 +213,8 @@ class Lexicon:
     praise_verbs: frozenset[str] = frozenset()  # stemmed: "praised X for…" gives X a stance
     # "peace must rest on X": the target before them is a condition's outcome, no stance
     outcome_conditions: PhraseSet | None = None
+    # "conditions are not ripe, but we support…": an endorsement with a "not yet" is mixed
+    not_yet: PhraseSet | None = None
     cue_bits: int = field(init=False)  # the cue lists' bits in their FirstWords
     # (polarity, list), in the order a cue is looked for: mixed, then oppose, then support
     cue_lists: list[tuple[int, PhraseSet]] = field(init=False)
@@ -261,6 +263,7 @@ class Lexicon:
             negation_scope=int(stance["negation_scope"]),
             omissions=phrases(stance["omission_cues"]),
             outcome_conditions=phrases(stance.get("outcome_conditions", ())),
+            not_yet=phrases(stance.get("not_yet_endorsements", ())),
             conditions=phrases(stance["conditions"]),
             condition_gap=int(stance.get("condition_gap", 0)),
             pronouns_male=frozenset(actors["pronouns_male"]),

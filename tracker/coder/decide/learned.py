@@ -483,6 +483,24 @@ class LearnedDecider:
             if d[0].match is None or not self.features.conditioned(sp, d[0].match)
         ]
 
+    def endorsed_not_yet(self, sp: SentenceProposals) -> bool:
+        """The sentence holds a "not yet" that qualifies an endorsement ("the conditions are
+        not yet ripe, but China supports all efforts"): the lexicon's
+        ``not_yet_endorsements``."""
+        phrases = self.proposer.lexicon.not_yet
+        return phrases is not None and len(phrases.find(sp.facts.stems)) > 0
+
+    def not_yet_mixed(self, sp: SentenceProposals, decided: list[Decided]) -> list[Decided]:
+        """`support` turned `mixed` in a sentence whose endorsement comes with a "not yet":
+        the guide's convention, which neither model learns from the few such sentences of
+        the corpora (the stance cue "supports" outweighs them)."""
+        if not decided or not self.endorsed_not_yet(sp):
+            return decided
+        return [
+            (candidate, "mixed" if stance == "support" else stance, chance, scores)
+            for candidate, stance, chance, scores in decided
+        ]
+
     def person_over_state(self, sp: SentenceProposals, decided: list[Decided]) -> list[Decided]:
         """A person and their own state both kept on one target: the person's position.
 
@@ -620,7 +638,7 @@ class LearnedDecider:
         parts: dict[int, StancePart] = {}
         chosen = self.left_out(sp, self.decide_positions(candidates))
         kept = self.person_over_state(sp, self.outcomes_of_conditions(sp, chosen))
-        decided = self.restance(sp, kept, parts)
+        decided = self.not_yet_mixed(sp, self.restance(sp, kept, parts))
         findings = []
         for candidate, stance, probability, _ in decided:
             actor = sp.actors[candidate.actor_id]
