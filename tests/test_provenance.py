@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from tracker.db import make_engine
 from tracker.provenance import current_configuration
 from tracker.resources import seeds_dir
+from tracker.runs import start_run
 from tracker.schema import Article, ArticleRun, CodingRun, Link, Position
 
 DEV = Path(__file__).parent / "data" / "dev"
@@ -112,3 +113,19 @@ def test_another_lexicon_makes_stored_articles_stale(db_url, invoke, own_seeds):
     runs = _rows(db_url, select(CodingRun.configuration_hash).order_by(CodingRun.id))
     assert [r[0] for r in runs][1] == current_configuration().hash != runs[0][0]
     assert _rows(db_url, select(func.count()).select_from(Article)) == [(4,)]
+
+
+def test_db_check_counts_runs_that_never_recorded_their_end(db_url, invoke):
+    """A run killed with kill -9 (or stopped by a full disk that refused its last write)
+    stays `running`: `db check` says how many, as a hint, not a problem."""
+    invoke("--db", db_url, "ingest", *FIRST)
+    check = invoke("--db", db_url, "db", "check").output
+    assert "coding runs still marked running: 0\n" in check
+    engine = make_engine(db_url)
+    start_run(engine, "ingest", current_configuration())  # what a killed ingest leaves
+    engine.dispose()
+    result = invoke("--db", db_url, "db", "check")
+    assert "coding runs still marked running: 1  (running now, or stopped by kill -9" in (
+        result.output
+    )
+    assert "no problems found" in result.output and result.exit_code == 0

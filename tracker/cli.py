@@ -311,6 +311,16 @@ def db_check(ctx: click.Context) -> None:
             f"positions with review decisions on articles no longer stored: {orphaned}"
             + ("  (kept in their history: tracker review history KEY)" if orphaned else "")
         )
+        unfinished = doctor.unfinished_runs(engine)
+        click.echo(
+            f"coding runs still marked running: {unfinished}"
+            + (
+                "  (running now, or stopped by kill -9 or a full disk before recording"
+                " their end; what they committed is whole)"
+                if unfinished
+                else ""
+            )
+        )
     click.echo("no problems found" if not problems else f"{problems} problem(s) found")
     if problems:
         ctx.exit(1)

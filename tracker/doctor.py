@@ -77,3 +77,13 @@ def decisions_without_article(engine: Engine) -> int:
                   AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.content_hash = d.article_hash)"""
             )
         ).scalar_one()
+
+
+def unfinished_runs(engine: Engine) -> int:
+    """How many coding runs are still marked `running`: running now, or stopped without
+    recording how they ended (``kill -9``, a power cut, or a full disk that refused even
+    that last write). Not a problem of the store: what they committed is whole."""
+    with engine.connect() as connection:
+        return connection.execute(
+            text("SELECT COUNT(*) FROM coding_runs WHERE outcome = 'running'")
+        ).scalar_one()
