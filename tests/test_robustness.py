@@ -291,5 +291,35 @@ def test_a_database_error_mid_ingest_still_prints_what_was_kept(invoke, db_url, 
     result = invoke("--db", db_url, "ingest", DEV / "dev-01.txt", DEV / "dev-02.txt", expect=1)
     lines = result.output.strip().splitlines()
     assert lines[0].startswith("articles: 1 new, 0 skipped, 0 failed;"), lines
-    assert lines[-1] == "Error: database error: database or disk is full"
+    assert lines[-1] == (
+        "Error: database error: database or disk is full; what was committed before is kept"
+    )
     assert _count(db_url, Article) == 1
+
+
+def test_a_full_disk_is_named_even_when_the_clean_up_after_it_fails_too(tmp_path):
+    """On a full disk SQLite rolls back by itself, so the clean-up after the error fails
+    as well ("no such savepoint": what `review import` and `db upgrade` printed); the
+    error line names the first error, the full disk. Both errors are SQLite's own: the
+    database is capped at its current size with ``PRAGMA max_page_count``."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import DBAPIError
+
+    from tracker.cli import _database_line
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'small.db'}")
+    with engine.connect() as connection:
+        connection.exec_driver_sql("CREATE TABLE notes (body TEXT)")
+        connection.commit()
+        pages = connection.exec_driver_sql("PRAGMA page_count").scalar_one()
+        connection.exec_driver_sql(f"PRAGMA max_page_count = {pages}")
+        with pytest.raises(DBAPIError) as raised:
+            try:
+                connection.exec_driver_sql("INSERT INTO notes VALUES (?)", ("x" * 100_000,))
+            except DBAPIError:
+                connection.exec_driver_sql("ROLLBACK TO SAVEPOINT gone")
+    engine.dispose()
+    assert "no such savepoint" in str(raised.value)
+    assert _database_line(raised.value) == (
+        "database error: database or disk is full; what was committed before is kept"
+    )

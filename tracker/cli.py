@@ -73,15 +73,36 @@ def _usage_line(exc: click.UsageError) -> str:
     return exc.format_message().replace("\n", " ").rstrip(".") + where
 
 
+def _first_database_error(exc: BaseException) -> BaseException:
+    """The first database error of those raised while handling one another: on a full
+    disk SQLite rolls the transaction back itself, so the clean-up that follows fails too
+    ("no such savepoint"), and that last error would hide the cause."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    first, seen = exc, {id(exc)}
+    earlier = exc.__context__
+    while earlier is not None and id(earlier) not in seen:
+        seen.add(id(earlier))
+        if isinstance(earlier, SQLAlchemyError):
+            first = earlier
+        earlier = earlier.__context__
+    return first
+
+
 def _database_line(exc: BaseException) -> str:
     from sqlalchemy.exc import DBAPIError
 
+    exc = _first_database_error(exc)
     message = _one_line(exc)
     if isinstance(exc, DBAPIError) and "database is locked" in message:
         message = (
             "the SQLite file is locked by another program; nothing was written, "
             "try again when it is done (TRACKER_SQLITE_TIMEOUT sets the wait)"
         )
+    elif isinstance(exc, DBAPIError) and ("disk is full" in message or "disk I/O" in message):
+        # SQLite says "disk I/O error" when a full disk refuses its journal's pages
+        hint = " (is the disk full?)" if "disk I/O" in message else ""
+        message += hint + "; what was committed before is kept"
     return f"database error: {message}"
 
 
