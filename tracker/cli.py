@@ -358,7 +358,11 @@ def _current(ctx: click.Context) -> str | None:
 @click.option("--articles/--no-articles", default=True, help="Also ingest the seed articles.")
 @click.pass_context
 def seed(ctx: click.Context, articles: bool) -> None:
-    """Load (or reload) the plans, actors and seed articles under seeds/."""
+    """Load (or reload) the plans, actors and seed articles of the seeds folder (the
+    shipped seeds/, or $TRACKER_SEEDS_DIR).
+
+    An upsert: plans, points and actors are added or updated by slug or name, and nothing
+    stored is deleted; a point the files no longer have is named in a warning."""
     from tracker.db import writer
     from tracker.ingest import ingest
     from tracker.seeds import load_seeds, seed_articles
@@ -367,6 +371,8 @@ def seed(ctx: click.Context, articles: bool) -> None:
     with writer(engine).begin() as connection:
         loaded = load_seeds(connection)
     click.echo(f"seeded {loaded['actors']} actors and plans {', '.join(loaded['plans'])}")
+    for line in loaded["not_in_files"]:
+        click.echo(f"warning: {line}", err=True)
     if articles:
         summary = ingest(engine, [str(p) for p in seed_articles()])
         click.echo(summary.line())

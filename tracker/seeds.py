@@ -146,6 +146,57 @@ def load_plan(connection: Connection, path: Path) -> str:
     return slug
 
 
+def _plan_problem(data: dict[str, Any]) -> str | None:
+    """What the schema cannot say is wrong with a plan that fits it: targets that would be
+    stored as one (a slug twice, the plan-as-a-whole's slug reused by a point), a point
+    number twice or below 1, a blank phrase, a point or issue no phrase could ever link."""
+    whole = data.get("plan_target", {})
+    plan_slug = whole.get("slug", "plan")
+    for phrase in whole.get("phrases", []) + whole.get("generic", []):
+        if not phrase.strip():
+            return "plan_target has a blank phrase"
+    slugs: dict[str, str] = {plan_slug: "the plan as a whole"}
+    numbers: set[int] = set()
+    for key, kind in (("points", "point"), ("issues", "issue")):
+        for entry in data.get(key, []):
+            slug, number = entry["slug"], entry.get("number")
+            what = f"{kind} {number}" if number is not None else f"{kind} {slug!r}"
+            if slug in slugs:
+                return f"{what}: slug {slug!r} is already that of {slugs[slug]}"
+            slugs[slug] = what
+            if number is not None:
+                if number < 1:
+                    return f"{what}: point numbers start at 1"
+                if number in numbers:
+                    return f"{what}: another point has the number {number}"
+                numbers.add(number)
+            phrases = entry.get("phrases", []) + entry.get("against", [])
+            if any(not p.strip() for p in phrases):
+                return f"{what} ({slug!r}) has a blank phrase"
+            if not phrases:
+                return f"{what} ({slug!r}) has no phrases: no sentence could ever link to it"
+    return None
+
+
+def check_plan_files(paths: list[Path]) -> list[dict[str, Any]]:
+    """Every plan file read and checked, before anything is written: its keys (the
+    schema), its targets (``_plan_problem``), and its slug, which no other file may
+    take (two files with one slug would be loaded as one plan)."""
+    plans: list[dict[str, Any]] = []
+    owners: dict[str, Path] = {}
+    for path in paths:
+        data = check(path, read_toml(path), PLAN)
+        problem = _plan_problem(data)
+        if problem:
+            raise TrackerError(f"{path}: {problem}")
+        slug = data["slug"]
+        if slug in owners:
+            raise TrackerError(f"{path}: slug {slug!r} is also that of {owners[slug]}")
+        owners[slug] = path
+        plans.append(data)
+    return plans
+
+
 def check_seed_files(folder: Path | None = None) -> None:
     """Read and check the seed files before a new store is made from them, so that a
     missing folder or a broken file is one error and leaves no half-made store (its
@@ -155,20 +206,53 @@ def check_seed_files(folder: Path | None = None) -> None:
         own = os.environ.get(SEEDS_ENV)
         where = f"{SEEDS_ENV}={own}" if own else str(folder)
         raise TrackerError(f"no seeds folder at {where}; nothing was created")
-    check(folder / "actors.toml", read_toml(folder / "actors.toml"), ACTORS)
-    plans = sorted((folder / "plans").glob("*.toml"))
-    if not plans:
+    actors = check(folder / "actors.toml", read_toml(folder / "actors.toml"), ACTORS)
+    names = {entry["name"] for entry in actors["actors"]}
+    paths = sorted((folder / "plans").glob("*.toml"))
+    if not paths:
         raise TrackerError(f"no plans in {folder / 'plans'}; nothing was created")
-    for path in plans:
-        check(path, read_toml(path), PLAN)
+    for path, data in zip(paths, check_plan_files(paths), strict=True):
+        author = data.get("author")
+        if author and author not in names:
+            raise TrackerError(
+                f"{path}: the plan's author {author!r} is not in the actors file; "
+                "nothing was created"
+            )
 
 
 def load_seeds(connection: Connection, folder: Path | None = None) -> dict[str, Any]:
     """Load actors, then every plan under ``plans/``; returns what was loaded."""
     folder = folder or seeds_dir()
+    paths = sorted((folder / "plans").glob("*.toml"))
+    check_plan_files(paths)  # all of them before any is written
     actors = load_actors(connection, folder / "actors.toml")
-    plans = [load_plan(connection, p) for p in sorted((folder / "plans").glob("*.toml"))]
-    return {"actors": actors, "plans": plans}
+    plans, dropped = [], []
+    for path in paths:
+        plans.append(load_plan(connection, path))
+        dropped += not_in_file(connection, path, plans[-1])
+    return {"actors": actors, "plans": plans, "not_in_files": dropped}
+
+
+def not_in_file(connection: Connection, path: Path, slug: str) -> list[str]:
+    """The plan's stored targets that its file no longer has (a point taken out or whose
+    slug changed), as lines to warn with: loading deletes nothing, so they stay, with
+    their links and positions, and the coder still codes them."""
+    data = read_toml(path)
+    whole = data.get("plan_target", {})
+    kept = {whole.get("slug", "plan")}
+    kept |= {entry["slug"] for key in ("points", "issues") for entry in data.get(key, [])}
+    rows = connection.execute(
+        select(Target.kind, Target.number, Target.slug)
+        .join(Plan, Plan.id == Target.plan_id)
+        .where(Plan.slug == slug)
+        .order_by(Target.number, Target.slug)
+    ).all()
+    return [
+        f"{path}: {kind if number is None else f'{kind} {number}'} {target!r} is in the "
+        "store but not in the file: it stays, with its links and positions, and is still coded"
+        for kind, number, target in rows
+        if target not in kept
+    ]
 
 
 def seed_articles(folder: Path | None = None) -> list[Path]:

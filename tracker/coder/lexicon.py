@@ -25,6 +25,11 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise TrackerError(f"cannot read {path}: {exc.strerror}") from None
     except tomllib.TOMLDecodeError as exc:
         raise TrackerError(f"{path} is not valid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:  # TOML is UTF-8: a file saved as Latin-1, say
+        raise TrackerError(
+            f"{path} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset "
+            f"{exc.start}); save it as UTF-8"
+        ) from None
 
 
 @lru_cache(maxsize=4)

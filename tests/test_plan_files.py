@@ -1,0 +1,129 @@
+"""An analyst's own plan beside the shipped one: loaded, listed and coded, and every mistake
+a plan file can hold that would merge, hide or drop targets is one error line naming the
+file, before anything is written."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tracker.resources import seeds_dir
+
+SECOND = """\
+slug = "two-points"
+title = "A plan of two points"
+published = 2024-05-23
+author = "China"
+
+[plan_target]
+phrases = ["two-point plan"]
+
+[[points]]
+number = 1
+slug = "de-escalation"
+title = "De-escalation"
+phrases = ["de-escalation", "no expansion of the battlefield"]
+
+[[points]]
+number = 2
+slug = "peace-conference"
+title = "A peace conference"
+phrases = ["peace conference"]
+"""
+
+
+def _seeds(tmp_path: Path, monkeypatch, text: str = SECOND) -> Path:
+    """A copy of the shipped seeds with a second plan file, used by every command."""
+    own = tmp_path / "seeds"
+    shutil.copytree(seeds_dir(), own)
+    (own / "plans" / "two-points.toml").write_text(text, encoding="utf-8")
+    monkeypatch.setenv("TRACKER_SEEDS_DIR", str(own))
+    return own
+
+
+def test_a_second_plan_is_loaded_listed_and_coded(invoke, tmp_path, monkeypatch):
+    _seeds(tmp_path, monkeypatch)
+    db = f"sqlite:///{tmp_path / 'two.db'}"
+    text = "Mr Wang Yi called for de-escalation and for a peace conference."
+    invoke("--db", db, "ingest", "-", input=f"date 2024-06-01\n{text}\n")
+    points = invoke("--db", db, "points", "--plan", "two-points", "--format", "csv").output
+    assert points.splitlines()[1:] == [
+        "two-points,1,point,de-escalation,De-escalation,2",
+        "two-points,2,point,peace-conference,A peace conference,1",
+        "two-points,plan,plan,plan,A plan of two points,1",
+    ]
+    links = invoke("--db", db, "links", "--plan", "two-points", "--format", "json").output
+    assert {"1", "2"} <= {row["target"] for row in json.loads(links)}
+
+
+def _plan_error(invoke, tmp_path, monkeypatch, text: str) -> str:
+    own = _seeds(tmp_path, monkeypatch, text)
+    path = tmp_path / "new.db"
+    result = invoke("--db", f"sqlite:///{path}", "ingest", "-", input="Xi.", expect=1)
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.output, result.output
+    assert lines[0].startswith(f"Error: {own / 'plans' / 'two-points.toml'}"), lines[0]
+    assert not path.exists()  # no half-made store
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "words"),
+    [
+        ("number = 2", "number = 1", "point 1: another point has the number 1"),
+        ("number = 2", "number = 0", "point 0: point numbers start at 1"),
+        ('slug = "peace-conference"', 'slug = "de-escalation"', "slug 'de-escalation' is already"),
+        ('slug = "peace-conference"', 'slug = "plan"', "is already that of the plan as a whole"),
+        ('phrases = ["peace conference"]', 'phrases = [" "]', "has a blank phrase"),
+        ('phrases = ["peace conference"]', "phrases = []", "no sentence could ever link to it"),
+        ('slug = "two-points"', 'slug = "china-2023"', "slug 'china-2023' is also that of"),
+        ('author = "China"', 'author = "Chnia"', "the plan's author 'Chnia' is not in the actors"),
+    ],
+)
+def test_a_plan_file_mistake_is_one_error_and_no_store(
+    invoke, tmp_path, monkeypatch, old, new, words
+):
+    assert old in SECOND
+    assert words in _plan_error(invoke, tmp_path, monkeypatch, SECOND.replace(old, new, 1))
+
+
+def test_a_plan_file_not_in_utf8_is_one_error(invoke, tmp_path, monkeypatch):
+    own = _seeds(tmp_path, monkeypatch)
+    latin = SECOND.replace("A peace conference", "Une conférence de paix")
+    (own / "plans" / "two-points.toml").write_bytes(latin.encode("latin-1"))
+    offset = latin.encode("latin-1").index("é".encode("latin-1"))
+    result = invoke("--db", tmp_path / "x.db", "seed", "--no-articles", expect=1)
+    assert result.output.strip().splitlines() == [
+        f"Error: {own / 'plans' / 'two-points.toml'} is not UTF-8 text (byte 0xe9 at offset "
+        f"{offset}); save it as UTF-8"
+    ]
+
+
+def test_a_clash_with_a_stored_plan_writes_nothing(invoke, tmp_path, monkeypatch):
+    """`tracker seed` on a store that has both plans: a file whose slug is the other's is
+    refused before anything is written (it merged the two plans' targets)."""
+    own = _seeds(tmp_path, monkeypatch)
+    db = tmp_path / "both.db"
+    invoke("--db", db, "seed", "--no-articles")
+    before = invoke("--db", db, "points", "--format", "csv").output
+    path = own / "plans" / "two-points.toml"
+    path.write_text(SECOND.replace('slug = "two-points"', 'slug = "china-2023"'), "utf-8")
+    invoke("--db", db, "seed", "--no-articles", expect=1)
+    assert invoke("--db", db, "points", "--format", "csv").output == before
+
+
+def test_a_point_taken_out_of_the_file_is_named_when_seeding(invoke, tmp_path, monkeypatch):
+    own = _seeds(tmp_path, monkeypatch)
+    db = tmp_path / "both.db"
+    invoke("--db", db, "seed", "--no-articles")
+    path = own / "plans" / "two-points.toml"
+    path.write_text(SECOND.split("[[points]]\nnumber = 2")[0], encoding="utf-8")
+    result = invoke("--db", db, "seed", "--no-articles")
+    assert result.stderr.strip().splitlines() == [
+        f"warning: {path}: point 2 'peace-conference' is in the store but not in the file: "
+        "it stays, with its links and positions, and is still coded"
+    ]
+    assert invoke("--db", db, "seed", "--no-articles").stderr.count("warning:") == 1
