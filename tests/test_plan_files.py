@@ -127,3 +127,31 @@ def test_a_point_taken_out_of_the_file_is_named_when_seeding(invoke, tmp_path, m
         "it stays, with its links and positions, and is still coded"
     ]
     assert invoke("--db", db, "seed", "--no-articles").stderr.count("warning:") == 1
+
+
+def test_a_point_number_two_plans_have_needs_a_plan(invoke, tmp_path, monkeypatch):
+    """Point 1 of one plan is not point 1 of another: `--target 1` with two plans that have
+    a point 1 is an error naming both (it mixed them), and `--plan` settles it."""
+    _seeds(tmp_path, monkeypatch)
+    db = f"sqlite:///{tmp_path / 'two.db'}"
+    text = "Mr Wang Yi called for de-escalation and respect for sovereignty."
+    invoke("--db", db, "ingest", "-", input=f"date 2024-06-01\n{text}\n")
+    result = invoke("--db", db, "position", "--target", "1", expect=1)
+    assert result.output.strip() == (
+        "Error: --target 1 is a point of 2 plans (china-2023: sovereignty, "
+        "two-points: de-escalation); add --plan SLUG"
+    )
+    rows = invoke("--db", db, "links", "--target", "1", "--plan", "two-points").output
+    assert {json.loads(line)["plan"] for line in rows.splitlines()} == {"two-points"}
+    invoke("--db", db, "position", "--target", "plan")  # a slug is the same target everywhere
+
+
+def test_gold_of_another_plan_is_not_scored_against_this_one(invoke, tmp_path, monkeypatch):
+    _seeds(tmp_path, monkeypatch)
+    gold = Path(__file__).parent / "data" / "dev"
+    for extra in ((), ("--cv", "2")):
+        result = invoke("evaluate", gold, "--plan", "two-points", *extra, expect=1)
+        assert result.output.strip().startswith(
+            "Error: the gold codes targets that plan 'two-points' does not have (3, 4, 5, 6, 7, "
+        ), result.output
+        assert "was it coded for another plan? (--plan SLUG)" in result.output

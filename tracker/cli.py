@@ -691,6 +691,7 @@ def evaluate(
             prepare(engine)
         with engine.connect() as connection:
             queries.check_plan(connection, plan)
+            scoring.check_gold_targets(corpus, plan, queries.target_keys(connection, plan))
         if not use_db:
             ingest(engine, [str(p) for p in corpus.articles], decider=decider)
         with engine.connect() as connection:

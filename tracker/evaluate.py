@@ -414,6 +414,22 @@ def confusion_rows(confusion: Counter) -> list[dict[str, Any]]:
     ]
 
 
+def check_gold_targets(corpus: GoldCorpus, plan: str, keys: set[str]) -> None:
+    """An error when the gold codes targets the plan does not have: gold coded for another
+    plan, scored against this one, would give figures that mean nothing."""
+    coded = {t for r in corpus.records for t in r.get("links", [])}
+    coded |= {p["target"] for r in corpus.records for p in r.get("positions", [])}
+    missing = sorted(coded - keys - {"plan"}, key=_target_order)
+    if missing:
+        shown = ", ".join(missing[:8]) + (
+            f" and {len(missing) - 8} more" if len(missing) > 8 else ""
+        )
+        raise TrackerError(
+            f"the gold codes targets that plan {plan!r} does not have ({shown}): "
+            "was it coded for another plan? (--plan SLUG)"
+        )
+
+
 def gold_article_names(corpus: GoldCorpus) -> set[str]:
     """The gold folders' articles by file name, as rows are matched to them."""
     return {p.name for p in corpus.articles} | {r["article"] for r in corpus.records}

@@ -131,14 +131,21 @@ def check_plan(connection: Connection, plan: str) -> str:
     return plan
 
 
+def target_keys(connection: Connection, plan: str) -> set[str]:
+    """The plan's targets as exports name them: point numbers, and the others' slugs."""
+    query = select(TARGET_KEY).join(Plan, Plan.id == Target.plan_id).where(Plan.slug == plan)
+    return set(connection.execute(query).scalars())
+
+
 def find_targets(connection: Connection, target: str, plan: str | None = None) -> list[int]:
     """The ids of the targets a --target names: a point number or a slug, in ``plan`` if given.
 
-    None found is an error naming the targets there are.
+    None found is an error naming the targets there are; so is a point number that
+    several plans have when no plan is given (their points are different targets).
     """
-    query = select(Target.id, Target.kind, Target.number, Target.slug).join(
-        Plan, Plan.id == Target.plan_id
-    )
+    query = select(
+        Target.id, Target.kind, Target.number, Target.slug, Plan.slug.label("plan")
+    ).join(Plan, Plan.id == Target.plan_id)
     if plan is not None:
         query = query.where(Plan.slug == check_plan(connection, plan))
     rows = connection.execute(query).all()
@@ -150,6 +157,12 @@ def find_targets(connection: Connection, target: str, plan: str | None = None) -
         if (number is not None and row.kind == "point" and row.number == number)
         or (number is None and row.slug.casefold() == wanted.casefold())
     ]
+    if number is not None and len(ids) > 1:  # point 1 of one plan is not point 1 of another
+        found = sorted((row.plan, row.slug) for row in rows if row.id in ids)
+        listed = ", ".join(f"{p}: {slug}" for p, slug in found)
+        raise TrackerError(
+            f"--target {number} is a point of {len(found)} plans ({listed}); add --plan SLUG"
+        )
     if ids:
         return ids
     where = f" in plan {plan!r}" if plan is not None else ""

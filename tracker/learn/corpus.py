@@ -15,7 +15,7 @@ from tracker.coder.decide.learned import NO_POSITION, DecisionModel, LearnedDeci
 from tracker.coder.decide.rules import rule_decisions
 from tracker.coder.link import TargetSpec
 from tracker.errors import TrackerError
-from tracker.evaluate import ActorMap, Aligner, GoldCorpus, norm_text
+from tracker.evaluate import ActorMap, Aligner, GoldCorpus, check_gold_targets, norm_text
 
 
 @dataclass
@@ -91,6 +91,7 @@ def code_gold(corpus: GoldCorpus, plan: str = "china-2023") -> CodedGold:
     keys = [t.key for t in reference.targets if t.plan == plan and t.kind != "plan"]
     if not keys:
         raise TrackerError(f"no plan {plan!r} in the seeds")
+    check_gold_targets(corpus, plan, set(keys))
     decider = LearnedDecider(
         DecisionModel.empty(plan, keys), coder.proposer, reference.targets, reference.plan_authors
     )
