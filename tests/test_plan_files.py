@@ -155,3 +155,22 @@ def test_gold_of_another_plan_is_not_scored_against_this_one(invoke, tmp_path, m
             "Error: the gold codes targets that plan 'two-points' does not have (3, 4, 5, 6, 7, "
         ), result.output
         assert "was it coded for another plan? (--plan SLUG)" in result.output
+
+
+def test_a_generic_mention_never_names_a_plan_published_later(invoke, tmp_path, monkeypatch):
+    """ "China's peace initiative" in an article of March 2023 is the plan of February 2023,
+    not a plan by the same author of May 2024 (it linked to both)."""
+    second = SECOND.replace(
+        'phrases = ["two-point plan"]',
+        'phrases = ["two-point plan"]\ngeneric = ["peace initiative", "initiative"]',
+    )
+    _seeds(tmp_path, monkeypatch, second)
+    db = f"sqlite:///{tmp_path / 'two.db'}"
+    text = "Mr Lukashenko praised China's peace initiative."
+    for day in ("2023-03-02", "2024-06-01"):
+        invoke("--db", db, "ingest", "-", input=f"date {day}\n{text} ({day})\n")
+    rows = invoke("--db", db, "position", "--target", "plan", "--format", "json").output
+    linked = {(row["date"], row["plan"]) for row in json.loads(rows)}
+    assert ("2023-03-02", "china-2023") in linked
+    assert ("2023-03-02", "two-points") not in linked
+    assert ("2024-06-01", "two-points") in linked  # on and after its day, it may be meant

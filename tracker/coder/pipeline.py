@@ -244,7 +244,8 @@ class Coder:
         self, matches: list[PhraseMatch], sentence_words: list, day: dt.date | None
     ) -> list[PhraseMatch]:
         """The best mention of each plan, unless it is part of another initiative's name, or a
-        generic word ("the plan") far from the plan's time with no author named beside it."""
+        generic word ("the plan") far from the plan's time with no author named beside it, or
+        in an article dated before the plan was published."""
         others = [m for m in matches if m.target.kind == "plan" and m.polarity == 0]
         best: dict[int, PhraseMatch] = {}
         for match in matches:
@@ -268,6 +269,8 @@ class Coder:
         published = self.plan_dates.get(match.target.plan)
         if day is None or published is None or published <= day <= published + self.generic_days:
             return True
+        if day < published:  # "China's peace initiative" in 2023 is not a plan of 2024
+            return False
         author = self.attributor.plan_author.get(match.target.plan)
         before = sentence_words[max(0, match.start - 3) : match.start]
         for mention in self.registry.mentions(before, day):
