@@ -174,3 +174,21 @@ def test_a_generic_mention_never_names_a_plan_published_later(invoke, tmp_path, 
     assert ("2023-03-02", "china-2023") in linked
     assert ("2023-03-02", "two-points") not in linked
     assert ("2024-06-01", "two-points") in linked  # on and after its day, it may be meant
+
+
+def test_a_number_given_to_a_new_point_of_the_same_plan_is_named(invoke, tmp_path, monkeypatch):
+    """Loading deletes nothing: a point taken out of the file stays in the store, and when
+    its number goes to a new point, the number names both (it merged them); each slug
+    still names one."""
+    own = _seeds(tmp_path, monkeypatch)
+    db = tmp_path / "both.db"
+    invoke("--db", db, "seed", "--no-articles")
+    renumbered = SECOND.replace('slug = "peace-conference"', 'slug = "talks"')
+    (own / "plans" / "two-points.toml").write_text(renumbered, encoding="utf-8")
+    assert "'peace-conference' is in the store" in invoke("--db", db, "seed").stderr
+    result = invoke("--db", db, "links", "--plan", "two-points", "--target", "2", expect=1)
+    assert result.output.strip() == (
+        "Error: --target 2 names 2 points of plan 'two-points' (peace-conference, talks), "
+        "one of them no longer in its file; give the slug"
+    )
+    invoke("--db", db, "links", "--plan", "two-points", "--target", "talks")

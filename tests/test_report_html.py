@@ -334,13 +334,13 @@ def test_a_long_cell_prints_the_latest_and_names_the_command_for_the_rest(
     block = root.all("div", "cell-evidence")[0]
     assert len(block.all("li")) == 1 and "Aland now rejects sovereignty." in block.text()
     assert squash(block.all("p", "more")[0].text()) == (
-        "… and 2 earlier: tracker report evidence --actor Aland --target 1"
+        "… and 2 earlier: tracker report evidence --actor Aland --target 1 --plan 'html-plan'"
     )
 
 
 def test_evidence_and_timeline_link_sources_with_a_web_address(store, invoke):
     evidence = parse(
-        _page(invoke, store, "report", "evidence", "--actor", "Aland", "--target", "1")
+        _page(invoke, store, "report", "evidence", "--actor", "Aland", "--target", "1", *PLAN)
     )
     links = [a.attrs["href"] for a in evidence.all("a") if not a.attrs["href"].startswith("#")]
     assert links == ["https://example.org/a1?x=1&y=2"]

@@ -159,9 +159,16 @@ def find_targets(connection: Connection, target: str, plan: str | None = None) -
     ]
     if number is not None and len(ids) > 1:  # point 1 of one plan is not point 1 of another
         found = sorted((row.plan, row.slug) for row in rows if row.id in ids)
+        plans = {p for p, _ in found}
+        if len(plans) == 1:  # a point taken out of its file, and its number given to another
+            slugs = ", ".join(slug for _, slug in found)
+            raise TrackerError(
+                f"--target {number} names {len(found)} points of plan {found[0][0]!r} "
+                f"({slugs}), one of them no longer in its file; give the slug"
+            )
         listed = ", ".join(f"{p}: {slug}" for p, slug in found)
         raise TrackerError(
-            f"--target {number} is a point of {len(found)} plans ({listed}); add --plan SLUG"
+            f"--target {number} is a point of {len(plans)} plans ({listed}); add --plan SLUG"
         )
     if ids:
         return ids

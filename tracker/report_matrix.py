@@ -354,9 +354,9 @@ class MatrixPage:
             ]
         more = ""
         if len(positions) > EVIDENCE_SHOWN:
-            command = (
+            command = (  # with its plan: another plan's point of that number is another
                 f"tracker report evidence --actor {_quote(actor)} --target {_quote(target)}"
-                + (f" --plan {_quote(plan)}" if self.several_plans else "")
+                f" --plan {_quote(plan)}"
             )
             more = (
                 f'<p class="more">… and {len(positions) - EVIDENCE_SHOWN} earlier: '
