@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 
 from tracker.cli import cli
 from tracker.db import make_engine, prepare
+from tracker.resources import seeds_dir
 
 DATA = Path(__file__).parent / "data"
 DEV = DATA / "dev"
@@ -155,3 +156,13 @@ def seeded_reference(tmp_path_factory):
         reference = ReferenceData.load(connection)
     engine.dispose()
     return reference
+
+
+@pytest.fixture
+def own_seeds(tmp_path, monkeypatch) -> Path:
+    """A copy of the shipped seeds folder, used through $TRACKER_SEEDS_DIR."""
+    folder = tmp_path / "seeds"
+    shutil.copytree(seeds_dir(), folder)
+    monkeypatch.setenv("TRACKER_SEEDS_DIR", str(folder))
+    monkeypatch.delenv("TRACKER_MODEL", raising=False)
+    return folder

@@ -5,12 +5,9 @@ file, before anything is written."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
-
-from tracker.resources import seeds_dir
 
 SECOND = """\
 slug = "two-points"
@@ -35,17 +32,20 @@ phrases = ["peace conference"]
 """
 
 
-def _seeds(tmp_path: Path, monkeypatch, text: str = SECOND) -> Path:
-    """A copy of the shipped seeds with a second plan file, used by every command."""
-    own = tmp_path / "seeds"
-    shutil.copytree(seeds_dir(), own)
-    (own / "plans" / "two-points.toml").write_text(text, encoding="utf-8")
-    monkeypatch.setenv("TRACKER_SEEDS_DIR", str(own))
-    return own
+@pytest.fixture
+def with_plan(own_seeds):
+    """The shipped seeds with a second plan file (``SECOND`` unless given), used by every
+    command; returns the seeds folder."""
+
+    def add(text: str = SECOND) -> Path:
+        (own_seeds / "plans" / "two-points.toml").write_text(text, encoding="utf-8")
+        return own_seeds
+
+    return add
 
 
-def test_a_second_plan_is_loaded_listed_and_coded(invoke, tmp_path, monkeypatch):
-    _seeds(tmp_path, monkeypatch)
+def test_a_second_plan_is_loaded_listed_and_coded(invoke, tmp_path, with_plan):
+    with_plan()
     db = f"sqlite:///{tmp_path / 'two.db'}"
     text = "Mr Wang Yi called for de-escalation and for a peace conference."
     invoke("--db", db, "ingest", "-", input=f"date 2024-06-01\n{text}\n")
@@ -59,8 +59,8 @@ def test_a_second_plan_is_loaded_listed_and_coded(invoke, tmp_path, monkeypatch)
     assert {"1", "2"} <= {row["target"] for row in json.loads(links)}
 
 
-def _plan_error(invoke, tmp_path, monkeypatch, text: str) -> str:
-    own = _seeds(tmp_path, monkeypatch, text)
+def _plan_error(invoke, tmp_path, with_plan, text: str) -> str:
+    own = with_plan(text)
     path = tmp_path / "new.db"
     result = invoke("--db", f"sqlite:///{path}", "ingest", "-", input="Xi.", expect=1)
     lines = result.output.strip().splitlines()
@@ -84,14 +84,14 @@ def _plan_error(invoke, tmp_path, monkeypatch, text: str) -> str:
     ],
 )
 def test_a_plan_file_mistake_is_one_error_and_no_store(
-    invoke, tmp_path, monkeypatch, old, new, words
+    invoke, tmp_path, with_plan, old, new, words
 ):
     assert old in SECOND
-    assert words in _plan_error(invoke, tmp_path, monkeypatch, SECOND.replace(old, new, 1))
+    assert words in _plan_error(invoke, tmp_path, with_plan, SECOND.replace(old, new, 1))
 
 
-def test_a_plan_file_not_in_utf8_is_one_error(invoke, tmp_path, monkeypatch):
-    own = _seeds(tmp_path, monkeypatch)
+def test_a_plan_file_not_in_utf8_is_one_error(invoke, tmp_path, with_plan):
+    own = with_plan()
     latin = SECOND.replace("A peace conference", "Une conférence de paix")
     (own / "plans" / "two-points.toml").write_bytes(latin.encode("latin-1"))
     offset = latin.encode("latin-1").index("é".encode("latin-1"))
@@ -102,10 +102,10 @@ def test_a_plan_file_not_in_utf8_is_one_error(invoke, tmp_path, monkeypatch):
     ]
 
 
-def test_a_clash_with_a_stored_plan_writes_nothing(invoke, tmp_path, monkeypatch):
+def test_a_clash_with_a_stored_plan_writes_nothing(invoke, tmp_path, with_plan):
     """`tracker seed` on a store that has both plans: a file whose slug is the other's is
     refused before anything is written (it merged the two plans' targets)."""
-    own = _seeds(tmp_path, monkeypatch)
+    own = with_plan()
     db = tmp_path / "both.db"
     invoke("--db", db, "seed", "--no-articles")
     before = invoke("--db", db, "points", "--format", "csv").output
@@ -115,8 +115,8 @@ def test_a_clash_with_a_stored_plan_writes_nothing(invoke, tmp_path, monkeypatch
     assert invoke("--db", db, "points", "--format", "csv").output == before
 
 
-def test_a_point_taken_out_of_the_file_is_named_when_seeding(invoke, tmp_path, monkeypatch):
-    own = _seeds(tmp_path, monkeypatch)
+def test_a_point_taken_out_of_the_file_is_named_when_seeding(invoke, tmp_path, with_plan):
+    own = with_plan()
     db = tmp_path / "both.db"
     invoke("--db", db, "seed", "--no-articles")
     path = own / "plans" / "two-points.toml"
@@ -129,10 +129,10 @@ def test_a_point_taken_out_of_the_file_is_named_when_seeding(invoke, tmp_path, m
     assert invoke("--db", db, "seed", "--no-articles").stderr.count("warning:") == 1
 
 
-def test_a_point_number_two_plans_have_needs_a_plan(invoke, tmp_path, monkeypatch):
+def test_a_point_number_two_plans_have_needs_a_plan(invoke, tmp_path, with_plan):
     """Point 1 of one plan is not point 1 of another: `--target 1` with two plans that have
     a point 1 is an error naming both (it mixed them), and `--plan` settles it."""
-    _seeds(tmp_path, monkeypatch)
+    with_plan()
     db = f"sqlite:///{tmp_path / 'two.db'}"
     text = "Mr Wang Yi called for de-escalation and respect for sovereignty."
     invoke("--db", db, "ingest", "-", input=f"date 2024-06-01\n{text}\n")
@@ -146,8 +146,8 @@ def test_a_point_number_two_plans_have_needs_a_plan(invoke, tmp_path, monkeypatc
     invoke("--db", db, "position", "--target", "plan")  # a slug is the same target everywhere
 
 
-def test_gold_of_another_plan_is_not_scored_against_this_one(invoke, tmp_path, monkeypatch):
-    _seeds(tmp_path, monkeypatch)
+def test_gold_of_another_plan_is_not_scored_against_this_one(invoke, tmp_path, with_plan):
+    with_plan()
     gold = Path(__file__).parent / "data" / "dev"
     for extra in ((), ("--cv", "2")):
         result = invoke("evaluate", gold, "--plan", "two-points", *extra, expect=1)
@@ -157,14 +157,14 @@ def test_gold_of_another_plan_is_not_scored_against_this_one(invoke, tmp_path, m
         assert "was it coded for another plan? (--plan SLUG)" in result.output
 
 
-def test_a_generic_mention_never_names_a_plan_published_later(invoke, tmp_path, monkeypatch):
+def test_a_generic_mention_never_names_a_plan_published_later(invoke, tmp_path, with_plan):
     """ "China's peace initiative" in an article of March 2023 is the plan of February 2023,
     not a plan by the same author of May 2024 (it linked to both)."""
     second = SECOND.replace(
         'phrases = ["two-point plan"]',
         'phrases = ["two-point plan"]\ngeneric = ["peace initiative", "initiative"]',
     )
-    _seeds(tmp_path, monkeypatch, second)
+    with_plan(second)
     db = f"sqlite:///{tmp_path / 'two.db'}"
     text = "Mr Lukashenko praised China's peace initiative."
     for day in ("2023-03-02", "2024-06-01"):
@@ -176,11 +176,11 @@ def test_a_generic_mention_never_names_a_plan_published_later(invoke, tmp_path, 
     assert ("2024-06-01", "two-points") in linked  # on and after its day, it may be meant
 
 
-def test_a_number_given_to_a_new_point_of_the_same_plan_is_named(invoke, tmp_path, monkeypatch):
+def test_a_number_given_to_a_new_point_of_the_same_plan_is_named(invoke, tmp_path, with_plan):
     """Loading deletes nothing: a point taken out of the file stays in the store, and when
     its number goes to a new point, the number names both (it merged them); each slug
     still names one."""
-    own = _seeds(tmp_path, monkeypatch)
+    own = with_plan()
     db = tmp_path / "both.db"
     invoke("--db", db, "seed", "--no-articles")
     renumbered = SECOND.replace('slug = "peace-conference"', 'slug = "talks"')

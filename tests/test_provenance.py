@@ -3,10 +3,8 @@ every automatic link and position points to the run that found it (both stores).
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
 from tracker.db import make_engine
@@ -17,16 +15,6 @@ from tracker.schema import Article, ArticleRun, CodingRun, Link, Position
 
 DEV = Path(__file__).parent / "data" / "dev"
 FIRST = [DEV / f"dev-0{n}.txt" for n in (1, 2, 3)]
-
-
-@pytest.fixture
-def own_seeds(tmp_path, monkeypatch) -> Path:
-    """A copy of the shipped seeds folder, used through $TRACKER_SEEDS_DIR."""
-    folder = tmp_path / "seeds"
-    shutil.copytree(seeds_dir(), folder)
-    monkeypatch.setenv("TRACKER_SEEDS_DIR", str(folder))
-    monkeypatch.delenv("TRACKER_MODEL", raising=False)
-    return folder
 
 
 def _rows(url: str, query) -> list:

@@ -3,7 +3,6 @@ article per transaction, idempotent, interrupt-safe, on both stores."""
 
 from __future__ import annotations
 
-import shutil
 import signal
 import subprocess
 import sys
@@ -14,7 +13,6 @@ import pytest
 from sqlalchemy import func, select, text
 
 from tracker.db import make_engine
-from tracker.resources import seeds_dir
 from tracker.schema import ArticleRun, CodingRun, Link, Plan, Position, Sentence, Target
 
 DEV = Path(__file__).parent / "data" / "dev"
@@ -36,16 +34,6 @@ slug = "talks"
 title = "Talks"
 phrases = ["ceasefire", "peace talks"]
 """
-
-
-@pytest.fixture
-def own_seeds(tmp_path, monkeypatch) -> Path:
-    """A copy of the shipped seeds folder, used through $TRACKER_SEEDS_DIR."""
-    folder = tmp_path / "seeds"
-    shutil.copytree(seeds_dir(), folder)
-    monkeypatch.setenv("TRACKER_SEEDS_DIR", str(folder))
-    monkeypatch.delenv("TRACKER_MODEL", raising=False)
-    return folder
 
 
 def _edit_lexicon(folder: Path) -> None:
