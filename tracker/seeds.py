@@ -85,8 +85,10 @@ def _date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value))
 
 
-def load_plan(connection: Connection, path: Path) -> str:
-    data = check(path, read_toml(path), PLAN)
+def load_plan(connection: Connection, path: Path, data: dict[str, Any] | None = None) -> str:
+    """Upsert the plan of ``path`` (``data``: the file as ``check_plan_files`` read it)."""
+    if data is None:
+        data = check_plan_files([path])[0]
     slug = data.get("slug")
     if not slug or not data.get("title"):
         raise TrackerError(f"{path}: a plan needs a slug and a title")
@@ -224,20 +226,20 @@ def load_seeds(connection: Connection, folder: Path | None = None) -> dict[str, 
     """Load actors, then every plan under ``plans/``; returns what was loaded."""
     folder = folder or seeds_dir()
     paths = sorted((folder / "plans").glob("*.toml"))
-    check_plan_files(paths)  # all of them before any is written
+    files = check_plan_files(paths)  # all of them before any is written
     actors = load_actors(connection, folder / "actors.toml")
     plans, dropped = [], []
-    for path in paths:
-        plans.append(load_plan(connection, path))
-        dropped += not_in_file(connection, path, plans[-1])
+    for path, data in zip(paths, files, strict=True):
+        plans.append(load_plan(connection, path, data))
+        dropped += not_in_file(connection, path, data)
     return {"actors": actors, "plans": plans, "not_in_files": dropped}
 
 
-def not_in_file(connection: Connection, path: Path, slug: str) -> list[str]:
+def not_in_file(connection: Connection, path: Path, data: dict[str, Any]) -> list[str]:
     """The plan's stored targets that its file no longer has (a point taken out or whose
     slug changed), as lines to warn with: loading deletes nothing, so they stay, with
     their links and positions, and the coder still codes them."""
-    data = read_toml(path)
+    slug = data["slug"]
     whole = data.get("plan_target", {})
     kept = {whole.get("slug", "plan")}
     kept |= {entry["slug"] for key in ("points", "issues") for entry in data.get(key, [])}
