@@ -85,10 +85,13 @@ def _date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value))
 
 
-def load_plan(connection: Connection, path: Path, data: dict[str, Any] | None = None) -> str:
-    """Upsert the plan of ``path`` (``data``: the file as ``check_plan_files`` read it)."""
-    if data is None:
-        data = check_plan_files([path])[0]
+def _whole_slug(data: dict[str, Any]) -> str:
+    """The slug of a plan file's target for the plan as a whole."""
+    return data.get("plan_target", {}).get("slug", "plan")
+
+
+def load_plan(connection: Connection, path: Path, data: dict[str, Any]) -> str:
+    """Upsert the plan of ``path``; ``data`` is the file as ``check_plan_files`` read it."""
     slug = data.get("slug")
     if not slug or not data.get("title"):
         raise TrackerError(f"{path}: a plan needs a slug and a title")
@@ -109,7 +112,7 @@ def load_plan(connection: Connection, path: Path, data: dict[str, Any] | None = 
         (
             "plan",
             None,
-            whole.get("slug", "plan"),
+            _whole_slug(data),
             whole.get("title", data["title"]),
             "",
             [(p, 1) for p in whole.get("phrases", [])]
@@ -153,16 +156,16 @@ def _plan_problem(data: dict[str, Any]) -> str | None:
     stored as one (a slug twice, the plan-as-a-whole's slug reused by a point), a point
     number twice or below 1, a blank phrase, a point or issue no phrase could ever link."""
     whole = data.get("plan_target", {})
-    plan_slug = whole.get("slug", "plan")
     for phrase in whole.get("phrases", []) + whole.get("generic", []):
         if not phrase.strip():
             return "plan_target has a blank phrase"
-    slugs: dict[str, str] = {plan_slug: "the plan as a whole"}
+    slugs: dict[str, str] = {_whole_slug(data): "the plan as a whole"}
     numbers: set[int] = set()
     for key, kind in (("points", "point"), ("issues", "issue")):
         for entry in data.get(key, []):
             slug, number = entry["slug"], entry.get("number")
             what = f"{kind} {number}" if number is not None else f"{kind} {slug!r}"
+            named = f"{what} ({slug!r})" if number is not None else what
             if slug in slugs:
                 return f"{what}: slug {slug!r} is already that of {slugs[slug]}"
             slugs[slug] = what
@@ -174,9 +177,9 @@ def _plan_problem(data: dict[str, Any]) -> str | None:
                 numbers.add(number)
             phrases = entry.get("phrases", []) + entry.get("against", [])
             if any(not p.strip() for p in phrases):
-                return f"{what} ({slug!r}) has a blank phrase"
+                return f"{named} has a blank phrase"
             if not phrases:
-                return f"{what} ({slug!r}) has no phrases: no sentence could ever link to it"
+                return f"{named} has no phrases: no sentence could ever link to it"
     return None
 
 
@@ -240,8 +243,7 @@ def not_in_file(connection: Connection, path: Path, data: dict[str, Any]) -> lis
     slug changed), as lines to warn with: loading deletes nothing, so they stay, with
     their links and positions, and the coder still codes them."""
     slug = data["slug"]
-    whole = data.get("plan_target", {})
-    kept = {whole.get("slug", "plan")}
+    kept = {_whole_slug(data)}
     kept |= {entry["slug"] for key in ("points", "issues") for entry in data.get(key, [])}
     rows = connection.execute(
         select(Target.kind, Target.number, Target.slug)
