@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -164,7 +165,6 @@ def test_review_decisions_go_down_and_up_with_data_in_place(invoke, db_url, tmp_
     from alembic.script import ScriptDirectory
 
     script = ScriptDirectory.from_config(db.alembic_config())
-    assert script.get_revision(db.head_revision()).revision == "0005"
     invoke("--db", db_url, "db", "downgrade", script.get_revision("0005").down_revision, "--yes")
     assert "review_decisions" not in _tables(db_url)
     assert query(stored) == before
@@ -180,3 +180,22 @@ def test_review_decisions_go_down_and_up_with_data_in_place(invoke, db_url, tmp_
     ]
     listed = invoke("--db", db_url, "position", "--format", "jsonl").output.splitlines()
     assert {json.loads(line)["status"] for line in listed} == {"auto"}
+
+
+def test_retired_targets_go_down_and_up_with_data_in_place(invoke, db_url):
+    """Migration 0006 on a filled store: down drops ``targets.retired`` and nothing else
+    (on SQLite it is not a batch rebuild of ``targets``, which the report views read and
+    whose links and positions a drop would cascade to); up brings it back, false for
+    every target."""
+    invoke("--db", db_url, "ingest", seeds_dir() / "articles" / "seed.txt")
+    counts = _counts(db_url)
+    assert counts["links"] and counts["positions"]
+    invoke("--db", db_url, "db", "downgrade", "0005", "--yes")
+    engine = db.make_engine(db_url)
+    assert "retired" not in {c["name"] for c in inspect(engine).get_columns("targets")}
+    engine.dispose()
+    assert _counts(db_url) == counts
+    invoke("--db", db_url, "db", "upgrade")
+    assert _counts(db_url) == counts
+    points = invoke("--db", db_url, "points", "--format", "json").output
+    assert {row["retired"] for row in json.loads(points)} == {False}

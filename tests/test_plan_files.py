@@ -51,9 +51,9 @@ def test_a_second_plan_is_loaded_listed_and_coded(invoke, tmp_path, with_plan):
     invoke("--db", db, "ingest", "-", input=f"date 2024-06-01\n{text}\n")
     points = invoke("--db", db, "points", "--plan", "two-points", "--format", "csv").output
     assert points.splitlines()[1:] == [
-        "two-points,1,point,de-escalation,De-escalation,2",
-        "two-points,2,point,peace-conference,A peace conference,1",
-        "two-points,plan,plan,plan,A plan of two points,1",
+        "two-points,1,point,de-escalation,De-escalation,2,False",
+        "two-points,2,point,peace-conference,A peace conference,1,False",
+        "two-points,plan,plan,plan,A plan of two points,1,False",
     ]
     links = invoke("--db", db, "links", "--plan", "two-points", "--format", "json").output
     assert {"1", "2"} <= {row["target"] for row in json.loads(links)}
@@ -115,18 +115,51 @@ def test_a_clash_with_a_stored_plan_writes_nothing(invoke, tmp_path, with_plan):
     assert invoke("--db", db, "points", "--format", "csv").output == before
 
 
-def test_a_point_taken_out_of_the_file_is_named_when_seeding(invoke, tmp_path, with_plan):
+def test_a_point_taken_out_of_the_file_is_retired(invoke, tmp_path, with_plan):
+    """A point taken out of its plan file is retired when seeding: named once in a
+    warning, no longer coded, listed as retired; what was coded on it stays until its
+    article is coded again; put back, it is coded again. (It used to stay and be coded.)"""
     own = with_plan()
     db = tmp_path / "both.db"
-    invoke("--db", db, "seed", "--no-articles")
+    ingest = ("--db", db, "ingest", "-")
+
+    def linked(target: str) -> set[str]:
+        rows = invoke("--db", db, "links", "--plan", "two-points", "--target", target).output
+        return {json.loads(line)["sentence"] for line in rows.splitlines()}
+
+    def report(name: str) -> set[str]:
+        rows = invoke("--db", db, "report", name, "--plan", "two-points", "--format", "json")
+        return {row["target"] for row in json.loads(rows.output)}
+
+    invoke(*ingest, input="date 2024-06-01\nChina called for a peace conference.\n")
+    assert linked("peace-conference") == {"China called for a peace conference."}
     path = own / "plans" / "two-points.toml"
     path.write_text(SECOND.split("[[points]]\nnumber = 2")[0], encoding="utf-8")
     result = invoke("--db", db, "seed", "--no-articles")
     assert result.stderr.strip().splitlines() == [
-        f"warning: {path}: point 2 'peace-conference' is in the store but not in the file: "
-        "it stays, with its links and positions, and is still coded"
+        f"warning: {path}: point 2 'peace-conference' is no longer in the file: retired, so "
+        "it is not coded from now on; the links and positions already coded on it stay "
+        "until their articles are coded again (tracker recode --stale)"
     ]
-    assert invoke("--db", db, "seed", "--no-articles").stderr.count("warning:") == 1
+    assert "warning:" not in invoke("--db", db, "seed", "--no-articles").stderr  # said once
+    points = invoke("--db", db, "points", "--plan", "two-points", "--format", "json").output
+    assert {r["slug"]: r["retired"] for r in json.loads(points)} == {
+        "de-escalation": False,
+        "peace-conference": True,
+        "plan": False,
+    }
+    invoke(*ingest, input="date 2024-06-02\nBrazil called for a peace conference.\n")
+    assert linked("peace-conference") == {"China called for a peace conference."}
+    assert "2" in report("coverage")  # while what was coded on it remains
+    # the other article was coded after the seed, by the configuration in force
+    assert "re-coded 1 of 1" in invoke("--db", db, "recode", "--stale").output
+    assert linked("peace-conference") == set()
+    assert "2" not in report("coverage")
+    assert "2" not in report("omissions")  # nobody holds it now, but nobody could
+    path.write_text(SECOND, encoding="utf-8")
+    assert "warning:" not in invoke("--db", db, "seed", "--no-articles").stderr
+    invoke("--db", db, "recode", "--stale")
+    assert len(linked("peace-conference")) == 2
 
 
 def test_a_point_number_two_plans_have_needs_a_plan(invoke, tmp_path, with_plan):
@@ -176,19 +209,21 @@ def test_a_generic_mention_never_names_a_plan_published_later(invoke, tmp_path, 
     assert ("2024-06-01", "two-points") in linked  # on and after its day, it may be meant
 
 
-def test_a_number_given_to_a_new_point_of_the_same_plan_is_named(invoke, tmp_path, with_plan):
-    """Loading deletes nothing: a point taken out of the file stays in the store, and when
-    its number goes to a new point, the number names both (it merged them); each slug
-    still names one."""
+def test_a_number_given_to_a_new_point_names_the_new_point(invoke, tmp_path, with_plan):
+    """A point whose slug changed is a new point, and the old slug is retired: its number
+    names the point the file has now (it used to name both and mix them), and the old
+    slug still names the retired one, with what was coded on it."""
     own = with_plan()
     db = tmp_path / "both.db"
-    invoke("--db", db, "seed", "--no-articles")
-    renumbered = SECOND.replace('slug = "peace-conference"', 'slug = "talks"')
-    (own / "plans" / "two-points.toml").write_text(renumbered, encoding="utf-8")
-    assert "'peace-conference' is in the store" in invoke("--db", db, "seed").stderr
-    result = invoke("--db", db, "links", "--plan", "two-points", "--target", "2", expect=1)
-    assert result.output.strip() == (
-        "Error: --target 2 names 2 points of plan 'two-points' (peace-conference, talks), "
-        "one of them no longer in its file; give the slug"
-    )
-    invoke("--db", db, "links", "--plan", "two-points", "--target", "talks")
+    text = "date 2024-06-01\nChina called for a peace conference.\n"
+    invoke("--db", db, "ingest", "-", input=text)
+    renamed = SECOND.replace('slug = "peace-conference"', 'slug = "talks"')
+    (own / "plans" / "two-points.toml").write_text(renamed, encoding="utf-8")
+    assert "'peace-conference' is no longer in the file" in invoke("--db", db, "seed").stderr
+    invoke("--db", db, "recode", "--stale")
+    by_number = invoke("--db", db, "links", "--plan", "two-points", "--target", "2").output
+    by_slug = invoke("--db", db, "links", "--plan", "two-points", "--target", "talks").output
+    assert by_number == by_slug and "peace conference" in by_number
+    assert "names 2 points" not in by_number
+    old = invoke("--db", db, "links", "--plan", "two-points", "--target", "peace-conference")
+    assert old.output == ""  # coded again: the retired point has nothing left

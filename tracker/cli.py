@@ -362,7 +362,8 @@ def seed(ctx: click.Context, articles: bool) -> None:
     shipped seeds/, or $TRACKER_SEEDS_DIR).
 
     An upsert: plans, points and actors are added or updated by slug or name, and nothing
-    stored is deleted; a point the files no longer have is named in a warning."""
+    stored is deleted; a point its plan file no longer has is retired (no longer coded;
+    what was coded on it stays), with a warning naming it."""
     from tracker.db import writer
     from tracker.ingest import ingest
     from tracker.seeds import load_seeds, seed_articles
@@ -371,7 +372,7 @@ def seed(ctx: click.Context, articles: bool) -> None:
     with writer(engine).begin() as connection:
         loaded = load_seeds(connection)
     click.echo(f"seeded {loaded['actors']} actors and plans {', '.join(loaded['plans'])}")
-    for line in loaded["not_in_files"]:
+    for line in loaded["retired"]:
         click.echo(f"warning: {line}", err=True)
     if articles:
         summary = ingest(engine, [str(p) for p in seed_articles()])

@@ -133,7 +133,11 @@ def check_plan(connection: Connection, plan: str) -> str:
 
 def target_keys(connection: Connection, plan: str) -> set[str]:
     """The plan's targets as exports name them: point numbers, and the others' slugs."""
-    query = select(TARGET_KEY).join(Plan, Plan.id == Target.plan_id).where(Plan.slug == plan)
+    query = (
+        select(TARGET_KEY)
+        .join(Plan, Plan.id == Target.plan_id)
+        .where(Plan.slug == plan, Target.retired.is_(False))
+    )
     return set(connection.execute(query).scalars())
 
 
@@ -141,10 +145,12 @@ def find_targets(connection: Connection, target: str, plan: str | None = None) -
     """The ids of the targets a --target names: a point number or a slug, in ``plan`` if given.
 
     None found is an error naming the targets there are; so is a point number that
-    several plans have when no plan is given (their points are different targets).
+    several plans have when no plan is given (their points are different targets). A
+    number names the point its plan file has now, not a retired point that had it
+    before (that one is named by its slug).
     """
     query = select(
-        Target.id, Target.kind, Target.number, Target.slug, Plan.slug.label("plan")
+        Target.id, Target.kind, Target.number, Target.slug, Target.retired, Plan.slug.label("plan")
     ).join(Plan, Plan.id == Target.plan_id)
     if plan is not None:
         query = query.where(Plan.slug == check_plan(connection, plan))
@@ -158,13 +164,16 @@ def find_targets(connection: Connection, target: str, plan: str | None = None) -
         or (number is None and row.slug.casefold() == wanted.casefold())
     ]
     if number is not None and len(ids) > 1:  # point 1 of one plan is not point 1 of another
+        live = [row.id for row in rows if row.id in ids and not row.retired]
+        ids = live or ids
+    if number is not None and len(ids) > 1:
         found = sorted((row.plan, row.slug) for row in rows if row.id in ids)
         plans = {p for p, _ in found}
-        if len(plans) == 1:  # a point taken out of its file, and its number given to another
+        if len(plans) == 1:  # retired points that had the number one after the other
             slugs = ", ".join(slug for _, slug in found)
             raise TrackerError(
                 f"--target {number} names {len(found)} points of plan {found[0][0]!r} "
-                f"({slugs}), one of them no longer in its file; give the slug"
+                f"({slugs}), all taken out of its file; give the slug"
             )
         listed = ", ".join(f"{p}: {slug}" for p, slug in found)
         raise TrackerError(
@@ -341,6 +350,7 @@ def points(connection: Connection, plan: str | None = None, limit: int | None = 
             Target.slug,
             Target.title,
             func.coalesce(phrases.c.phrases, 0).label("phrases"),
+            Target.retired,  # taken out of its plan file: no longer coded
         )
         .join(Plan, Plan.id == Target.plan_id)
         .outerjoin(phrases, phrases.c.target_id == Target.id)

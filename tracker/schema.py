@@ -12,6 +12,7 @@ import datetime as dt
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -89,6 +91,9 @@ class Target(Base):
     slug: Mapped[str] = mapped_column(String(100))
     title: Mapped[str] = mapped_column(String(400))
     description: Mapped[str] = mapped_column(Text, default="")
+    # Taken out of its plan file (migration 0006): no longer coded, but kept with the links
+    # and positions already coded on it until their articles are coded again.
+    retired: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class TargetPhrase(Base):

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, delete, select, update
 
 from tracker.coder.lexicon import read_toml
 from tracker.errors import TrackerError
@@ -139,7 +139,13 @@ def load_plan(connection: Connection, path: Path, data: dict[str, Any]) -> str:
             connection,
             Target,
             {"plan_id": plan_id, "slug": target_slug},
-            {"kind": kind, "number": number, "title": title, "description": description},
+            {
+                "kind": kind,
+                "number": number,
+                "title": title,
+                "description": description,
+                "retired": False,  # back in the file: coded again
+            },
         )
         connection.execute(delete(TargetPhrase).where(TargetPhrase.target_id == target_id))
         rows = [
@@ -231,31 +237,38 @@ def load_seeds(connection: Connection, folder: Path | None = None) -> dict[str, 
     paths = sorted((folder / "plans").glob("*.toml"))
     files = check_plan_files(paths)  # all of them before any is written
     actors = load_actors(connection, folder / "actors.toml")
-    plans, dropped = [], []
+    plans, retired = [], []
     for path, data in zip(paths, files, strict=True):
         plans.append(load_plan(connection, path, data))
-        dropped += not_in_file(connection, path, data)
-    return {"actors": actors, "plans": plans, "not_in_files": dropped}
+        retired += retire_missing(connection, path, data)
+    return {"actors": actors, "plans": plans, "retired": retired}
 
 
-def not_in_file(connection: Connection, path: Path, data: dict[str, Any]) -> list[str]:
-    """The plan's stored targets that its file no longer has (a point taken out or whose
-    slug changed), as lines to warn with: loading deletes nothing, so they stay, with
-    their links and positions, and the coder still codes them."""
+def retire_missing(connection: Connection, path: Path, data: dict[str, Any]) -> list[str]:
+    """Retire the plan's stored targets that its file no longer has (a point taken out, or
+    the old slug of one whose slug changed): the coder stops coding them. Nothing is
+    deleted: their links and positions stay until their articles are coded again. Returns
+    a warning line for each target retired now (one retired before is not named again)."""
     slug = data["slug"]
     kept = {_whole_slug(data)}
     kept |= {entry["slug"] for key in ("points", "issues") for entry in data.get(key, [])}
     rows = connection.execute(
-        select(Target.kind, Target.number, Target.slug)
+        select(Target.id, Target.kind, Target.number, Target.slug)
         .join(Plan, Plan.id == Target.plan_id)
-        .where(Plan.slug == slug)
+        .where(Plan.slug == slug, Target.retired.is_(False))
         .order_by(Target.number, Target.slug)
     ).all()
+    gone = [row for row in rows if row.slug not in kept]
+    if gone:
+        connection.execute(
+            update(Target).where(Target.id.in_([row.id for row in gone])).values(retired=True)
+        )
     return [
-        f"{path}: {kind if number is None else f'{kind} {number}'} {target!r} is in the "
-        "store but not in the file: it stays, with its links and positions, and is still coded"
-        for kind, number, target in rows
-        if target not in kept
+        f"{path}: {row.kind if row.number is None else f'{row.kind} {row.number}'} "
+        f"{row.slug!r} is no longer in the file: retired, so it is not coded from now on; "
+        "the links and positions already coded on it stay until their articles are coded "
+        "again (tracker recode --stale)"
+        for row in gone
     ]
 
 

@@ -83,6 +83,7 @@ class ReferenceData:
             for row in connection.execute(
                 select(Target.id, Target.kind, Target.number, Target.slug, Plan.slug.label("plan"))
                 .join(Plan, Plan.id == Target.plan_id)
+                .where(Target.retired.is_(False))  # taken out of its plan file
                 .order_by(Target.id)
             )
         ]

@@ -5,13 +5,19 @@
 -- plan as a whole is never linked, only cited), `articles` their articles and
 -- `positions` the stances. `actors_for`, `actors_against` and `actors_mixed`
 -- count actors by their latest stance on the target (as in the matrix report),
--- so each actor counts once.
+-- so each actor counts once. A point taken out of its plan file (retired) is
+-- listed only while links or positions coded before remain on it.
 -- Options: --plan, --target, --since, --until.
 WITH t AS (
     SELECT *
     FROM report_targets
     WHERE (CAST(:plan AS TEXT) IS NULL OR plan = :plan)
       AND (CAST(:target AS TEXT) IS NULL OR target = :target OR target_slug = :target)
+      AND (
+          target_id NOT IN (SELECT id FROM targets WHERE retired)
+          OR target_id IN (SELECT target_id FROM report_links)
+          OR target_id IN (SELECT target_id FROM report_positions)
+      )
 ),
 l AS (
     SELECT sentence_id, article_id, target_id

@@ -2,13 +2,15 @@
 --
 -- Rows with scope "nobody": targets no actor took a position on. Rows with
 -- scope "actor": for each actor with a position in the period (or the one
--- --actor names), the targets it took no position on.
+-- --actor names), the targets it took no position on. A point taken out of its
+-- plan file (retired) is not coded any more, so it is never listed.
 -- Options: --plan, --actor, --target, --since, --until.
 WITH t AS (
     SELECT *
     FROM report_targets
     WHERE (CAST(:plan AS TEXT) IS NULL OR plan = :plan)
       AND (CAST(:target AS TEXT) IS NULL OR target = :target OR target_slug = :target)
+      AND target_id NOT IN (SELECT id FROM targets WHERE retired)
 ),
 p AS (
     SELECT actor_id, target_id
