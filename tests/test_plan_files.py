@@ -227,3 +227,30 @@ def test_a_number_given_to_a_new_point_names_the_new_point(invoke, tmp_path, wit
     assert "names 2 points" not in by_number
     old = invoke("--db", db, "links", "--plan", "two-points", "--target", "peace-conference")
     assert old.output == ""  # coded again: the retired point has nothing left
+
+
+def test_an_undated_article_does_not_give_a_generic_mention_to_every_plan(
+    invoke, tmp_path, with_plan
+):
+    """ "China's peace initiative" in an article with no date could be either plan by
+    China: it names neither (it named both); a word only one plan has still names it,
+    and dating the article settles the generic one."""
+    second = SECOND.replace(
+        'phrases = ["two-point plan"]',
+        'phrases = ["two-point plan"]\ngeneric = ["peace initiative", "initiative"]',
+    )
+    with_plan(second)
+    db = f"sqlite:///{tmp_path / 'two.db'}"
+
+    def plans(text: str, header: str = "") -> set[str]:
+        invoke("--db", db, "ingest", "-", input=f"{header}{text}\n")
+        rows = invoke("--db", db, "position", "--target", "plan", "--format", "json").output
+        return {row["plan"] for row in json.loads(rows) if row["sentence"] == text}
+
+    assert plans("Mr Lukashenko praised China's peace initiative.") == set()
+    assert plans("Mr Lukashenko praised the two-point plan.") == {"two-points"}
+    assert plans("Mr Lukashenko praised China's 12-point peace plan.") == {"china-2023"}
+    # another plan's own name is never this plan's generic word, dated or not
+    assert plans("Mr Lukashenko praised the two-point plan again.", "date 2023-03-01\n") == {
+        "two-points"
+    }

@@ -246,13 +246,22 @@ class Coder:
     ) -> list[PhraseMatch]:
         """The best mention of each plan, unless it is part of another initiative's name, or a
         generic word ("the plan") far from the plan's time with no author named beside it, or
-        in an article dated before the plan was published."""
+        in an article dated before the plan was published, or inside another plan's own name,
+        or in an undated article where another plan has the same word."""
         others = [m for m in matches if m.target.kind == "plan" and m.polarity == 0]
+        names = [  # names only one plan has: "the two-point plan" is not another plan's "plan"
+            m for m in matches if m.target.kind == "plan" and m.polarity == 1 and m.score >= 0.99
+        ]
         best: dict[int, PhraseMatch] = {}
         for match in matches:
             if match.target.kind != "plan" or match.polarity == 0 or match.score < 0.99:
                 continue
             if any(o.start < match.end and match.start < o.end for o in others):
+                continue
+            if match.polarity == 2 and any(
+                o.target.plan != match.target.plan and o.start < match.end and match.start < o.end
+                for o in names
+            ):
                 continue
             if match.polarity == 2 and not self._names_this_plan(match, sentence_words, day):
                 continue
@@ -262,7 +271,17 @@ class Coder:
                 current.phrase,
             ):
                 best[match.target.id] = match
-        return list(best.values())
+        found = list(best.values())
+        if day is None:  # undated: a generic word that several plans have names none of them
+            generic = [m for m in found if m.polarity == 2]
+            shared = {
+                m.target.id
+                for m in generic
+                for o in generic
+                if o.target.plan != m.target.plan and o.start < m.end and m.start < o.end
+            }
+            found = [m for m in found if m.target.id not in shared]
+        return found
 
     def _names_this_plan(
         self, match: PhraseMatch, sentence_words: list, day: dt.date | None
