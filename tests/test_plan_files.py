@@ -209,24 +209,83 @@ def test_a_generic_mention_never_names_a_plan_published_later(invoke, tmp_path, 
     assert ("2024-06-01", "two-points") in linked  # on and after its day, it may be meant
 
 
-def test_a_number_given_to_a_new_point_names_the_new_point(invoke, tmp_path, with_plan):
-    """A point whose slug changed is a new point, and the old slug is retired: its number
-    names the point the file has now (it used to name both and mix them), and the old
-    slug still names the retired one, with what was coded on it."""
+def test_a_renamed_point_stays_the_same_point(invoke, tmp_path, with_plan):
+    """A point whose slug changed in its file is the same point renamed, with what was coded
+    on it: not a new point beside a retired one, which left two targets with one number
+    (the number named both, and review decisions on it were joined to each)."""
     own = with_plan()
     db = tmp_path / "both.db"
     text = "date 2024-06-01\nChina called for a peace conference.\n"
     invoke("--db", db, "ingest", "-", input=text)
     renamed = SECOND.replace('slug = "peace-conference"', 'slug = "talks"')
     (own / "plans" / "two-points.toml").write_text(renamed, encoding="utf-8")
-    assert "'peace-conference' is no longer in the file" in invoke("--db", db, "seed").stderr
-    invoke("--db", db, "recode", "--stale")
+    assert invoke("--db", db, "seed", "--no-articles").stderr.strip().splitlines() == [
+        f"warning: {own / 'plans' / 'two-points.toml'}: point 2 'peace-conference' is now "
+        "'talks': the same target, renamed"
+    ]
+    points = invoke("--db", db, "points", "--plan", "two-points", "--format", "csv").output
+    assert [line.split(",")[:4] for line in points.splitlines()[1:]] == [
+        ["two-points", "1", "point", "de-escalation"],
+        ["two-points", "2", "point", "talks"],
+        ["two-points", "plan", "plan", "plan"],
+    ]
     by_number = invoke("--db", db, "links", "--plan", "two-points", "--target", "2").output
-    by_slug = invoke("--db", db, "links", "--plan", "two-points", "--target", "talks").output
-    assert by_number == by_slug and "peace conference" in by_number
-    assert "names 2 points" not in by_number
-    old = invoke("--db", db, "links", "--plan", "two-points", "--target", "peace-conference")
-    assert old.output == ""  # coded again: the retired point has nothing left
+    assert "peace conference" in by_number  # kept, with no re-coding
+    assert by_number == invoke("--db", db, "links", "--target", "talks").output
+    result = invoke("--db", db, "links", "--target", "peace-conference", expect=1)
+    assert result.output.startswith("Error: no target 'peace-conference'")
+
+
+def test_a_renumbered_point_is_named_and_a_slug_of_another_kind_refused(
+    invoke, tmp_path, with_plan
+):
+    own = with_plan()
+    db = tmp_path / "both.db"
+    invoke("--db", db, "seed", "--no-articles")
+    path = own / "plans" / "two-points.toml"
+    swapped = SECOND.replace("number = 1", "number = 9").replace("number = 2", "number = 1")
+    path.write_text(swapped.replace("number = 9", "number = 2"), encoding="utf-8")
+    warnings = invoke("--db", db, "seed", "--no-articles").stderr
+    assert f"warning: {path}: point 'de-escalation' was number 1 and is now 2: " in warnings
+    assert "so what named point 1 now names another point" in warnings
+    before = invoke("--db", db, "points", "--format", "csv").output
+    whole_as_point = SECOND.replace('slug = "peace-conference"', 'slug = "plan"').replace(
+        'phrases = ["two-point plan"]', 'slug = "whole"\nphrases = ["two-point plan"]'
+    )
+    path.write_text(whole_as_point, encoding="utf-8")
+    result = invoke("--db", db, "seed", "--no-articles", expect=1)
+    assert result.output.strip() == (
+        f"Error: {path}: point 2 has the slug 'plan' of a stored plan target; give it another slug"
+    )
+    assert invoke("--db", db, "points", "--format", "csv").output == before
+
+
+def test_a_plan_whose_file_is_gone_is_retired(invoke, tmp_path, with_plan):
+    own = with_plan()
+    db = tmp_path / "both.db"
+    invoke("--db", db, "seed", "--no-articles")
+    (own / "plans" / "two-points.toml").unlink()
+    assert invoke("--db", db, "seed", "--no-articles").stderr.strip().splitlines() == [
+        f"warning: {own / 'plans'}: no file has plan 'two-points' any more: its targets are "
+        "retired, so they are not coded from now on; the links and positions already coded "
+        "on them stay until their articles are coded again (tracker recode --stale)"
+    ]
+    points = invoke("--db", db, "points", "--format", "json").output
+    assert {(r["plan"], r["retired"]) for r in json.loads(points)} == {
+        ("china-2023", False),
+        ("two-points", True),
+    }
+    assert "no problems found" in invoke("--db", db, "db", "check").output
+    nothing = SECOND.split("[[points]]")[0]
+    (own / "plans" / "two-points.toml").write_text(nothing, encoding="utf-8")
+    result = invoke("--db", db, "seed", "--no-articles", expect=1)
+    assert result.output.strip() == (
+        f"Error: {own / 'plans' / 'two-points.toml'}: the plan has no [[points]]"
+    )
+    for path in (own / "plans").glob("*.toml"):
+        path.unlink()
+    result = invoke("--db", db, "seed", "--no-articles", expect=1)
+    assert result.output.strip() == f"Error: no plans in {own / 'plans'}; nothing was loaded"
 
 
 def test_an_undated_article_does_not_give_a_generic_mention_to_every_plan(
@@ -234,10 +293,13 @@ def test_an_undated_article_does_not_give_a_generic_mention_to_every_plan(
 ):
     """ "China's peace initiative" in an article with no date could be either plan by
     China: it names neither (it named both); a word only one plan has still names it,
-    and dating the article settles the generic one."""
+    and so does its own name beside a word both have ("China's 12-point peace plan"). A
+    plan's ``not_this_plan`` list keeps its own words off another plan's name, never that
+    plan's own name off it ("six-point consensus" is in china-2023's list)."""
     second = SECOND.replace(
         'phrases = ["two-point plan"]',
-        'phrases = ["two-point plan"]\ngeneric = ["peace initiative", "initiative"]',
+        'phrases = ["two-point plan", "six-point consensus"]\n'
+        'generic = ["peace initiative", "initiative", "peace plan", "plan"]',
     )
     with_plan(second)
     db = f"sqlite:///{tmp_path / 'two.db'}"
@@ -254,3 +316,5 @@ def test_an_undated_article_does_not_give_a_generic_mention_to_every_plan(
     assert plans("Mr Lukashenko praised the two-point plan again.", "date 2023-03-01\n") == {
         "two-points"
     }
+    assert plans("Mr Lukashenko praised the 12-point plan.", "date 2024-06-01\n") == {"china-2023"}
+    assert plans("Mr Lukashenko praised the six-point consensus.") == {"two-points"}

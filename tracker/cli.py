@@ -363,7 +363,8 @@ def seed(ctx: click.Context, articles: bool) -> None:
 
     An upsert: plans, points and actors are added or updated by slug or name, and nothing
     stored is deleted; a point its plan file no longer has is retired (no longer coded;
-    what was coded on it stays), with a warning naming it."""
+    what was coded on it stays), as is every target of a plan whose file is gone, each
+    with a warning; a point whose slug changed keeps its number and is renamed."""
     from tracker.db import writer
     from tracker.ingest import ingest
     from tracker.seeds import load_seeds, seed_articles
@@ -372,7 +373,7 @@ def seed(ctx: click.Context, articles: bool) -> None:
     with writer(engine).begin() as connection:
         loaded = load_seeds(connection)
     click.echo(f"seeded {loaded['actors']} actors and plans {', '.join(loaded['plans'])}")
-    for line in loaded["retired"]:
+    for line in loaded["warnings"]:
         click.echo(f"warning: {line}", err=True)
     if articles:
         summary = ingest(engine, [str(p) for p in seed_articles()])

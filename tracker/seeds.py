@@ -160,7 +160,10 @@ def load_plan(connection: Connection, path: Path, data: dict[str, Any]) -> str:
 def _plan_problem(data: dict[str, Any]) -> str | None:
     """What the schema cannot say is wrong with a plan that fits it: targets that would be
     stored as one (a slug twice, the plan-as-a-whole's slug reused by a point), a point
-    number twice or below 1, a blank phrase, a point or issue no phrase could ever link."""
+    number twice or below 1, a blank phrase, a point or issue no phrase could ever link, a
+    plan with no points (which ``db check`` would report)."""
+    if not data.get("points"):
+        return "the plan has no [[points]]"
     whole = data.get("plan_target", {})
     for phrase in whole.get("phrases", []) + whole.get("generic", []):
         if not phrase.strip():
@@ -232,21 +235,107 @@ def check_seed_files(folder: Path | None = None) -> None:
 
 
 def load_seeds(connection: Connection, folder: Path | None = None) -> dict[str, Any]:
-    """Load actors, then every plan under ``plans/``; returns what was loaded."""
+    """Load actors, then every plan under ``plans/``; returns what was loaded, and a
+    warning line for each point renamed, renumbered or retired."""
     folder = folder or seeds_dir()
     paths = sorted((folder / "plans").glob("*.toml"))
+    if not paths:  # would retire every stored plan
+        raise TrackerError(f"no plans in {folder / 'plans'}; nothing was loaded")
     files = check_plan_files(paths)  # all of them before any is written
     actors = load_actors(connection, folder / "actors.toml")
-    plans, retired = [], []
+    plans, notes = [], []
     for path, data in zip(paths, files, strict=True):
+        notes += match_stored(connection, path, data)
         plans.append(load_plan(connection, path, data))
-        retired += retire_missing(connection, path, data)
-    return {"actors": actors, "plans": plans, "retired": retired}
+        notes += retire_missing(connection, path, data)
+    notes += retire_plans_without_file(connection, folder / "plans", plans)
+    return {"actors": actors, "plans": plans, "warnings": notes}
+
+
+def _file_targets(data: dict[str, Any]) -> list[tuple[str, int | None, str]]:
+    """A plan file's targets as (kind, number, slug), the plan as a whole first."""
+    found: list[tuple[str, int | None, str]] = [("plan", None, _whole_slug(data))]
+    for kind, key in (("point", "points"), ("issue", "issues")):
+        found += [(kind, e.get("number"), e["slug"]) for e in data.get(key, [])]
+    return found
+
+
+def match_stored(connection: Connection, path: Path, data: dict[str, Any]) -> list[str]:
+    """Match the file's targets to the stored ones before they are upserted by slug, so a
+    point keeps its identity: a point whose slug changed is the stored point with its
+    number (and the plan as a whole the stored one), renamed, not a new point beside a
+    retired one; a slug stored for another kind of target is an error; a point whose
+    number changed is named, since exports, gold files, review decisions and the model
+    name points by number."""
+    stored = connection.execute(
+        select(Target.id, Target.kind, Target.number, Target.slug)
+        .join(Plan, Plan.id == Target.plan_id)
+        .where(Plan.slug == data["slug"])
+    ).all()
+    if not stored:
+        return []
+    targets = _file_targets(data)
+    in_file = {slug for _, _, slug in targets}
+    by_slug = {row.slug: row for row in stored}
+    notes = []
+    for kind, number, slug in targets:
+        row = by_slug.get(slug)
+        what = kind if number is None else f"{kind} {number}"
+        if row is not None:
+            if row.kind != kind:
+                raise TrackerError(
+                    f"{path}: {what} has the slug {slug!r} of a stored {row.kind} target; "
+                    "give it another slug"
+                )
+            if kind == "point" and row.number != number:
+                notes.append(
+                    f"{path}: point {slug!r} was number {row.number} and is now {number}: "
+                    "exports, gold files, review decisions and the model name points by "
+                    f"number, so what named point {row.number} now names another point"
+                )
+            continue
+        old = next(
+            (
+                r
+                for r in stored
+                if r.kind == kind
+                and r.number == number
+                and r.slug not in in_file
+                and kind in ("point", "plan")
+            ),
+            None,
+        )
+        if old is not None:  # renamed: the same target under its new slug
+            connection.execute(update(Target).where(Target.id == old.id).values(slug=slug))
+            del by_slug[old.slug]
+            notes.append(f"{path}: {what} {old.slug!r} is now {slug!r}: the same target, renamed")
+    return notes
+
+
+def retire_plans_without_file(connection: Connection, folder: Path, loaded: list[str]) -> list[str]:
+    """Retire every target of a stored plan that no file has any more (the file removed,
+    or its slug changed): like a point taken out of its file, it is not coded from now on."""
+    rows = connection.execute(
+        select(Plan.slug, Target.id)
+        .join(Target, Target.plan_id == Plan.id)
+        .where(Plan.slug.not_in(loaded), Target.retired.is_(False))
+    ).all()
+    if not rows:
+        return []
+    connection.execute(
+        update(Target).where(Target.id.in_([row.id for row in rows])).values(retired=True)
+    )
+    return [
+        f"{folder}: no file has plan {slug!r} any more: its targets are retired, so they are "
+        "not coded from now on; the links and positions already coded on them stay until "
+        "their articles are coded again (tracker recode --stale)"
+        for slug in sorted({row.slug for row in rows})
+    ]
 
 
 def retire_missing(connection: Connection, path: Path, data: dict[str, Any]) -> list[str]:
-    """Retire the plan's stored targets that its file no longer has (a point taken out, or
-    the old slug of one whose slug changed): the coder stops coding them. Nothing is
+    """Retire the plan's stored targets that its file no longer has (a point taken out;
+    ``match_stored`` has renamed those whose slug changed): the coder stops coding them. Nothing is
     deleted: their links and positions stay until their articles are coded again. Returns
     a warning line for each target retired now (one retired before is not named again)."""
     slug = data["slug"]

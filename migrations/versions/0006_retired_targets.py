@@ -2,12 +2,14 @@
 
 ``targets`` gets ``retired``, false for every target stored so far. ``tracker seed``
 sets it on each stored target of a plan that the plan's file no longer has (a point
-taken out, or one whose slug changed: the old slug is retired beside the new one), and
-clears it when the point is put back. The coder reads only the targets not retired; the
-links and positions already coded on a retired one stay until their articles are coded
-again (``tracker recode --stale``), and review decisions on them are kept as always.
+taken out; every target of a plan whose file is gone), and clears it when the point is
+put back. (A point whose slug changed keeps its number and is renamed, not retired.)
+The coder reads only the targets not retired; the links and positions already coded on a
+retired one stay until their articles are coded again (``tracker recode --stale``), and
+review decisions on them are kept as always.
 
-Downgrading drops the column: every target is coded again, as it was before 0006.
+Downgrading drops the column: every target is coded again, as it was before 0006, and
+an upgrade back marks none retired until ``tracker seed`` runs again.
 
 Revision ID: 0006
 Revises: 0005

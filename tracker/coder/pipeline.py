@@ -123,6 +123,11 @@ class ReferenceData:
 DECIDERS = ("learned", "rules")
 
 
+def _beside(a: PhraseMatch, b: PhraseMatch) -> bool:
+    """The two matches overlap or have at most one word between them."""
+    return a.start - b.end <= 1 and b.start - a.end <= 1
+
+
 class Coder:
     """read → segment → link → candidates → decide: the rules propose, a decider chooses.
 
@@ -244,27 +249,37 @@ class Coder:
     def _plan_mentions(
         self, matches: list[PhraseMatch], sentence_words: list, day: dt.date | None
     ) -> list[PhraseMatch]:
-        """The best mention of each plan, unless it is part of another initiative's name, or a
-        generic word ("the plan") far from the plan's time with no author named beside it, or
-        in an article dated before the plan was published, or inside another plan's own name,
-        or in an undated article where another plan has the same word."""
+        """The best mention of each plan, unless it is part of another initiative's name (in
+        the plan's own ``not_this_plan`` list), or a generic word ("the plan") far from the
+        plan's time with no author named beside it, or in an article dated before the plan
+        was published, or beside another plan's own name ("the 12-point plan" is no other
+        plan's "plan"), or in an undated article where another plan has the same word (unless
+        the plan's own name is there too)."""
         others = [m for m in matches if m.target.kind == "plan" and m.polarity == 0]
-        names = [  # names only one plan has: "the two-point plan" is not another plan's "plan"
-            m for m in matches if m.target.kind == "plan" and m.polarity == 1 and m.score >= 0.99
+
+        def vetoed(match: PhraseMatch) -> bool:
+            return any(
+                o.target.plan == match.target.plan and o.start < match.end and match.start < o.end
+                for o in others
+            )
+
+        names = [  # names only one plan has ("12-point paper")
+            m
+            for m in matches
+            if m.target.kind == "plan" and m.polarity == 1 and m.score >= 0.99 and not vetoed(m)
         ]
+        named = {m.target.plan for m in names}
         best: dict[int, PhraseMatch] = {}
         for match in matches:
             if match.target.kind != "plan" or match.polarity == 0 or match.score < 0.99:
                 continue
-            if any(o.start < match.end and match.start < o.end for o in others):
+            if vetoed(match):
                 continue
-            if match.polarity == 2 and any(
-                o.target.plan != match.target.plan and o.start < match.end and match.start < o.end
-                for o in names
-            ):
-                continue
-            if match.polarity == 2 and not self._names_this_plan(match, sentence_words, day):
-                continue
+            if match.polarity == 2 and match.target.plan not in named:
+                if any(_beside(o, match) for o in names if o.target.plan != match.target.plan):
+                    continue
+                if not self._names_this_plan(match, sentence_words, day):
+                    continue
             current = best.get(match.target.id)
             if current is None or (match.end - match.start, match.phrase) > (
                 current.end - current.start,
@@ -273,12 +288,12 @@ class Coder:
                 best[match.target.id] = match
         found = list(best.values())
         if day is None:  # undated: a generic word that several plans have names none of them
-            generic = [m for m in found if m.polarity == 2]
+            generic = [m for m in found if m.polarity == 2 and m.target.plan not in named]
             shared = {
                 m.target.id
                 for m in generic
-                for o in generic
-                if o.target.plan != m.target.plan and o.start < m.end and m.start < o.end
+                for o in found
+                if o.polarity == 2 and o.target.plan != m.target.plan and _beside(o, m)
             }
             found = [m for m in found if m.target.id not in shared]
         return found
