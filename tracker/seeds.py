@@ -294,15 +294,10 @@ def match_stored(connection: Connection, path: Path, data: dict[str, Any]) -> li
                     f"number, so what named point {row.number} now names another point"
                 )
             continue
+        if kind == "issue":  # an issue has no number: a new slug is a new issue
+            continue
         old = next(
-            (
-                r
-                for r in stored
-                if r.kind == kind
-                and r.number == number
-                and r.slug not in in_file
-                and kind in ("point", "plan")
-            ),
+            (r for r in stored if (r.kind, r.number) == (kind, number) and r.slug not in in_file),
             None,
         )
         if old is not None:  # renamed: the same target under its new slug
@@ -335,12 +330,11 @@ def retire_plans_without_file(connection: Connection, folder: Path, loaded: list
 
 def retire_missing(connection: Connection, path: Path, data: dict[str, Any]) -> list[str]:
     """Retire the plan's stored targets that its file no longer has (a point taken out;
-    ``match_stored`` has renamed those whose slug changed): the coder stops coding them. Nothing is
-    deleted: their links and positions stay until their articles are coded again. Returns
-    a warning line for each target retired now (one retired before is not named again)."""
+    ``match_stored`` has renamed those whose slug changed): the coder stops coding them.
+    Nothing is deleted: their links and positions stay until their articles are coded
+    again. Returns a warning line for each target retired now (not again later)."""
     slug = data["slug"]
-    kept = {_whole_slug(data)}
-    kept |= {entry["slug"] for key in ("points", "issues") for entry in data.get(key, [])}
+    kept = {target for _, _, target in _file_targets(data)}
     rows = connection.execute(
         select(Target.id, Target.kind, Target.number, Target.slug)
         .join(Plan, Plan.id == Target.plan_id)
