@@ -318,3 +318,29 @@ def test_an_undated_article_does_not_give_a_generic_mention_to_every_plan(
     }
     assert plans("Mr Lukashenko praised the 12-point plan.", "date 2024-06-01\n") == {"china-2023"}
     assert plans("Mr Lukashenko praised the six-point consensus.") == {"two-points"}
+
+
+def test_db_check_counts_targets_the_plan_files_no_longer_match(invoke, tmp_path, with_plan):
+    """A plan file edited without `tracker seed`, or a store taken down past 0006 and up
+    again (which forgets which points are retired): `db check` counts the targets the store
+    and the files disagree on, as a hint, and `tracker seed` brings it to 0."""
+    own = with_plan()
+    db = tmp_path / "both.db"
+    invoke("--db", db, "seed", "--no-articles")
+
+    def disagree() -> str:
+        lines = invoke("--db", db, "db", "check").output.splitlines()
+        return next(line for line in lines if line.startswith("targets the store and the plan"))
+
+    assert disagree().endswith(": 0")
+    path = own / "plans" / "two-points.toml"
+    path.write_text(SECOND.split("[[points]]\nnumber = 2")[0], encoding="utf-8")
+    assert disagree().endswith(": 1  (tracker seed loads the plan files)")
+    invoke("--db", db, "seed", "--no-articles")
+    assert disagree().endswith(": 0")
+    invoke("--db", db, "db", "downgrade", "0005", "--yes")
+    invoke("--db", db, "db", "upgrade")
+    assert disagree().endswith(": 1  (tracker seed loads the plan files)")
+    path.write_text("slug = ", encoding="utf-8")
+    assert disagree().startswith("targets the store and the plan files disagree on: unknown: ")
+    assert "no problems found" in invoke("--db", db, "db", "check").output

@@ -332,6 +332,12 @@ def db_check(ctx: click.Context) -> None:
             f"positions with review decisions on articles no longer stored: {orphaned}"
             + ("  (kept in their history: tracker review history KEY)" if orphaned else "")
         )
+        try:
+            unlike = str(doctor.targets_unlike_files(engine))
+            unlike += "  (tracker seed loads the plan files)" if unlike != "0" else ""
+        except TrackerError as exc:  # a plan file that cannot be read is the seed's error
+            unlike = f"unknown: {exc}"
+        click.echo(f"targets the store and the plan files disagree on: {unlike}")
         unfinished = doctor.unfinished_runs(engine)
         click.echo(
             f"coding runs still marked running: {unfinished}"

@@ -87,3 +87,24 @@ def unfinished_runs(engine: Engine) -> int:
         return connection.execute(
             text("SELECT COUNT(*) FROM coding_runs WHERE outcome = 'running'")
         ).scalar_one()
+
+
+def targets_unlike_files(engine: Engine) -> int:
+    """How many targets the store and the plan files disagree on: one the store codes that
+    no plan file has, or one a plan file has that the store lacks or holds retired. The
+    files were edited, or the store upgraded back past migration 0006, without `tracker
+    seed` since. Not a problem of the store: the coder codes the targets it holds."""
+    from tracker.seeds import plan_file_targets
+
+    expected = plan_file_targets()
+    with engine.connect() as connection:
+        live = {
+            (plan, slug)
+            for plan, slug in connection.execute(
+                text(
+                    """SELECT p.slug, t.slug FROM targets t JOIN plans p ON p.id = t.plan_id
+                    WHERE NOT t.retired"""
+                )
+            )
+        }
+    return len(live ^ expected)

@@ -252,6 +252,16 @@ def load_seeds(connection: Connection, folder: Path | None = None) -> dict[str, 
     return {"actors": actors, "plans": plans, "warnings": notes}
 
 
+def plan_file_targets(folder: Path | None = None) -> set[tuple[str, str]]:
+    """The targets the plan files hold, as (plan slug, target slug), the files checked."""
+    plans = (folder or seeds_dir()) / "plans"
+    return {
+        (data["slug"], slug)
+        for data in check_plan_files(sorted(plans.glob("*.toml")))
+        for _, _, slug in _file_targets(data)
+    }
+
+
 def _file_targets(data: dict[str, Any]) -> list[tuple[str, int | None, str]]:
     """A plan file's targets as (kind, number, slug), the plan as a whole first."""
     found: list[tuple[str, int | None, str]] = [("plan", None, _whole_slug(data))]
