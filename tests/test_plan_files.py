@@ -344,3 +344,27 @@ def test_db_check_counts_targets_the_plan_files_no_longer_match(invoke, tmp_path
     path.write_text("slug = ", encoding="utf-8")
     assert disagree().startswith("targets the store and the plan files disagree on: unknown: ")
     assert "no problems found" in invoke("--db", db, "db", "check").output
+
+
+def test_gold_on_a_retired_point_is_named_as_such(invoke, tmp_path, own_seeds):
+    """Scoring a store whose point 12 is retired against gold that codes point 12: one
+    error line that says the point is retired (it asked whether the gold was coded for
+    another plan)."""
+    db = tmp_path / "retired.db"
+    invoke("--db", db, "seed", "--no-articles")
+    path = own_seeds / "plans" / "china-2023.toml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("[[points]]\nnumber = 12")
+    end = text.find("[[", start + 10)
+    path.write_text(text[:start] + (text[end:] if end != -1 else ""), encoding="utf-8")
+    assert (
+        "point 12 'reconstruction' is no longer in the file"
+        in invoke("--db", db, "seed", "--no-articles").stderr
+    )
+    gold = Path(__file__).parent / "data" / "dev"
+    result = invoke("--db", db, "evaluate", gold, "--use-db", expect=1)
+    assert result.output.strip() == (
+        "Error: the gold codes targets of plan 'china-2023' that are retired (12: taken out "
+        "of its plan file, so no longer coded); put them back in the file and run `tracker "
+        "seed`, or score gold that does not code them"
+    )

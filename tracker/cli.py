@@ -699,7 +699,9 @@ def evaluate(
             prepare(engine)
         with engine.connect() as connection:
             queries.check_plan(connection, plan)
-            scoring.check_gold_targets(corpus, plan, queries.target_keys(connection, plan))
+            keys = queries.target_keys(connection, plan)
+            retired = queries.target_keys(connection, plan, retired=True) - keys
+            scoring.check_gold_targets(corpus, plan, keys, retired)
         if not use_db:
             ingest(engine, [str(p) for p in corpus.articles], decider=decider)
         with engine.connect() as connection:

@@ -414,12 +414,22 @@ def confusion_rows(confusion: Counter) -> list[dict[str, Any]]:
     ]
 
 
-def check_gold_targets(corpus: GoldCorpus, plan: str, keys: set[str]) -> None:
+def check_gold_targets(
+    corpus: GoldCorpus, plan: str, keys: set[str], retired: set[str] | None = None
+) -> None:
     """An error when the gold codes targets the plan does not have: gold coded for another
-    plan, scored against this one, would give figures that mean nothing."""
+    plan, scored against this one, would give figures that mean nothing; so would gold on
+    ``retired`` targets (taken out of the plan's file), which the coder no longer codes."""
     coded = {t for r in corpus.records for t in r.get("links", [])}
     coded |= {p["target"] for r in corpus.records for p in r.get("positions", [])}
     missing = sorted(coded - keys - {"plan"}, key=_target_order)
+    gone = [t for t in missing if t in (retired or set())]
+    if gone and len(gone) == len(missing):
+        raise TrackerError(
+            f"the gold codes targets of plan {plan!r} that are retired ({', '.join(gone)}: "
+            "taken out of its plan file, so no longer coded); put them back in the file "
+            "and run `tracker seed`, or score gold that does not code them"
+        )
     if missing:
         shown = ", ".join(missing[:8]) + (
             f" and {len(missing) - 8} more" if len(missing) > 8 else ""

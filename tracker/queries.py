@@ -131,12 +131,13 @@ def check_plan(connection: Connection, plan: str) -> str:
     return plan
 
 
-def target_keys(connection: Connection, plan: str) -> set[str]:
-    """The plan's targets as exports name them: point numbers, and the others' slugs."""
+def target_keys(connection: Connection, plan: str, retired: bool = False) -> set[str]:
+    """The plan's targets as exports name them: point numbers, and the others' slugs; the
+    retired ones (taken out of the plan's file) with ``retired``, else the live ones."""
     query = (
         select(TARGET_KEY)
         .join(Plan, Plan.id == Target.plan_id)
-        .where(Plan.slug == plan, Target.retired.is_(False))
+        .where(Plan.slug == plan, Target.retired.is_(retired))
     )
     return set(connection.execute(query).scalars())
 
