@@ -368,3 +368,31 @@ def test_gold_on_a_retired_point_is_named_as_such(invoke, tmp_path, own_seeds):
         "of its plan file, so no longer coded); put them back in the file and run `tracker "
         "seed`, or score gold that does not code them"
     )
+
+
+def test_no_position_is_added_on_a_retired_point(invoke, tmp_path, with_plan):
+    """A review sheet may confirm or reject what was coded on a retired point, but not add a
+    position on it or correct one onto it: the plan no longer has that point (both were
+    accepted)."""
+    from test_review import _sheet, _write
+
+    own = with_plan()
+    db = f"sqlite:///{tmp_path / 'two.db'}"
+    text = "Mr Wang Yi called for de-escalation and for a peace conference."
+    invoke("--db", db, "ingest", "-", input=f"date 2024-06-01\n{text}\n")
+    path = own / "plans" / "two-points.toml"
+    path.write_text(SECOND.split("[[points]]\nnumber = 2")[0], encoding="utf-8")
+    invoke("--db", db, "seed", "--no-articles")
+    rows = {(r["plan"], r["target"]): r for r in _sheet(invoke, db, tmp_path)}
+    on_retired, on_live = rows["two-points", "2"], rows["two-points", "1"]
+    added = dict(on_live, decision="add", key="", target="2")
+    moved = dict(on_live, decision="correct", target="2")
+    sheet = _write(tmp_path / "bad.csv", [dict(on_retired, decision="confirm"), added, moved])
+    result = invoke("--db", db, "review", "import", sheet, expect=1)
+    retired = (
+        "target '2' of plan 'two-points' is retired (taken out of its plan file); put it "
+        "back in the file and run `tracker seed` to add positions on it"
+    )
+    assert result.output.count(retired) == 2, result.output
+    sheet = _write(tmp_path / "good.csv", [dict(on_retired, decision="confirm")])
+    assert "applied 1 confirm" in invoke("--db", db, "review", "import", sheet).output

@@ -21,9 +21,9 @@ from tracker.review import (
     Decision,
     PositionRef,
     canonical_actor,
-    canonical_target,
     decide,
     latest_revisions,
+    live_target,
     ref_of,
     undo,
 )
@@ -148,7 +148,7 @@ class Session:
         actor = self._ask("actor", lambda c, v: canonical_actor(c, v))
         if actor is None:
             return None
-        found = self._ask("target", lambda c, v: canonical_target(c, None, v))
+        found = self._ask("target", lambda c, v: live_target(c, None, v))
         if found is None:
             return None
         stance = self._stance()

@@ -255,6 +255,21 @@ def canonical_target(connection: Connection, plan: str | None, target: str) -> t
     return row[0], row[1]
 
 
+def live_target(connection: Connection, plan: str | None, target: str) -> tuple[str, str]:
+    """``canonical_target`` for a position decided now (added, or corrected onto another
+    target): a retired target (taken out of its plan's file) is refused, since the coder no
+    longer codes it. Confirming or rejecting what was coded on one stays possible."""
+    from tracker.queries import target_keys
+
+    plan_slug, key = canonical_target(connection, plan, target)
+    if key not in target_keys(connection, plan_slug):
+        raise TrackerError(
+            f"target {target!r} of plan {plan_slug!r} is retired (taken out of its plan "
+            "file); put it back in the file and run `tracker seed` to add positions on it"
+        )
+    return plan_slug, key
+
+
 def check_stance(stance: str | None) -> str:
     if stance not in STANCES:
         raise TrackerError(f"stance must be one of {', '.join(STANCES)}, not {stance!r}")

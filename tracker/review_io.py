@@ -40,6 +40,7 @@ from tracker.review import (
     check_stance,
     latest,
     latest_revisions,
+    live_target,
     position_key,
     record,
     ref_of_decision,
@@ -269,6 +270,8 @@ class _Sheet:
         )
         if what == "confirm" and edited:
             raise _Bad("the row's actor, target or stance was edited: write 'correct' for that")
+        if what == "correct" and (plan, target) != current[1:3]:
+            self.live(plan, target)  # corrected onto another target: one the plan has now
         if what == "correct" and (actor, plan, target) == (ref.actor, ref.plan, ref.target):
             if shown is not None and shown.get("auto_stance") == stance:
                 what = "confirm"  # corrected to what the coder found: a confirmation
@@ -289,8 +292,15 @@ class _Sheet:
             raise _Bad(str(exc)) from None
         return actor, plan, target, stance
 
+    def live(self, plan: str, target: str) -> None:
+        try:
+            live_target(self.connection, plan, target)
+        except TrackerError as exc:
+            raise _Bad(str(exc)) from None
+
     def _add(self, row: dict[str, str]) -> Decision:
         actor, plan, target, stance = self._position(row, (None, None, None, None))
+        self.live(plan, target)
         source, text = _value(row, "source"), row.get("sentence") or ""
         date = _date(_value(row, "date"))
         note = _value(row, "note") or None
