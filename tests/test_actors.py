@@ -282,3 +282,19 @@ def test_a_lowercase_alias_keeps_its_article() -> None:
     assert _named(registry, "the bloc said so") == ["European Union"]
     assert _named(registry, "it opposes bloc confrontation") == []
     assert _named(registry, "EU leaders and the EU") == ["European Union", "European Union"]
+
+
+def test_an_ambiguous_alias_inside_a_longer_name_is_that_name() -> None:
+    """ "Mr Wang" is an alias of two people; "Mr Wang Yi" is one of them (it was no one:
+    the shared alias, found first, hid the name that goes on past it)."""
+    actors = [
+        ActorInfo(1, "Wang Yi", "person", "China"),
+        ActorInfo(2, "Wang Wenbin", "person", "China"),
+    ]
+    aliases = [(1, "Mr Wang", "name"), (2, "Mr Wang", "name")]
+    registry = build_registry(actors, aliases, [])
+    assert _named(registry, "Mr Wang Yi spoke.") == ["Wang Yi"]
+    assert _named(registry, "Mr Wang Wenbin spoke.") == ["Wang Wenbin"]
+    assert [m.candidates for m in registry.mentions(words("Mr Wang spoke."), DAY)] == [(1, 2)]
+    [mention] = registry.mentions(words("Then Mr Wang Yi spoke."), DAY)
+    assert (mention.start, mention.end) == (1, 4)  # the honorific is part of the mention

@@ -464,6 +464,8 @@ class Registry:
             if hit and self._names_a_topic(words, hit):
                 after = hit.end
                 continue
+            if hit and len(hit.candidates) > 1 and hit.end - hit.start > 1:
+                hit = self._narrowed(words, canonical, hit, day)
             if hit:
                 previous = found[-1] if found else None
                 if (
@@ -477,6 +479,24 @@ class Registry:
                 found.append(hit)
                 after = hit.end
         return found
+
+    def _narrowed(
+        self, words: list[Word], canonical: list[str], hit: Mention, day: dt.date | None
+    ) -> Mention:
+        """An ambiguous name that a longer name of one of its bearers overlaps is that
+        bearer: "Mr Wang Yi" is Wang Yi, though "Mr Wang" is his alias and Wang Wenbin's."""
+        for j in range(hit.start + 1, hit.end):
+            if canonical[j] not in self._name_tree():
+                continue
+            other = self._longest_at(words, canonical, j, day)
+            if (
+                other is not None
+                and other.end > hit.end
+                and set(other.candidates) < set(hit.candidates)
+            ):
+                surface = " ".join(w.norm for w in words[hit.start : other.end])
+                return Mention(hit.start, other.end, other.candidates, other.via, surface)
+        return hit
 
     def _names_a_topic(self, words: list[Word], hit: Mention) -> bool:
         """A state's or a group's name that modifies a noun of the lexicon's ``topic_nouns``
