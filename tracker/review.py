@@ -262,12 +262,17 @@ def live_target(connection: Connection, plan: str | None, target: str) -> tuple[
     from tracker.queries import target_keys
 
     plan_slug, key = canonical_target(connection, plan, target)
-    if key not in target_keys(connection, plan_slug):
-        raise TrackerError(
-            f"target {target!r} of plan {plan_slug!r} is retired (taken out of its plan "
-            "file); put it back in the file and run `tracker seed` to add positions on it"
-        )
+    check_live(plan_slug, key, target_keys(connection, plan_slug))
     return plan_slug, key
+
+
+def check_live(plan: str, key: str, live: set[str]) -> None:
+    """An error unless target ``key`` of ``plan`` is among its ``live`` (not retired) keys."""
+    if key not in live:
+        raise TrackerError(
+            f"target {key!r} of plan {plan!r} is retired (taken out of its plan file); put "
+            "it back in the file and run `tracker seed` to add positions on it"
+        )
 
 
 def check_stance(stance: str | None) -> str:

@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tracker.errors import TrackerError
 from tracker.output import cell_text, safe_cell
+from tracker.queries import target_keys
 from tracker.review import (
     DECISIONS,
     Conflict,
@@ -37,10 +38,10 @@ from tracker.review import (
     Recorded,
     canonical_actor,
     canonical_target,
+    check_live,
     check_stance,
     latest,
     latest_revisions,
-    live_target,
     position_key,
     record,
     ref_of_decision,
@@ -193,6 +194,7 @@ class _Sheet:
         self.seen: dict[str, int] = {}
         self.actors: dict[str, str | TrackerError] = {}  # looked up once per name
         self.targets: dict[tuple[str | None, str], tuple[str, str] | TrackerError] = {}
+        self.live_keys: dict[str, set[str]] = {}  # per plan: its targets not retired
 
     def actor(self, name: str) -> str:
         if name not in self.actors:
@@ -293,8 +295,12 @@ class _Sheet:
         return actor, plan, target, stance
 
     def live(self, plan: str, target: str) -> None:
+        """``target`` (a canonical key of ``plan``) must not be retired; each plan's live
+        keys are read once per sheet."""
+        if plan not in self.live_keys:
+            self.live_keys[plan] = target_keys(self.connection, plan)
         try:
-            live_target(self.connection, plan, target)
+            check_live(plan, target, self.live_keys[plan])
         except TrackerError as exc:
             raise _Bad(str(exc)) from None
 
