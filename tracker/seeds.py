@@ -325,15 +325,10 @@ def retire_plans_without_file(connection: Connection, folder: Path, loaded: list
         .join(Target, Target.plan_id == Plan.id)
         .where(Plan.slug.not_in(loaded), Target.retired.is_(False))
     ).all()
-    if not rows:
-        return []
-    connection.execute(
-        update(Target).where(Target.id.in_([row.id for row in rows])).values(retired=True)
-    )
+    _retire(connection, [row.id for row in rows])
     return [
         f"{folder}: no file has plan {slug!r} any more: its targets are retired, so they are "
-        "not coded from now on; the links and positions already coded on them stay until "
-        "their articles are coded again (tracker recode --stale)"
+        f"not coded from now on; the links and positions already coded on them {_STAY}"
         for slug in sorted({row.slug for row in rows})
     ]
 
@@ -352,17 +347,23 @@ def retire_missing(connection: Connection, path: Path, data: dict[str, Any]) -> 
         .order_by(Target.number, Target.slug)
     ).all()
     gone = [row for row in rows if row.slug not in kept]
-    if gone:
-        connection.execute(
-            update(Target).where(Target.id.in_([row.id for row in gone])).values(retired=True)
-        )
+    _retire(connection, [row.id for row in gone])
     return [
         f"{path}: {row.kind if row.number is None else f'{row.kind} {row.number}'} "
         f"{row.slug!r} is no longer in the file: retired, so it is not coded from now on; "
-        "the links and positions already coded on it stay until their articles are coded "
-        "again (tracker recode --stale)"
+        f"the links and positions already coded on it {_STAY}"
         for row in gone
     ]
+
+
+# What a retirement keeps, as the warnings say it.
+_STAY = "stay until their articles are coded again (tracker recode --stale)"
+
+
+def _retire(connection: Connection, ids: list[int]) -> None:
+    """Mark these targets retired: the coder stops coding them; nothing is deleted."""
+    if ids:
+        connection.execute(update(Target).where(Target.id.in_(ids)).values(retired=True))
 
 
 def seed_articles(folder: Path | None = None) -> list[Path]:
