@@ -217,3 +217,23 @@ def test_an_endorsement_with_a_not_yet_is_mixed(learned, text, stance):
     found = {(keys[f.target_id], f.stance) for s in coded.sentences for f in s.findings}
     assert ("4", stance) in found
     assert ("4", "support" if stance == "mixed" else "mixed") not in found
+
+
+def test_the_side_an_actor_speaks_for_is_crossed_with_the_target(coder):
+    """A person's side is their affiliation, a state's itself; each with the target."""
+    text = "Dmitry Peskov said Ukraine demanded the withdrawal of Russian troops."
+    sentence = coder.propose(parse_text_article("date 2024-09-13 " + text, "t.txt"))[-1]
+    features = PositionFeatures(coder.proposer)
+    match = next(m for m in sentence.matches.values() if m.target.key == "troop-withdrawal")
+    sides = {
+        c.info.name: [
+            f
+            for f in features.pair(sentence, c, match.target, match, None)
+            if f.startswith("side:")
+        ]
+        for c in sentence.actors.values()
+    }
+    assert sides == {
+        "Dmitry Peskov": ["side:Russia|t:troop-withdrawal"],
+        "Ukraine": ["side:Ukraine|t:troop-withdrawal"],
+    }

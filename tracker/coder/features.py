@@ -8,6 +8,7 @@ scoring path a few dictionary look-ups.
 
 from __future__ import annotations
 
+from tracker.coder.actors import ActorInfo
 from tracker.coder.candidates import ActorCandidate, Proposer, SentenceProposals
 from tracker.coder.link import PhraseMatch, TargetSpec
 
@@ -84,6 +85,24 @@ STANCE_WINDOW = 4
 # Features the stance model also reads crossed with the target's key: "reject" before
 # "ceasefire" is not "reject" before "sovereignty".
 _CROSSED_WITH_TARGET = ("cuew", "near:", "after:")
+
+
+def side_feature(info: ActorInfo, target: TargetSpec) -> str:
+    """The side the actor speaks for (a person's affiliation; a state or organisation is
+    its own) with the target: "side:Russia|t:troop-withdrawal". Where the sentence's words
+    leave it open, who speaks weighs whether a sentence is that actor's position, and on
+    which side: a state's officials hold their government's line from one article to the
+    next. The weights are learned from the hand-coded articles like every other feature,
+    so they follow the registry's affiliations, not a list in the code; a person the
+    registry does not know has no affiliation and, named once, no weight.
+
+    Cross-validated positions F1 rose from 0.6499 to 0.6560 on the mean of fold seeds 0 to
+    5 (all six up), by affiliation 0.6719 to 0.6790. Trained on earlier articles and scored
+    on later ones, as a stance that changes over time would test it, it rose in three
+    splits of four (from 2024-01, 2024-07 and 2025-07 on; fell by 0.004 from 2025-01 on).
+    Tried beside it and left out: the side alone (0.6546), the actor with the target
+    (0.6559), the side and target crossed with the target's cue stance (0.6555)."""
+    return "side:" + (info.affiliation or info.name) + "|t:" + target.key
 
 
 class PositionFeatures:
@@ -278,7 +297,7 @@ class PositionFeatures:
     ) -> list[str]:
         """The features of the actor with this target."""
         info = candidate.info
-        out: list[str] = []
+        out = [side_feature(info, target)]
         best = None
         other = False
         for d in sp.drafts:
