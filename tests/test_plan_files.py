@@ -115,6 +115,34 @@ def test_a_clash_with_a_stored_plan_writes_nothing(invoke, tmp_path, with_plan):
     assert invoke("--db", db, "points", "--format", "csv").output == before
 
 
+def test_the_matrix_marks_a_retired_point(invoke, tmp_path, with_plan):
+    """Positions coded on a point before it was taken out of its plan file stay until their
+    articles are coded again; the matrix says the point is retired, in its rows and in the
+    page's column head, so that a reader does not take them for the plan's current point
+    of that number."""
+    own = with_plan()
+    db = tmp_path / "both.db"
+    invoke(
+        "--db", db, "ingest", "-", input="date 2024-06-01\nChina called for a peace conference.\n"
+    )
+    path = own / "plans" / "two-points.toml"
+    path.write_text(SECOND.split("[[points]]\nnumber = 2")[0], encoding="utf-8")
+    invoke("--db", db, "seed", "--no-articles")
+    report = ("--db", db, "report", "matrix", "--plan", "two-points", "--format")
+    rows = json.loads(invoke(*report, "json").output)
+    assert {(r["target"], r["target_retired"]) for r in rows} >= {("2", 1)}
+    assert all(r["target_retired"] == 0 for r in rows if r["target"] != "2")
+    page = invoke(*report, "html").output
+    heads = [h.split("</th>")[0] for h in page.split('<th class="target-head')[1:]]
+    assert [h.startswith(" retired") for h in heads] == [
+        '<span class="tnum">2</span>' in h for h in heads
+    ]
+    assert any('<span class="tretired">retired</span>' in h for h in heads)
+    path.write_text(SECOND, encoding="utf-8")  # put back: coded again, not retired
+    invoke("--db", db, "seed", "--no-articles")
+    assert {r["target_retired"] for r in json.loads(invoke(*report, "json").output)} == {0}
+
+
 def test_a_point_taken_out_of_the_file_is_retired(invoke, tmp_path, with_plan):
     """A point taken out of its plan file is retired when seeding: named once in a
     warning, no longer coded, listed as retired; what was coded on it stays until its

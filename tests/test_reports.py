@@ -169,6 +169,7 @@ def _matrix_row(
         "plan": "test-plan",
         "target": target,
         "target_title": title,
+        "target_retired": 0,
         "stance": stance,
         "evidence": evidence,
         "positions": positions,

@@ -23,6 +23,9 @@ from tracker.report_context import PageContext
 from tracker.report_svg import Span, stance_chart
 
 EVIDENCE_SHOWN = 10  # sentences printed per cell, the latest first
+# A point taken out of its plan file (`tracker seed` retires it): what the matrix shows
+# on it was coded, or reviewed, before.
+RETIRED_NOTE = "retired: taken out of the plan file, no longer coded"
 SECTIONS = (
     ("state", "States and their people"),
     ("organisation", "Organisations and their people"),
@@ -109,11 +112,15 @@ class MatrixPage:
     def __init__(self, rows: Sequence[Mapping[str, Any]], context: PageContext | None) -> None:
         self.context = context
         self.titles: dict[tuple[str, str], str] = {}
+        # points taken out of their plan file, still holding positions coded before
+        self.retired: set[tuple[str, str]] = set()
         affiliations: dict[str, str] = {}
         self.cells: dict[tuple[str, str, str], Mapping[str, Any]] = {}
         for row in rows:
             key = (cell_text(row.get("plan")), cell_text(row.get("target")))
             self.titles.setdefault(key, cell_text(row.get("target_title")))
+            if row.get("target_retired"):
+                self.retired.add(key)
             actor = cell_text(row.get("actor"))
             affiliations.setdefault(actor, cell_text(row.get("affiliation")))
             self.cells[(actor, *key)] = row
@@ -178,12 +185,16 @@ class MatrixPage:
         ]
         for i, (plan, target) in enumerate(self.targets):
             title = self.titles[(plan, target)]
+            retired = (plan, target) in self.retired
+            hover = title + (f" ({RETIRED_NOTE})" if retired else "")
             out.append(
-                f'<th class="target-head" scope="col" title="{escape(title)}" tabindex="0" '
-                f'data-sort="col" data-col="{i}">'
+                f'<th class="target-head{" retired" if retired else ""}" scope="col" '
+                f'title="{escape(hover)}" tabindex="0" data-sort="col" data-col="{i}">'
                 f'<span class="tnum{"" if target.isdigit() else " slug"}">'
                 f"{escape(self.target_label(plan, target))}</span> "
-                f'<span class="ttitle">{escape(title)}</span></th>'
+                f'<span class="ttitle">{escape(title)}</span>'
+                + ('<span class="tretired">retired</span>' if retired else "")
+                + "</th>"
             )
         out.append(
             '<th class="chart-head" scope="col" tabindex="0" data-sort="count">'

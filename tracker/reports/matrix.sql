@@ -5,7 +5,9 @@
 -- the later sentence), `evidence` counts the positions with that stance,
 -- `positions` all of them, and `changed` is 1 when the actor's stance on the
 -- target differed within the period between dated positions (an undated one
--- cannot be placed in time). `sentence` is the latest evidence.
+-- cannot be placed in time). `sentence` is the latest evidence. `target_retired`
+-- is 1 for a point taken out of its plan file: it is no longer coded, and what is
+-- listed on it was coded (or reviewed) before.
 -- Options: --plan, --actor, --target, --since, --until.
 -- note: `changed` compares dated positions only: a position from an undated article
 -- never counts as a change, since when it was taken is unknown.
@@ -44,6 +46,8 @@ SELECT
     r.plan,
     r.target,
     r.target_title,
+    CASE WHEN (SELECT t.retired FROM targets t WHERE t.id = r.target_id) THEN 1 ELSE 0 END
+        AS target_retired,
     r.stance,
     (
         SELECT COUNT(*)
