@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.coder.features import PositionFeatures
+from tracker.coder.actors import ActorInfo
+from tracker.coder.decide.learned import DecisionModel
+from tracker.coder.features import PositionFeatures, side_feature, target_name
+from tracker.coder.link import TargetSpec
 from tracker.coder.pipeline import Coder
 from tracker.read import parse_text_article
+from tracker.resources import model_path
 
 
 @pytest.fixture(scope="module")
@@ -234,6 +238,24 @@ def test_the_side_an_actor_speaks_for_is_crossed_with_the_target(coder):
         for c in sentence.actors.values()
     }
     assert sides == {
-        "Dmitry Peskov": ["side:Russia|t:troop-withdrawal"],
-        "Ukraine": ["side:Ukraine|t:troop-withdrawal"],
+        "Dmitry Peskov": ["side:Russia|china-2023:troop-withdrawal"],
+        "Ukraine": ["side:Ukraine|china-2023:troop-withdrawal"],
     }
+
+
+def test_what_is_learned_of_a_point_stays_with_its_plan():
+    """The shipped model weighs Russia's side on the shipped plan's point 1 (sovereignty),
+    and how often point 1 holds a position, but not on point 1 of a plan of an analyst's
+    own, which is about something else; what it learned of a plan as a whole applies to
+    every plan."""
+    weights = DecisionModel.load(model_path()).positions.weights
+    russia = ActorInfo(1, "Russia", "state", None)
+    shipped, own = (
+        TargetSpec(1, "china-2023", "1", "point", ()),
+        TargetSpec(2, "my-plan", "1", "point", ()),
+    )
+    assert side_feature(russia, shipped) in weights
+    assert side_feature(russia, own) not in weights
+    assert "t:" + target_name(shipped) in weights
+    assert "t:" + target_name(own) not in weights
+    assert "t:" + target_name(TargetSpec(3, "my-plan", "plan", "plan", ())) in weights

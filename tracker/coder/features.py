@@ -87,15 +87,27 @@ STANCE_WINDOW = 4
 _CROSSED_WITH_TARGET = ("cuew", "near:", "after:")
 
 
+def target_name(target: TargetSpec) -> str:
+    """A target as the features that are crossed with it name it: a point or an issue with
+    its plan ("china-2023:1"), since one plan's point 1 is not another's, and a plan as a
+    whole as "plan", which every plan shares: positions on a plan as a whole read alike,
+    whoever wrote it. A plan of an analyst's own thus gets the shipped model's weights for
+    what a sentence says of a plan, and none of its weights for the shipped plan's points."""
+    return "plan" if target.kind == "plan" else target.plan + ":" + target.key
+
+
 def side_feature(info: ActorInfo, target: TargetSpec) -> str:
     """The side the actor speaks for (a person's affiliation; a state or organisation is
-    its own) with the target: "side:Russia|t:troop-withdrawal". Where the sentence's words
+    its own) with the target: "side:Russia|china-2023:troop-withdrawal". Where the words
     leave it open, who speaks weighs whether a sentence is that actor's position, and on
     which side: a state's officials hold their government's line from one article to the
     next. The weights are learned from the hand-coded articles like every other feature,
     so they follow the registry's affiliations, not a list in the code. A person the
     registry does not know has the state their description names ("Jane Roe, a Chinese
-    envoy"), else their own name, which weighs nothing unless training saw it twice.
+    envoy"), else their own name, which weighs nothing unless training saw it twice. The
+    target is named with its plan: a side's line on one plan's point 1 says nothing of
+    another plan's point 1, so a plan of an analyst's own gets no weight from a model
+    trained on another plan's articles.
 
     Cross-validated positions F1 rose from 0.6499 to 0.6560 on the mean of fold seeds 0 to
     5 (all six up), by affiliation 0.6719 to 0.6790. Trained on earlier articles and scored
@@ -103,7 +115,7 @@ def side_feature(info: ActorInfo, target: TargetSpec) -> str:
     splits of four (from 2024-01, 2024-07 and 2025-07 on; fell by 0.004 from 2025-01 on).
     Tried beside it and left out: the side alone (0.6546), the actor with the target
     (0.6559), the side and target crossed with the target's cue stance (0.6555)."""
-    return "side:" + (info.affiliation or info.name) + "|t:" + target.key
+    return "side:" + (info.affiliation or info.name) + "|" + target.plan + ":" + target.key
 
 
 class PositionFeatures:
@@ -133,7 +145,7 @@ class PositionFeatures:
     def target(
         self, sp: SentenceProposals, target: TargetSpec, match: PhraseMatch | None
     ) -> list[str]:
-        key = target.key
+        key = target_name(target)
         out = ["t:" + key]
         if match is not None:
             cue = self.proposer.cue_stance(sp, match) if match.target.kind != "plan" else None
@@ -309,7 +321,7 @@ class PositionFeatures:
                     best = d
         if best is not None:
             out.append("rule:" + best.stance)
-            out.append("rule:" + best.stance + "|t:" + target.key)
+            out.append("rule:" + best.stance + "|t:" + target_name(target))
         else:
             out.append("rule:none")
             if other:
@@ -359,7 +371,7 @@ class PositionFeatures:
                 out.append("near:" + s)
             for s in stems[match.end : match.end + STANCE_WINDOW]:
                 out.append("after:" + s)
-        suffix = "|" + target.key
+        suffix = "|" + target_name(target)
         crossed = [f + suffix for f in features if f.startswith(_CROSSED_WITH_TARGET)]
         crossed += [f + suffix for f in out]
         return out + crossed
