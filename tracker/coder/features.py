@@ -115,6 +115,8 @@ def side_feature(info: ActorInfo, target: TargetSpec) -> str:
     splits of four (from 2024-01, 2024-07 and 2025-07 on; fell by 0.004 from 2025-01 on).
     Tried beside it and left out: the side alone (0.6546), the actor with the target
     (0.6559), the side and target crossed with the target's cue stance (0.6555)."""
+    # the plan's name even for a plan as a whole (not ``target_name``): sentences about any
+    # plan read alike, but a side's line on one plan is not its line on another
     return "side:" + (info.affiliation or info.name) + "|" + target.plan + ":" + target.key
 
 
