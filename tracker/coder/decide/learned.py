@@ -589,8 +589,8 @@ class LearnedDecider:
         self, candidate: PositionCandidate, stance: str, parts: dict[int, StancePart], top: int = 3
     ) -> list[str]:
         """The stance model's features that weighed most for the stance chosen, against the
-        mean of the others ("stance: near:reject|3 +0.84"), among the words around the
-        target and the cue words crossed with it (the actor's own features are in
+        mean of the others ("stance: near:reject|china-2023:3 +0.84"), among the words
+        around the target and the cue words crossed with it (the actor's own features are in
         ``explain``); none without a stance model. Ranked once per target and stance (in
         ``parts``)."""
         stances = self.model.stances
