@@ -115,11 +115,11 @@ def test_a_clash_with_a_stored_plan_writes_nothing(invoke, tmp_path, with_plan):
     assert invoke("--db", db, "points", "--format", "csv").output == before
 
 
-def test_the_matrix_marks_a_retired_point(invoke, tmp_path, with_plan):
+def test_the_reports_mark_a_retired_point(invoke, tmp_path, with_plan):
     """Positions coded on a point before it was taken out of its plan file stay until their
-    articles are coded again; the matrix says the point is retired, in its rows and in the
-    page's column head, so that a reader does not take them for the plan's current point
-    of that number."""
+    articles are coded again; the reports say the point is retired (the matrix in its rows
+    and in the page's column head), so that a reader does not take them for the plan's
+    current point of that number."""
     own = with_plan()
     db = tmp_path / "both.db"
     invoke(
@@ -138,6 +138,9 @@ def test_the_matrix_marks_a_retired_point(invoke, tmp_path, with_plan):
         '<span class="tnum">2</span>' in h for h in heads
     ]
     assert any('<span class="tretired">retired</span>' in h for h in heads)
+    for name in ("actor", "timeline"):  # the reports that list an actor's targets
+        listed = invoke("--db", db, "report", name, "--actor", "China", "--format", "json")
+        assert {(r["target"], r["target_retired"]) for r in json.loads(listed.output)} >= {("2", 1)}
     path.write_text(SECOND, encoding="utf-8")  # put back: coded again, not retired
     invoke("--db", db, "seed", "--no-articles")
     assert {r["target_retired"] for r in json.loads(invoke(*report, "json").output)} == {0}

@@ -372,6 +372,7 @@ def test_actor_profile(known, invoke):
             **common,
             "target": "1",
             "target_title": "Sovereignty",
+            "target_retired": 0,
             "stance": "oppose",
             "changed": 1,
             "first_date": "2023-02-24",
@@ -386,6 +387,7 @@ def test_actor_profile(known, invoke):
             **common,
             "target": "withdrawal",
             "target_title": "Troop withdrawal",
+            "target_retired": 0,
             "stance": "support",
             "changed": 0,
             "first_date": None,
@@ -408,6 +410,7 @@ def _event(date, actor, target, title, stance, previous, changed, score, sentenc
         "plan": "test-plan",
         "target": target,
         "target_title": title,
+        "target_retired": 0,
         "stance": stance,
         "previous_stance": previous,
         "changed": changed,
@@ -497,6 +500,7 @@ def _contested(support, supporters, oppose, opponents):
         "plan": "test-plan",
         "target": "1",
         "target_title": "Sovereignty",
+        "target_retired": 0,
         "supporters": supporters,
         "support": support,
         "opponents": opponents,
@@ -694,7 +698,7 @@ def test_markdown_and_the_listing_formats(known, invoke):
     assert lines[1].startswith("| --- |") and len(lines) == 2 + 5
     assert lines[3] == "| test-plan | 1 | Sovereignty | 4 | 2 | 4 | 1 | 2 | 0 |"
     csv = invoke("--db", known, "report", "contested", *PLAN, "--format", "csv").output
-    assert csv.splitlines()[1] == 'test-plan,1,Sovereignty,1,Cland,2,"Aland, Bland",0,'
+    assert csv.splitlines()[1] == 'test-plan,1,Sovereignty,0,1,Cland,2,"Aland, Bland",0,'
     jsonl = invoke("--db", known, "report", "matrix", *PLAN, "--format", "jsonl").output
     assert [json.loads(line) for line in jsonl.splitlines()] == MATRIX
 

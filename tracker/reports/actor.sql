@@ -5,6 +5,7 @@
 -- the matrix report), `changed` when it differed within the period between
 -- dated positions, the first and last article date, `evidence` (positions with
 -- the latest stance), `positions` (all) and the count of each stance.
+-- `target_retired` is 1 for a point taken out of its plan file (no longer coded).
 -- Options: --actor (required), --plan, --target, --since, --until.
 -- note: `changed` compares dated positions only: a position from an undated article
 -- never counts as a change, since when it was taken is unknown.
@@ -46,6 +47,8 @@ SELECT
     r.plan,
     r.target,
     r.target_title,
+    CASE WHEN (SELECT t.retired FROM targets t WHERE t.id = r.target_id) THEN 1 ELSE 0 END
+        AS target_retired,
     r.stance,
     CASE WHEN c.dated_stances > 1 THEN 1 ELSE 0 END AS changed,
     c.first_date,

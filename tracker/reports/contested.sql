@@ -2,7 +2,8 @@
 --
 -- One row per target where, by their latest stance (as in the matrix report),
 -- at least one actor supports and one opposes; the names on each side are
--- joined with ", " in alphabetical order.
+-- joined with ", " in alphabetical order. `target_retired` is 1 for a point
+-- taken out of its plan file (no longer coded).
 -- Options: --plan, --actor (targets where that actor is on one side), --target,
 -- --since, --until.
 WITH RECURSIVE p AS (
@@ -68,6 +69,8 @@ SELECT
     t.plan,
     t.target,
     t.target_title,
+    CASE WHEN (SELECT x.retired FROM targets x WHERE x.id = t.target_id) THEN 1 ELSE 0 END
+        AS target_retired,
     s.total AS supporters,
     s.names AS support,
     o.total AS opponents,

@@ -5,7 +5,8 @@
 -- `previous_stance` is the same actor's stance on the same target in the
 -- dated position just before (over the whole history, also before --since),
 -- and `changed` is 1 when the stance differs from it. An undated position
--- has neither: when it was taken is unknown.
+-- has neither: when it was taken is unknown. `target_retired` is 1 for a point
+-- taken out of its plan file (no longer coded).
 -- Options: --actor and/or --target (at least one), --plan, --since, --until.
 -- note: `changed` compares dated positions only: a position from an undated article
 -- never counts as a change, since when it was taken is unknown.
@@ -29,6 +30,8 @@ SELECT
     plan,
     target,
     target_title,
+    CASE WHEN (SELECT t.retired FROM targets t WHERE t.id = history.target_id) THEN 1 ELSE 0 END
+        AS target_retired,
     stance,
     previous_stance,
     CASE WHEN previous_stance IS NOT NULL AND previous_stance <> stance THEN 1 ELSE 0 END
