@@ -555,6 +555,8 @@ def position(
     columns = None
     if fmt == "table" and rows:
         columns = ["date", "actor", "plan", "target", "stance", "status", "sentence", "source"]
+        if any(row["target_retired"] for row in rows):  # only when it says something
+            columns.insert(4, "target_retired")
         if explain:
             columns.append("explanation")
     click.echo(render(rows, fmt, columns), nl=False)

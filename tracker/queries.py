@@ -240,6 +240,7 @@ POSITION_COLUMNS = (
     "sentence",
     "plan",
     "target",
+    "target_retired",
     "actor",
     "affiliation",
     "stance",

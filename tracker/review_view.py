@@ -21,6 +21,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     Integer,
+    Label,
     String,
     Text,
     case,
@@ -154,13 +155,23 @@ def _plain(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+def _retired() -> Label[int]:
+    """``target_retired``: 1 for a point taken out of its plan file (no longer coded) whose
+    positions, coded or reviewed before, are still in force, as the reports mark it; so a
+    listing does not pass them off as the plan's current point of that number."""
+    from tracker.schema import Target
+
+    retired = select(Target.retired).where(Target.id == VIEW.c.target_id).scalar_subquery()
+    return case((retired, 1), else_=0).label("target_retired")
+
+
 def position_rows(
     connection: Connection, filters: Filters, *, queue: bool = False
 ) -> Iterator[dict[str, Any]]:
     """Every position in force (rejected ones left out, corrections applied, additions
     included), each a dict of the view's columns plus ``key``. ``queue``: only those not
     yet reviewed, lowest score (the coder's confidence) first."""
-    query = select(VIEW)
+    query = select(VIEW, _retired())
     if queue:
         query = query.where(VIEW.c.status == "auto").order_by(
             case((VIEW.c.score.is_(None), 1), else_=0),

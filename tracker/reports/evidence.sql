@@ -2,13 +2,16 @@
 -- requires: actor, target
 --
 -- One row per position of the actor on the target, undated ones first, then
--- by date and sentence.
+-- by date and sentence. `target_retired` is 1 for a point taken out of its plan file
+-- (no longer coded) whose positions, coded or reviewed before, are still listed.
 -- Options: --actor and --target (required), --plan, --since, --until.
 SELECT
     date,
     actor,
     plan,
     target,
+    CASE WHEN (SELECT t.retired FROM targets t WHERE t.id = report_positions.target_id) THEN 1 ELSE 0 END
+        AS target_retired,
     stance,
     score,
     method,
