@@ -37,7 +37,8 @@ def test_an_empty_csv_still_has_its_header(invoke, db_url, fmt):
     # A new store holds the plans and actors but no article: no positions, no links.
     position = invoke("--db", db_url, "position", "--format", fmt).output
     assert position == (
-        "source,date,sentence,plan,target,actor,affiliation,stance,score,method,status,key\n"
+        "source,date,sentence,plan,target,target_retired,actor,affiliation,stance,score,method,"
+        "status,key\n"
     )
     explained = invoke("--db", db_url, "position", "--explain", "--format", fmt).output
     assert explained.rstrip("\n").endswith(",method,status,key,explanation")
