@@ -85,3 +85,43 @@ def test_an_error_part_way_is_one_line(invoke, db_url):
     assert result.exit_code == 1
     assert result.output.splitlines()[-1].startswith("Error: SQL error:")
     assert "Traceback" not in result.output
+
+
+def _tracker(url: str, *args: str) -> list[str]:
+    return [sys.executable, "-m", "tracker", "--db", url, *args]
+
+
+def test_a_reader_that_stops_early_is_not_left_waiting(db_url):
+    """`tracker sql … | head -1`: the reader goes away after one row. The command must end
+    (on PostgreSQL a half-read stream held the connection's lock, and the rollback after it
+    waited for ever) and say nothing more than a closed pipe warrants: no traceback."""
+    command = _tracker(db_url, "sql", "--format", "jsonl", COUNTING.format(rows=300_000))
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert child.stdout is not None and child.stderr is not None
+    assert json.loads(child.stdout.readline()) == {"i": 1, "label": "row number 1"}
+    child.stdout.close()
+    try:
+        child.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        pytest.fail("tracker sql kept waiting after its reader went away")
+    assert "Traceback" not in child.stderr.read().decode()
+
+
+def test_numbers_without_a_finite_value_are_written(db_url):
+    """PostgreSQL's numeric has 'Infinity' and 'NaN' (SQLite's REAL overflows to infinity):
+    written as the formats write an infinite float (JSON null, CSV inf), not a traceback
+    (on PostgreSQL the failed conversion also left the command waiting for ever)."""
+    if db_url.startswith("postgresql"):
+        query = "SELECT CAST('Infinity' AS numeric) AS v, CAST('NaN' AS numeric) AS n"
+    else:
+        query = "SELECT 9e999 AS v, 0.0 / 0 AS n"  # SQLite's 0.0 / 0 is NULL
+    for fmt, expected in (("jsonl", '{"v": null, "n": null}\n'), ("csv", "v,n\ninf,")):
+        done = subprocess.run(
+            _tracker(db_url, "sql", "--format", fmt, query),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.startswith(expected), done.stdout

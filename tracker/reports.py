@@ -40,12 +40,13 @@ role that has only SELECT rights (``superuser`` tells when it is not).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import os
 import re
 import sqlite3
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -403,6 +404,8 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (dt.date, dt.datetime, dt.time)):
         return value.isoformat()
     if isinstance(value, Decimal):
+        if not value.is_finite():  # PostgreSQL's numeric 'Infinity' and 'NaN': as floats
+            return float(value)
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, (bytes, memoryview)):
         return bytes(value).hex()
@@ -423,18 +426,32 @@ _SEVERAL_STATEMENTS = (
 
 def _run_one(
     connection: Connection, sql: str, values: Mapping[str, Any]
-) -> tuple[list[str], Iterator[Sequence[Any]]]:
+) -> tuple[list[str], Iterator[Sequence[Any]], Callable[[], None]]:
     """Run exactly one statement: the database itself refuses a second one. Its rows come
-    as they are read, never all held at once.
+    as they are read, never all held at once; the third value ends the reading, read to the
+    end or not, and must be called before the connection is used again.
 
     On PostgreSQL the query goes through psycopg's ``stream()``, which sends it by the
     extended query protocol (a plain execute, even with an empty parameter list, uses the
     simple protocol, which runs every statement in the text) and reads the rows one at a
-    time (libpq's single-row mode) instead of the whole result at once.
+    time (libpq's single-row mode) instead of the whole result at once. A stream left
+    half-read holds the connection's lock until its generator is closed (which cancels
+    the query): without that, a reader that stopped early (``| head``, a value that could
+    not be written) left the command waiting for ever on the rollback.
     """
     if connection.dialect.name == "postgresql":
         compiled = text(sql).compile(dialect=connection.dialect)
         cursor = connection.connection.driver_connection.cursor()
+        rows: Any = iter(())
+
+        def end() -> None:
+            try:
+                close = getattr(rows, "close", None)
+                if close is not None:
+                    close()  # psycopg's stream: cancels the query, releases the lock
+            finally:
+                cursor.close()
+
         try:
             query, bound = str(compiled), compiled.construct_params(values)
             rows = cursor.stream(query, bound)
@@ -442,26 +459,21 @@ def _run_one(
             if first is None:  # or never, from stream(): ask again, for the columns alone
                 cursor.execute(query, bound, prepare=True)
             if cursor.description is None:
-                cursor.close()
-                return [], iter(())
+                end()
+                return [], iter(()), _nothing
             keys = [column.name for column in cursor.description]
         except BaseException:
-            cursor.close()
+            end()
             raise
-        return keys, _closing(cursor, first, rows)
+        return keys, itertools.chain(() if first is None else (first,), rows), end
     result = connection.execute(text(sql), values)  # sqlite3 executes one statement per call
     if not result.returns_rows:
-        return [], iter(())
-    return list(result.keys()), iter(result)
+        return [], iter(()), _nothing
+    return list(result.keys()), iter(result), result.close
 
 
-def _closing(cursor: Any, first: Any, rows: Iterator[Any]) -> Iterator[Any]:
-    try:
-        if first is not None:
-            yield first
-        yield from rows
-    finally:
-        cursor.close()
+def _nothing() -> None:
+    pass
 
 
 def _execute(
@@ -495,15 +507,18 @@ def _streamed(
     driver_error = engine.dialect.loaded_dbapi.Error
     try:
         with readonly_connection(engine, timeout) as connection:
-            keys, rows = _run_one(connection, statement.sql, values)
-            keys = unique_names(keys)
-            yield (
-                keys,
-                (
-                    {key: _plain(value) for key, value in zip(keys, row, strict=True)}
-                    for row in rows
-                ),
-            )
+            keys, rows, end = _run_one(connection, statement.sql, values)
+            try:
+                keys = unique_names(keys)
+                yield (
+                    keys,
+                    (
+                        {key: _plain(value) for key, value in zip(keys, row, strict=True)}
+                        for row in rows
+                    ),
+                )
+            finally:
+                end()
     except TrackerError:
         raise
     except (DBAPIError, StatementError, driver_error) as exc:
