@@ -323,3 +323,36 @@ def test_a_full_disk_is_named_even_when_the_clean_up_after_it_fails_too(tmp_path
     assert _database_line(raised.value) == (
         "database error: database or disk is full; what was committed before is kept"
     )
+
+
+HUGE = str(2**70)  # more than any database's integer holds
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("position", "--article", HUGE),
+        ("review", "--article", HUGE),
+        ("articles", "show", HUGE),
+        ("articles", "set-date", HUGE, "2023-01-01"),
+        ("articles", "remove", HUGE, "--yes"),
+    ],
+    ids=lambda c: " ".join(c[:2]),
+)
+def test_an_id_too_large_for_the_database_is_no_such_article(db_url, invoke, command):
+    """A number past 64 bits failed in SQLite's driver (OverflowError, a traceback)."""
+    invoke("--db", db_url, "ingest", DEV / "dev-01.txt")
+    before = _count(db_url, Article)
+    result = invoke("--db", db_url, *command, expect=1)
+    assert f"no article with id {HUGE}; `tracker articles` lists them" in result.output
+    assert len(result.output.splitlines()) == 1 and result.output.startswith("Error:")
+    assert _count(db_url, Article) == before
+
+
+def test_a_limit_past_what_a_database_counts_is_no_limit(db_url, invoke):
+    invoke("--db", db_url, "ingest", DEV / "dev-01.txt")
+    every = invoke("--db", db_url, "position", "--format", "json").output
+    assert json.loads(every)
+    for listing in (("position",), ("links",), ("actors",), ("points",), ("articles",)):
+        limited = invoke("--db", db_url, *listing, "--limit", HUGE, "--format", "json").output
+        assert limited == invoke("--db", db_url, *listing, "--format", "json").output

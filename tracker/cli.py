@@ -16,7 +16,7 @@ from click.exceptions import NoArgsIsHelpError
 
 from tracker import coder_is_compiled
 from tracker.errors import StoppedByError, TrackerError, terminate_as_interrupt
-from tracker.output import default_format, limit_option, output_options, render
+from tracker.output import ARTICLE_ID, default_format, limit_option, output_options, render
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -509,7 +509,7 @@ def links(
 @click.option("--plan", help="Only this plan's targets (slug).")
 @click.option("--since", metavar="DATE", help="Only articles published on or after DATE.")
 @click.option("--until", metavar="DATE", help="Only articles published on or before DATE.")
-@click.option("--article", type=int, metavar="ID", help="Only this article (its id).")
+@click.option("--article", type=ARTICLE_ID, metavar="ID", help="Only this article (its id).")
 @click.option(
     "--reviewed-only", is_flag=True, help="Only positions confirmed, corrected or added by hand."
 )

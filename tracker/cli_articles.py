@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from tracker.errors import TrackerError
-from tracker.output import default_format, limit_option, output_options, render, to_json
+from tracker.output import ARTICLE_ID, default_format, limit_option, output_options, render, to_json
 
 
 def _engine(ctx: click.Context):
@@ -48,7 +48,7 @@ def articles_group(
 
 
 @articles_group.command("show")
-@click.argument("article_id", metavar="ID", type=int)
+@click.argument("article_id", metavar="ID", type=ARTICLE_ID)
 @output_options
 @click.pass_context
 def show_command(ctx: click.Context, article_id: int, fmt: str | None) -> None:
@@ -78,7 +78,7 @@ def show_command(ctx: click.Context, article_id: int, fmt: str | None) -> None:
 
 
 @articles_group.command("set-date")
-@click.argument("article_id", metavar="ID", type=int)
+@click.argument("article_id", metavar="ID", type=ARTICLE_ID)
 @click.argument("date", metavar="DATE")
 @click.pass_context
 def set_date_command(ctx: click.Context, article_id: int, date: str) -> None:
@@ -95,7 +95,7 @@ def set_date_command(ctx: click.Context, article_id: int, date: str) -> None:
 
 
 @articles_group.command("remove")
-@click.argument("article_ids", metavar="ID...", nargs=-1, required=True, type=int)
+@click.argument("article_ids", metavar="ID...", nargs=-1, required=True, type=ARTICLE_ID)
 @click.option("--yes", is_flag=True, help="Do not ask before removing.")
 @click.pass_context
 def remove_command(ctx: click.Context, article_ids: tuple[int, ...], yes: bool) -> None:

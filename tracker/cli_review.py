@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from tracker.errors import TrackerError
-from tracker.output import default_format, limit_option, output_options, render
+from tracker.output import ARTICLE_ID, default_format, limit_option, output_options, render
 
 QUEUE_COLUMNS = ["key", "score", "date", "actor", "plan", "target", "stance", "sentence", "source"]
 
@@ -35,7 +35,9 @@ def filter_options(command: Callable) -> Callable:
         click.option("--plan", help="Only this plan's targets (slug)."),
         click.option("--since", metavar="DATE", help="Only articles published on or after DATE."),
         click.option("--until", metavar="DATE", help="Only articles published on or before DATE."),
-        click.option("--article", type=int, metavar="ID", help="Only this article (its id)."),
+        click.option(
+            "--article", type=ARTICLE_ID, metavar="ID", help="Only this article (its id)."
+        ),
         limit_option,
     ]
     for option in reversed(options):

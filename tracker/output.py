@@ -41,7 +41,28 @@ def _positive(ctx: click.Context, param: click.Parameter, value: str | None) -> 
         number = 0
     if number < 1:
         raise TrackerError(f"--limit must be a positive whole number, not {value!r}")
-    return number
+    return min(number, LARGEST_ID)  # more rows than a database can count: no limit
+
+
+# The largest whole number both databases store (a 64-bit integer): ids are at most this,
+# and a larger number given for one would fail in the driver, not as "no such id".
+LARGEST_ID = 2**63 - 1
+
+
+class ArticleId(click.ParamType):
+    """An article's id: a whole number; one too large for any database to hold names no
+    article, which is said as for any other unknown id."""
+
+    name = "id"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        number: int = click.INT.convert(value, param, ctx)
+        if not -LARGEST_ID - 1 <= number <= LARGEST_ID:
+            self.fail(f"no article with id {number}; `tracker articles` lists them", param, ctx)
+        return number
+
+
+ARTICLE_ID = ArticleId()
 
 
 def limit_option(command: Callable) -> Callable:
