@@ -113,6 +113,26 @@ def test_a_usage_error_is_one_line_and_status_1(invoke, args, message):
     assert lines[0].endswith(" --help")
 
 
+# A byte that is not UTF-8 in an argument (bash's $'\xff') reaches Python as a lone
+# surrogate, which no driver can send: it was a UnicodeEncodeError's traceback.
+NOT_UTF8 = "\udcff"
+
+
+@pytest.mark.parametrize(
+    "args, shown",
+    [
+        (["sql", f"SELECT {NOT_UTF8}"], "'SELECT \\xff'"),
+        (["sql", "SELECT :a", "-p", f"a={NOT_UTF8}"], "'\\xff'"),
+        (["articles", "--source", NOT_UTF8], "'\\xff'"),
+        (["review", "history", NOT_UTF8], "'\\xff'"),
+    ],
+    ids=["sql", "sql -p", "articles --source", "review history"],
+)
+def test_text_that_is_not_utf8_is_one_line(invoke, db_url, args, shown):
+    result = invoke("--db", db_url, *args, expect=1)
+    assert result.output == f"Error: {shown} is not UTF-8 text; give it as UTF-8\n"
+
+
 def test_a_group_named_alone_still_shows_its_help(invoke):
     result = invoke("db", expect=None)
     assert "db [OPTIONS] COMMAND" in result.output and "upgrade" in result.output

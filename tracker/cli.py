@@ -106,6 +106,16 @@ def _database_line(exc: BaseException) -> str:
     return f"database error: {message}"
 
 
+def _not_utf8_line(exc: UnicodeEncodeError) -> str:
+    """Text from the command line, the environment or a file name that was not UTF-8:
+    Python keeps its bytes as lone surrogates, which no database or driver takes."""
+    text = exc.object if isinstance(exc.object, str) else ""
+    shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    return f"'{shown}' is not UTF-8 text; give it as UTF-8"
+
+
 class TrackerGroup(click.Group):
     """Turns the errors a user can cause into one line and a non-zero exit."""
 
@@ -124,6 +134,10 @@ class TrackerGroup(click.Group):
             raise click.ClickException(_database_line(exc.error)) from None
         except SQLAlchemyError as exc:
             raise click.ClickException(_database_line(exc)) from None
+        except UnicodeEncodeError as exc:
+            if exc.reason != "surrogates not allowed":  # not the user's text: a bug
+                raise
+            raise click.ClickException(_not_utf8_line(exc)) from None
         except KeyboardInterrupt:
             click.echo(
                 "interrupted; what was being written was rolled back, and what was committed "
