@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -69,6 +70,24 @@ def test_unknown_revision_is_refused(invoke, db_url):
     result = invoke("--db", db_url, "points", expect=1)
     assert "revision ffffffff" in result.output and "nothing was changed" in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("revision", ["", "@", "head+5", "nope"])
+def test_a_revision_that_is_none_is_one_line_and_makes_no_file(invoke, tmp_path, revision):
+    """Alembic asserts on some of these (a traceback), and the SQLite file the upgrade
+    opened stayed behind, empty, as if it were a store."""
+    path = tmp_path / "new.db"
+    result = invoke("--db", path, "db", "upgrade", "--", revision, expect=1)
+    assert result.output.startswith(f"Error: cannot upgrade to {revision!r}: ")
+    assert result.output.rstrip("\n").endswith("nothing was changed")
+    assert len(result.output.splitlines()) == 1 and not path.exists()
+
+
+def test_a_downgrade_to_no_revision_changes_nothing(invoke, db_url):
+    before = invoke("--db", db_url, "db", "current").output
+    result = invoke("--db", db_url, "db", "downgrade", "--yes", "--", "", expect=1)
+    assert result.output.startswith("Error: cannot downgrade to '': not a revision")
+    assert invoke("--db", db_url, "db", "current").output == before
 
 
 def test_alembic_command_line_from_repository_root(tmp_path):

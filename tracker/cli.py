@@ -261,8 +261,9 @@ def db_upgrade(ctx: click.Context, revision: str) -> None:
     from tracker import db as database
 
     engine = _state(ctx).engine(ctx, mode="create")
-    older = database.revisions_undone(engine, revision)  # the store is past REVISION
-    database.upgrade(engine, revision)
+    with database.leaving_nothing(engine):  # a revision mistyped on a new file: no file
+        older = database.revisions_undone(engine, revision)  # the store is past REVISION
+        database.upgrade(engine, revision)
     current = _current(ctx)
     seeded = current == database.head_revision() and database.seed_if_empty(engine)
     click.echo(

@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -192,7 +194,7 @@ def _run(step, connection: Connection, revision: str, verb: str) -> None:
     """An Alembic command; a revision it cannot reach is one line, and nothing changes."""
     try:
         step(alembic_config(connection), revision)
-    except CommandError as exc:
+    except (CommandError, AssertionError) as exc:  # Alembic asserts on some ("", "@", "head+9")
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "not a revision"
         known = ", ".join(sorted(known_revisions()))
         raise TrackerError(
@@ -359,10 +361,18 @@ def prepare_or_leave_nothing(engine: Engine) -> None:
     """``prepare``, and when it fails or is interrupted (Ctrl-C, SIGTERM) on a SQLite file
     it was about to create, no empty file left behind: a half-made store would pass for a
     store that `db check` refuses."""
+    with leaving_nothing(engine):
+        prepare(engine)
+
+
+@contextmanager
+def leaving_nothing(engine: Engine) -> Iterator[None]:
+    """What runs inside, on a SQLite file that does not exist yet: when it fails or is
+    interrupted, the file it created is removed again if it holds no table."""
     path = sqlite_file(engine)
     created = path is not None and not path.exists()
     try:
-        prepare(engine)
+        yield
     except BaseException:
         if created and path is not None and path.exists():
             engine.dispose()
