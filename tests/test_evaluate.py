@@ -134,6 +134,86 @@ def test_evaluate_any_folder_and_refuse_a_bad_one(invoke, tmp_path):
     assert "no gold*.jsonl records" in invoke("evaluate", empty, expect=1).output
 
 
+def _small_gold(folder: Path) -> Path:
+    """A gold folder of two dev articles, their gold lines and the actor table."""
+    folder.mkdir()
+    for name in ("seed.txt", "dev-01.txt"):
+        shutil.copy(DEV / name, folder / name)
+    lines = [
+        line
+        for line in (DEV / "gold.jsonl").read_text(encoding="utf-8").splitlines()
+        if json.loads(line)["article"] in ("seed.txt", "dev-01.txt")
+    ]
+    (folder / "gold.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    shutil.copy(DEV / "actors.json", folder / "actors.json")
+    return folder
+
+
+@pytest.mark.parametrize(
+    "file, content, message",
+    [
+        ("gold.jsonl", b"\xff\n", "gold.jsonl: not UTF-8 text (byte 0xff at offset"),
+        ("actors.json", b"\xff", "actors.json: not UTF-8 text (byte 0xff at offset 0)"),
+        ("gold.jsonl", b"[]\n", ": a gold line is a JSON object"),
+        ("gold.jsonl", b'{"article": "seed.txt"}\n', '"sentence" must be a non-empty string'),
+        (
+            "gold.jsonl",
+            b'{"article": "seed.txt", "sentence": "x", "positions": [1]}\n',
+            'each position must be an object with "actor" and "target" strings',
+        ),
+        (
+            "gold.jsonl",
+            b'{"article": "seed.txt", "sentence": "x", "positions": '
+            b'[{"actor": "China", "target": "1", "stance": "weird"}]}\n',
+            "must be one of support, oppose, mixed, not 'weird'",
+        ),
+        ("gold.jsonl", b'{"article": "seed.txt", "sentence": "x", "links": 3}\n', '"links"'),
+        ("actors.json", b"[1, 2]", "actors.json: an actor table is a JSON object"),
+        ("actors.json", b'{"China": {"aliases": "PRC"}}', '"aliases" must be a list of strings'),
+    ],
+    ids=[
+        "gold not UTF-8",
+        "actors not UTF-8",
+        "a list",
+        "no sentence",
+        "a position not an object",
+        "an unknown stance",
+        "links not a list",
+        "actors a list",
+        "aliases a string",
+    ],
+)
+def test_a_malformed_gold_folder_is_one_line(invoke, tmp_path, file, content, message):
+    """Gold that is not the annotation guide's format was a traceback (KeyError,
+    TypeError, UnicodeDecodeError) or, for an unknown stance, scored as if it were one."""
+    folder = _small_gold(tmp_path / "gold")
+    path = folder / file
+    if file == "gold.jsonl" and not content.startswith(b"\xff"):
+        content = path.read_bytes() + content  # one bad line after the good ones
+    path.write_bytes(content)
+    for args in ((), ("--cv", "2")):
+        result = invoke("evaluate", *args, folder, expect=1)
+        assert result.output.startswith("Error: ") and message in result.output, result.output
+        assert len(result.output.splitlines()) == 1
+
+
+def test_gold_whose_article_is_missing_or_unreadable_is_refused(invoke, tmp_path):
+    """Its gold was counted as missed, silently, and the command exited 0."""
+    folder = _small_gold(tmp_path / "gold")
+    (folder / "dev-01.txt").unlink()
+    for args in ((), ("--cv", "2")):
+        result = invoke("evaluate", *args, folder, expect=1)
+        assert result.output == (
+            "Error: the gold codes 1 article the folders do not hold (dev-01.txt); put their "
+            "text beside the gold, or score a store with --use-db\n"
+        )
+    (folder / "dev-01.txt").write_bytes(b"date 2023-01-01 \xff\n")
+    for args in ((), ("--cv", "2")):
+        result = invoke("evaluate", *args, folder, expect=1)
+        assert result.output.startswith("Error: ")
+        assert "dev-01.txt: not valid UTF-8" in result.output
+
+
 def test_every_position_is_explained(invoke, db_url):
     invoke("--db", db_url, "ingest", DEV / "dev-01.txt", DEV / "seed.txt")
     rows = [

@@ -720,7 +720,12 @@ def evaluate(
             retired = queries.target_keys(connection, plan, retired=True) - keys
             scoring.check_gold_targets(corpus, plan, keys, retired)
         if not use_db:
-            ingest(engine, [str(p) for p in corpus.articles], decider=decider)
+            corpus.require_texts()
+            done = ingest(engine, [str(p) for p in corpus.articles], decider=decider)
+            if done.failures:
+                raise TrackerError(
+                    f"{done.failures[0]}; a gold article that cannot be read cannot be scored"
+                )
         with engine.connect() as connection:
             warning = scoring.missing_warning(corpus, connection) if use_db else None
             links = queries.links(connection)

@@ -75,21 +75,99 @@ class GoldCorpus:
             raise TrackerError(f"{folder}: not a folder")
         records: list[dict[str, Any]] = []
         for path in sorted(folder.glob("gold*.jsonl")):
-            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for number, line in enumerate(_text(path).splitlines(), 1):
                 if line.strip():
                     try:
-                        records.append(json.loads(line))
+                        record = json.loads(line)
                     except json.JSONDecodeError as exc:
                         raise TrackerError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
+                    problem = gold_record_problem(record)
+                    if problem:
+                        raise TrackerError(f"{path}:{number}: {problem} (see the annotation guide)")
+                    records.append(record)
         if not records:
             raise TrackerError(f"{folder}: no gold*.jsonl records (see the annotation guide)")
         actors: dict[str, dict[str, Any]] = {}
         for path in sorted(folder.glob("actors*.json")):
             try:
-                actors.update(json.loads(path.read_text(encoding="utf-8")))
+                table = json.loads(_text(path))
             except json.JSONDecodeError as exc:
                 raise TrackerError(f"{path}: not valid JSON ({exc.msg})") from None
+            problem = actor_table_problem(table)
+            if problem:
+                raise TrackerError(f"{path}: {problem} (see the annotation guide)")
+            actors.update(table)
         return cls(folder, records, actors, sorted(folder.glob("*.txt")))
+
+    def require_texts(self) -> None:
+        """An error when the gold codes articles the folders hold no text of: coding the
+        folders would silently count all their gold as missed."""
+        held = {p.name for p in self.articles}
+        unheld = sorted({r["article"] for r in self.records} - held)
+        if unheld:
+            shown = ", ".join(unheld[:3]) + (", …" if len(unheld) > 3 else "")
+            raise TrackerError(
+                f"the gold codes {len(unheld)} article{'s' if len(unheld) > 1 else ''} the "
+                f"folders do not hold ({shown}); "
+                "put their text beside the gold, or score a store with --use-db"
+            )
+
+
+def _text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise TrackerError(
+            f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})"
+        ) from None
+    except OSError as exc:
+        raise TrackerError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def _texts(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def gold_record_problem(record: Any) -> str | None:
+    """What is wrong with one gold line, as the annotation guide defines it, or None: an
+    object with the "article" and "sentence" it codes, "links" (target keys) and
+    "positions" (objects with "actor", "target" and a "stance" of support, oppose or
+    mixed). A line that is none of this was a KeyError's or a TypeError's traceback."""
+    if not isinstance(record, dict):
+        return "a gold line is a JSON object"
+    for key in ("article", "sentence"):
+        if not isinstance(record.get(key), str) or not record[key].strip():
+            return f'"{key}" must be a non-empty string'
+    if not _texts(record.get("links", [])):
+        return '"links" must be a list of target keys (strings)'
+    positions = record.get("positions", [])
+    if not isinstance(positions, list):
+        return '"positions" must be a list'
+    for p in positions:
+        if not isinstance(p, dict) or not all(
+            isinstance(p.get(k), str) and p[k].strip() for k in ("actor", "target")
+        ):
+            return 'each position must be an object with "actor" and "target" strings'
+        if p.get("stance") not in STANCES:
+            allowed = ", ".join(STANCES)
+            return f'a position\'s "stance" must be one of {allowed}, not {p.get("stance")!r}'
+    return None
+
+
+def actor_table_problem(table: Any) -> str | None:
+    """What is wrong with an actors*.json table, or None: an object mapping each gold
+    actor's name to an object with an optional "affiliation" (a string) and "aliases"
+    (a list of strings)."""
+    if not isinstance(table, dict):
+        return "an actor table is a JSON object: name -> {affiliation, aliases}"
+    for name, info in table.items():
+        if not isinstance(info, dict):
+            return f'actor {name!r}: an object with "affiliation" and "aliases"'
+        if not isinstance(info.get("affiliation", ""), (str, type(None))):
+            return f'actor {name!r}: "affiliation" must be a string'
+        if not _texts(info.get("aliases", [])):
+            return f'actor {name!r}: "aliases" must be a list of strings'
+    return None
 
 
 class ActorMap:

@@ -92,6 +92,7 @@ def code_gold(corpus: GoldCorpus, plan: str = "china-2023") -> CodedGold:
     if not keys:
         raise TrackerError(f"no plan {plan!r} in the seeds")
     check_gold_targets(corpus, plan, set(keys))
+    corpus.require_texts()
     decider = LearnedDecider(
         DecisionModel.empty(plan, keys), coder.proposer, reference.targets, reference.plan_authors
     )
