@@ -39,10 +39,35 @@ def test_help_does_not_import_the_database_stack():
     assert out.stdout.strip() == ""
 
 
-def test_bad_url_is_one_line(invoke):
-    result = invoke("--db", "nosuchdriver://x/y", "points", expect=1)
-    assert result.output.startswith("Error: bad database URL")
-    assert len(result.output.strip().splitlines()) == 1
+@pytest.mark.parametrize(
+    "url, message",
+    [
+        ("nosuchdriver://x/y", "tracker keeps its store in SQLite or PostgreSQL, not nosuchdriver"),
+        ("mysql://x/y", "tracker keeps its store in SQLite or PostgreSQL, not mysql"),
+        (
+            "postgresql://u:secret@127.0.0.1:notaport/x",
+            "bad database URL 'postgresql://u:***@127.0.0.1:notaport/x': its port is not a number",
+        ),
+    ],
+)
+def test_bad_url_is_one_line(invoke, url, message):
+    result = invoke("--db", url, "points", expect=1)
+    assert result.output.startswith("Error: " + message), result.output
+    assert len(result.output.strip().splitlines()) == 1 and "secret" not in result.output
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["sqlite://", "sqlite:///:memory:", "sqlite:///", "sqlite:///file:m?mode=memory&uri=true"],
+)
+def test_an_in_memory_store_is_refused(invoke, url):
+    """It was taken: `ingest` printed what it stored, and all of it was gone at exit."""
+    for command in (("ingest", "-"), ("points",), ("db", "upgrade")):
+        result = invoke("--db", url, *command, input="China called for talks.\n", expect=1)
+        assert result.output == (
+            "Error: an in-memory SQLite database keeps nothing once the command ends: give "
+            "--db a file path, such as tracker.db\n"
+        )
 
 
 def test_sqlite_in_missing_folder_is_one_line(invoke, tmp_path):

@@ -112,10 +112,21 @@ def make_engine(url: str | None = None) -> Engine:
     resolved = resolve_url(url)
     try:
         parsed = make_url(resolved)
-        if parsed.get_backend_name() == "sqlite":
+        backend = parsed.get_backend_name()
+        if backend not in ("sqlite", "postgresql"):
+            raise TrackerError(
+                f"tracker keeps its store in SQLite or PostgreSQL, not {backend}: give --db a "
+                "file path or a postgresql:// URL"
+            )
+        if backend == "sqlite":
             database = parsed.database or ""
             if database and not database.strip():
                 raise TrackerError("the SQLite file name is blank: give --db a file path")
+            if database in ("", ":memory:") or parsed.query.get("mode") == "memory":
+                raise TrackerError(
+                    "an in-memory SQLite database keeps nothing once the command ends: "
+                    "give --db a file path, such as tracker.db"
+                )
             ignored = sorted(set(parsed.query) - _SQLITE_URL_OPTIONS)
             if ignored and "uri" not in parsed.query:
                 raise TrackerError(
@@ -138,7 +149,8 @@ def make_engine(url: str | None = None) -> Engine:
         else:
             engine = create_engine(parsed, pool_pre_ping=True)
     except (ArgumentError, NoSuchModuleError, ValueError) as exc:
-        raise TrackerError(f"bad database URL {_safe(resolved)!r}: {exc}") from None
+        reason = "its port is not a number" if "for int()" in str(exc) else str(exc)
+        raise TrackerError(f"bad database URL {_safe(url or resolved)!r}: {reason}") from None
     except ModuleNotFoundError as exc:
         raise TrackerError(
             f"the driver for {_safe(resolved)!r} is not installed ({exc.name}); for PostgreSQL, "
@@ -151,8 +163,8 @@ def _safe(url: str) -> str:
     """The URL without its password, for messages."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return url
+    except Exception:  # a URL too broken to parse may still hold a password
+        return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", url)
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
