@@ -126,6 +126,7 @@ def test_actors_lists_the_registry(invoke, db_url):
         (["evaluate", "--cv", "1", "x"], "Invalid value for '--cv': 1 is not in the range"),
         (["report"], "give a report NAME, or --list to see them"),
         (["nonexist"], "No such command 'nonexist'"),
+        (["sql", "-- a note\nSELECT 1"], "'-- a note…' begins with '-' and was read as an"),
         (["--bogus"], "No such option '--bogus'"),
     ],
 )

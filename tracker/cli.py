@@ -70,6 +70,10 @@ def _usage_line(exc: click.UsageError) -> str:
     """A usage error (a mistyped option, a bad value) as one line: click's message and
     where help is, instead of its usage block."""
     where = f"; see {exc.ctx.command_path} --help" if exc.ctx is not None else ""
+    if isinstance(exc, click.NoSuchOption) and any(c.isspace() for c in exc.option_name):
+        # text that starts with "-" ("-- a note\nSELECT …"), taken for an option
+        shown = exc.option_name.split("\n")[0][:40]
+        return f"'{shown}…' begins with '-' and was read as an option; give it after --" + where
     return exc.format_message().replace("\n", " ").rstrip(".") + where
 
 
