@@ -202,7 +202,9 @@ class DecisionModel:
             return cls.from_json(json.loads(path.read_text(encoding="utf-8")))
         except OSError as exc:
             raise TrackerError(f"{path}: cannot read the model ({exc.strerror})") from None
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        except KeyError as exc:  # a part the model must have
+            raise TrackerError(f"{path}: not a tracker model (no {exc.args[0]!r})") from None
+        except (ValueError, TypeError, AttributeError) as exc:
             raise TrackerError(f"{path}: not a tracker model ({exc})") from None
 
     def save(self, path: Path) -> None:
