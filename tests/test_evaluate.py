@@ -152,8 +152,8 @@ def _small_gold(folder: Path) -> Path:
 @pytest.mark.parametrize(
     "file, content, message",
     [
-        ("gold.jsonl", b"\xff\n", "gold.jsonl: not UTF-8 text (byte 0xff at offset"),
-        ("actors.json", b"\xff", "actors.json: not UTF-8 text (byte 0xff at offset 0)"),
+        ("gold.jsonl", b"\xff\n", "gold.jsonl is not UTF-8 text (byte 0xff at offset 0); save"),
+        ("actors.json", b"\xff", "actors.json is not UTF-8 text (byte 0xff at offset 0); save"),
         ("gold.jsonl", b"[]\n", ": a gold line is a JSON object"),
         ("gold.jsonl", b'{"article": "seed.txt"}\n', '"sentence" must be a non-empty string'),
         (

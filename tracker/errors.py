@@ -18,6 +18,15 @@ class StoppedByError(Exception):
         self.error = error
 
 
+def not_utf8(path: object, exc: UnicodeDecodeError) -> TrackerError:
+    """A data file an analyst saved in another encoding (Latin-1, say): one line naming
+    the file and the first byte that is not UTF-8."""
+    return TrackerError(
+        f"{path} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); "
+        "save it as UTF-8"
+    )
+
+
 def terminate_as_interrupt(signum: int, frame: object) -> None:
     """SIGTERM (``kill``, a service manager) ends any command as Ctrl-C does: rolled back
     where it was writing, one line, status 130. The command line installs it; an ingest

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tracker.errors import TrackerError
+from tracker.errors import TrackerError, not_utf8
 from tracker.output import Rows
 
 if TYPE_CHECKING:
@@ -117,9 +117,7 @@ def _text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise TrackerError(
-            f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})"
-        ) from None
+        raise not_utf8(path, exc) from None
     except OSError as exc:
         raise TrackerError(f"{path}: cannot read ({exc.strerror or exc})") from None
 

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from tracker.errors import TrackerError
+from tracker.errors import TrackerError, not_utf8
 from tracker.resources import seeds_dir
 from tracker.seed_schema import LEXICON, check
 
@@ -25,11 +25,8 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise TrackerError(f"cannot read {path}: {exc.strerror}") from None
     except tomllib.TOMLDecodeError as exc:
         raise TrackerError(f"{path} is not valid TOML: {exc}") from None
-    except UnicodeDecodeError as exc:  # TOML is UTF-8: a file saved as Latin-1, say
-        raise TrackerError(
-            f"{path} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset "
-            f"{exc.start}); save it as UTF-8"
-        ) from None
+    except UnicodeDecodeError as exc:  # TOML is UTF-8
+        raise not_utf8(path, exc) from None
 
 
 @lru_cache(maxsize=4)
