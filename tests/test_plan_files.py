@@ -150,12 +150,15 @@ def test_the_reports_mark_a_retired_point(invoke, tmp_path, with_plan):
     assert {(r["target"], r["target_retired"]) for r in rows} >= {("2", 1)}
     assert all(r["target_retired"] == 0 for r in rows if r["target"] != "2")
     assert "target_retired" in invoke(*listing, "--format", "table").output.splitlines()[0]
+    queue = ("--db", db, "review", "--list", "--actor", "China", "--plan", "two-points")
+    assert "target_retired" in invoke(*queue, "--format", "table").output.splitlines()[0]
     path.write_text(SECOND, encoding="utf-8")  # put back: coded again, not retired
     invoke("--db", db, "seed", "--no-articles")
     assert {r["target_retired"] for r in json.loads(invoke(*report, "json").output)} == {0}
     rows = json.loads(invoke(*listing, "--format", "json").output)
     assert rows and {r["target_retired"] for r in rows} == {0}
     assert "target_retired" not in invoke(*listing, "--format", "table").output.splitlines()[0]
+    assert "target_retired" not in invoke(*queue, "--format", "table").output.splitlines()[0]
 
 
 def test_a_point_taken_out_of_the_file_is_retired(invoke, tmp_path, with_plan):

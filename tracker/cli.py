@@ -573,9 +573,10 @@ def position(
     fmt = default_format(fmt)
     columns = None
     if fmt == "table" and rows:
+        from tracker.review_view import with_retired
+
         columns = ["date", "actor", "plan", "target", "stance", "status", "sentence", "source"]
-        if any(row["target_retired"] for row in rows):  # only when it says something
-            columns.insert(4, "target_retired")
+        columns = with_retired(columns, rows)
         if explain:
             columns.append("explanation")
     click.echo(render(rows, fmt, columns), nl=False)

@@ -96,7 +96,7 @@ def review_group(
     if ctx.invoked_subcommand is not None:
         return
     from tracker import review
-    from tracker.review_view import position_rows
+    from tracker.review_view import position_rows, with_retired
 
     engine = _engine(ctx)
     filters = _filters(values)
@@ -111,7 +111,8 @@ def review_group(
     with engine.connect() as connection:
         rows = list(position_rows(connection, filters, queue=True))
     fmt = default_format(fmt)
-    click.echo(render(rows, fmt, QUEUE_COLUMNS if fmt == "table" else None), nl=False)
+    columns = with_retired(QUEUE_COLUMNS, rows) if fmt == "table" else None
+    click.echo(render(rows, fmt, columns), nl=False)
 
 
 @review_group.command("export")

@@ -165,6 +165,15 @@ def _retired() -> Label[int]:
     return case((retired, 1), else_=0).label("target_retired")
 
 
+def with_retired(columns: list[str], rows: list[dict[str, Any]]) -> list[str]:
+    """A table's columns with ``target_retired`` after ``target`` when a listed point is
+    retired: said where it matters, and no column of zeros in every other table."""
+    if not any(row.get("target_retired") for row in rows):
+        return columns
+    at = columns.index("target") + 1
+    return [*columns[:at], "target_retired", *columns[at:]]
+
+
 def position_rows(
     connection: Connection, filters: Filters, *, queue: bool = False
 ) -> Iterator[dict[str, Any]]:
