@@ -110,30 +110,6 @@ def test_measures_on_a_known_sample(tmp_path):
     assert result.per_target["3"]["positions"].f1 == 1.0
 
 
-def test_evaluate_any_folder_and_refuse_a_bad_one(invoke, tmp_path):
-    for name in ("seed.txt", "dev-01.txt"):
-        shutil.copy(DEV / name, tmp_path / name)
-    lines = [
-        line
-        for line in (DEV / "gold.jsonl").read_text(encoding="utf-8").splitlines()
-        if json.loads(line)["article"] in ("seed.txt", "dev-01.txt")
-    ]
-    (tmp_path / "gold.jsonl").write_text("\n".join(lines), encoding="utf-8")
-    shutil.copy(DEV / "actors.json", tmp_path / "actors.json")
-    rows = [
-        json.loads(line)
-        for line in invoke("evaluate", tmp_path, "--format", "jsonl").output.splitlines()
-    ]
-    overall = {r["measure"]: r for r in rows if r["target"] == "all"}
-    assert overall["links"]["gold"] == sum(len(json.loads(x)["links"]) for x in lines)
-    assert 0 < overall["positions"]["f1"] <= 1
-    result = invoke("evaluate", tmp_path / "nowhere", expect=1)
-    assert result.output.strip().endswith("nowhere: not a folder")
-    empty = tmp_path / "empty"
-    empty.mkdir()
-    assert "no gold*.jsonl records" in invoke("evaluate", empty, expect=1).output
-
-
 def _small_gold(folder: Path) -> Path:
     """A gold folder of two dev articles, their gold lines and the actor table."""
     folder.mkdir()
@@ -147,6 +123,23 @@ def _small_gold(folder: Path) -> Path:
     (folder / "gold.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     shutil.copy(DEV / "actors.json", folder / "actors.json")
     return folder
+
+
+def test_evaluate_any_folder_and_refuse_a_bad_one(invoke, tmp_path):
+    folder = _small_gold(tmp_path / "gold")
+    lines = (folder / "gold.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = [
+        json.loads(line)
+        for line in invoke("evaluate", folder, "--format", "jsonl").output.splitlines()
+    ]
+    overall = {r["measure"]: r for r in rows if r["target"] == "all"}
+    assert overall["links"]["gold"] == sum(len(json.loads(x)["links"]) for x in lines)
+    assert 0 < overall["positions"]["f1"] <= 1
+    result = invoke("evaluate", tmp_path / "nowhere", expect=1)
+    assert result.output.strip().endswith("nowhere: not a folder")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert "no gold*.jsonl records" in invoke("evaluate", empty, expect=1).output
 
 
 @pytest.mark.parametrize(
