@@ -74,7 +74,8 @@ def _plan_error(invoke, tmp_path, with_plan, text: str) -> str:
     ("old", "new", "words"),
     [
         ("number = 2", "number = 1", "point 1: another point has the number 1"),
-        ("number = 2", "number = 0", "point 0: point numbers start at 1"),
+        ("number = 2", "number = 0", "point 0: point numbers go from 1 to 2147483647"),
+        ("number = 2", f"number = {2**70}", "point numbers go from 1 to 2147483647"),
         ('slug = "peace-conference"', 'slug = "de-escalation"', "slug 'de-escalation' is already"),
         ('slug = "peace-conference"', 'slug = "plan"', "is already that of the plan as a whole"),
         ('phrases = ["peace conference"]', 'phrases = [" "]', "has a blank phrase"),

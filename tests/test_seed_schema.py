@@ -170,3 +170,41 @@ def test_a_broken_seed_file_through_the_cli(name, invoke, tmp_path, monkeypatch)
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"Error: {start}") and words in lines[0]
     assert "Traceback" not in result.output
+
+
+XI = """
+[[actors]]
+name = "Xi Jinping"
+kind = "state"
+"""
+
+
+@pytest.mark.parametrize(
+    ("added", "words"),
+    [
+        (XI, "actor 'Xi Jinping' is given twice ([[actors]] #"),
+        (
+            '\n[[actors]]\nname = "Jane Roe"\nkind = "person"\naliases = ["Roe", " "]\n',
+            "actor 'Jane Roe' has a blank entry in aliases",
+        ),
+        ('\n[[actors]]\nname = " "\nkind = "person"\n', "has a blank name"),
+    ],
+    ids=["a name twice", "a blank alias", "a blank name"],
+)
+def test_an_actors_file_mistake_changes_no_actor(invoke, tmp_path, monkeypatch, added, words):
+    """A name given twice was taken: the second entry wiped the first one's aliases and
+    roles (Xi Jinping lost seven aliases and six roles), with exit status 0."""
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    invoke("--db", db, "seed", "--no-articles")
+    before = invoke("--db", db, "actors", "--format", "json").output
+    own = tmp_path / "seeds"
+    shutil.copytree(seeds_dir(), own)
+    with (own / ACTORS_FILE).open("a", encoding="utf-8") as handle:
+        handle.write(added)
+    monkeypatch.setenv("TRACKER_SEEDS_DIR", str(own))
+    for store in (db, f"sqlite:///{tmp_path / 'new.db'}"):  # a reload, and a new store
+        result = invoke("--db", store, "seed", "--no-articles", expect=1)
+        assert result.output.startswith(f"Error: {own / ACTORS_FILE}: ") and words in result.output
+        assert len(result.output.splitlines()) == 1
+    assert invoke("--db", db, "actors", "--format", "json").output == before
+    assert not (tmp_path / "new.db").exists()

@@ -31,8 +31,27 @@ def _upsert(connection: Connection, table, key: dict, values: dict) -> int:
     return found
 
 
+def check_actor_file(path: Path) -> list[dict[str, Any]]:
+    """The actors file's entries, read and checked: its keys (the schema), and what the
+    schema cannot say. A name given twice was loaded as one actor, the last entry wiping
+    the first one's aliases and roles; a blank alias would match nothing, or anything."""
+    entries: list[dict[str, Any]] = check(path, read_toml(path), ACTORS)["actors"]
+    seen: set[str] = set()
+    for number, entry in enumerate(entries, 1):
+        name = entry["name"]
+        if not name.strip():
+            raise TrackerError(f"{path}: [[actors]] #{number} has a blank name")
+        if name in seen:
+            raise TrackerError(f"{path}: actor {name!r} is given twice ([[actors]] #{number})")
+        seen.add(name)
+        for key in ("aliases", "adjectives"):
+            if any(not a.strip() for a in entry.get(key, [])):
+                raise TrackerError(f"{path}: actor {name!r} has a blank entry in {key}")
+    return entries
+
+
 def load_actors(connection: Connection, path: Path) -> int:
-    entries = check(path, read_toml(path), ACTORS)["actors"]
+    entries = check_actor_file(path)
     ids: dict[str, int] = {}
     for entry in entries:
         name, kind = entry.get("name"), entry.get("kind", "person")
@@ -157,6 +176,11 @@ def load_plan(connection: Connection, path: Path, data: dict[str, Any]) -> str:
     return slug
 
 
+# The largest point number both databases store (PostgreSQL's integer); a larger one
+# failed in the driver, as a traceback on SQLite.
+LARGEST_POINT = 2**31 - 1
+
+
 def _plan_problem(data: dict[str, Any]) -> str | None:
     """What the schema cannot say is wrong with a plan that fits it: targets that would be
     stored as one (a slug twice, the plan-as-a-whole's slug reused by a point), a point
@@ -179,8 +203,8 @@ def _plan_problem(data: dict[str, Any]) -> str | None:
                 return f"{what}: slug {slug!r} is already that of {slugs[slug]}"
             slugs[slug] = what
             if number is not None:
-                if number < 1:
-                    return f"{what}: point numbers start at 1"
+                if not 1 <= number <= LARGEST_POINT:
+                    return f"{what}: point numbers go from 1 to {LARGEST_POINT}"
                 if number in numbers:
                     return f"{what}: another point has the number {number}"
                 numbers.add(number)
@@ -220,8 +244,7 @@ def check_seed_files(folder: Path | None = None) -> None:
         own = os.environ.get(SEEDS_ENV)
         where = f"{SEEDS_ENV}={own}" if own else str(folder)
         raise TrackerError(f"no seeds folder at {where}; nothing was created")
-    actors = check(folder / "actors.toml", read_toml(folder / "actors.toml"), ACTORS)
-    names = {entry["name"] for entry in actors["actors"]}
+    names = {entry["name"] for entry in check_actor_file(folder / "actors.toml")}
     paths = sorted((folder / "plans").glob("*.toml"))
     if not paths:
         raise TrackerError(f"no plans in {folder / 'plans'}; nothing was created")
