@@ -63,6 +63,25 @@ def test_a_sheet_with_bad_rows_changes_nothing_and_names_each_line(invoke, db_ur
     assert _count(db_url) == 2
 
 
+def test_half_a_character_in_a_json_lines_sheet_is_a_bad_row(invoke, db_url, tmp_path):
+    """JSON can escape half of a character ("\\ud83d" alone), which no database stores: it
+    was a UnicodeEncodeError's traceback, from the very handler meant to report bad text."""
+    _ingest(invoke, db_url, tmp_path)
+    rows = _sheet(invoke, db_url, tmp_path)
+    path = tmp_path / "half.jsonl"
+    lines = [
+        json.dumps({"key": rows[0]["key"], "decision": "confirm"}),
+        json.dumps({"key": rows[1]["key"], "decision": "confirm", "note": "\ud83d"}),
+        json.dumps({"key": "\ud83d", "decision": "confirm"}),
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = invoke("--db", db_url, "review", "import", path, expect=1)
+    assert [line for line in result.output.splitlines() if line.startswith("error:")] == [
+        f"error: {path}:{n}: half a character: a lone \\ud800-\\udfff escape" for n in (2, 3)
+    ]
+    assert _count(db_url) == 0
+
+
 def test_sheet_round_trip_in_json_lines_and_a_conflict_since_export(invoke, db_url, tmp_path):
     _ingest(invoke, db_url, tmp_path)
     path = tmp_path / "sheet.jsonl"

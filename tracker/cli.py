@@ -115,7 +115,10 @@ def _not_utf8_line(exc: UnicodeEncodeError) -> str:
     """Text from the command line, the environment or a file name that was not UTF-8:
     Python keeps its bytes as lone surrogates, which no database or driver takes."""
     text = exc.object if isinstance(exc.object, str) else ""
-    shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    try:  # the bytes that were not UTF-8, as \xff
+        shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate no byte makes (a JSON escape): as \ud83d
+        shown = text.encode("utf-8", "backslashreplace").decode("utf-8")
     if len(shown) > 60:
         shown = shown[:57] + "..."
     return f"'{shown}' is not UTF-8 text; give it as UTF-8"

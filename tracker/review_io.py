@@ -122,6 +122,15 @@ def _unsafe(value: str) -> str:
     return value
 
 
+def _is_text(value: str) -> bool:
+    """No lone surrogate, which JSON's escapes can make and no database can store."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def read_sheet(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, row) for each row of a CSV (header on line 1) or JSON Lines sheet."""
     suffix = sheet_format(path)
@@ -144,6 +153,9 @@ def read_sheet(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
                 continue
             if not isinstance(row, dict):
                 yield number, {"_error": "a JSON object is needed"}
+                continue
+            if not _is_text(json.dumps(row, ensure_ascii=False)):
+                yield number, {"_error": "half a character: a lone \\ud800-\\udfff escape"}
                 continue
             yield number, {k: "" if v is None else str(v) for k, v in row.items()}
         return
