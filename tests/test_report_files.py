@@ -45,6 +45,17 @@ def test_a_report_file_not_utf8_fails_alone(invoke, db_url, tmp_path):
     _check(invoke, db_url, folder, "latin", "is not UTF-8 text")
 
 
+def test_a_report_file_saved_with_a_bom_reads_as_any_other(invoke, db_url, tmp_path):
+    """Notepad starts a UTF-8 file with a byte-order mark: it was taken for part of the
+    first line, so the description was blank and the query refused ("… not \ufeff")."""
+    folder = _folder(tmp_path)
+    (folder / "bom.sql").write_bytes(b"\xef\xbb\xbf" + MINE.replace("Mine", "With a BOM").encode())
+    listed = invoke("report", "--list", "--reports-dir", folder, "--format", "json").output
+    assert {r["name"]: r["description"] for r in json.loads(listed)}["bom"] == "With a BOM"
+    found = invoke("--db", db_url, "report", "bom", "--reports-dir", folder, "--format", "json")
+    assert json.loads(found.output) == [{"targets": 14}]
+
+
 def test_a_report_file_that_cannot_be_read_fails_alone(invoke, db_url, tmp_path, monkeypatch):
     folder = _folder(tmp_path)
     locked = folder / "locked.sql"

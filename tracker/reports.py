@@ -676,7 +676,7 @@ def user_reports_dir(folder: str | Path | None = None) -> Path | None:
 def _load(name: str, handle, where: str, origin: str) -> Report:
     """The report in a file; one that cannot be read says why, and only it fails."""
     try:
-        sql = handle.read_text(encoding="utf-8")
+        sql = handle.read_text(encoding="utf-8-sig")  # Notepad starts a file with a BOM
     except UnicodeDecodeError:
         error = f"report {where} is not UTF-8 text"
     except OSError as exc:
