@@ -163,3 +163,12 @@ def test_text_that_is_not_utf8_is_one_line(invoke, db_url, args, shown):
 def test_a_group_named_alone_still_shows_its_help(invoke):
     result = invoke("db", expect=None)
     assert "db [OPTIONS] COMMAND" in result.output and "upgrade" in result.output
+
+
+@pytest.mark.parametrize("command", ["undo", "history"])
+def test_a_blank_review_key_is_named_as_blank(invoke, tmp_path, command):
+    """It read "position  has no decision to undo", two spaces where the key was."""
+    result = invoke("--db", tmp_path / "x.db", "review", command, " ", expect=1)
+    assert result.output == (
+        "Error: KEY is blank: give a position's key (`tracker position` lists them)\n"
+    )

@@ -82,6 +82,24 @@ def test_half_a_character_in_a_json_lines_sheet_is_a_bad_row(invoke, db_url, tmp
     assert _count(db_url) == 0
 
 
+def test_undated_positions_come_first_on_every_backend(invoke, db_url, tmp_path):
+    """SQLite sorts NULL first by itself and PostgreSQL last: the same store gave the
+    listing and the sheets in two orders."""
+    for name, head in (
+        ("late.txt", "date 2024-05-01\n"),
+        ("none.txt", ""),
+        ("early.txt", "date 2023-03-01\n"),
+    ):
+        (tmp_path / name).write_text(head + "China called for a ceasefire.\n", encoding="utf-8")
+        invoke("--db", db_url, "ingest", tmp_path / name)
+    listed = json.loads(invoke("--db", db_url, "position", "--format", "json").output)
+    assert [r["date"] for r in listed] == [None, "2023-03-01", "2024-05-01"]
+    sheet = tmp_path / "sheet.jsonl"
+    invoke("--db", db_url, "review", "export", sheet)
+    sheet_dates = [r["date"] for r in _jsonl(sheet.read_text(encoding="utf-8"))]
+    assert sheet_dates == [None, "2023-03-01", "2024-05-01"]
+
+
 def test_sheet_round_trip_in_json_lines_and_a_conflict_since_export(invoke, db_url, tmp_path):
     _ingest(invoke, db_url, tmp_path)
     path = tmp_path / "sheet.jsonl"

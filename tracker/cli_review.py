@@ -169,8 +169,15 @@ def import_command(
         ctx.exit(1)
 
 
+def _key(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """A position's key, as a review sheet or `tracker position` gives it: never blank."""
+    if not value.strip():
+        raise TrackerError("KEY is blank: give a position's key (`tracker position` lists them)")
+    return value.strip()
+
+
 @review_group.command("undo")
-@click.argument("key")
+@click.argument("key", callback=_key)
 @reviewer_option
 @click.pass_context
 def undo_command(ctx: click.Context, key: str, reviewer: str | None) -> None:
@@ -179,12 +186,12 @@ def undo_command(ctx: click.Context, key: str, reviewer: str | None) -> None:
     An undo is a decision too: a second undo takes back the first (a redo)."""
     from tracker import review
 
-    done = review.undo(_engine(ctx), key.strip(), review.reviewer_name(reviewer), None)
+    done = review.undo(_engine(ctx), key, review.reviewer_name(reviewer), None)
     click.echo(f"{done.key}: revision {done.revision} ({done.decision})")
 
 
 @review_group.command("history")
-@click.argument("key")
+@click.argument("key", callback=_key)
 @output_options
 @click.pass_context
 def history_command(ctx: click.Context, key: str, fmt: str | None) -> None:
@@ -192,7 +199,7 @@ def history_command(ctx: click.Context, key: str, fmt: str | None) -> None:
     from tracker import review
 
     with _engine(ctx).connect() as connection:
-        rows = review.history(connection, key.strip())
+        rows = review.history(connection, key)
     if not rows:
         raise TrackerError(f"no decision on a position with key {key!r}")
     click.echo(render(rows, fmt), nl=False)

@@ -181,10 +181,14 @@ def position_rows(
     included), each a dict of the view's columns plus ``key``. ``queue``: only those not
     yet reviewed, lowest score (the coder's confidence) first."""
     query = select(VIEW, _retired())
+    # undated articles first, as the reports list them: SQLite sorts NULL first by itself,
+    # PostgreSQL last, so the same store gave sheets in two orders
+    undated_first = case((VIEW.c.date.is_(None), 0), else_=1)
     if queue:
         query = query.where(VIEW.c.status == "auto").order_by(
             case((VIEW.c.score.is_(None), 1), else_=0),
             VIEW.c.score,
+            undated_first,
             VIEW.c.date,
             VIEW.c.article_id,
             VIEW.c.sentence_ordinal,
@@ -193,7 +197,12 @@ def position_rows(
         )
     else:
         query = query.order_by(
-            VIEW.c.date, VIEW.c.article_id, VIEW.c.sentence_ordinal, VIEW.c.target_id, VIEW.c.actor
+            undated_first,
+            VIEW.c.date,
+            VIEW.c.article_id,
+            VIEW.c.sentence_ordinal,
+            VIEW.c.target_id,
+            VIEW.c.actor,
         )
     for row in connection.execute(_narrowed(connection, query, filters)):
         yield _plain(dict(row._mapping))
