@@ -82,6 +82,30 @@ def test_half_a_character_in_a_json_lines_sheet_is_a_bad_row(invoke, db_url, tmp
     assert _count(db_url) == 0
 
 
+def test_export_does_not_overwrite_a_sheet_being_filled_in(invoke, db_url, tmp_path):
+    """A filled-in sheet was overwritten without a word by the next export to its name."""
+    _ingest(invoke, db_url, tmp_path)
+    rows = _sheet(invoke, db_url, tmp_path)
+    path = _write(tmp_path / "mine.csv", [dict(rows[0], decision="confirm"), *rows[1:]])
+    before = path.read_bytes()
+    result = invoke("--db", db_url, "review", "export", path, expect=1)
+    assert result.output == (
+        f"Error: {path} holds 1 filled-in decision (import it first?): not overwritten "
+        "(--force overwrites it)\n"
+    )
+    assert path.read_bytes() == before
+    other = tmp_path / "notes.csv"
+    other.write_text("my own notes\n", encoding="utf-8")
+    assert (
+        "exists and is no review sheet"
+        in invoke("--db", db_url, "review", "export", other, expect=1).output
+    )
+    invoke("--db", db_url, "review", "import", path)
+    invoke("--db", db_url, "review", "export", path, "--force")
+    with path.open(encoding="utf-8", newline="") as handle:
+        assert not any(r["decision"] for r in csv.DictReader(handle))
+
+
 def test_undated_positions_come_first_on_every_backend(invoke, db_url, tmp_path):
     """SQLite sorts NULL first by itself and PostgreSQL last: the same store gave the
     listing and the sheets in two orders."""

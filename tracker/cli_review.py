@@ -119,16 +119,27 @@ def review_group(
 @click.argument("path", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
 @filter_options
 @click.option("--unreviewed", is_flag=True, help="Only the positions not reviewed yet.")
+@click.option(
+    "--force", is_flag=True, help="Overwrite FILE even if it holds decisions not imported."
+)
 @click.pass_context
-def export_command(ctx: click.Context, path: Path, unreviewed: bool, **values: Any) -> None:
+def export_command(
+    ctx: click.Context, path: Path, unreviewed: bool, force: bool, **values: Any
+) -> None:
     """Write the positions to a review sheet FILE (.csv or .jsonl).
 
     One row per position: key, source, date, sentence, actor, plan, target, stance,
-    score, status, revision, and empty decision and note columns to fill in.
+    score, status, revision, and empty decision and note columns to fill in. A FILE
+    that holds decisions (a sheet being filled in), or that is no sheet, is not
+    overwritten without --force.
     """
-    from tracker.review_io import export_sheet, sheet_format
+    from tracker.review_io import export_sheet, filled_in, sheet_format
 
     sheet_format(path)
+    if not force:
+        held = filled_in(path)
+        if held:
+            raise TrackerError(f"{path} {held}: not overwritten (--force overwrites it)")
     with _engine(ctx).connect() as connection:
         count = export_sheet(connection, path, _filters(values), unreviewed)
     click.echo(f"wrote {count} positions to {path}")

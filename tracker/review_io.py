@@ -122,6 +122,21 @@ def _unsafe(value: str) -> str:
     return value
 
 
+def filled_in(path: Path) -> str | None:
+    """What an existing FILE holds that exporting over it would lose (a sheet's filled-in
+    decisions, or a file that is no sheet), or None: an analyst's afternoon of review was
+    overwritten without a word."""
+    if not path.exists() or (path.is_file() and path.stat().st_size == 0):
+        return None
+    try:
+        decided = sum(1 for _, row in read_sheet(path) if _value(row, "decision"))
+    except TrackerError:
+        return "exists and is no review sheet"
+    if decided:
+        return f"holds {decided} filled-in decision{'s' if decided > 1 else ''} (import it first?)"
+    return None
+
+
 def _is_text(value: str) -> bool:
     """No lone surrogate, which JSON's escapes can make and no database can store."""
     try:
