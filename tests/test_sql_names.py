@@ -66,3 +66,18 @@ def test_a_dollar_quote_tag_may_be_non_ascii():
     assert statement.sql == "SELECT $é$ DELETE ; $é$ AS x"
     with pytest.raises(TrackerError, match="DELETE would write"):
         reports.check_readonly("SELECT $é$x$é$ AS x, 1 DELETE", "postgresql")
+
+
+def test_a_parameter_postgresql_cannot_type_is_named(invoke, db_url):
+    """`(:kind IS NULL OR kind = :kind)` runs on SQLite; PostgreSQL cannot tell the type of
+    a parameter first compared with NULL, and said only "$1"."""
+    query = "SELECT COUNT(*) AS n FROM actors WHERE (:kind IS NULL OR kind = :kind)"
+    if db_url.startswith("sqlite"):
+        found = invoke("--db", db_url, "sql", query, "-p", "kind=state", "--format", "json")
+        assert json.loads(found.output)[0]["n"] > 0
+        return
+    result = invoke("--db", db_url, "sql", query, "-p", "kind=state", expect=1)
+    assert result.output == (
+        "Error: SQL error: could not determine data type of parameter $1 (:kind): PostgreSQL "
+        "needs its type; write CAST(:kind AS TEXT), or INTEGER or DATE, where it is first used\n"
+    )

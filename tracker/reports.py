@@ -530,9 +530,24 @@ def _streamed(
             ) from None
         if "readonly" in line.replace("-", "").replace(" ", "").lower():
             raise TrackerError(f"refused: the query tried to write ({line})") from None
-        raise TrackerError(f"SQL error: {line}") from None
+        raise TrackerError(f"SQL error: {_named_parameter(line, statement)}") from None
     except SQLAlchemyError as exc:
         raise TrackerError(f"SQL error: {_first_line(exc)}") from None
+
+
+def _named_parameter(line: str, statement: Statement) -> str:
+    """PostgreSQL's "could not determine data type of parameter $2" with the name the
+    query gave it, and what to do: a parameter only ever compared with NULL
+    (``:actor IS NULL OR …``) has no type there, as on SQLite it needs none. psycopg
+    numbers the parameters in the order they first appear, as ``Statement`` lists them."""
+    found = re.search(r"could not determine data type of parameter \$(\d+)", line)
+    if found is None or not 0 < int(found.group(1)) <= len(statement.parameters):
+        return line
+    name = statement.parameters[int(found.group(1)) - 1]
+    return (
+        f"{line} (:{name}): PostgreSQL needs its type; write CAST(:{name} AS TEXT), or "
+        "INTEGER or DATE, where it is first used"
+    )
 
 
 def run_readonly_sql(
