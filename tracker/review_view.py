@@ -183,27 +183,20 @@ def position_rows(
     query = select(VIEW, _retired())
     # undated articles first, as the reports list them: SQLite sorts NULL first by itself,
     # PostgreSQL last, so the same store gave sheets in two orders
-    undated_first = case((VIEW.c.date.is_(None), 0), else_=1)
+    in_article_order = (
+        case((VIEW.c.date.is_(None), 0), else_=1),
+        VIEW.c.date,
+        VIEW.c.article_id,
+        VIEW.c.sentence_ordinal,
+        VIEW.c.target_id,
+        VIEW.c.actor,
+    )
     if queue:
         query = query.where(VIEW.c.status == "auto").order_by(
-            case((VIEW.c.score.is_(None), 1), else_=0),
-            VIEW.c.score,
-            undated_first,
-            VIEW.c.date,
-            VIEW.c.article_id,
-            VIEW.c.sentence_ordinal,
-            VIEW.c.target_id,
-            VIEW.c.actor,
+            case((VIEW.c.score.is_(None), 1), else_=0), VIEW.c.score, *in_article_order
         )
     else:
-        query = query.order_by(
-            undated_first,
-            VIEW.c.date,
-            VIEW.c.article_id,
-            VIEW.c.sentence_ordinal,
-            VIEW.c.target_id,
-            VIEW.c.actor,
-        )
+        query = query.order_by(*in_article_order)
     for row in connection.execute(_narrowed(connection, query, filters)):
         yield _plain(dict(row._mapping))
 
