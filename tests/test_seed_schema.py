@@ -98,6 +98,20 @@ BROKEN = {
         "againts",
         "in [[points]] #3 ('ceasefire') is not allowed; did you mean 'against'?",
     ),
+    "actors alias with a NUL": (
+        ACTORS_FILE,
+        '"Xi", "Mr Xi",',
+        '"Xi", "Mr\\u0000Xi",',
+        "aliases",
+        "in [[actors]] #2 ('Xi Jinping'): item 2 holds a NUL character",
+    ),
+    "plan title with a NUL": (
+        PLAN_FILE,
+        'title = "Respecting the sovereignty of all countries"',
+        'title = "Respecting the\\u0000sovereignty of all countries"',
+        "title",
+        "in [[points]] #1 ('sovereignty') holds a NUL character",
+    ),
     "plan required removed": (
         PLAN_FILE,
         'title = "Reducing strategic risks"\n',

@@ -261,6 +261,8 @@ def _value(key: str, value: Any, spec: Any, place: str) -> str:
     """The first problem in the value of ``key`` of the table at ``place``, or ""."""
     if not _fits(value, spec):
         return f"key '{key}'{_where(place)} must be {_expected(spec)}, not {_describe(value)}"
+    if isinstance(value, str) and "\x00" in value:
+        return _nul(key, place)
     if isinstance(spec, Table):
         return _table(value, spec, _sub_table(key, place))
     if isinstance(spec, MapOf):
@@ -282,9 +284,18 @@ def _value(key: str, value: Any, spec: Any, place: str) -> str:
                     f"key '{key}'{_where(place)}: item {number} must be {_expected(spec[0])}, "
                     f"not {_describe(item)}"
                 )
+            elif isinstance(item, str) and "\x00" in item:
+                problem = _nul(key, place, number)
             if problem:
                 return problem
     return ""
+
+
+def _nul(key: str, place: str, number: int | None = None) -> str:
+    """A NUL character (TOML's "\\u0000"): SQLite stored it, PostgreSQL refused the whole
+    seed as a database error, so the same file loaded on one database and not the other."""
+    item = f": item {number}" if number is not None else ""
+    return f"key '{key}'{_where(place)}{item} holds a NUL character (\\u0000)"
 
 
 def _sub_table(key: str, place: str) -> str:
