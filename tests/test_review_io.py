@@ -106,6 +106,38 @@ def test_export_does_not_overwrite_a_sheet_being_filled_in(invoke, db_url, tmp_p
         assert not any(r["decision"] for r in csv.DictReader(handle))
 
 
+def test_a_sheet_exported_before_its_article_was_re_dated_still_applies(invoke, db_url, tmp_path):
+    """A key covers the article's date; a sheet exported before ``articles set-date``
+    holds the old keys, and its decisions land on the same positions now."""
+    _ingest(invoke, db_url, tmp_path)
+    rows = _sheet(invoke, db_url, tmp_path)
+    article_id = _sql(db_url, "SELECT id FROM articles")[0][0]
+    invoke("--db", db_url, "articles", "set-date", article_id, "2023-03-09")
+    now = {
+        (r["sentence"], r["actor"], r["target"]): r["key"] for r in _sheet(invoke, db_url, tmp_path)
+    }
+    assert not set(now.values()) & {r["key"] for r in rows}  # every key moved
+    other = "oppose" if rows[2]["stance"] != "oppose" else "support"
+    decided = [
+        dict(rows[0], decision="confirm"),
+        dict(rows[1], decision="reject"),
+        dict(rows[2], decision="correct", stance=other),
+    ]
+    sheet = _write(tmp_path / "before.csv", decided)
+    result = invoke("--db", db_url, "review", "import", sheet)
+    assert "applied 1 confirm, 1 reject, 1 correct, 0 add" in result.output
+    stored = _sql(db_url, "SELECT position_key, decision FROM review_decisions ORDER BY id")
+    expected = [now[r["sentence"], r["actor"], r["target"]] for r in decided]
+    assert stored == list(zip(expected, ["confirm", "reject", "correct"], strict=True))
+    # the same sheet again: each row is the decision in force, nothing new
+    again = invoke("--db", db_url, "review", "import", sheet)
+    assert "3 unchanged" in again.output
+    # a date the article never had gives no such key, as before
+    wrong = _write(tmp_path / "wrong.csv", [dict(rows[3], decision="confirm", date="2020-01-01")])
+    result = invoke("--db", db_url, "review", "import", wrong, expect=1)
+    assert f"no position with key {rows[3]['key']!r}" in result.output
+
+
 def test_undated_positions_come_first_on_every_backend(invoke, db_url, tmp_path):
     """SQLite sorts NULL first by itself and PostgreSQL last: the same store gave the
     listing and the sheets in two orders."""

@@ -143,6 +143,16 @@ def ref_of_decision(found: dict[str, Any]) -> PositionRef:
     )
 
 
+def decided_refs(connection: Connection, article_hash: str) -> list[PositionRef]:
+    """The positions of an article (by its content hash) that have decisions."""
+    table = ReviewDecision.__table__
+    rows = connection.execute(
+        select(table).where(table.c.article_hash == article_hash).order_by(table.c.id)
+    ).all()
+    refs = [ref_of_decision(dict(row._mapping)) for row in rows]
+    return list(dict.fromkeys(refs))
+
+
 def rekey_article(connection: Connection, old_hash: str, new_hash: str) -> int:
     """Move the decisions on an article's positions to its new content hash (the article
     was re-dated), inside the caller's transaction; their keys are worked out again.

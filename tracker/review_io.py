@@ -20,16 +20,18 @@ import datetime as dt
 import io
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import IntegrityError
 
+from tracker.articles import words_from_sentences
 from tracker.errors import TrackerError
 from tracker.output import cell_text, safe_cell
 from tracker.queries import target_keys
+from tracker.read import content_hash
 from tracker.review import (
     DECISIONS,
     Conflict,
@@ -40,10 +42,12 @@ from tracker.review import (
     canonical_target,
     check_live,
     check_stance,
+    decided_refs,
     latest,
     latest_revisions,
     position_key,
     record,
+    ref_of,
     ref_of_decision,
 )
 from tracker.review_view import Filters, position_rows
@@ -222,6 +226,45 @@ class _Sheet:
         self.actors: dict[str, str | TrackerError] = {}  # looked up once per name
         self.targets: dict[tuple[str | None, str], tuple[str, str] | TrackerError] = {}
         self.live_keys: dict[str, set[str]] = {}  # per plan: its targets not retired
+        self.moves: dict[tuple[str, dt.date | None], dict[str, str]] = {}  # re_dated's
+
+    def re_dated(self, key: str, row: dict[str, str]) -> str | None:
+        """The key now of a position whose article was re-dated (``articles set-date``)
+        after the sheet was exported: a key covers the article's content hash, which covers
+        its date, so the sheet's row still has the old one. The row's source and date give
+        the article and its hash then; None when no article of that source was at that
+        date, or none of its positions or decisions had the key."""
+        source = _value(row, "source")
+        if not source:
+            return None
+        then = _date(_value(row, "date"))
+        if (source, then) not in self.moves:
+            self.moves[source, then] = self._moves(source, then)
+        return self.moves[source, then].get(key)
+
+    def _moves(self, source: str, then: dt.date | None) -> dict[str, str]:
+        """Old key -> key now, for the positions in force and the decisions of the
+        articles of ``source`` that were at date ``then`` and are not now."""
+        out: dict[str, str] = {}
+        articles = self.connection.execute(
+            select(Article.id, Article.content_hash).where(
+                Article.source == source, Article.published.is_distinct_from(then)
+            )
+        ).all()
+        for article_id, now_hash in articles:
+            sentences = self.connection.execute(
+                select(Sentence.start, Sentence.end, Sentence.text)
+                .where(Sentence.article_id == article_id)
+                .order_by(Sentence.ordinal)
+            ).all()
+            old_hash = content_hash(words_from_sentences(sentences), then)
+            refs = [ref_of(shown) for shown in self.positions.values()] + decided_refs(
+                self.connection, now_hash
+            )
+            for ref in refs:
+                if ref.article_hash == now_hash:
+                    out[position_key(replace(ref, article_hash=old_hash))] = ref.key
+        return out
 
     def actor(self, name: str) -> str:
         if name not in self.actors:
@@ -286,7 +329,10 @@ class _Sheet:
         else:
             found = latest(self.connection, key)
             if found is None:
-                raise _Bad(f"no position with key {key!r} in the store")
+                moved = self.re_dated(key, row)
+                if moved is None:
+                    raise _Bad(f"no position with key {key!r} in the store")
+                return self._on_position(moved, what, row)
             ref = ref_of_decision(found)
             context = (found["article_source"], found["article_date"])
             current = (found["decided_actor"], found["decided_plan"], found["decided_target"], None)
