@@ -12,7 +12,7 @@ import click
 import pytest
 
 from tracker.cli import _db_first, cli
-from tracker.reports import unique_names
+from tracker.readonly_sql import unique_names
 from tracker.resources import seeds_dir
 
 SEED = seeds_dir() / "articles" / "seed.txt"

@@ -14,7 +14,7 @@ import json
 import pytest
 from sqlalchemy import func, inspect, select, text
 
-from tracker import reports
+from tracker import readonly_sql, reports, sql_check
 from tracker.db import make_engine
 from tracker.errors import TrackerError
 from tracker.schema import Actor, Article, Link, Plan, Position, Sentence, Target
@@ -812,12 +812,12 @@ def test_the_transaction_itself_is_read_only(known):
     before = _snapshot(known)
     engine = make_engine(known)
     for statement in ("DELETE FROM positions", "UPDATE actors SET name = 'changed'"):
-        with reports.readonly_connection(engine) as connection:
+        with readonly_sql.readonly_connection(engine) as connection:
             with pytest.raises(Exception, match="(?i)read-?only"):
                 connection.execute(text(statement))
     if engine.dialect.name == "postgresql":  # a function that writes, inside a SELECT
         with pytest.raises(TrackerError, match="refused: the query tried to write"):
-            reports.run_readonly_sql(engine, "SELECT nextval('positions_id_seq') AS n")
+            readonly_sql.run_readonly_sql(engine, "SELECT nextval('positions_id_seq') AS n")
     else:
         with engine.connect() as connection:  # the pooled connection writes again
             assert connection.exec_driver_sql("PRAGMA query_only").scalar() == 0
@@ -848,11 +848,11 @@ def test_the_transaction_itself_is_read_only(known):
     ],
 )
 def test_read_only_check_lets_reads_through(statement):
-    assert reports.check_readonly(statement).sql
+    assert sql_check.check_readonly(statement).sql
 
 
 def test_read_only_check_finds_parameters():
-    statement = reports.check_readonly(
+    statement = sql_check.check_readonly(
         "SELECT :a, ':b', \"x:c\" -- :d\n FROM t WHERE y = :a AND z::text = :e /* :f */"
     )
     assert statement.parameters == ["a", "e"]
@@ -862,14 +862,14 @@ def test_statements_are_split_as_each_database_reads_them():
     nested = "SELECT 1 AS one /* a /* nested */ comment; DELETE FROM positions */"
     escaped = "SELECT E'\\'; DELETE FROM positions; --' AS s"
     bracketed = "SELECT 1 AS [a;b]"
-    assert reports.check_readonly(nested, "postgresql").sql
-    assert reports.check_readonly(escaped, "postgresql").sql
-    assert reports.check_readonly(bracketed, "sqlite").sql
+    assert sql_check.check_readonly(nested, "postgresql").sql
+    assert sql_check.check_readonly(escaped, "postgresql").sql
+    assert sql_check.check_readonly(bracketed, "sqlite").sql
     for statement, dialect in [(nested, "sqlite"), (escaped, "sqlite"), (bracketed, "postgresql")]:
         with pytest.raises(TrackerError, match="refused"):
-            reports.check_readonly(statement, dialect)
+            sql_check.check_readonly(statement, dialect)
         with pytest.raises(TrackerError, match="refused"):
-            reports.check_readonly(statement)  # without a dialect the text must pass as both
+            sql_check.check_readonly(statement)  # without a dialect the text must pass as both
 
 
 def test_quoting_reaches_the_database_whole(known):
@@ -880,7 +880,7 @@ def test_quoting_reaches_the_database_whole(known):
     else:
         query = "SELECT ';DELETE FROM positions; --' AS s, ';:x' AS [d;e] /* ; */"
         expected = [{"s": ";DELETE FROM positions; --", "d;e": ";:x"}]
-    rows = reports.run_readonly_sql(engine, query)
+    rows = readonly_sql.run_readonly_sql(engine, query)
     engine.dispose()
     assert rows == expected
     _count_positions(known, expected=len(POSITIONS))

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tracker import reports
+from tracker import sql_check
 from tracker.errors import TrackerError
 
 
@@ -62,10 +62,10 @@ def test_writes_are_still_refused_around_such_names(invoke, db_url, sql):
 
 def test_a_dollar_quote_tag_may_be_non_ascii():
     """PostgreSQL reads $é$ … $é$ as one string, so its text is not SQL to check."""
-    statement = reports.check_readonly("SELECT $é$ DELETE ; $é$ AS x", "postgresql")
+    statement = sql_check.check_readonly("SELECT $é$ DELETE ; $é$ AS x", "postgresql")
     assert statement.sql == "SELECT $é$ DELETE ; $é$ AS x"
     with pytest.raises(TrackerError, match="DELETE would write"):
-        reports.check_readonly("SELECT $é$x$é$ AS x, 1 DELETE", "postgresql")
+        sql_check.check_readonly("SELECT $é$x$é$ AS x, 1 DELETE", "postgresql")
 
 
 def test_a_parameter_postgresql_cannot_type_is_named(invoke, db_url):

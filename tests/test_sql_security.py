@@ -1,6 +1,6 @@
 """`tracker sql` and reports cannot change the store: the database itself refuses.
 
-The text check in ``reports.check_readonly`` is only a first, friendly refusal.
+The text check in ``sql_check.check_readonly`` is only a first, friendly refusal.
 These tests send what once fooled it (a PostgreSQL string continued over a
 newline keeps E'' escapes, so ``\\'`` hid the string's end), and, with the
 text check switched off, what it would catch: the database must still run one
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from tracker import reports
+from tracker import readonly_sql, sql_check
 from tracker.db import make_engine
 from tracker.errors import TrackerError
 from tracker.schema import Article
@@ -81,10 +81,10 @@ def _run(invoke, url: str, how: str, sql: str, folder: Path):
 def no_text_check(monkeypatch):
     """Switch the text check off: what remains is the database's own protection."""
 
-    def accept(sql: str, dialect: str | None = None) -> reports.Statement:
-        return reports.Statement(sql.strip(), [])
+    def accept(sql: str, dialect: str | None = None) -> sql_check.Statement:
+        return sql_check.Statement(sql.strip(), [])
 
-    monkeypatch.setattr(reports, "check_readonly", accept)
+    monkeypatch.setattr(sql_check, "check_readonly", accept)
 
 
 # --------------------------------------------------------------------------- PostgreSQL
@@ -93,7 +93,7 @@ def no_text_check(monkeypatch):
 @POSTGRES_ONLY
 @pytest.mark.parametrize("how", ["sql", "report"])
 def test_escaped_string_trick_is_refused(store, invoke, tmp_path, how):
-    assert reports.check_readonly(ESCAPED_STRING_TRICK, "postgresql")  # the text check is fooled
+    assert sql_check.check_readonly(ESCAPED_STRING_TRICK, "postgresql")  # the text check is fooled
     result = _run(invoke, store, how, ESCAPED_STRING_TRICK, tmp_path / "mine")
     assert _error(result) == SEVERAL
     assert _articles(store) == ARTICLES
@@ -121,7 +121,7 @@ def test_copy_to_program_runs_nothing(store, invoke, tmp_path, how):
 @POSTGRES_ONLY
 def test_the_session_stays_read_only_after_a_commit(store):
     engine = make_engine(store)
-    with reports.readonly_connection(engine) as connection:
+    with readonly_sql.readonly_connection(engine) as connection:
         connection.exec_driver_sql("COMMIT")  # ends the read-only transaction
         with pytest.raises(Exception, match="read-only transaction"):
             connection.exec_driver_sql("DELETE FROM articles")
@@ -192,7 +192,7 @@ def test_sqlite_refuses_what_the_text_check_would(
 def test_sqlite_guard_is_removed_afterwards(store):
     engine = make_engine(store)
     with pytest.raises(TrackerError, match="refused: a transaction command is not allowed"):
-        reports._execute(engine, reports.Statement("COMMIT"), {})
+        readonly_sql.execute_statement(engine, sql_check.Statement("COMMIT"), {})
     with engine.begin() as connection:  # the pooled connection writes again
         assert connection.exec_driver_sql("PRAGMA query_only").scalar() == 0
         connection.execute(

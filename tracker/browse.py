@@ -33,13 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from tracker.errors import TrackerError
-from tracker.reports import (
-    PARAMETERS,
-    Report,
-    _tokens,
-    check_readonly,
-    list_reports,
-)
+from tracker.reports import PARAMETERS, Report, list_reports
+from tracker.sql_check import _tokens, check_readonly
 
 DEFAULT_PORT = 8001
 DEFAULT_HOST = "127.0.0.1"

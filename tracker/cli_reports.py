@@ -37,7 +37,7 @@ def _timeout_option(command: Callable) -> Callable:
     return click.option(
         "--timeout",
         metavar="SECONDS",
-        default="30",  # reports.DEFAULT_TIMEOUT; a string, checked by reports.parse_timeout
+        default="30",  # readonly_sql.DEFAULT_TIMEOUT, as text: readonly_sql.parse_timeout checks it
         show_default=True,
         help="Cancel the query after this many seconds (0: no limit).",
     )(command)
@@ -49,12 +49,12 @@ SUPERUSER_ENV = "TRACKER_NO_SUPERUSER_WARNING"
 
 def _engine(ctx: click.Context):
     """The store; on PostgreSQL, a one-line warning when the role is a superuser."""
-    from tracker import reports
+    from tracker import readonly_sql
     from tracker.cli import State  # here, not at import: tracker.cli imports this module
 
     engine = ctx.find_object(State).engine(ctx)
     if os.environ.get(SUPERUSER_ENV, "") in ("", "0"):
-        role = reports.superuser(engine)
+        role = readonly_sql.superuser(engine)
         if role is not None:
             click.echo(
                 f"Warning: querying PostgreSQL as superuser {role}; a shared server should be "
@@ -151,9 +151,9 @@ def report_command(
     --until is given. A report runs read-only, like `tracker sql`, and is
     cancelled after --timeout seconds.
     """
-    from tracker import report_context, reports
+    from tracker import readonly_sql, report_context, reports
 
-    seconds = reports.parse_timeout(timeout)
+    seconds = readonly_sql.parse_timeout(timeout)
 
     if list_:
         if name:
@@ -209,7 +209,7 @@ class SqlCommand(click.Command):
     argument as its value."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        from tracker.reports import PARAM_NAME
+        from tracker.sql_check import PARAM_NAME
 
         def bare(token: str) -> bool:
             return re.fullmatch(PARAM_NAME, token.strip().lstrip(":")) is not None
@@ -263,16 +263,16 @@ def sql_command(
     in a read-only session and rolls it back, on SQLite and PostgreSQL alike.
     The query is cancelled after --timeout seconds (Ctrl-C stops it too).
     """
-    from tracker import report_context, reports
+    from tracker import readonly_sql, report_context, sql_check
 
-    seconds = reports.parse_timeout(timeout)
+    seconds = readonly_sql.parse_timeout(timeout)
     if query == "-":
         query = sys.stdin.read()
-    bound = reports.parse_params(params)
-    reports.check_readonly(query)  # refuse a write before opening (and migrating) the store
+    bound = readonly_sql.parse_params(params)
+    sql_check.check_readonly(query)  # refuse a write before opening (and migrating) the store
     fmt = default_format(fmt)
     if fmt in STREAMED:  # written as the rows come, never all held
-        with reports.stream_readonly_sql(_engine(ctx), query, bound, timeout=seconds) as (
+        with readonly_sql.stream_readonly_sql(_engine(ctx), query, bound, timeout=seconds) as (
             columns,
             rows,
         ):
@@ -280,7 +280,7 @@ def sql_command(
                 click.echo(piece, nl=False)
         return
     engine = _engine(ctx)
-    rows = reports.run_readonly_sql(engine, query, bound, timeout=seconds)
+    rows = readonly_sql.run_readonly_sql(engine, query, bound, timeout=seconds)
     _emit(
         rows,
         fmt,

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 
-from tracker import __version__, coder_is_compiled, reports
+from tracker import __version__, coder_is_compiled, readonly_sql, reports, sql_check
 
 # The positions behind the cells, under the matrix report's filters, latest first.
 POSITIONS_SQL = """
@@ -112,7 +112,7 @@ def gather(
     since: str | None = None,
     until: str | None = None,
     reviewed_only: bool | None = None,
-    timeout: float | None = reports.DEFAULT_TIMEOUT,
+    timeout: float | None = readonly_sql.DEFAULT_TIMEOUT,
 ) -> PageContext:
     """The context of report ``report`` run with these options (no store: footer only), under
     the same filters as the report's rows (``--reviewed-only`` included).
@@ -123,7 +123,7 @@ def gather(
     context = PageContext(generated_at=now(), report=report)
     if engine is None:
         return context
-    summary = reports.run_readonly_sql(engine, ARTICLES_SQL, timeout=timeout)[0]
+    summary = readonly_sql.run_readonly_sql(engine, ARTICLES_SQL, timeout=timeout)[0]
     context.store = StoreSummary(
         url=store_url(engine.url),
         articles=int(summary["articles"] or 0),
@@ -131,10 +131,10 @@ def gather(
         last_date=summary["last_date"],
         undated=int(summary["undated"] or 0),
     )
-    links = reports.run_readonly_sql(engine, LINKS_SQL, timeout=timeout)
+    links = readonly_sql.run_readonly_sql(engine, LINKS_SQL, timeout=timeout)
     context.links = {row["source"]: row["url"] for row in links}
     if report in ("matrix", "actor"):
-        with reports.readonly_connection(engine, timeout) as connection:
+        with readonly_sql.readonly_connection(engine, timeout) as connection:
             params = reports.report_parameters(
                 connection,
                 plan=plan,
@@ -144,10 +144,10 @@ def gather(
                 until=until,
                 reviewed_only=reviewed_only,
             )
-        used = reports.check_readonly(POSITIONS_SQL, engine.dialect.name).parameters
-        context.positions = reports.run_readonly_sql(
+        used = sql_check.check_readonly(POSITIONS_SQL, engine.dialect.name).parameters
+        context.positions = readonly_sql.run_readonly_sql(
             engine, POSITIONS_SQL, {name: params[name] for name in used}, timeout=timeout
         )
-        kinds = reports.run_readonly_sql(engine, ACTORS_SQL, timeout=timeout)
+        kinds = readonly_sql.run_readonly_sql(engine, ACTORS_SQL, timeout=timeout)
         context.actor_kinds = {row["actor"]: row["actor_kind"] for row in kinds}
     return context
