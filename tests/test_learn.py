@@ -330,6 +330,57 @@ def test_the_explanation_is_what_json_dumps_gives(score):
     assert learned_explanation(*args) == json.dumps(expected)
 
 
+def test_the_remembered_crosses_equal_the_plain_form(coded, monkeypatch):
+    """``crossed`` remembers each feature's cross per cue; with a memory too small to keep
+    an article's features (so it is emptied again and again) and with room for all, it
+    gives what ``crosses`` works out each time."""
+    from tracker.coder.decide import learned
+
+    decider: LearnedDecider = coded.decider
+    for memory in (7, learned.CROSS_MEMORY):
+        monkeypatch.setattr(learned, "CROSS_MEMORY", memory)
+        decider.use(DecisionModel.load(model_path()))
+        checked = crossed = 0
+        for article in coded.names:
+            for sp in coded.articles[article]:
+                targets = decider.position_targets(sp, [t for t, _ in decider.modelled])
+                for candidate in decider.position_candidates(sp, targets):
+                    cue = _cue(candidate.about)
+                    assert decider.crossed(candidate.own, cue) == crosses(candidate.own, cue)
+                    crossed += bool(crosses(candidate.own, cue))
+                    checked += 1
+        assert checked > 1000 and crossed > 1000
+        assert all(len(names) <= memory for names in decider.cross_names.values())
+
+
+def test_the_remembered_explanations_equal_the_plain_form(coded):
+    """Each explanation line is formatted once per feature and stance, and its JSON text
+    written once: the explanations are those worked out afresh for every position."""
+    decider: LearnedDecider = coded.decider
+    decider.use(DecisionModel.load(model_path()))
+    weights = decider.model.positions.weights
+    none = decider.none_index
+    checked = 0
+    for article in coded.names:
+        for sp in coded.articles[article]:
+            for _ in range(2):  # the second time, every line comes from memory
+                decided = decider.decide(sp)
+                targets = decider.position_targets(sp, [t for t, _ in decider.modelled])
+                kept = decider.decide_positions(decider.position_candidates(sp, targets))
+                for candidate, stance, _, _ in kept:
+                    j = decider.position_classes.index(stance)
+                    own = [f for f in candidate.own if f in weights]
+                    ranked = sorted((weights[f][j] - weights[f][none], f) for f in own)[::-1]
+                    plain = [f"{f} {w:+.2f}" for w, f in ranked[:5]]
+                    assert decider.explain(candidate, stance) == plain
+                    checked += 1
+                for finding in decided.findings:
+                    features = json.loads(finding.explanation)["features"]
+                    again = learned_explanation("m", [], features, "", None, decider.json_lines)
+                    assert again == learned_explanation("m", [], features, "", None)
+    assert checked > 100 and decider.explain_lines and decider.json_lines
+
+
 def test_the_stance_model_takes_the_stance_of_kept_candidates(coded):
     """With the shipped model, every kept candidate's stance is the stance model's choice
     from its features and the words around its target, not the position model's."""

@@ -229,6 +229,8 @@ class PositionCandidate:
 
 
 CROSSED: Final = ("src:", "rule:", "possessive", "in_quote", "not_named", "first_named", "kind:")
+# How many features per cue ``LearnedDecider.crossed`` remembers before it starts again.
+CROSS_MEMORY: Final = 50_000
 
 
 # A kept candidate: its stance, the chance of it, and the position model's scores.
@@ -247,14 +249,29 @@ def crosses(own: list[str], cue: str) -> list[str]:
 
 
 def learned_explanation(
-    mention: str, rules: list[str], features: list[str], link: str, link_score: float | None
+    mention: str,
+    rules: list[str],
+    features: list[str],
+    link: str,
+    link_score: float | None,
+    escaped: dict[str, str] | None = None,
 ) -> str:
     """What json.dumps gives for a learned position's explanation (tests/test_learn.py),
-    written out as ``tracker.coder.facts.explanation_json`` is: json.dumps runs interpreted."""
+    written out as ``tracker.coder.facts.explanation_json`` is: json.dumps runs interpreted.
+    ``escaped`` remembers the features' lines as JSON text (they come from the model, so
+    they are few)."""
+    if escaped is None:
+        escaped = {}
+    lines: list[str] = []
+    for f in features:
+        text = escaped.get(f)
+        if text is None:
+            text = escaped[f] = _json_string(f)
+        lines.append(text)
     return (
         f'{{"decider": "learned", "mention": {_json_string(mention)}, '
         f'"rules": [{", ".join([_json_string(r) for r in rules])}], '
-        f'"features": [{", ".join([_json_string(f) for f in features])}], '
+        f'"features": [{", ".join(lines)}], '
         f'"link": {_json_string(link)}, '
         f'"link_score": {"null" if link_score is None else float.__repr__(link_score)}}}'
     )
@@ -319,6 +336,13 @@ class LearnedDecider:
         self.clear_margin = (
             math.log((1.0 - tau) / tau / others) if 0 < tau < 1 and others else -math.inf
         )
+        # crosses(), remembered per cue and feature (``crossed``); each explanation line
+        # of a feature, formatted once (``explain``, ``explain_stance``), and each line
+        # as JSON text (``decide``): float formatting and JSON escaping ran per position
+        self.cross_names: dict[str, dict[str, str]] = {}
+        self.explain_lines: dict[tuple[int, str], str] = {}
+        self.stance_lines: dict[tuple[int, str], str] = {}
+        self.json_lines: dict[str, str] = {}
         # each stance feature's weight for a stance against the others' mean: explanations
         # rank by it
         self.stance_contrasts: dict[str, list[float]] = {}
@@ -421,10 +445,10 @@ class LearnedDecider:
                     )
                 crossed = part[2].get(cue)
                 if crossed is None:
-                    names = crosses(part[0], cue)
+                    names = self.crossed(part[0], cue)
                     crossed = part[2][cue] = (names, model.add_scores([0.0] * classes, names))
                 pair = self.features.pair(sp, candidate, target, match, author)
-                pair += crosses(pair, cue)
+                pair += self.crossed(pair, cue)
                 start = [b + a + c for b, a, c in zip(base, part[1], crossed[1], strict=True)]
                 out.append(
                     PositionCandidate(
@@ -436,6 +460,25 @@ class LearnedDecider:
                         model.add_scores(start, pair),
                     )
                 )
+        return out
+
+    def crossed(self, own: list[str], cue: str) -> list[str]:
+        """``crosses(own, cue)``, each feature's cross remembered (an empty name: not
+        crossed), so that the prefixes are tried and the name built once per feature and
+        cue, not per candidate. The memory is emptied past CROSS_MEMORY features, since the
+        words around a name are features too."""
+        names = self.cross_names.get(cue)
+        if names is None:
+            names = self.cross_names[cue] = {}
+        out: list[str] = []
+        for f in own:
+            name = names.get(f)
+            if name is None:
+                if len(names) >= CROSS_MEMORY:
+                    names.clear()
+                name = names[f] = f + "&" + cue if f.startswith(CROSSED) and "|" not in f else ""
+            if name:
+                out.append(name)
         return out
 
     def decide_positions(self, candidates: list[PositionCandidate]) -> list[Decided]:
@@ -585,7 +628,14 @@ class LearnedDecider:
             if w is not None:
                 ranked.append((w[j] - w[none], f))
         ranked.sort(reverse=True)
-        return [f"{f} {w:+.2f}" for w, f in ranked[:top]]
+        lines = self.explain_lines
+        out: list[str] = []
+        for w, f in ranked[:top]:
+            line = lines.get((j, f))
+            if line is None:  # one per feature of the model and stance: bounded
+                line = lines[j, f] = f"{f} {w:+.2f}"
+            out.append(line)
+        return out
 
     def explain_stance(
         self, candidate: PositionCandidate, stance: str, parts: dict[int, StancePart], top: int = 3
@@ -604,8 +654,11 @@ class LearnedDecider:
         if shared is None:
             shared = part[2][j] = self._stance_weights(part[0], j, top)
         out: list[str] = []
+        lines = self.stance_lines
         for w, f in shared:
-            line = f"stance: {f} {w:+.2f}"
+            line = lines.get((j, f))
+            if line is None:  # one per feature of the model and stance: bounded
+                line = lines[j, f] = f"stance: {f} {w:+.2f}"
             if line not in out:  # a word twice in the window is one reason
                 out.append(line)
                 if len(out) == top:
@@ -660,6 +713,7 @@ class LearnedDecider:
                             + self.explain_stance(candidate, stance, parts),
                             match.phrase if match is not None else "",
                             rounded(match.score, 3) if match is not None else None,
+                            self.json_lines,
                         ),
                     ),
                 )
