@@ -630,10 +630,10 @@ class LearnedDecider:
         ranked.sort(reverse=True)
         lines = self.explain_lines
         out: list[str] = []
-        for w, f in ranked[:top]:
+        for contrast, f in ranked[:top]:
             line = lines.get((j, f))
             if line is None:  # one per feature of the model and stance: bounded
-                line = lines[j, f] = f"{f} {w:+.2f}"
+                line = lines[j, f] = f"{f} {contrast:+.2f}"
             out.append(line)
         return out
 
