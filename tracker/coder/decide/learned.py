@@ -622,18 +622,31 @@ class LearnedDecider:
         j = self.position_classes.index(stance)
         none = self.none_index
         weights = self.model.positions.weights
-        ranked: list[tuple[float, str]] = []
+        # the top features by (contrast, name), highest first, as sort(reverse=True) would
+        # give them; kept by insertion, since sorting tuples compares them interpreted
+        contrasts: list[float] = []
+        names: list[str] = []
         for f in candidate.own:
             w = weights.get(f)
-            if w is not None:
-                ranked.append((w[j] - w[none], f))
-        ranked.sort(reverse=True)
+            if w is None:
+                continue
+            c = w[j] - w[none]
+            i = len(contrasts)
+            while i > 0 and (c > contrasts[i - 1] or (c == contrasts[i - 1] and f > names[i - 1])):
+                i -= 1
+            if i < top:
+                contrasts.insert(i, c)
+                names.insert(i, f)
+                if len(contrasts) > top:
+                    contrasts.pop()
+                    names.pop()
         lines = self.explain_lines
         out: list[str] = []
-        for contrast, f in ranked[:top]:
+        for k in range(len(names)):
+            f = names[k]
             line = lines.get((j, f))
             if line is None:  # one per feature of the model and stance: bounded
-                line = lines[j, f] = f"{f} {contrast:+.2f}"
+                line = lines[j, f] = f"{f} {contrasts[k]:+.2f}"
             out.append(line)
         return out
 
