@@ -258,12 +258,11 @@ class _Sheet:
                 .order_by(Sentence.ordinal)
             ).all()
             old_hash = content_hash(words_from_sentences(sentences), then)
-            refs = [ref_of(shown) for shown in self.positions.values()] + decided_refs(
-                self.connection, now_hash
-            )
-            for ref in refs:
-                if ref.article_hash == now_hash:
-                    out[position_key(replace(ref, article_hash=old_hash))] = ref.key
+            shown = [
+                ref_of(row) for row in self.positions.values() if row["article_hash"] == now_hash
+            ]
+            for ref in shown + decided_refs(self.connection, now_hash):
+                out[position_key(replace(ref, article_hash=old_hash))] = ref.key
         return out
 
     def actor(self, name: str) -> str:
