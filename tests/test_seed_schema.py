@@ -112,6 +112,23 @@ BROKEN = {
         "title",
         "in [[points]] #1 ('sovereignty') holds a NUL character",
     ),
+    "actors name too long": (
+        ACTORS_FILE,
+        'name = "Xi Jinping"',
+        'name = "Xi Jinping' + " Jr" * 70 + '"',
+        "name",
+        "in [[actors]] #2 ('Xi Jinping"
+        + " Jr" * 70
+        + "') is 220 characters long; the store keeps at most 200",
+    ),
+    "plan phrase too long": (
+        PLAN_FILE,
+        'phrases = ["reconstruction",',
+        'phrases = ["reconstruction' + " again" * 40 + '",',
+        "phrases",
+        "in [[points]] #12 ('reconstruction'): item 1 is 254 characters long; "
+        "the store keeps at most 200",
+    ),
     "plan required removed": (
         PLAN_FILE,
         'title = "Reducing strategic risks"\n',

@@ -10,6 +10,7 @@ A schema is written with plain Python values:
     str, int, bool, dt.date   a value of that type (an int is not a bool, a date not a date-time)
     float                     a number: an integer or a decimal
     OneOf("a", "b")           one of these strings
+    Text(column)              a string no longer than the store's column keeps
     [spec]                    a list whose every item is ``spec``
     Table(required, optional) a table with these keys and no others; ``[Table(...)]`` is an
                               array of tables (``[[points]]``) or a list of inline tables
@@ -25,7 +26,15 @@ from pathlib import Path
 from typing import Any
 
 from tracker.errors import TrackerError
-from tracker.schema import ACTOR_KINDS
+from tracker.schema import (
+    ACTOR_KINDS,
+    Actor,
+    ActorAlias,
+    ActorRole,
+    Plan,
+    Target,
+    TargetPhrase,
+)
 
 
 class Table:
@@ -47,8 +56,19 @@ class OneOf:
         self.choices = choices
 
 
+class Text:
+    """A string the store keeps in a column of limited length. SQLite keeps a longer one
+    whole and PostgreSQL refuses the whole seed, so the same file loaded on one database and
+    not the other; the length comes from the column itself (``tracker.schema``)."""
+
+    def __init__(self, column: Any) -> None:
+        self.max_length: int = column.property.columns[0].type.length
+
+
 WORDS = [str]  # a list of words or phrases
 KIND = OneOf(*ACTOR_KINDS)
+ACTOR_NAME = Text(Actor.name)
+ALIASES = [Text(ActorAlias.alias)]
 
 LEXICON = Table(
     required={
@@ -130,19 +150,19 @@ LEXICON = Table(
 )
 
 ROLE = Table(
-    required={"titles": WORDS},
-    optional={"of": str, "from": dt.date, "to": dt.date},
+    required={"titles": [Text(ActorRole.title)]},
+    optional={"of": ACTOR_NAME, "from": dt.date, "to": dt.date},
 )
 ACTORS = Table(
     required={
         "actors": [
             Table(
-                required={"name": str, "kind": KIND},
+                required={"name": ACTOR_NAME, "kind": KIND},
                 optional={
-                    "affiliation": str,
+                    "affiliation": Text(Actor.affiliation),
                     "gender": OneOf("male", "female"),
-                    "aliases": WORDS,
-                    "adjectives": WORDS,
+                    "aliases": ALIASES,
+                    "adjectives": ALIASES,
                     "roles": [ROLE],
                 },
             )
@@ -150,23 +170,30 @@ ACTORS = Table(
     }
 )
 
-_TARGET = {"description": str, "phrases": WORDS, "against": WORDS}
+PHRASES = [Text(TargetPhrase.phrase)]
+_TARGET = {"description": str, "phrases": PHRASES, "against": PHRASES}
+TARGET_SLUG, TARGET_TITLE = Text(Target.slug), Text(Target.title)
 PLAN = Table(
-    required={"slug": str, "title": str},
+    required={"slug": Text(Plan.slug), "title": Text(Plan.title)},
     optional={
         "published": dt.date,
-        "author": str,
+        "author": ACTOR_NAME,
         "plan_target": Table(
             optional={
-                "slug": str,
-                "title": str,
-                "phrases": WORDS,
+                "slug": TARGET_SLUG,
+                "title": TARGET_TITLE,
+                "phrases": PHRASES,
                 "generic": WORDS,
                 "not_this_plan": WORDS,
             }
         ),
-        "points": [Table(required={"number": int, "slug": str, "title": str}, optional=_TARGET)],
-        "issues": [Table(required={"slug": str, "title": str}, optional=_TARGET)],
+        "points": [
+            Table(
+                required={"number": int, "slug": TARGET_SLUG, "title": TARGET_TITLE},
+                optional=_TARGET,
+            )
+        ],
+        "issues": [Table(required={"slug": TARGET_SLUG, "title": TARGET_TITLE}, optional=_TARGET)],
     },
 )
 
@@ -208,13 +235,15 @@ def _expected(spec: Any) -> str:
         return "one of " + ", ".join(repr(c) for c in spec.choices)
     if isinstance(spec, list):
         item = spec[0]
-        if item is str:
+        if item is str or isinstance(item, Text):
             return "a list of strings"
         if isinstance(item, Table):
             return "a list of tables"
         return f"a list, each item {_expected(item)}"
     if isinstance(spec, Table | MapOf):
         return "a table"
+    if isinstance(spec, Text):
+        return "a string"
     return _NAMES[spec]
 
 
@@ -227,6 +256,8 @@ def _fits(value: Any, spec: Any) -> bool:
         return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
     if isinstance(spec, OneOf):
         return value in spec.choices
+    if isinstance(spec, Text):
+        return isinstance(value, str)
     if isinstance(spec, list):
         return isinstance(value, list)
     if isinstance(spec, Table | MapOf):
@@ -263,6 +294,8 @@ def _value(key: str, value: Any, spec: Any, place: str) -> str:
         return f"key '{key}'{_where(place)} must be {_expected(spec)}, not {_describe(value)}"
     if isinstance(value, str) and "\x00" in value:
         return _nul(key, place)
+    if isinstance(spec, Text) and len(value) > spec.max_length:
+        return _too_long(key, place, value, spec)
     if isinstance(spec, Table):
         return _table(value, spec, _sub_table(key, place))
     if isinstance(spec, MapOf):
@@ -286,9 +319,19 @@ def _value(key: str, value: Any, spec: Any, place: str) -> str:
                 )
             elif isinstance(item, str) and "\x00" in item:
                 problem = _nul(key, place, number)
+            elif isinstance(spec[0], Text) and len(item) > spec[0].max_length:
+                problem = _too_long(key, place, item, spec[0], number)
             if problem:
                 return problem
     return ""
+
+
+def _too_long(key: str, place: str, value: str, spec: Text, number: int | None = None) -> str:
+    item = f": item {number}" if number is not None else ""
+    return (
+        f"key '{key}'{_where(place)}{item} is {len(value)} characters long; "
+        f"the store keeps at most {spec.max_length}"
+    )
 
 
 def _nul(key: str, place: str, number: int | None = None) -> str:
