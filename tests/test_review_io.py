@@ -138,6 +138,23 @@ def test_a_sheet_exported_before_its_article_was_re_dated_still_applies(invoke, 
     assert f"no position with key {rows[3]['key']!r}" in result.output
 
 
+def test_a_nul_character_in_a_sheet_is_a_bad_row_on_every_backend(invoke, db_url, tmp_path):
+    """SQLite stored a NUL in a note and PostgreSQL refused the whole sheet as a database
+    error; now it is a bad row naming its line and column on both, and nothing changes."""
+    _ingest(invoke, db_url, tmp_path)
+    rows = _sheet(invoke, db_url, tmp_path)
+    good = dict(rows[0], decision="confirm")
+    nul = dict(rows[1], decision="reject", note="see\x00below")
+    csv_sheet = _write(tmp_path / "nul.csv", [good, nul])
+    jsonl_sheet = tmp_path / "nul.jsonl"
+    jsonl_sheet.write_text("".join(json.dumps(r) + "\n" for r in (good, nul)), encoding="utf-8")
+    for sheet, number in ((csv_sheet, 3), (jsonl_sheet, 2)):  # a CSV sheet has a header line
+        result = invoke("--db", db_url, "review", "import", sheet, expect=1)
+        errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+        assert errors == [f"error: {sheet}:{line}: column 'note' holds a NUL character (\\u0000)"]
+        assert _count(db_url) == 0
+
+
 def test_undated_positions_come_first_on_every_backend(invoke, db_url, tmp_path):
     """SQLite sorts NULL first by itself and PostgreSQL last: the same store gave the
     listing and the sheets in two orders."""

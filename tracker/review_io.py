@@ -176,7 +176,7 @@ def read_sheet(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
             if not _is_text(json.dumps(row, ensure_ascii=False)):
                 yield number, {"_error": "half a character: a lone \\ud800-\\udfff escape"}
                 continue
-            yield number, {k: "" if v is None else str(v) for k, v in row.items()}
+            yield number, _without_nul({k: "" if v is None else str(v) for k, v in row.items()})
         return
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -191,7 +191,16 @@ def read_sheet(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         number, start = start, reader.line_num + 1
         if not any(c.strip() for c in cells):
             continue
-        yield number, {h: _unsafe(c) for h, c in zip(header, cells, strict=False)}
+        yield number, _without_nul({h: _unsafe(c) for h, c in zip(header, cells, strict=False)})
+
+
+def _without_nul(row: dict[str, str]) -> dict[str, str]:
+    """The row, or a bad row when a cell holds a NUL character: SQLite would store it and
+    PostgreSQL refuse the whole sheet as a database error."""
+    for name, value in row.items():
+        if "\x00" in value or "\x00" in name:
+            return {"_error": f"column {name!r} holds a NUL character (\\u0000)"}
+    return row
 
 
 @dataclass
