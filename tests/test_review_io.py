@@ -151,7 +151,7 @@ def test_a_nul_character_in_a_sheet_is_a_bad_row_on_every_backend(invoke, db_url
     for sheet, number in ((csv_sheet, 3), (jsonl_sheet, 2)):  # a CSV sheet has a header line
         result = invoke("--db", db_url, "review", "import", sheet, expect=1)
         errors = [line for line in result.output.splitlines() if line.startswith("error:")]
-        assert errors == [f"error: {sheet}:{line}: column 'note' holds a NUL character (\\u0000)"]
+        assert errors == [f"error: {sheet}:{number}: column 'note' holds a NUL character (\\u0000)"]
         assert _count(db_url) == 0
 
 
