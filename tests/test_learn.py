@@ -330,7 +330,7 @@ def test_the_explanation_is_what_json_dumps_gives(score):
     assert learned_explanation(*args) == json.dumps(expected)
 
 
-def test_the_remembered_crosses_equal_the_plain_form(coded, monkeypatch):
+def test_the_remembered_crosses_equal_the_plain_form(coded):
     """``crossed`` remembers each feature's cross per cue; with a memory too small to keep
     an article's features (so it is emptied again and again) and with room for all, it
     gives what ``crosses`` works out each time."""
@@ -338,8 +338,8 @@ def test_the_remembered_crosses_equal_the_plain_form(coded, monkeypatch):
 
     decider: LearnedDecider = coded.decider
     for memory in (7, learned.CROSS_MEMORY):
-        monkeypatch.setattr(learned, "CROSS_MEMORY", memory)
         decider.use(DecisionModel.load(model_path()))
+        decider.cross_memory = memory
         checked = crossed = 0
         for article in coded.names:
             for sp in coded.articles[article]:

@@ -340,6 +340,7 @@ class LearnedDecider:
         # of a feature, formatted once (``explain``, ``explain_stance``), and each line
         # as JSON text (``decide``): float formatting and JSON escaping ran per position
         self.cross_names: dict[str, dict[str, str]] = {}
+        self.cross_memory = CROSS_MEMORY  # an attribute: mypyc would inline the constant
         self.explain_lines: dict[tuple[int, str], str] = {}
         self.stance_lines: dict[tuple[int, str], str] = {}
         self.json_lines: dict[str, str] = {}
@@ -465,8 +466,8 @@ class LearnedDecider:
     def crossed(self, own: list[str], cue: str) -> list[str]:
         """``crosses(own, cue)``, each feature's cross remembered (an empty name: not
         crossed), so that the prefixes are tried and the name built once per feature and
-        cue, not per candidate. The memory is emptied past CROSS_MEMORY features, since the
-        words around a name are features too."""
+        cue, not per candidate. The memory is emptied past ``cross_memory`` features, since
+        the words around a name are features too."""
         names = self.cross_names.get(cue)
         if names is None:
             names = self.cross_names[cue] = {}
@@ -474,7 +475,7 @@ class LearnedDecider:
         for f in own:
             name = names.get(f)
             if name is None:
-                if len(names) >= CROSS_MEMORY:
+                if len(names) >= self.cross_memory:
                     names.clear()
                 name = names[f] = f + "&" + cue if f.startswith(CROSSED) and "|" not in f else ""
             if name:
