@@ -59,13 +59,16 @@ def _rows(url: str, query) -> set[tuple]:
     return rows
 
 
-def _tracker(url: str, *args: str) -> subprocess.Popen:
+def _tracker(url: str, *args: str, cwd: Path | None = None) -> subprocess.Popen:
+    """``tracker ingest`` in a child process; from a folder other than the checkout's
+    (``cwd``), it runs the installed tracker, compiled as CI installs it, not the source."""
     return subprocess.Popen(
         [sys.executable, "-m", "tracker", "--db", url, "ingest", "-q", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env=os.environ.copy(),
+        cwd=cwd,
     )
 
 
@@ -233,3 +236,94 @@ def test_the_batches_written_before_a_worker_died_are_kept_whole(new_db_url, tmp
     # window holding the fatal article was handed over
     assert len(stored) >= 6
     assert stored <= _rows(reference, COUNTS)  # and each of them whole
+
+
+UNKNOWN_PERSON = (
+    "date 2023-03-01\nJane Roe, a spokeswoman for the institute, said she supports the "
+    "ceasefire in the Chinese plan.\n"
+)
+
+
+def test_workers_code_people_the_registry_does_not_know(new_db_url, tmp_path):
+    """A worker sends back the people it met that the registry did not know; the compiled
+    coder's frozen classes refused to be unpickled, and the run stopped with a worker
+    "ended unexpectedly" (or hung, with many articles). In a child process with a time
+    limit, so that a hang fails the test instead of holding the suite."""
+    paths = [str(p) for p in _articles(tmp_path / "in", 6)]
+    person = tmp_path / "in" / "roe.txt"
+    person.write_text(UNKNOWN_PERSON, encoding="utf-8")
+    paths.append(str(person))
+    one, two = new_db_url(), new_db_url()
+    for url, workers in ((one, "1"), (two, "2")):
+        process = _tracker(url, "--workers", workers, *paths, cwd=tmp_path)
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+    content = _rows(two, CONTENT)
+    assert content == _rows(one, CONTENT)
+    assert any(row[4] == "Jane Roe" for row in content)
+
+
+def test_the_coders_values_survive_pickling():
+    """What crosses between processes (a worker's new people; the reference data, should
+    it ever be pickled rather than forked) comes back equal, compiled or not."""
+    import datetime as dt
+    import pickle
+
+    from tracker.coder.actors import ActorInfo, RoleSpec
+    from tracker.coder.link import TargetSpec
+
+    for value in (
+        ActorInfo(7, "Jane Roe", "person", "Ukraine", "female"),
+        ActorInfo(8, "the West", "group", None),
+        RoleSpec(7, dt.date(2023, 1, 1), None),
+        TargetSpec(3, "china-2023", "3", "point", (("ceasefire", 1), ("truce", 1))),
+    ):
+        assert pickle.loads(pickle.dumps(value)) == value
+
+
+class _Unpicklable:
+    """A worker's result that the parent cannot unpickle, as the compiled ActorInfo was."""
+
+    def __reduce__(self):
+        return (_refuse, ())
+
+
+def _refuse():
+    raise ValueError("cannot be unpickled")
+
+
+def _unreadable_results_coder(article):
+    sentences, _ = _code_in_worker(article)
+    return sentences, {1: _Unpicklable(), 2: "x" * 1_000_000}  # more than a pipe holds
+
+
+def test_a_result_the_parent_cannot_read_ends_the_run_with_one_line(db_url, tmp_path):
+    """The pool breaks, and the run ends with one line. (A helper's run over 60 articles
+    waited for ever here: the workers ignore SIGTERM, which is how a broken pool stops
+    them, and one was blocked writing a result nobody read; they are now killed. This
+    test did not reproduce that wait on the old code, so it guards only the line.) In a
+    child process with a time limit, so that a hang fails the test."""
+    paths = [str(p) for p in _articles(tmp_path / "in", 12)]
+    driver = (
+        "import sys, test_concurrency as t, tracker.ingest as i\n"
+        "i._code_in_worker = t._unreadable_results_coder\n"
+        "from tracker.cli import cli\n"
+        "cli.main(sys.argv[1:], prog_name='tracker')\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", driver, "--db", db_url, "ingest", "--workers", "2", *paths],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=Path(__file__).parent,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parent)},
+    )
+    try:
+        out, _ = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 1, out
+    assert out.strip().splitlines()[-1] == (
+        "Error: a worker process ended unexpectedly (killed or out of memory?); "
+        "every article already committed is kept"
+    )

@@ -424,6 +424,10 @@ def _worker_pool(workers: int, coder: Coder) -> Iterator[ProcessPoolExecutor]:
     try:
         yield pool
     except BrokenProcessPool:
+        # The workers ignore SIGTERM, which is how a broken pool stops them, and one may be
+        # blocked writing a result nobody reads: shutdown() below waited for it for ever.
+        for worker in multiprocessing.active_children():
+            worker.kill()
         raise TrackerError(
             "a worker process ended unexpectedly (killed or out of memory?); "
             "every article already committed is kept"

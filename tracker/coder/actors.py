@@ -42,12 +42,22 @@ class ActorInfo:
     affiliation: str | None
     gender: str | None = None
 
+    def __reduce__(self) -> tuple[type, tuple]:
+        """Pickled as its constructor call: mypyc's frozen class refuses the default
+        unpickling, which sets each field in turn (a worker's new people came back as
+        "cannot assign to field", and ingest --workers 2 stopped)."""
+        return (ActorInfo, (self.id, self.name, self.kind, self.affiliation, self.gender))
+
 
 @dataclass(frozen=True, slots=True)
 class RoleSpec:
     actor_id: int
     valid_from: dt.date | None
     valid_to: dt.date | None
+
+    def __reduce__(self) -> tuple[type, tuple]:
+        """Pickled as its constructor call, as ``ActorInfo`` is (and for its reason)."""
+        return (RoleSpec, (self.actor_id, self.valid_from, self.valid_to))
 
     def holds_on(self, day: dt.date | None) -> bool:
         if day is None:

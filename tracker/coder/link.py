@@ -30,6 +30,10 @@ class TargetSpec:
     kind: str
     phrases: tuple[tuple[str, int], ...]  # (phrase, polarity)
 
+    def __reduce__(self) -> tuple[type, tuple]:
+        """Pickled as its constructor call, as ``ActorInfo`` is (and for its reason)."""
+        return (TargetSpec, (self.id, self.plan, self.key, self.kind, self.phrases))
+
 
 @dataclass(slots=True)  # __init__ by hand: compiled, unlike the generated one
 class PhraseMatch:
