@@ -113,6 +113,42 @@ def test_recode_gives_what_ingest_gave_and_is_idempotent(db_url, invoke):
     assert "re-coded 0 of 0" in invoke("--db", db_url, "recode", "--stale").output
 
 
+HISTORY = Path(__file__).parent / "data" / "history"
+
+
+def _by_content(url: str, source: str) -> list:
+    """An article's positions by sentence text, actor name, target and stance: comparable
+    across stores."""
+    from tracker.schema import Actor, Article
+
+    return sorted(
+        _query(
+            url,
+            select(Sentence.text, Actor.name, Target.slug, Position.stance)
+            .join(Sentence, Sentence.id == Position.sentence_id)
+            .join(Article, Article.id == Sentence.article_id)
+            .join(Actor, Actor.id == Position.actor_id)
+            .join(Target, Target.id == Position.target_id)
+            .where(Article.source.endswith(source)),
+        )
+    )
+
+
+def test_an_article_codes_the_same_whatever_the_store_met_before(new_db_url, invoke):
+    """The first article names a ministry spokesman the registry does not know, and the
+    store records him, unconfirmed. Coding then loaded him as a known actor, so the second
+    article coded one of his positions as oppose where a store that had not met him coded
+    support, with the same configuration, and `recode --stale` saw nothing stale."""
+    alone, after = new_db_url(), new_db_url()
+    invoke("--db", alone, "ingest", HISTORY / "meets-again.txt")
+    invoke("--db", after, "ingest", HISTORY / "introduces.txt")
+    invoke("--db", after, "ingest", HISTORY / "meets-again.txt")
+    mine = _by_content(alone, "meets-again.txt")
+    assert len(mine) > 5 and _by_content(after, "meets-again.txt") == mine
+    invoke("--db", after, "recode")
+    assert _by_content(after, "meets-again.txt") == mine
+
+
 def test_stale_recodes_only_articles_of_another_configuration(db_url, invoke, own_seeds):
     invoke("--db", db_url, "ingest", *FIRST)
     old = _article_runs(db_url)

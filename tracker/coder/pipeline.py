@@ -92,9 +92,11 @@ class ReferenceData:
         actors = [
             ActorInfo(r.id, r.name, r.kind, r.affiliation, r.gender)
             for r in connection.execute(
-                select(Actor.id, Actor.name, Actor.kind, Actor.affiliation, Actor.gender).order_by(
-                    Actor.id
-                )
+                # not the people coding met and recorded unconfirmed: each article finds its
+                # own again, so the same text codes the same whatever the store met before
+                select(Actor.id, Actor.name, Actor.kind, Actor.affiliation, Actor.gender)
+                .where(Actor.confirmed.is_(True))
+                .order_by(Actor.id)
             )
         ]
         aliases = [
