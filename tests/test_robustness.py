@@ -356,3 +356,25 @@ def test_a_limit_past_what_a_database_counts_is_no_limit(db_url, invoke):
     for listing in (("position",), ("links",), ("actors",), ("points",), ("articles",)):
         limited = invoke("--db", db_url, *listing, "--limit", HUGE, "--format", "json").output
         assert limited == invoke("--db", db_url, *listing, "--format", "json").output
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize(
+    "command",
+    [["articles"], ["position", "--format", "jsonl"], ["--version"], ["--help"], ["db", "current"]],
+)
+def test_output_to_a_full_disk_is_one_line(db_url, tmp_path, invoke, command):
+    """Standard output that cannot be written (here /dev/full, which says the disk is
+    full) was a 37-line traceback; click handles only a reader that went away."""
+    invoke("--db", db_url, "ingest", DEV / "dev-01.txt")
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "tracker", "--db", db_url, *command],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=tmp_path,
+            timeout=120,
+        )
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == ["Error: cannot write: No space left on device"]

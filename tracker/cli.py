@@ -6,6 +6,8 @@ commands so that ``tracker --help`` stays instant.
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -155,9 +157,38 @@ class TrackerGroup(click.Group):
             ctx.exit(130)
 
 
+# Errors of a write to a file already open, which names no file: standard output sent to
+# a full disk or /dev/full (ENOSPC), over quota, past the size limit, or a device error.
+WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+
+
+def _null_stdout() -> None:
+    """Point standard output at the null device, so that the exit's own flush of what is
+    left in its buffer does not fail again after the one line that says why."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError):
+        pass
+
+
 class RootGroup(TrackerGroup):
     """``tracker``: also takes ``--db URL`` after the subcommand (``tracker position --db
     x.db``), by moving it before the subcommand's name; the last --db given wins."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """A write that fails (``tracker articles > /dev/full``, a full disk) is one line
+        and status 1 for every command, ``--help`` and ``--version`` included; click itself
+        handles only a reader that went away (EPIPE)."""
+        try:
+            return super().main(*args, **kwargs)
+        except OSError as exc:
+            if exc.errno not in WRITE_ERRNOS or exc.filename is not None:
+                raise
+            _null_stdout()
+            click.echo(f"Error: cannot write: {exc.strerror or exc}", err=True)
+            sys.exit(1)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         return super().parse_args(ctx, _db_first(args))
