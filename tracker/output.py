@@ -44,9 +44,12 @@ def _positive(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     return min(number, LARGEST_ID)  # more rows than a database can count: no limit
 
 
-# The largest whole number both databases store (a 64-bit integer): ids are at most this,
-# and a larger number given for one would fail in the driver, not as "no such id".
+# The largest whole number both databases store (a 64-bit integer): a larger number would
+# fail in the driver, not as "no such id".
 LARGEST_ID = 2**63 - 1
+# The largest id an article has on both databases: the column is an integer, 32 bits on
+# PostgreSQL ("integer out of range" for a larger number) and 64 on SQLite.
+LARGEST_ARTICLE_ID = 2**31 - 1
 
 
 class ArticleId(click.ParamType):
@@ -57,7 +60,7 @@ class ArticleId(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
         number: int = click.INT.convert(value, param, ctx)
-        if not -LARGEST_ID - 1 <= number <= LARGEST_ID:
+        if not -LARGEST_ARTICLE_ID - 1 <= number <= LARGEST_ARTICLE_ID:
             self.fail(f"no article with id {number}; `tracker articles` lists them", param, ctx)
         return number
 
