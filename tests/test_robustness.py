@@ -382,3 +382,16 @@ def test_output_to_a_full_disk_is_one_line(db_url, tmp_path, invoke, command):
         )
     assert done.returncode == 1
     assert done.stderr.splitlines() == ["Error: cannot write: No space left on device"]
+
+
+def test_a_source_filter_longer_than_any_path_is_one_line_on_both_databases(db_url, invoke):
+    """SQLite refused a LIKE pattern past 50,000 bytes as a database error, where
+    PostgreSQL found nothing."""
+    invoke("--db", db_url, "ingest", DEV / "dev-01.txt")
+    result = invoke("--db", db_url, "articles", "--source", "A" * 100_000, expect=1)
+    assert result.output == (
+        "Error: --source is 100000 characters long; give at most 4096 "
+        "(a part of the source's name or path)\n"
+    )
+    found = invoke("--db", db_url, "articles", "--source", "dev-01", "--format", "json")
+    assert len(json.loads(found.output)) == 1

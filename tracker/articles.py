@@ -25,6 +25,11 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")  # ASCII digits: "２０
 _UNSEEN: dict[int, None] = {ord(c): None for c in INVISIBLE}
 
 
+# The longest --source text looked for: SQLite refuses a LIKE pattern past 50,000 bytes
+# ("pattern too complex"), where PostgreSQL found nothing; a path is at most 4,096.
+LONGEST_SOURCE_FILTER = 4096
+
+
 def parse_day(value: str, what: str = "date") -> dt.date:
     """A date written YYYY-MM-DD, or an error naming ``what``."""
     text = value.strip()
@@ -104,6 +109,11 @@ def list_articles(
     if last is not None:
         query = query.where(Article.published <= last)
     if source:
+        if len(source) > LONGEST_SOURCE_FILTER:  # SQLite: "LIKE or GLOB pattern too complex"
+            raise TrackerError(
+                f"--source is {len(source)} characters long; give at most "
+                f"{LONGEST_SOURCE_FILTER} (a part of the source's name or path)"
+            )
         query = query.where(func.lower(Article.source).contains(source.lower(), autoescape=True))
     if limit is not None:
         query = query.limit(limit)
