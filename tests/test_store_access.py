@@ -11,7 +11,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 
 from tracker import db
@@ -224,9 +224,17 @@ def test_a_store_that_is_not_trackers_is_still_refused(invoke, empty_db_url):
     with engine.begin() as connection:
         connection.execute(text("CREATE TABLE other (x INTEGER)"))
     engine.dispose()
-    for command in (["points"], ["ingest", SEED]):
+    for command in (["points"], ["ingest", SEED], ["db", "upgrade"], ["seed"]):
         output = _error(invoke("--db", empty_db_url, *command, expect=None))
-        assert "has tables but no tracker revision" in output
+        assert "has tables but no tracker revision" in output, command
+    # db upgrade wrote tracker's tables beside the other program's, and db current called
+    # the database empty
+    engine = db.make_engine(empty_db_url)
+    with engine.connect() as connection:
+        assert inspect(connection).get_table_names() == ["other"]
+    engine.dispose()
+    current = invoke("--db", empty_db_url, "db", "current").output
+    assert current.startswith("current: none (tables, but no tracker revision")
 
 
 # --------------------------------------------------------------------------- TRACKER_SQLITE_TIMEOUT

@@ -351,7 +351,11 @@ def db_current(ctx: click.Context) -> None:
     """Print the schema's revision and the newest this version knows."""
     from tracker import db as database
 
-    click.echo(f"current: {_current(ctx) or 'none (empty database)'}")
+    with _state(ctx).engine(ctx, mode="admin").connect() as connection:
+        current = database.current_revision(connection)
+        foreign = database.is_foreign(connection)
+    empty = "none (tables, but no tracker revision: not a tracker database)" if foreign else ""
+    click.echo(f"current: {current or empty or 'none (empty database)'}")
     click.echo(f"head:    {database.head_revision()}")
 
 

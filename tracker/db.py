@@ -192,6 +192,10 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with writer(engine).begin() as connection:
         lock_schema(connection)
         _check_known(connection)
+        if is_foreign(connection):
+            # another program's database: ingest refuses it, and so does an upgrade, which
+            # would add tracker's tables beside its own (or fail on a name they share)
+            raise TrackerError(FOREIGN_DATABASE + "; nothing was changed")
         _run(command.upgrade, connection, revision, "upgrade")
 
 
@@ -269,6 +273,11 @@ def _check_known(connection: Connection) -> None:
             f"the database is at revision {current}, which this version of tracker does not "
             "know (made by a newer version?); upgrade tracker, nothing was changed"
         )
+
+
+def is_foreign(connection: Connection) -> bool:
+    """Whether the database is another program's: tables, and no tracker revision."""
+    return current_revision(connection) is None and _has_tables(connection)
 
 
 def _has_tables(connection: Connection) -> bool:
