@@ -151,9 +151,17 @@ NOT_UTF8 = "\udcff"
         (["sql", "SELECT :a", "-p", f"a={NOT_UTF8}"], "'\\xff'"),
         (["articles", "--source", NOT_UTF8], "'\\xff'"),
         (["review", "history", NOT_UTF8], "'\\xff'"),
+        (["position", "--actor", NOT_UTF8], "'\\xff'"),  # it said "--actor needs a name"
         (["sql", "SELECT '\ud83d'"], "'SELECT '\\ud83d''"),  # half a character, no byte
     ],
-    ids=["sql", "sql -p", "articles --source", "review history", "half a character"],
+    ids=[
+        "sql",
+        "sql -p",
+        "articles --source",
+        "review history",
+        "position --actor",
+        "half a character",
+    ],
 )
 def test_text_that_is_not_utf8_is_one_line(invoke, db_url, args, shown):
     result = invoke("--db", db_url, *args, expect=1)

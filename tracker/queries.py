@@ -55,7 +55,8 @@ def find_actor_ids(connection: Connection, name: str) -> list[int]:
     is an error naming them, as is one that fits none; a canonical name always
     means its actor alone.
     """
-    wanted = normalise_phrase(name)
+    name.encode("utf-8")  # bytes that are not UTF-8 raise here, which the CLI says in a line;
+    wanted = normalise_phrase(name)  # normalising would drop them and leave no name at all
     if not wanted:
         raise TrackerError("--actor needs a name (leave it out for every actor)")
     canonical: dict[int, tuple[str, tuple[str, ...]]] = {}
