@@ -8,6 +8,7 @@ a writer; a mistyped or blank --db is an error, not a new file.
 from __future__ import annotations
 
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -276,3 +277,23 @@ def test_sql_that_does_not_start_a_query_names_what_does(invoke, db_url):
     assert output.startswith(
         "Error: refused: a query here starts with SELECT, WITH, VALUES or EXPLAIN, not SELEC"
     )
+
+
+def test_a_store_in_a_read_only_folder_says_how_to_read_it(invoke, tmp_path):
+    """SQLite reads a WAL store by writing its -shm file beside it: in a folder nobody may
+    write to (an archive, a share), a command that only reads failed with "unable to open
+    database file" and no way out. The line now names the URI that reads it as it is."""
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    store = folder / "store.db"
+    invoke("--db", store, "ingest", SEED)
+    if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i needs root and a file system that has it")
+    try:
+        output = _error(invoke("--db", store, "position", expect=1))
+        assert output.startswith("Error: database error: unable to open database file; if")
+        assert "--db 'sqlite:///file:PATH?immutable=1&uri=true'" in output
+        url = f"sqlite:///file:{store}?immutable=1&uri=true"
+        assert invoke("--db", url, "position", "--format", "jsonl").output.count("\n") > 5
+    finally:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)

@@ -106,6 +106,13 @@ def _database_line(exc: BaseException) -> str:
             "the SQLite file is locked by another program; nothing was written, "
             "try again when it is done (TRACKER_SQLITE_TIMEOUT sets the wait)"
         )
+    elif isinstance(exc, DBAPIError) and (
+        "unable to open database file" in message or "readonly database" in message
+    ):  # SQLite reads a WAL store by writing its -shm file beside it
+        message += (
+            "; if the file or its folder is read-only, a command that only reads can open it "
+            "as it is: --db 'sqlite:///file:PATH?immutable=1&uri=true'"
+        )
     elif isinstance(exc, DBAPIError) and ("disk is full" in message or "disk I/O" in message):
         # SQLite says "disk I/O error" when a full disk refuses its journal's pages
         hint = " (is the disk full?)" if "disk I/O" in message else ""
