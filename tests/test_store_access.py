@@ -251,10 +251,12 @@ def test_a_bad_sqlite_timeout_is_one_line(invoke, db_url, monkeypatch, value):
 
 
 @SQLITE_ONLY
-@pytest.mark.parametrize("value", ["0", "0.5", "2147483"])
+@pytest.mark.parametrize("value", ["0", "0.5", "2147483", "", "  "])
 def test_a_good_sqlite_timeout_is_taken(invoke, db_url, monkeypatch, value):
+    """A blank one is the default, as a blank TRACKER_DATABASE_URL is."""
     monkeypatch.setenv(db.SQLITE_TIMEOUT_ENV, value)
     invoke("--db", db_url, "points")
+    assert db.sqlite_timeout() == (float(value) if value.strip() else 60.0)
 
 
 def test_a_folder_or_an_ignored_url_option_as_db_is_one_clear_line(invoke, tmp_path, db_url):

@@ -33,7 +33,8 @@ MAX_SQLITE_TIMEOUT = 2_147_483
 
 
 def sqlite_timeout() -> float:
-    value = os.environ.get(SQLITE_TIMEOUT_ENV, "60")
+    # blank means the default, as a blank TRACKER_DATABASE_URL does (``VAR= tracker …``)
+    value = os.environ.get(SQLITE_TIMEOUT_ENV, "").strip() or "60"
     try:
         seconds = float(value)
     except ValueError:
