@@ -12,7 +12,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.read import Article, InputFailure, parse_text_article, read_inputs
+from tracker.read import Article, InputFailure, parse_text_article, read_file, read_inputs
 
 
 def _read(*paths) -> list[Article | InputFailure]:
@@ -284,3 +284,17 @@ def test_a_date_header_as_people_write_it_is_read():
     assert article.published is None and article.body_start == 0
     with pytest.raises(InputError, match="bad date"):
         parse_text_article("date 2023-02-30 No such day.", "c.txt")
+
+
+def test_a_json_file_named_is_refused_not_stored_as_text(tmp_path: Path):
+    """Read as text, a .json file's braces and keys became an article's words."""
+    path = tmp_path / "articles.json"
+    path.write_text('{"text": "China called for a ceasefire.", "date": "2023-03-01"}\n')
+    found = list(read_file(path))
+    assert len(found) == 1 and isinstance(found[0], InputFailure)
+    assert str(found[0]) == (
+        f"{path}: a .json file is neither of the formats tracker reads: save its articles "
+        "as JSON Lines (.jsonl, one object a line) or as text"
+    )
+    renamed = path.rename(tmp_path / "articles.jsonl")
+    assert [a.text for a in read_file(renamed)] == ["China called for a ceasefire."]

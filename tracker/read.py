@@ -34,6 +34,10 @@ from tracker.errors import TrackerError
 
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 TEXT_SUFFIXES = {".txt", ".text"}
+JSON_FILE = (
+    "a .json file is neither of the formats tracker reads: save its articles as JSON Lines "
+    "(.jsonl, one object a line) or as text"
+)
 _DATE_HEADER = re.compile(r"\A\s*date[ \t]+(\S+)[ \t]*")
 # The same header as people also write it ("Date 2023-03-09", "date: 2023-03-09"): taken
 # only with a date after it, so that "Date palms…" stays text
@@ -310,6 +314,9 @@ def _jsonl_lines(handle: _LineSource, source: str) -> Iterator[Article | InputFa
 
 def read_file(path: Path, source: str | None = None) -> Iterator[Article | InputFailure]:
     source = printable(source or str(path))
+    if path.suffix.lower() == ".json":  # read as text, its JSON became an article's words
+        yield InputFailure(source, JSON_FILE)
+        return
     try:
         with _open_regular(path) as handle:
             if path.suffix.lower() in JSONL_SUFFIXES:
