@@ -208,6 +208,17 @@ def _begin(engine: Engine):
     return writer(engine).begin()
 
 
+def hash_at(connection: Connection, article_id: int, day: dt.date | None) -> str | None:
+    """The content hash the article would have at date ``day`` (the hash covers the date),
+    worked out from its stored sentences; None for an article without sentences."""
+    rows = connection.execute(
+        select(Sentence.start, Sentence.end, Sentence.text)
+        .where(Sentence.article_id == article_id)
+        .order_by(Sentence.ordinal)
+    ).all()
+    return content_hash(words_from_sentences(rows), day) if rows else None
+
+
 def set_date(engine: Engine, article_id: int, day: dt.date) -> tuple[dt.date | None, dt.date]:
     """Re-date an article in place; its content hash (which covers the date) is worked out
     again from its sentences, so the same text read again at the new date is a repeat, and
@@ -220,14 +231,9 @@ def set_date(engine: Engine, article_id: int, day: dt.date) -> tuple[dt.date | N
         ).first()
         if old is None:
             raise TrackerError(f"no article with id {article_id}")
-        rows = connection.execute(
-            select(Sentence.start, Sentence.end, Sentence.text)
-            .where(Sentence.article_id == article_id)
-            .order_by(Sentence.ordinal)
-        ).all()
         values: dict[str, Any] = {"published": day}
-        if rows:  # an article without sentences keeps its hash, as in migration 0003
-            digest = content_hash(words_from_sentences(rows), day)
+        digest = hash_at(connection, article_id, day)
+        if digest is not None:  # an article without sentences keeps its hash (migration 0003)
             other = connection.execute(
                 select(Article.id).where(Article.content_hash == digest, Article.id != article_id)
             ).scalar()

@@ -27,11 +27,10 @@ from typing import Any
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import IntegrityError
 
-from tracker.articles import words_from_sentences
+from tracker.articles import hash_at
 from tracker.errors import TrackerError
 from tracker.output import cell_text, safe_cell
 from tracker.queries import target_keys
-from tracker.read import content_hash
 from tracker.review import (
     DECISIONS,
     Conflict,
@@ -261,12 +260,9 @@ class _Sheet:
             )
         ).all()
         for article_id, now_hash in articles:
-            sentences = self.connection.execute(
-                select(Sentence.start, Sentence.end, Sentence.text)
-                .where(Sentence.article_id == article_id)
-                .order_by(Sentence.ordinal)
-            ).all()
-            old_hash = content_hash(words_from_sentences(sentences), then)
+            old_hash = hash_at(self.connection, article_id, then)
+            if old_hash is None:  # no sentences: no positions either
+                continue
             shown = [
                 ref_of(row) for row in self.positions.values() if row["article_hash"] == now_hash
             ]
