@@ -292,10 +292,8 @@ def _value(key: str, value: Any, spec: Any, place: str) -> str:
     """The first problem in the value of ``key`` of the table at ``place``, or ""."""
     if not _fits(value, spec):
         return f"key '{key}'{_where(place)} must be {_expected(spec)}, not {_describe(value)}"
-    if isinstance(value, str) and "\x00" in value:
-        return _nul(key, place)
-    if isinstance(spec, Text) and len(value) > spec.max_length:
-        return _too_long(key, place, value, spec)
+    if isinstance(value, str) and (wrong := _string(value, spec)):
+        return f"key '{key}'{_where(place)}{wrong}"
     if isinstance(spec, Table):
         return _table(value, spec, _sub_table(key, place))
     if isinstance(spec, MapOf):
@@ -317,28 +315,23 @@ def _value(key: str, value: Any, spec: Any, place: str) -> str:
                     f"key '{key}'{_where(place)}: item {number} must be {_expected(spec[0])}, "
                     f"not {_describe(item)}"
                 )
-            elif isinstance(item, str) and "\x00" in item:
-                problem = _nul(key, place, number)
-            elif isinstance(spec[0], Text) and len(item) > spec[0].max_length:
-                problem = _too_long(key, place, item, spec[0], number)
+            elif isinstance(item, str) and (wrong := _string(item, spec[0])):
+                problem = f"key '{key}'{_where(place)}: item {number}{wrong}"
             if problem:
                 return problem
     return ""
 
 
-def _too_long(key: str, place: str, value: str, spec: Text, number: int | None = None) -> str:
-    item = f": item {number}" if number is not None else ""
-    return (
-        f"key '{key}'{_where(place)}{item} is {len(value)} characters long; "
-        f"the store keeps at most {spec.max_length}"
-    )
-
-
-def _nul(key: str, place: str, number: int | None = None) -> str:
-    """A NUL character (TOML's "\\u0000"): SQLite stored it, PostgreSQL refused the whole
-    seed as a database error, so the same file loaded on one database and not the other."""
-    item = f": item {number}" if number is not None else ""
-    return f"key '{key}'{_where(place)}{item} holds a NUL character (\\u0000)"
+def _string(value: str, spec: Any) -> str:
+    """What is wrong with a string value, as the end of a sentence naming its key, or "".
+    A NUL character (TOML's "\\u0000") or a value longer than its column: SQLite stored
+    it, PostgreSQL refused the whole seed as a database error, so the same file loaded on
+    one database and not the other."""
+    if "\x00" in value:
+        return " holds a NUL character (\\u0000)"
+    if isinstance(spec, Text) and len(value) > spec.max_length:
+        return f" is {len(value)} characters long; the store keeps at most {spec.max_length}"
+    return ""
 
 
 def _sub_table(key: str, place: str) -> str:
