@@ -45,7 +45,7 @@ def test_failures_name_the_file_and_reason(tmp_path: Path):
         "latin1.txt": "caf\u00e9".encode("latin-1"),
         "empty.txt": b"   \n\t",
         "badday.txt": b"date 2023-13-45 text",
-        "words.txt": b"date yesterday text",
+        "words.txt": b"date yesterday\ntext",
     }
     for name, data in cases.items():
         (tmp_path / name).write_bytes(data)
@@ -55,6 +55,20 @@ def test_failures_name_the_file_and_reason(tmp_path: Path):
     assert results["empty.txt"] == "empty article"
     assert "no such day" in results["badday.txt"]
     assert "expected YYYY-MM-DD" in results["words.txt"]
+
+
+def test_an_empty_jsonl_file_fails_as_an_empty_text_file_does(tmp_path: Path):
+    """An empty export is a failure to see, not a run that stored nothing and said fine."""
+    for name, data in (("empty.jsonl", b""), ("blank.jsonl", b"\n  \n\n")):
+        (tmp_path / name).write_bytes(data)
+    (tmp_path / "one.jsonl").write_bytes(b'\n{"text": "Ukraine wants peace."}\n\n')
+    found = _read(tmp_path / "empty.jsonl", tmp_path / "blank.jsonl", tmp_path / "one.jsonl")
+    assert [str(f) for f in found[:2]] == [
+        f"{tmp_path}/{name}: no articles in the file (it is empty or blank)"
+        for name in ("empty.jsonl", "blank.jsonl")
+    ]
+    assert isinstance(found[2], Article) and found[2].text == "Ukraine wants peace."
+    assert len(found) == 3
 
 
 def test_jsonl_bad_lines_are_reported_with_line_numbers(tmp_path: Path):
@@ -280,8 +294,12 @@ def test_a_date_header_as_people_write_it_is_read():
         article = parse_text_article(text, "a.txt")
         assert article.published == day, text
         assert article.text[article.body_start :].strip() == "Ukraine wants peace.", text
-    article = parse_text_article("Date palms grow in Kherson.", "b.txt")
-    assert article.published is None and article.body_start == 0
+    for text in ("Date palms grow in Kherson.", "date palms grow in Kherson."):
+        article = parse_text_article(text, "b.txt")
+        assert article.published is None and article.body_start == 0, text
+    for text in ("date 9/3/2023 Ukraine wants peace.", "date tomorrow\nUkraine wants peace."):
+        with pytest.raises(InputError, match="bad date"):
+            parse_text_article(text, "c.txt")
     with pytest.raises(InputError, match="bad date"):
         parse_text_article("date 2023-02-30 No such day.", "c.txt")
 

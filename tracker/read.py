@@ -38,7 +38,11 @@ JSON_FILE = (
     "a .json file is neither of the formats tracker reads: save its articles as JSON Lines "
     "(.jsonl, one object a line) or as text"
 )
-_DATE_HEADER = re.compile(r"\A\s*date[ \t]+(\S+)[ \t]*")
+EMPTY_JSONL = "no articles in the file (it is empty or blank)"
+# The seed format's header, "date 2023-03-09": a value with a digit, or a word alone on the
+# first line, is taken for a date ("date 9/3/2023" and "date tomorrow" on a line of their
+# own are bad dates), while "date palms grow…" is an article's first words.
+_DATE_HEADER = re.compile(r"\A\s*date[ \t]+(\S*[0-9]\S*|\S+(?=[ \t]*(?:\r?\n|\Z)))[ \t]*")
 # The same header as people also write it ("Date 2023-03-09", "date: 2023-03-09"): taken
 # only with a date after it, so that "Date palms…" stays text
 _DATE_HEADER_LOOSE = re.compile(
@@ -292,24 +296,32 @@ def _lines(handle: _LineSource) -> Iterator[bytes | None]:
 
 
 def _jsonl_lines(handle: _LineSource, source: str) -> Iterator[Article | InputFailure]:
+    """A JSON Lines file's articles, line by line; a file with no line but blank ones is a
+    failure, as an empty text file is, so that an empty export is not taken for success."""
     first = True
+    blank = True
     for number, raw in enumerate(_lines(handle), 1):
         where = f"{source}:{number}"
         if raw is None:
+            blank = False
             yield InputFailure(where, _too_large())
             continue
         try:
             line = raw.decode("utf-8-sig" if first else "utf-8")
         except UnicodeDecodeError:
+            blank = False
             yield InputFailure(where, "not valid UTF-8")
             continue
         first = False
         if not line.strip():
             continue
+        blank = False
         try:
             yield parse_jsonl_record(line, source)
         except InputError as exc:
             yield InputFailure(where, str(exc))
+    if blank:
+        yield InputFailure(source, EMPTY_JSONL)
 
 
 def read_file(path: Path, source: str | None = None) -> Iterator[Article | InputFailure]:
