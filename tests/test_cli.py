@@ -128,6 +128,7 @@ def test_actors_lists_the_registry(invoke, db_url):
         (["nonexist"], "No such command 'nonexist'"),
         (["sql", "-- a note\nSELECT 1"], "'-- a note…' begins with '-' and was read as an"),
         (["--bogus"], "No such option '--bogus'"),
+        (["articles", "show", "-1"], "-1: a negative number is no id or count"),
     ],
 )
 def test_a_usage_error_is_one_line_and_status_1(invoke, args, message):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,6 +70,9 @@ def _one_line(exc: BaseException) -> str:
     return text[0] if text else exc.__class__.__name__
 
 
+_NEGATIVE_NUMBER = re.compile(r"-[0-9]+(?:\.[0-9]*)?")
+
+
 def _usage_line(exc: click.UsageError) -> str:
     """A usage error (a mistyped option, a bad value) as one line: click's message and
     where help is, instead of its usage block."""
@@ -77,6 +81,9 @@ def _usage_line(exc: click.UsageError) -> str:
         # text that starts with "-" ("-- a note\nSELECT …"), taken for an option
         shown = exc.option_name.split("\n")[0][:40]
         return f"'{shown}…' begins with '-' and was read as an option; give it after --" + where
+    if isinstance(exc, click.NoSuchOption) and _NEGATIVE_NUMBER.fullmatch(exc.option_name):
+        # "articles show -1": click's "No such option '-1'" reads as a typo of an option
+        return f"{exc.option_name}: a negative number is no id or count" + where
     return exc.format_message().replace("\n", " ").rstrip(".") + where
 
 
