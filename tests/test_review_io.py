@@ -58,7 +58,7 @@ def test_a_sheet_with_bad_rows_changes_nothing_and_names_each_line(invoke, db_ur
         dry.output
     )
     assert _count(db_url) == 0
-    skipped = invoke("--db", db_url, "review", "import", sheet, "--skip-bad")
+    skipped = invoke("--db", db_url, "review", "import", sheet, "--skip-bad", expect=1)
     assert "applied 1 confirm, 0 reject, 0 correct, 1 add; 0 unchanged; 9 bad" in skipped.output
     assert _count(db_url) == 2
 
@@ -192,7 +192,7 @@ def test_sheet_round_trip_in_json_lines_and_a_conflict_since_export(invoke, db_u
     result = invoke("--db", db_url, "review", "import", path, "--reviewer", "ana", expect=1)
     assert f"{path}:1: position {rows[0]['key']} was decided by bob at " in result.output
     assert _count(db_url) == 1
-    invoke("--db", db_url, "review", "import", path, "--reviewer", "ana", "--skip-bad")
+    invoke("--db", db_url, "review", "import", path, "--reviewer", "ana", "--skip-bad", expect=1)
     shown = {r["key"]: r for r in _positions(invoke, db_url)}
     assert shown[rows[0]["key"]]["status"] == "confirmed"  # bob's decision stands
     assert shown[rows[1]["key"]]["actor"] == "Volodymyr Zelensky"

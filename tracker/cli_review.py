@@ -147,7 +147,9 @@ def export_command(
 
 @review_group.command("import")
 @click.argument("path", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--skip-bad", is_flag=True, help="Apply the good rows even if some are bad.")
+@click.option(
+    "--skip-bad", is_flag=True, help="Apply the good rows even if some are bad (still exit 1)."
+)
 @click.option("--dry-run", is_flag=True, help="Check the sheet and say what would change.")
 @reviewer_option
 @click.pass_context
@@ -159,7 +161,8 @@ def import_command(
     decision: confirm, reject, correct (the row's actor, target and stance are the
     corrected ones), or add (a new row with an empty key, the source, the exact
     sentence, actor, target and stance). Every bad row is reported with its line; a
-    sheet with any bad row changes nothing and exits 1, unless --skip-bad.
+    sheet with any bad row changes nothing and exits 1, unless --skip-bad, which applies
+    the good rows and still exits 1, as ingest does when some of its input is bad.
     """
     from tracker import review
     from tracker.review_io import import_sheet
@@ -176,7 +179,7 @@ def import_command(
         click.echo(f"applied {summary}")
     else:
         click.echo(f"nothing changed: {len(result.bad)} bad rows (--skip-bad applies the rest)")
-    if result.bad and not skip_bad:
+    if result.bad:  # applied or not, a script must see that some rows were bad
         ctx.exit(1)
 
 
