@@ -325,3 +325,42 @@ def test_export_gold_leaves_out_articles_partly_reviewed(invoke, db_url, tmp_pat
         "--db", db_url, "review", "export-gold", tmp_path / "g", "--plan", "x", expect=1
     )
     assert result.output.startswith("Error: no plan 'x'")
+
+
+def test_export_gold_never_writes_over_a_folder_that_holds_something(invoke, db_url, tmp_path):
+    """A hand-coded corpus's gold.jsonl (277 lines) became the 11 of an export, silently;
+    a blank DIR (an unset variable) wrote into the current folder."""
+    _ingest(invoke, db_url, tmp_path)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "gold.jsonl").write_text('{"hand": "coded"}\n', encoding="utf-8")
+    result = invoke("--db", db_url, "review", "export-gold", corpus, expect=1)
+    assert result.output == (
+        f"Error: {corpus} is not empty: not written into (--force writes into it)\n"
+    )
+    assert (corpus / "gold.jsonl").read_text(encoding="utf-8") == '{"hand": "coded"}\n'
+    assert sorted(p.name for p in corpus.iterdir()) == ["gold.jsonl"]
+    blank = invoke("--db", db_url, "review", "export-gold", " ", expect=1)
+    assert blank.output.startswith("Error: Invalid value for 'DIR': is empty")
+    invoke("--db", db_url, "review", "export-gold", corpus, "--force")
+    assert (corpus / "gold.jsonl").read_text(encoding="utf-8") == ""  # nothing reviewed yet
+    assert (corpus / "actors.json").exists()
+
+
+def test_an_export_that_fails_leaves_the_sheet_as_it_was(invoke, db_url, tmp_path):
+    """`review export FILE --force` with a filter that names no actor emptied a sheet being
+    filled in before it failed: the file is replaced only once the export is whole."""
+    _ingest(invoke, db_url, tmp_path)
+    sheet = tmp_path / "s.csv"
+    invoke("--db", db_url, "review", "export", sheet)
+    before = sheet.read_bytes()
+    sheet.chmod(0o640)
+    for bad in (["--actor", "Nobody At All"], ["--plan", "nope"]):
+        invoke("--db", db_url, "review", "export", sheet, "--force", *bad, expect=1)
+        assert sheet.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if ".tmp" in p.name) == []
+    link = tmp_path / "link.csv"
+    link.symlink_to(sheet)
+    invoke("--db", db_url, "review", "export", link, "--force", "--target", "4")
+    assert link.is_symlink() and sheet.read_bytes() != before  # written through the link
+    assert sheet.stat().st_mode & 0o777 == 0o640  # and the file keeps its permissions

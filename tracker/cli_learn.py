@@ -181,7 +181,7 @@ def evaluate_command(
     required=True,
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Where to write the model (JSON); point $TRACKER_MODEL at it, or copy it to "
-    "seeds/model.json.",
+    "model.json in your seeds folder ($TRACKER_SEEDS_DIR).",
 )
 @click.option("--plan", default="china-2023", show_default=True, help="The plan the gold codes.")
 def train_command(gold_dirs: tuple[Path, ...], out: Path, plan: str) -> None:
@@ -190,15 +190,14 @@ def train_command(gold_dirs: tuple[Path, ...], out: Path, plan: str) -> None:
     Needs scikit-learn (pip install '.[learn]'); coding with the model does not.
     Check the figures with `tracker evaluate --cv 5 GOLD_DIRS` first.
     """
+    from tracker.files import output_path
     from tracker.learn.corpus import code_gold, merge_corpora
     from tracker.learn.fit import Settings, train
 
+    output_path(out)  # a folder or a missing one is said before the training, not after it
     coded = code_gold(merge_corpora(gold_dirs), plan)
     model = train(coded, coded.names, Settings())
-    try:
-        model.save(out)
-    except OSError as exc:
-        raise TrackerError(f"{out}: cannot write the model ({exc.strerror})") from None
+    model.save(out)
     stances = len(model.stances.weights) if model.stances is not None else 0
     click.echo(
         f"trained on {len(coded.names)} articles: {len(model.links.weights)} link features, "

@@ -36,22 +36,33 @@ def stats_command(ctx: click.Context, fmt: str | None) -> None:
         click.echo(f"added by hand (not found by the coder): {result.added}")
 
 
+def _folder(ctx: click.Context, param: click.Parameter, value: str) -> Path:
+    """DIR as given: a blank one (an unset shell variable) is an error, not the current
+    folder."""
+    if not value.strip():
+        raise click.BadParameter("is empty: give a folder to write the gold to", ctx, param)
+    return Path(value)
+
+
 @click.command()
-@click.argument("folder", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("folder", metavar="DIR", type=click.Path(file_okay=False), callback=_folder)
 @click.option("--plan", default="china-2023", show_default=True, help="The plan the gold codes.")
+@click.option("--force", is_flag=True, help="Write into DIR even if it is not empty.")
 @click.pass_context
-def export_gold_command(ctx: click.Context, folder: Path, plan: str) -> None:
+def export_gold_command(ctx: click.Context, folder: Path, plan: str, force: bool) -> None:
     """Write the reviewed articles to DIR in the annotation guide's format.
 
     An article is written when it has decisions and none of its positions on the plan
     is left unreviewed: its text (<date>-<hash>.txt), its sentences' links and
     positions in gold.jsonl, and the actors in actors.json. `tracker evaluate DIR` and
-    `tracker train DIR` read the folder.
+    `tracker train DIR` read the folder. A DIR that holds anything (a hand-coded
+    corpus's gold.jsonl, an earlier export) is not written into without --force, which
+    replaces the files of the same names and leaves the others.
     """
     from tracker.review_gold import export_gold
 
     with _engine(ctx).connect() as connection:
-        result = export_gold(connection, folder, plan)
+        result = export_gold(connection, folder, plan, force=force)
     click.echo(
         f"wrote {result.articles} articles ({result.records} sentences, {result.positions} "
         f"positions) to {folder}; {result.partial} articles only partly reviewed were left out"

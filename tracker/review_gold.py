@@ -13,6 +13,7 @@ read them as they read the hand-coded corpora.
 from __future__ import annotations
 
 import json
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from tracker.errors import TrackerError
+from tracker.files import write_whole
 from tracker.output import Rows
 from tracker.review import PositionRef, position_key
 from tracker.review_view import Filters, position_rows
@@ -178,7 +180,19 @@ def article_text(sentences: list[tuple[int, int, str]], published) -> str:
     return text + "\n"
 
 
-def export_gold(connection: Connection, folder: Path, plan: str) -> GoldExport:
+def _not_empty(folder: Path) -> bool:
+    try:
+        with os.scandir(folder) as entries:
+            return any(True for _ in entries)
+    except FileNotFoundError:
+        return False
+    except NotADirectoryError:
+        raise TrackerError(f"{folder}: is a file, not a folder") from None
+    except OSError as exc:
+        raise TrackerError(f"{folder}: cannot read ({exc.strerror or exc})") from None
+
+
+def export_gold(connection: Connection, folder: Path, plan: str, force: bool = False) -> GoldExport:
     """Write every fully reviewed article (each of its positions on ``plan`` decided,
     and at least one decision) as gold: ``<date>-<hash>.txt``, ``gold.jsonl`` and
     ``actors.json``. Links are the coder's (review does not touch them) plus the targets
@@ -186,6 +200,8 @@ def export_gold(connection: Connection, folder: Path, plan: str) -> GoldExport:
     from tracker.queries import check_plan
 
     check_plan(connection, plan)
+    if not force and _not_empty(folder):  # a hand-coded corpus's gold was overwritten
+        raise TrackerError(f"{folder} is not empty: not written into (--force writes into it)")
     decided = {
         digest
         for (digest,) in connection.execute(
@@ -287,7 +303,4 @@ def _actor_table(connection: Connection, names: set[str]) -> dict[str, dict[str,
 
 
 def _write(path: Path, text: str) -> None:
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise TrackerError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    write_whole(path, lambda handle: handle.write(text))

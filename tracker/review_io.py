@@ -22,13 +22,14 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import IntegrityError
 
 from tracker.articles import hash_at
 from tracker.errors import TrackerError
+from tracker.files import write_whole
 from tracker.output import cell_text, safe_cell
 from tracker.queries import target_keys
 from tracker.review import (
@@ -94,22 +95,24 @@ def sheet_rows(
 def export_sheet(connection: Connection, path: Path, filters: Filters, unreviewed: bool) -> int:
     """Write the review sheet; returns the number of rows."""
     suffix = sheet_format(path)
-    count = 0
-    try:
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            if suffix == ".jsonl":
-                for row in sheet_rows(connection, filters, unreviewed):
-                    handle.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
-                    count += 1
-                return count
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(SHEET_COLUMNS)
+
+    def write(handle: TextIO) -> int:
+        count = 0
+        if suffix == ".jsonl":
             for row in sheet_rows(connection, filters, unreviewed):
-                writer.writerow([safe_cell(cell_text(row[c])) for c in SHEET_COLUMNS])
+                handle.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
                 count += 1
-    except OSError as exc:
-        raise TrackerError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    return count
+            return count
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(SHEET_COLUMNS)
+        for row in sheet_rows(connection, filters, unreviewed):
+            writer.writerow([safe_cell(cell_text(row[c])) for c in SHEET_COLUMNS])
+            count += 1
+        return count
+
+    # whole or not at all: a filter that names no actor, or Ctrl-C, left a sheet being
+    # filled in empty
+    return write_whole(path, write, newline="")
 
 
 # --------------------------------------------------------------------------- import

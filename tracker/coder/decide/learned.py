@@ -208,10 +208,11 @@ class DecisionModel:
             raise TrackerError(f"{path}: not a tracker model ({exc})") from None
 
     def save(self, path: Path) -> None:
+        """Written whole or not at all (``tracker.files.write_whole``)."""
+        from tracker.files import write_whole
+
         text = json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":"))
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(text + "\n", encoding="utf-8")
-        tmp.replace(path)
+        write_whole(path, lambda handle: handle.write(text + "\n"))
 
 
 @dataclass
