@@ -207,6 +207,54 @@ def test_gold_whose_article_is_missing_or_unreadable_is_refused(invoke, tmp_path
         assert "dev-01.txt: not valid UTF-8" in result.output
 
 
+def test_gold_actors_missing_from_the_actor_table_are_refused(invoke, tmp_path):
+    """Without actors.json, every predicted actor was scored as nobody's: positions 0.000
+    and exit 0; train was a traceback."""
+    folder = _small_gold(tmp_path / "gold")
+    (folder / "actors.json").unlink()
+    for args in (("evaluate",), ("evaluate", "--cv", "2"), ("train", "--out", tmp_path / "m")):
+        result = invoke(*args, folder, expect=1)
+        assert result.output.startswith(f"Error: {folder}: the gold names ")
+        assert "no actors*.json of the folder holds (" in result.output
+        assert len(result.output.splitlines()) == 1
+
+
+def test_one_article_twice_in_the_gold_folders_is_refused(invoke, tmp_path):
+    """Stored once, the copy's gold counted as missed (positions 0.894 to 0.847) and train
+    learnt it as an article with no positions, with no word said."""
+    folder = _small_gold(tmp_path / "gold")
+    shutil.copy(folder / "dev-01.txt", folder / "dev-01-copy.txt")
+    for args in (("evaluate",), ("train", "--out", tmp_path / "m")):
+        result = invoke(*args, folder, expect=1)
+        assert result.output == (
+            f"Error: {folder}/dev-01.txt: the same article as {folder}/dev-01-copy.txt (the "
+            "same date and words); keep one of them\n"
+        )
+
+
+@pytest.mark.parametrize(
+    "stances, message",
+    [
+        ([], "Error: the gold holds no positions to learn from (see the annotation guide)"),
+        (
+            ["support"],
+            "Error: the gold's positions are all support: the model needs positions of two "
+            "stances or more to learn from",
+        ),
+    ],
+)
+def test_train_on_gold_it_cannot_learn_from_is_one_line(invoke, tmp_path, stances, message):
+    """Gold whose positions were all rejected in review was a ValueError's traceback."""
+    folder = _small_gold(tmp_path / "gold")
+    records = [json.loads(x) for x in (folder / "gold.jsonl").read_text().splitlines()]
+    for r in records:
+        r["positions"] = [dict(p, stance=s) for p in r["positions"] for s in stances]
+    (folder / "gold.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    result = invoke("train", folder, "--out", tmp_path / "m.json", expect=1)
+    assert result.output == message + "\n"
+    assert not (tmp_path / "m.json").exists()
+
+
 def test_every_position_is_explained(invoke, db_url):
     invoke("--db", db_url, "ingest", DEV / "dev-01.txt", DEV / "seed.txt")
     rows = [

@@ -97,6 +97,16 @@ class GoldCorpus:
             if problem:
                 raise TrackerError(f"{path}: {problem} (see the annotation guide)")
             actors.update(table)
+        unknown = sorted(
+            {p["actor"] for r in records for p in r.get("positions", [])} - set(actors)
+        )
+        if unknown:  # scored as nobody's, every such position would count as missed
+            shown = ", ".join(unknown[:3]) + (", …" if len(unknown) > 3 else "")
+            raise TrackerError(
+                f"{folder}: the gold names {len(unknown)} actor{'s' if len(unknown) > 1 else ''}"
+                f" no actors*.json of the folder holds ({shown}); "
+                "list them there (see the annotation guide)"
+            )
         return cls(folder, records, actors, sorted(folder.glob("*.txt")))
 
     def require_texts(self) -> None:

@@ -55,6 +55,7 @@ def merge_corpora(folders: Iterable[Path]) -> GoldCorpus:
             if path.name in names and names[path.name] != path:
                 raise TrackerError(f"{path}: an article of the same name is in {names[path.name]}")
             names[path.name] = path
+    _refuse_repeats(sorted(names.values()))
     actors: dict[str, dict[str, Any]] = {}
     for corpus in corpora:
         for name, info in corpus.actors.items():
@@ -62,6 +63,25 @@ def merge_corpora(folders: Iterable[Path]) -> GoldCorpus:
             known["aliases"] += [a for a in info.get("aliases", []) if a not in known["aliases"]]
     records = [r for corpus in corpora for r in corpus.records]
     return GoldCorpus(corpora[0].folder, records, actors, sorted(names.values()))
+
+
+def _refuse_repeats(paths: list[Path]) -> None:
+    """An error for two article files that are one article (the same date and words):
+    stored once, the copy's gold counted as missed and its file trained on as an article
+    with no positions, silently."""
+    from tracker.read import Article, read_file
+
+    seen: dict[str, Path] = {}
+    for path in paths:
+        for article in read_file(path):
+            if not isinstance(article, Article):
+                continue  # coding the folder reports it
+            first = seen.setdefault(article.content_hash, path)
+            if first != path:
+                raise TrackerError(
+                    f"{path}: the same article as {first} (the same date and words); "
+                    "keep one of them"
+                )
 
 
 def subset(corpus: GoldCorpus, articles: Iterable[str]) -> GoldCorpus:

@@ -122,13 +122,20 @@ def fit_positions(
     """One multinomial model over the (actor, target) candidates: none, support, oppose,
     mixed."""
     LogisticRegression = _learner()
+    held = sorted({label for label in labels if label != NO_POSITION})
+    if not held:  # the solver's own message named its class "none": a traceback
+        raise TrackerError("the gold holds no positions to learn from (see the annotation guide)")
+    if len(held) < 2:
+        raise TrackerError(
+            f"the gold's positions are all {held[0]}: the model needs positions of two "
+            "stances or more to learn from"
+        )
+    if NO_POSITION not in labels:
+        raise TrackerError("the gold needs candidates without a position to learn from")
     vocabulary = _vocabulary(rows, settings.min_count)
     names = sorted(vocabulary, key=vocabulary.__getitem__)
     model = LogisticRegression(C=settings.position_c, tol=settings.tolerance, max_iter=3000)
     model.fit(_matrix(rows, vocabulary), labels)
-    classes = [str(c) for c in model.classes_]
-    if NO_POSITION not in classes or len(classes) < 3:
-        raise TrackerError("the gold needs candidates with and without positions to learn from")
     return _linear_model(model, names), model, vocabulary
 
 
