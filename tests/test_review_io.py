@@ -364,3 +364,26 @@ def test_an_export_that_fails_leaves_the_sheet_as_it_was(invoke, db_url, tmp_pat
     invoke("--db", db_url, "review", "export", link, "--force", "--target", "4")
     assert link.is_symlink() and sheet.read_bytes() != before  # written through the link
     assert sheet.stat().st_mode & 0o777 == 0o640  # and the file keeps its permissions
+
+
+def test_a_sheet_without_its_revision_column_never_overrules_another_reviewer(
+    invoke, db_url, tmp_path
+):
+    """Analysts delete columns that look like noise; without `revision`, alice's sheet
+    superseded bob's decision with no word. Such rows decide only undecided positions."""
+    _ingest(invoke, db_url, tmp_path)
+    rows = _sheet(invoke, db_url, tmp_path)
+    bob = _write(tmp_path / "bob.csv", [dict(rows[0], decision="confirm")])
+    invoke("--db", db_url, "review", "import", bob, "--reviewer", "bob")
+    bare = [
+        {"key": rows[0]["key"], "decision": "reject"},
+        {"key": rows[1]["key"], "decision": "reject"},
+    ]
+    alice = _write(tmp_path / "alice.csv", bare)
+    result = invoke("--db", db_url, "review", "import", alice, "--reviewer", "ana", expect=1)
+    assert f"alice.csv:2: position {rows[0]['key']} was decided by bob at " in result.output
+    assert _count(db_url) == 1
+    invoke("--db", db_url, "review", "import", alice, "--reviewer", "ana", "--skip-bad", expect=1)
+    shown = {r["key"]: r["status"] for r in _positions(invoke, db_url)}
+    assert shown[rows[0]["key"]] == "confirmed"  # bob's decision stands
+    assert rows[1]["key"] not in shown  # rejected: left out of the positions

@@ -412,9 +412,10 @@ class _Sheet:
         return Decision(ref, "add", stance, actor, plan, target, note, hit.source, hit.published)
 
 
-def _revision(row: dict[str, str]) -> int | None:
-    if "revision" not in row:
-        return None
+def _revision(row: dict[str, str]) -> int:
+    """The revision the row's reviewer saw. A sheet without the column (deleted in a
+    spreadsheet as noise, or written by hand) saw none: its rows decide only positions no
+    one has decided yet, so they never overrule another reviewer unseen."""
     value = _value(row, "revision")
     if not value:
         return 0
