@@ -47,7 +47,7 @@ def test_a_sheet_with_bad_rows_changes_nothing_and_names_each_line(invoke, db_ur
     assert "unknown decision 'maybe'" in errors[3]
     assert "the sentence is not in the store" in errors[4]
     assert "no position with key '0123456789abcdef'" in errors[5]
-    assert "an add row has an empty key" in errors[6]
+    assert "an add row must have an empty key" in errors[6]
     assert "write 'correct'" in errors[7]
     assert "line 2 already decides this position" in errors[8]
     assert "nothing changed: 9 bad rows" in result.output
@@ -387,3 +387,31 @@ def test_a_sheet_without_its_revision_column_never_overrules_another_reviewer(
     shown = {r["key"]: r["status"] for r in _positions(invoke, db_url)}
     assert shown[rows[0]["key"]] == "confirmed"  # bob's decision stands
     assert rows[1]["key"] not in shown  # rejected: left out of the positions
+
+
+def test_a_rejected_position_confirmed_in_a_sheet_is_taken_back_or_a_conflict(
+    invoke, db_url, tmp_path
+):
+    """The unedited row of a rejected position, confirmed, was refused as "edited": a
+    rejection decides no actor, so the row was compared with nothing."""
+    _ingest(invoke, db_url, tmp_path)
+    rows = _sheet(invoke, db_url, tmp_path)
+    key = rows[0]["key"]
+    invoke(
+        "--db",
+        db_url,
+        "review",
+        "import",
+        _write(tmp_path / "r.csv", [dict(rows[0], decision="reject")]),
+        "--reviewer",
+        "bob",
+    )
+    stale = _write(tmp_path / "stale.csv", [dict(rows[0], decision="confirm")])
+    result = invoke("--db", db_url, "review", "import", stale, "--reviewer", "ana", expect=1)
+    assert f"stale.csv:2: position {key} was decided by bob at " in result.output
+    assert "(reject) since you loaded it" in result.output
+    seen = _write(tmp_path / "seen.csv", [dict(rows[0], decision="confirm", revision="1")])
+    result = invoke("--db", db_url, "review", "import", seen, "--reviewer", "ana")
+    assert "applied 1 confirm, 0 reject" in result.output
+    shown = {r["key"]: r["status"] for r in _positions(invoke, db_url)}
+    assert shown[key] == "confirmed"

@@ -306,7 +306,7 @@ class _Sheet:
         key = _value(row, "key")
         if what == "add":
             if key:
-                raise _Bad("an add row has an empty key (the key names a stored position)")
+                raise _Bad("an add row must have an empty key (a key names a stored position)")
             decision, expected = self._add(row), None
         else:
             if not key:
@@ -342,7 +342,12 @@ class _Sheet:
                 return self._on_position(moved, what, row)
             ref = ref_of_decision(found)
             context = (found["article_source"], found["article_date"])
-            current = (found["decided_actor"], found["decided_plan"], found["decided_target"], None)
+            current = (  # a rejection decides no actor or target: the position's own
+                found["decided_actor"] or ref.actor,
+                found["decided_plan"] or ref.plan,
+                found["decided_target"] or ref.target,
+                None,
+            )
         expected = _revision(row)
         if what == "reject":
             return Decision(ref, "reject", note=_value(row, "note") or None), expected
