@@ -80,6 +80,13 @@ def _plan_error(invoke, tmp_path, with_plan, text: str) -> str:
         ('slug = "peace-conference"', 'slug = "plan"', "is already that of the plan as a whole"),
         ('phrases = ["peace conference"]', 'phrases = [" "]', "has a blank phrase"),
         ('phrases = ["peace conference"]', "phrases = []", "no sentence could ever link to it"),
+        ('title = "A peace conference"', 'title = " "', "point 2: its title is blank"),
+        ('title = "A plan of two points"', 'title = ""', "the plan's title is blank"),
+        (
+            'phrases = ["peace conference"]',
+            'phrases = ["peace conference "]',
+            "item 1 ('peace conference ') begins or ends with a space",
+        ),
         ('slug = "two-points"', 'slug = "china-2023"', "slug 'china-2023' is also that of"),
         ('author = "China"', 'author = "Chnia"', "the plan's author 'Chnia' is not in the actors"),
     ],

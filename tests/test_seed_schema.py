@@ -42,6 +42,48 @@ BROKEN = {
         "negation_scope",
         "in [stance] must be an integer, not a string ('3')",
     ),
+    "lexicon similarity as a share": (
+        LEXICON_FILE,
+        "word_similarity = 86",
+        "word_similarity = 0.86",
+        "word_similarity",
+        "in [link] must be from 50 to 100 (a rapidfuzz ratio: 100 is the same word), not 0.86",
+    ),
+    "lexicon similarity past 100": (
+        LEXICON_FILE,
+        "name_similarity = 87",
+        "name_similarity = 870",
+        "name_similarity",
+        "in [actors] must be from 50 to 100",
+    ),
+    "lexicon threshold past 1": (
+        LEXICON_FILE,
+        "link_threshold = 0.9",
+        "link_threshold = 90",
+        "link_threshold",
+        "in [link] must be from 0 to 1 (a share of the phrase's words), not 90",
+    ),
+    "lexicon negative slack": (
+        LEXICON_FILE,
+        "window_slack = 2",
+        "window_slack = -5",
+        "window_slack",
+        "in [link] must be from 0 to 50 (words), not -5",
+    ),
+    "lexicon days past any date": (
+        LEXICON_FILE,
+        "generic_plan_days = 180",
+        "generic_plan_days = 999999999999",
+        "generic_plan_days",
+        "in [link] must be from 0 to 36500 (days), not 999999999999",
+    ),
+    "actor name padded": (
+        ACTORS_FILE,
+        'name = "Li Qiang"',
+        'name = "Li Qiang "',
+        "name",
+        "('Li Qiang ') begins or ends with a space",
+    ),
     "lexicon unknown kind": (
         LEXICON_FILE,
         '"the agency" = ["organisation"]',
@@ -219,8 +261,17 @@ kind = "state"
             "actor 'Jane Roe' has a blank entry in aliases",
         ),
         ('\n[[actors]]\nname = " "\nkind = "person"\n', "has a blank name"),
+        (
+            '\n[[actors]]\nname = "Jane Roe"\nkind = "person"\nroles = [{ titles = ["envoy"], '
+            "from = 2024-05-01, to = 2023-01-01 }]\n",
+            "a role of 'Jane Roe' ends (2023-01-01) before it begins (2024-05-01)",
+        ),
+        (
+            '\n[[actors]]\nname = "Jane Roe"\nkind = "person"\naffiliation = "Chnia"\n',
+            "the affiliation 'Chnia' of 'Jane Roe' is no actor; did you mean 'China'?",
+        ),
     ],
-    ids=["a name twice", "a blank alias", "a blank name"],
+    ids=["a name twice", "a blank alias", "a blank name", "a role backwards", "a misspelt state"],
 )
 def test_an_actors_file_mistake_changes_no_actor(invoke, tmp_path, monkeypatch, added, words):
     """A name given twice was taken: the second entry wiped the first one's aliases and

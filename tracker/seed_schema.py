@@ -11,6 +11,7 @@ A schema is written with plain Python values:
     float                     a number: an integer or a decimal
     OneOf("a", "b")           one of these strings
     Text(column)              a string no longer than the store's column keeps
+    Range(int, 0, 20)         a number of that type from the first bound to the second
     [spec]                    a list whose every item is ``spec``
     Table(required, optional) a table with these keys and no others; ``[Table(...)]`` is an
                               array of tables (``[[points]]``) or a list of inline tables
@@ -65,7 +66,17 @@ class Text:
         self.max_length: int = column.property.columns[0].type.length
 
 
+class Range:
+    """A number between two bounds: a similarity of 0.86 (a share, where rapidfuzz's 0-100
+    was meant) linked twice as many sentences, and one of 860 was a traceback."""
+
+    def __init__(self, kind: type, low: float, high: float, hint: str = "") -> None:
+        self.kind, self.low, self.high, self.hint = kind, low, high, hint
+
+
 WORDS = [str]  # a list of words or phrases
+SIMILARITY = Range(float, 50, 100, " (a rapidfuzz ratio: 100 is the same word)")
+WORD_COUNT = Range(int, 0, 50, " (words)")
 KIND = OneOf(*ACTOR_KINDS)
 ACTOR_NAME = Text(Actor.name)
 ALIASES = [Text(ActorAlias.alias)]
@@ -74,15 +85,22 @@ LEXICON = Table(
     required={
         "segment": Table(required={"abbreviations": WORDS}),
         "link": Table(
-            required={"stopwords": WORDS, "word_similarity": float, "window_slack": int},
-            optional={"link_threshold": float, "generic_plan_days": int},
+            required={
+                "stopwords": WORDS,
+                "word_similarity": SIMILARITY,
+                "window_slack": WORD_COUNT,
+            },
+            optional={
+                "link_threshold": Range(float, 0, 1, " (a share of the phrase's words)"),
+                "generic_plan_days": Range(int, 0, 36500, " (days)"),
+            },
         ),
         "actors": Table(
             required={
                 "person_titles": WORDS,
                 "pronouns_male": WORDS,
                 "pronouns_female": WORDS,
-                "name_similarity": float,
+                "name_similarity": SIMILARITY,
             },
             optional={
                 "pronouns_bodies": WORDS,
@@ -127,8 +145,8 @@ LEXICON = Table(
                 "mixed": WORDS,
                 "conditions": WORDS,
                 "negations": WORDS,
-                "negation_scope": int,
-                "after_scope": int,
+                "negation_scope": WORD_COUNT,
+                "after_scope": WORD_COUNT,
                 "linking_words": WORDS,
                 "clause_breaks": WORDS,
                 "soft_breaks": WORDS,
@@ -139,7 +157,7 @@ LEXICON = Table(
                 "lacks": WORDS,
                 "mixed_adverbs": WORDS,
                 "neutral": WORDS,
-                "condition_gap": int,
+                "condition_gap": WORD_COUNT,
                 "negation_bridges": WORDS,
                 "require_cue": bool,
                 "outcome_conditions": WORDS,
@@ -244,10 +262,14 @@ def _expected(spec: Any) -> str:
         return "a table"
     if isinstance(spec, Text):
         return "a string"
+    if isinstance(spec, Range):
+        return _NAMES[spec.kind]
     return _NAMES[spec]
 
 
 def _fits(value: Any, spec: Any) -> bool:
+    if isinstance(spec, Range):
+        spec = spec.kind
     if spec is float:
         return isinstance(value, int | float) and not isinstance(value, bool)
     if spec is int:
@@ -294,6 +316,11 @@ def _value(key: str, value: Any, spec: Any, place: str) -> str:
         return f"key '{key}'{_where(place)} must be {_expected(spec)}, not {_describe(value)}"
     if isinstance(value, str) and (wrong := _string(value, spec)):
         return f"key '{key}'{_where(place)}{wrong}"
+    if isinstance(spec, Range) and not spec.low <= value <= spec.high:
+        return (
+            f"key '{key}'{_where(place)} must be from {spec.low} to {spec.high}{spec.hint}, "
+            f"not {value!r}"
+        )
     if isinstance(spec, Table):
         return _table(value, spec, _sub_table(key, place))
     if isinstance(spec, MapOf):
@@ -326,11 +353,16 @@ def _string(value: str, spec: Any) -> str:
     """What is wrong with a string value, as the end of a sentence naming its key, or "".
     A NUL character (TOML's "\\u0000") or a value longer than its column: SQLite stored
     it, PostgreSQL refused the whole seed as a database error, so the same file loaded on
-    one database and not the other."""
+    one database and not the other. A name, title or phrase kept in the store must not be
+    blank or padded with spaces either."""
     if "\x00" in value:
         return " holds a NUL character (\\u0000)"
     if isinstance(spec, Text) and len(value) > spec.max_length:
         return f" is {len(value)} characters long; the store keeps at most {spec.max_length}"
+    if isinstance(spec, Text) and value.strip() and value != value.strip():
+        # "Li Qiang " was a second actor that no name could tell from "Li Qiang"; a blank
+        # value is said by the loaders, which name what it is (a blank name, a blank phrase)
+        return f" ({value!r}) begins or ends with a space"
     return ""
 
 

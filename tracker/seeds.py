@@ -8,6 +8,7 @@ nothing an analyst stored (articles, positions, new actors) is touched.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,21 @@ def check_actor_file(path: Path) -> list[dict[str, Any]]:
         for key in ("aliases", "adjectives"):
             if any(not a.strip() for a in entry.get(key, [])):
                 raise TrackerError(f"{path}: actor {name!r} has a blank entry in {key}")
+        for role in entry.get("roles", []):
+            if role.get("from") and role.get("to") and role["to"] < role["from"]:
+                raise TrackerError(
+                    f"{path}: a role of {name!r} ends ({role['to']}) before it begins "
+                    f"({role['from']})"
+                )
+    for entry in entries:  # free text may be an affiliation, but not a misspelt actor
+        affiliation = entry.get("affiliation")
+        if affiliation and affiliation not in seen:
+            close = difflib.get_close_matches(affiliation, seen, n=1, cutoff=0.75)
+            if close:
+                raise TrackerError(
+                    f"{path}: the affiliation {affiliation!r} of {entry['name']!r} is no "
+                    f"actor; did you mean {close[0]!r}?"
+                )
     return entries
 
 
@@ -188,6 +204,8 @@ def _plan_problem(data: dict[str, Any]) -> str | None:
     plan with no points (which ``db check`` would report)."""
     if not data.get("points"):
         return "the plan has no [[points]]"
+    if not data["slug"].strip() or not data["title"].strip():
+        return f"the plan's {'slug' if not data['slug'].strip() else 'title'} is blank"
     whole = data.get("plan_target", {})
     for phrase in whole.get("phrases", []) + whole.get("generic", []):
         if not phrase.strip():
@@ -199,6 +217,8 @@ def _plan_problem(data: dict[str, Any]) -> str | None:
             slug, number = entry["slug"], entry.get("number")
             what = f"{kind} {number}" if number is not None else f"{kind} {slug!r}"
             named = f"{what} ({slug!r})" if number is not None else what
+            if not slug.strip() or not entry["title"].strip():
+                return f"{what}: its {'slug' if not slug.strip() else 'title'} is blank"
             if slug in slugs:
                 return f"{what}: slug {slug!r} is already that of {slugs[slug]}"
             slugs[slug] = what
