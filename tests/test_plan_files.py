@@ -110,6 +110,22 @@ def test_a_plan_file_not_in_utf8_is_one_error(invoke, tmp_path, with_plan):
     ]
 
 
+def test_a_plan_file_saved_with_a_byte_order_mark_is_read(invoke, tmp_path, with_plan):
+    """Notepad's UTF-8 starts with a BOM: the file was "not valid TOML: Invalid statement
+    (at line 1, column 1)". A byte that is not UTF-8 after it is named at its offset in
+    the file."""
+    own = with_plan()
+    path = own / "plans" / "two-points.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + SECOND.encode("utf-8"))
+    result = invoke("--db", tmp_path / "x.db", "seed", "--no-articles")
+    assert "two-points" in result.output
+    latin = b"\xef\xbb\xbf" + SECOND.replace("A peace", "Une paix é").encode("latin-1")
+    path.write_bytes(latin)
+    result = invoke("--db", tmp_path / "y.db", "seed", "--no-articles", expect=1)
+    offset = latin.index(b"\xe9")
+    assert f"(byte 0xe9 at offset {offset})" in result.output
+
+
 def test_a_clash_with_a_stored_plan_writes_nothing(invoke, tmp_path, with_plan):
     """`tracker seed` on a store that has both plans: a file whose slug is the other's is
     refused before anything is written (it merged the two plans' targets)."""

@@ -81,3 +81,15 @@ def test_a_parameter_postgresql_cannot_type_is_named(invoke, db_url):
         "Error: SQL error: could not determine data type of parameter $1 (:kind): PostgreSQL "
         "needs its type; write CAST(:kind AS TEXT), or INTEGER or DATE, where it is first used\n"
     )
+
+
+def test_a_query_on_standard_input_is_read_as_a_report_file_is(invoke, db_url):
+    """A query saved by Notepad starts with a byte-order mark: it was refused as "not
+    \ufeffSELECT", the mark invisible in the message; bytes that are not UTF-8 were shown
+    as "\\udcff"."""
+    query = "SELECT 1 AS é".encode()
+    assert _rows(invoke("--db", db_url, "sql", "-", input=b"\xef\xbb\xbf" + query)) == [{"é": 1}]
+    result = invoke("--db", db_url, "sql", "-", input=b"SELECT \xff\xfe", expect=1)
+    assert result.output == (
+        "Error: standard input is not UTF-8 text (byte 0xff at offset 7); save it as UTF-8\n"
+    )

@@ -267,7 +267,9 @@ def sql_command(
 
     seconds = readonly_sql.parse_timeout(timeout)
     if query == "-":
-        query = sys.stdin.read()
+        from tracker.errors import utf8_text
+
+        query = utf8_text(sys.stdin.buffer.read(), "standard input")
     bound = readonly_sql.parse_params(params)
     sql_check.check_readonly(query)  # refuse a write before opening (and migrating) the store
     fmt = default_format(fmt)

@@ -27,6 +27,19 @@ def not_utf8(path: object, exc: UnicodeDecodeError) -> TrackerError:
     )
 
 
+def utf8_text(data: bytes, name: object) -> str:
+    """A data file's (or standard input's) bytes as text: UTF-8, a byte-order mark
+    (Notepad's, on saving as UTF-8) left out, since read as text it is an invisible
+    character before the first word; bytes that are not UTF-8 are ``not_utf8``'s one
+    line, at their offset in ``data``."""
+    skip = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    try:
+        return data[skip:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        where = UnicodeDecodeError("utf-8", data, exc.start + skip, exc.end + skip, exc.reason)
+        raise not_utf8(name, where) from None
+
+
 def terminate_as_interrupt(signum: int, frame: object) -> None:
     """SIGTERM (``kill``, a service manager) ends any command as Ctrl-C does: rolled back
     where it was writing, one line, status 130. The command line installs it; an ingest

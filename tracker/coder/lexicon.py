@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from tracker.errors import TrackerError, not_utf8
+from tracker.errors import TrackerError, utf8_text
 from tracker.resources import seeds_dir
 from tracker.seed_schema import LEXICON, check
 
@@ -19,14 +19,15 @@ def lexicon_path() -> Path:
 def read_toml(path: Path) -> dict[str, Any]:
     """A data file an analyst may have edited: a mistake in it is a one-line error."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        data = path.read_bytes()
     except OSError as exc:
         raise TrackerError(f"cannot read {path}: {exc.strerror}") from None
+    # TOML is UTF-8; a byte-order mark was "Invalid statement (at line 1, column 1)"
+    text = utf8_text(data, path)
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise TrackerError(f"{path} is not valid TOML: {exc}") from None
-    except UnicodeDecodeError as exc:  # TOML is UTF-8
-        raise not_utf8(path, exc) from None
 
 
 @lru_cache(maxsize=4)
