@@ -61,8 +61,14 @@ _REFUSED_ACTIONS = {
 }
 
 
+# PostgreSQL's largest statement_timeout (2^31 - 1 ms, some 24.8 days): a longer one was
+# refused there ("invalid value for parameter") and taken on SQLite; both take it as none.
+LONGEST_TIMEOUT = (2**31 - 1) / 1000
+
+
 def parse_timeout(value: str | float | None) -> float | None:
-    """``--timeout`` in seconds: a non-negative number, 0 (or None) for no limit."""
+    """``--timeout`` in seconds: a non-negative number, 0 (or None) for no limit, as is
+    one past ``LONGEST_TIMEOUT``."""
     if value is None:
         return None
     try:
@@ -71,6 +77,8 @@ def parse_timeout(value: str | float | None) -> float | None:
         seconds = math.nan
     if not math.isfinite(seconds) or seconds < 0:
         raise TrackerError(f"--timeout must be a number of seconds (0 for none), not {value!r}")
+    if seconds > LONGEST_TIMEOUT:
+        return None
     return seconds or None
 
 
