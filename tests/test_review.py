@@ -311,6 +311,26 @@ def test_interactive_keys(invoke, db_url, tmp_path):
     assert status[third] == "auto"
 
 
+def test_ctrl_c_and_ctrl_d_at_a_name_prompt(invoke, db_url, tmp_path, monkeypatch):
+    """At the actor prompt (after a or +), click's prompt turned Ctrl-C and Ctrl-D into
+    "Aborted!" and status 1: Ctrl-C interrupts as at the key prompts (status 130), Ctrl-D
+    goes back as an empty line does, and at a key prompt ends the session as q does."""
+    _ingest(invoke, db_url, tmp_path)
+    ended = invoke("--db", db_url, "review", "--interactive", "--reviewer", "ana", input="a")
+    assert "Aborted" not in ended.output
+    assert ended.output.rstrip().endswith("0 decisions saved, 0 skipped, 0 undone")
+
+    def ctrl_c(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("builtins.input", ctrl_c)
+    result = invoke(
+        "--db", db_url, "review", "--interactive", "--reviewer", "ana", input="a", expect=130
+    )
+    assert "Aborted" not in result.output and "interrupted" in result.output
+    assert _sql(db_url, "SELECT COUNT(*) FROM review_decisions") == [(0,)]
+
+
 def test_a_decision_taken_meanwhile_is_refused_naming_who(db_url, invoke, tmp_path):
     """Reviewer A loaded the position; B decided it; A's decision is refused, one line."""
     _ingest(invoke, db_url, tmp_path)

@@ -83,6 +83,9 @@ class Session:
         click.echo(prompt, nl=False)
         try:
             key = click.getchar()
+        except EOFError:  # Ctrl-D: the input ended, as "q" ends the session
+            click.echo("")
+            return ""
         except OSError:  # no terminal to read keys from: cron, CI, a container
             click.echo("")
             raise TrackerError(
@@ -171,7 +174,15 @@ class Session:
         return STANCE_KEYS.get(key)
 
     def _ask(self, what: str, check) -> Any:
-        value = click.prompt(f"{what} (empty: back)", default="", show_default=False)
+        """A line typed at the terminal. Read with ``input``, not ``click.prompt``, whose
+        "Aborted!" and status 1 took the place of Ctrl-C's "interrupted" and 130: here Ctrl-C
+        interrupts as at any other prompt, and Ctrl-D goes back, as an empty line does."""
+        click.echo(f"{what} (empty: back): ", nl=False)
+        try:
+            value = input()
+        except EOFError:
+            click.echo("")
+            return None
         if not value.strip():
             return None
         try:
