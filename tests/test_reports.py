@@ -699,6 +699,13 @@ def test_markdown_and_the_listing_formats(known, invoke):
     assert lines[0].startswith("| plan | target | target_title | sentences |")
     assert lines[1].startswith("| --- |") and len(lines) == 2 + 5
     assert lines[3] == "| test-plan | 1 | Sovereignty | 4 | 2 | 4 | 1 | 2 | 0 |"
+    from tracker.report_html import render_markdown
+
+    stored = "<script>alert(1)</script> **not bold** `x` [a](javascript:b) a|b 0.5 & c"
+    assert render_markdown([{"sentence": stored}]).splitlines()[2] == (
+        "| \\<script\\>alert(1)\\</script\\> \\*\\*not bold\\*\\* \\`x\\` "
+        "\\[a\\](javascript:b) a\\|b 0.5 \\& c |"
+    )
     csv = invoke("--db", known, "report", "contested", *PLAN, "--format", "csv").output
     assert csv.splitlines()[1] == 'test-plan,1,Sovereignty,0,1,Cland,2,"Aland, Bland",0,'
     jsonl = invoke("--db", known, "report", "matrix", *PLAN, "--format", "jsonl").output

@@ -18,6 +18,7 @@ many articles of which dates it holds, and the coder's version and configuration
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from html import escape
 from importlib import resources
@@ -48,8 +49,15 @@ def _columns(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None) -
 # --------------------------------------------------------------------------- markdown
 
 
+# Stored text that Markdown would read as markup: a `<script>` tag, a link, an emphasis
+# of an article's "**" rendered as such. Each is escaped with a backslash, as CommonMark
+# allows before any ASCII punctuation, so the cell reads as the text it holds. (An
+# underscore is left: within a word, as in column names, GitHub's Markdown keeps it.)
+_MD_SPECIAL = re.compile(r"([\\`*\[\]<>|~&])")
+
+
 def _md_cell(value: Any) -> str:
-    text = cell_text(value).replace("\\", "\\\\").replace("|", "\\|")
+    text = _MD_SPECIAL.sub(r"\\\1", cell_text(value))
     return " ".join(text.split())
 
 
