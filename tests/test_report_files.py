@@ -56,6 +56,27 @@ def test_a_report_file_saved_with_a_bom_reads_as_any_other(invoke, db_url, tmp_p
     assert json.loads(found.output) == [{"targets": 14}]
 
 
+def test_report_files_named_past_the_name_rules_are_listed_not_passed_over(
+    invoke, db_url, tmp_path
+):
+    """ "Weekly.SQL" and "my report.sql" were left out of --list without a word: the first
+    is the report "Weekly", the second is listed as unusable, with how to mend it."""
+    folder = _folder(tmp_path)
+    (folder / "Weekly.SQL").write_text(MINE.replace("Mine", "Weekly"), encoding="utf-8")
+    (folder / "my report.sql").write_text(MINE, encoding="utf-8")
+    listed = json.loads(
+        invoke("report", "--list", "--reports-dir", folder, "--format", "json").output
+    )
+    described = {r["name"]: r["description"] for r in listed}
+    assert described["Weekly"] == "Weekly"
+    assert described["my report"] == (
+        f"unusable: report {folder / 'my report.sql'} cannot be run by name: rename it to "
+        "letters, digits, - and _ (and .sql)"
+    )
+    found = invoke("--db", db_url, "report", "Weekly", "--reports-dir", folder, "--format", "json")
+    assert json.loads(found.output) == [{"targets": 14}]
+
+
 def test_a_report_file_that_cannot_be_read_fails_alone(invoke, db_url, tmp_path, monkeypatch):
     folder = _folder(tmp_path)
     locked = folder / "locked.sql"

@@ -138,9 +138,19 @@ def list_reports(folder: str | Path | None = None) -> list[Report]:
             found[name] = _load(name, entry, entry.name, "built-in")
     user = user_reports_dir(folder)
     if user is not None:
-        for path in sorted(user.glob("*.sql")):
-            if NAME_PATTERN.match(path.stem) and path.is_file():
+        for path in sorted(user.iterdir()):
+            if path.suffix.lower() != ".sql" or path.name.startswith(".") or not path.is_file():
+                continue
+            if NAME_PATTERN.match(path.stem):  # "Weekly.SQL" too, as the name "Weekly"
                 found[path.stem] = _load(path.stem, path, str(path), str(path))
+            else:  # "my report.sql" was left out of --list without a word
+                error = (
+                    f"report {path} cannot be run by name: rename it to letters, digits, "
+                    "- and _ (and .sql)"
+                )
+                found[path.stem] = Report(
+                    path.stem, f"unusable: {error}", str(path), "", error=error
+                )
     return sorted(found.values(), key=lambda r: r.name)
 
 
