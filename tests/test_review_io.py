@@ -415,3 +415,18 @@ def test_a_rejected_position_confirmed_in_a_sheet_is_taken_back_or_a_conflict(
     assert "applied 1 confirm, 0 reject" in result.output
     shown = {r["key"]: r["status"] for r in _positions(invoke, db_url)}
     assert shown[key] == "confirmed"
+
+
+def test_a_sheet_with_a_column_given_twice_is_refused(invoke, db_url, tmp_path):
+    """Two `decision` columns (one pasted in beside the other): the last one's cells were
+    read, the first one's decisions dropped without a word."""
+    _ingest(invoke, db_url, tmp_path)
+    rows = _sheet(invoke, db_url, tmp_path)
+    path = tmp_path / "twice.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([*rows[0], "Decision "])
+        writer.writerow([*dict(rows[0], decision="confirm").values(), ""])
+    result = invoke("--db", db_url, "review", "import", path, expect=1)
+    assert result.output == f"Error: {path}: the column 'decision' is given twice; keep one\n"
+    assert _count(db_url) == 0

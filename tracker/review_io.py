@@ -185,6 +185,9 @@ def read_sheet(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
         raise TrackerError(f"{path}: empty sheet (no header line)") from None
+    twice = sorted({h for h in header if h and header.count(h) > 1})
+    if twice:  # the last one's cells were read, the first one's dropped, without a word
+        raise TrackerError(f"{path}: the column {twice[0]!r} is given twice; keep one")
     for needed in ("key", "decision"):
         if needed not in header:
             raise TrackerError(f"{path}: no column {needed!r} (columns: {', '.join(header)})")
