@@ -430,3 +430,19 @@ def test_a_sheet_with_a_column_given_twice_is_refused(invoke, db_url, tmp_path):
     result = invoke("--db", db_url, "review", "import", path, expect=1)
     assert result.output == f"Error: {path}: the column 'decision' is given twice; keep one\n"
     assert _count(db_url) == 0
+
+
+def test_a_key_a_spreadsheet_reads_as_a_number_is_written_as_text(invoke, db_url, tmp_path):
+    """About one key in a thousand is all digits, or digits, an e and digits: a
+    spreadsheet dropped its leading 0 or read it as 4.04E+89, and the re-saved row named no
+    position. A CSV sheet writes such a key with a leading ', which import takes off."""
+    from tracker.review_io import _key_cell
+
+    assert _key_cell("0662948408079616") == "'0662948408079616"
+    assert _key_cell("4041827280017e86") == "'4041827280017e86"
+    assert _key_cell("4147b85aba99e52a") == "4147b85aba99e52a"
+    _ingest(invoke, db_url, tmp_path)
+    rows = _sheet(invoke, db_url, tmp_path)
+    quoted = dict(rows[0], key="'" + rows[0]["key"], decision="confirm")
+    result = invoke("--db", db_url, "review", "import", _write(tmp_path / "q.csv", [quoted]))
+    assert "applied 1 confirm" in result.output

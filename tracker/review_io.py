@@ -19,6 +19,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -106,13 +107,27 @@ def export_sheet(connection: Connection, path: Path, filters: Filters, unreviewe
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(SHEET_COLUMNS)
         for row in sheet_rows(connection, filters, unreviewed):
-            writer.writerow([safe_cell(cell_text(row[c])) for c in SHEET_COLUMNS])
+            cells = [safe_cell(cell_text(row[c])) for c in SHEET_COLUMNS]
+            cells[0] = _key_cell(cells[0])
+            writer.writerow(cells)
             count += 1
         return count
 
     # whole or not at all: a filter that names no actor, or Ctrl-C, left a sheet being
     # filled in empty
     return write_whole(path, write, newline="")
+
+
+# A key of hex digits a spreadsheet reads as a number: "0662948408079616" (its leading 0
+# dropped, then rounded past 15 digits), "4041827280017e86" (4.04E+89). Re-saved, such a
+# row named no position, and the whole sheet was refused.
+_NUMBER_LIKE_KEY = re.compile(r"[0-9]+(?:e[0-9]+)?")
+
+
+def _key_cell(key: str) -> str:
+    """The key as a CSV sheet writes it: with a leading ', as a formula is, when a
+    spreadsheet would take it for a number; import takes the ' off again."""
+    return "'" + key if _NUMBER_LIKE_KEY.fullmatch(key) else key
 
 
 # --------------------------------------------------------------------------- import
@@ -306,7 +321,7 @@ class _Sheet:
             return None
         if what not in DECISIONS:
             raise _Bad(f"unknown decision {what!r} (confirm, reject, correct or add)")
-        key = _value(row, "key")
+        key = _value(row, "key").removeprefix("'")  # a number-like key, kept as text
         if what == "add":
             if key:
                 raise _Bad("an add row must have an empty key (a key names a stored position)")
