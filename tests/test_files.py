@@ -74,3 +74,25 @@ def test_train_refuses_a_bad_out_before_it_trains(
     monkeypatch.chdir(tmp_path)
     result = invoke("train", tmp_path / "no-gold-needed", "--out", name, expect=1)
     assert message in result.output and "Traceback" not in result.output
+
+
+def test_a_file_in_a_folder_that_takes_no_new_file_is_written_in_place(tmp_path: Path, monkeypatch):
+    """No temporary file can be made beside it (the folder's permissions, which root
+    passes over, so the refusal is simulated): the file, writable itself, is written in
+    place as before; a new file there is one error line."""
+    import tracker.files as files
+
+    real_open = os.open
+
+    def no_new_file(path, flags, *args):
+        if flags & os.O_CREAT and str(path).endswith(".tmp"):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(files.os, "open", no_new_file)
+    path = tmp_path / "sheet.csv"
+    path.write_text("old", encoding="utf-8")
+    write_whole(path, lambda handle: handle.write("new"))
+    assert path.read_text(encoding="utf-8") == "new"
+    with pytest.raises(TrackerError, match="other.csv: cannot write \\(Permission denied\\)"):
+        write_whole(tmp_path / "other.csv", lambda handle: handle.write("x"))

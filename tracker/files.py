@@ -51,11 +51,26 @@ def write_whole(path: Path, write: Callable[[TextIO], T], *, newline: str | None
         raise TrackerError(f"{path}: cannot write ({_reason(exc)})") from None
     try:
         if mode is not None and not stat.S_ISREG(mode):  # a FIFO, /dev/stdout: a stream
-            with target.open("w", encoding="utf-8", newline=newline) as handle:
-                return write(handle)
-        return _replace(target, mode, write, newline)
+            return _in_place(target, write, newline)
+        try:
+            return _replace(target, mode, write, newline)
+        except _NoTemporary:
+            if mode is None:
+                raise
+            # a file one may write in a folder one may not create files in: written in
+            # place, as before, since refusing it would be worse than a write not atomic
+            return _in_place(target, write, newline)
     except OSError as exc:
         raise TrackerError(f"{path}: cannot write ({_reason(exc)})") from None
+
+
+class _NoTemporary(PermissionError):
+    """The folder takes no new file (its permissions), so no temporary one beside."""
+
+
+def _in_place(target: Path, write: Callable[[TextIO], T], newline: str | None) -> T:
+    with target.open("w", encoding="utf-8", newline=newline) as handle:
+        return write(handle)
 
 
 def _replace(
@@ -68,6 +83,8 @@ def _replace(
             break
         except FileExistsError:
             continue
+        except PermissionError as exc:
+            raise _NoTemporary(exc.errno, exc.strerror) from None
     else:
         raise TrackerError(f"{target}: cannot write (no free name for a temporary file)")
     done = False
