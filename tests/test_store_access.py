@@ -51,10 +51,20 @@ def _revision(url: str) -> str | None:
 
 
 @pytest.mark.parametrize("command", READERS + ADMIN, ids=" ".join)
-@pytest.mark.parametrize("form", ["path", "url"])
+@pytest.mark.parametrize("form", ["path", "url", "uri", "read-only uri", "file: name"])
 def test_a_missing_sqlite_file_is_an_error_for_readers(invoke, tmp_path, command, form):
+    """The file: forms were opened as they came, so a mistyped one was a new empty file
+    and "no tracker tables yet; create them with tracker db upgrade"."""
     path = tmp_path / "typo.db"
-    url = str(path) if form == "path" else f"sqlite:///{path}"
+    url = {
+        "path": str(path),
+        "url": f"sqlite:///{path}",
+        "uri": f"sqlite:///file:{path}?uri=true",
+        "read-only uri": f"sqlite:///file:{path}?immutable=1&uri=true",
+        "file: name": f"sqlite:///{tmp_path}/file:typo.db",  # no uri=true: that very name
+    }[form]
+    if form == "file: name":
+        path = tmp_path / "file:typo.db"
     output = _error(invoke("--db", url, *command, expect=None))
     assert f"no database at {path}" in output and "tracker db upgrade" in output
     assert not path.exists()

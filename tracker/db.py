@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -306,12 +307,24 @@ def ensure_schema(engine: Engine) -> bool:
 
 
 def sqlite_file(engine: Engine) -> Path | None:
-    """The file of a SQLite store (None for PostgreSQL, memory and ``file:`` URIs)."""
+    """The file of a SQLite store (None for PostgreSQL and memory). A ``file:`` URI
+    (``sqlite:///file:PATH?immutable=1&uri=true``, the README's read-only form) names its
+    PATH; without ``uri=true`` SQLite takes "file:x.db" for a file of that very name."""
     if engine.dialect.name != "sqlite":
         return None
     database = engine.url.database or ""
-    if not database or database == ":memory:" or database.startswith("file:"):
+    if not database or database == ":memory:":
         return None
+    if database.startswith("file:") and str(engine.url.query.get("uri", "")).lower() in (
+        "true",
+        "1",
+    ):
+        parsed = urllib.parse.urlsplit(database)
+        options = urllib.parse.parse_qs(parsed.query)
+        if engine.url.query.get("mode") == "memory" or "memory" in options.get("mode", []):
+            return None
+        path = urllib.parse.unquote(parsed.path)
+        return Path(path).expanduser() if path and path != ":memory:" else None
     return Path(database).expanduser()
 
 
