@@ -290,6 +290,8 @@ def test_a_date_header_as_people_write_it_is_read():
         "date: 2023-03-09 Ukraine wants peace.",
         "DATE:2023-03-09\nUkraine wants peace.",
         "date 2023-03-09\u200b Ukraine wants peace.",
+        "date\u00a02023-03-09\u00a0Ukraine wants peace.",  # a page's non-breaking spaces
+        "Date:\u00a02023-03-09\nUkraine wants peace.",
     ):
         article = parse_text_article(text, "a.txt")
         assert article.published == day, text

@@ -42,11 +42,14 @@ EMPTY_JSONL = "no articles in the file (it is empty or blank)"
 # The seed format's header, "date 2023-03-09": a value with a digit, or a word alone on the
 # first line, is taken for a date ("date 9/3/2023" and "date tomorrow" on a line of their
 # own are bad dates), while "date palms grow…" is an article's first words.
-_DATE_HEADER = re.compile(r"\A\s*date[ \t]+(\S*[0-9]\S*|\S+(?=[ \t]*(?:\r?\n|\Z)))[ \t]*")
+_DATE_HEADER = re.compile(
+    r"\A\s*date[ \t\u00a0]+(\S*[0-9]\S*|\S+(?=[ \t\u00a0]*(?:\r?\n|\Z)))[ \t\u00a0]*"
+)
 # The same header as people also write it ("Date 2023-03-09", "date: 2023-03-09"): taken
 # only with a date after it, so that "Date palms…" stays text
 _DATE_HEADER_LOOSE = re.compile(
-    r"\A\s*date[ \t]*:?[ \t]*([0-9]{4}-[0-9]{2}-[0-9]{2})(?![0-9])[ \t]*", re.IGNORECASE
+    r"\A\s*date[ \t\u00a0]*:?[ \t\u00a0]*([0-9]{4}-[0-9]{2}-[0-9]{2})(?![0-9])[ \t\u00a0]*",
+    re.IGNORECASE,
 )
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")  # ASCII digits: "２０２３" is no date
 # No news article comes near this; a larger input is a dump to split, and refusing it
