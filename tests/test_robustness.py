@@ -395,3 +395,22 @@ def test_a_source_filter_longer_than_any_path_is_one_line_on_both_databases(db_u
     )
     found = invoke("--db", db_url, "articles", "--source", "dev-01", "--format", "json")
     assert len(json.loads(found.output)) == 1
+
+
+def test_a_speaker_name_longer_than_the_store_keeps_loses_no_article(db_url, invoke):
+    """Garbled text made an unknown speaker of two 120-letter words: SQLite kept the
+    article, PostgreSQL refused it whole ("value too long for type character varying")."""
+    from tracker.coder.actors import LONGEST_NAME
+    from tracker.schema import Actor
+
+    assert LONGEST_NAME == Actor.name.property.columns[0].type.length
+    text = (
+        "date 2023-03-01 A" + "b" * 120 + " C" + "d" * 120 + " said that China's 12-point "
+        "plan was a good basis for peace talks. Jane Roe said the plan was a good basis too."
+    )
+    result = invoke("--db", db_url, "ingest", "-", input=text)
+    assert "1 new" in result.output and "0 failed" in result.output
+    names = {
+        r["actor"] for r in map(json.loads, invoke("--db", db_url, "position").output.splitlines())
+    }
+    assert "Jane Roe" in names and not any(len(n) > LONGEST_NAME for n in names)

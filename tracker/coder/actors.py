@@ -32,6 +32,9 @@ _START = attrgetter("start")
 # institution's name after "of" ("Jane Roe of the Center for Strategic Studies wrote").
 DESCRIPTION_REACH: Final = 20
 INSTITUTION_REACH: Final = 5
+# The longest name of a person the registry does not know: what the store's actors.name
+# keeps (PostgreSQL refused the whole article over a longer one; SQLite kept it).
+LONGEST_NAME: Final = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +191,8 @@ class Registry:
             # the name as a reader sees it: "Lula\u00a0da Silva" is "Lula da Silva"
             name = " ".join(plain_text(text[words[i].start : words[j - 1].end]).split())
             name = name.removesuffix("'s").removesuffix("’s")
+            if len(name) > LONGEST_NAME:
+                continue  # no one's name: garbled text, which the store could not keep
             affiliation = self._affiliation(words, found, range(i - 1, max(-1, i - 6), -1))
             actor_id = self.new_actor(name, affiliation)
             new.append(Mention(i, j, (actor_id,), "new", name.lower()))
@@ -246,6 +251,8 @@ class Registry:
             if span is None:
                 continue
             name = " ".join(plain_text(text[words[i].start : words[j - 1].end]).split())
+            if len(name) > LONGEST_NAME:
+                continue
             actor_id = self.new_actor(name, self._affiliation(words, found, span))
             new.append(Mention(i, j, (actor_id,), "new", name.lower()))
         return new
@@ -330,6 +337,8 @@ class Registry:
             if span is None:
                 continue
             name = " ".join(plain_text(text[words[i].start : words[j - 1].end]).split())
+            if len(name) > LONGEST_NAME:
+                continue
             actor_id = self.new_actor(name, self._affiliation(words, found, range(*span)))
             new.append(Mention(i, j, (actor_id,), "new", name.lower()))
         return new
