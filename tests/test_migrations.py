@@ -218,3 +218,27 @@ def test_retired_targets_go_down_and_up_with_data_in_place(invoke, db_url):
     assert _counts(db_url) == counts
     points = invoke("--db", db_url, "points", "--format", "json").output
     assert {row["retired"] for row in json.loads(points)} == {False}
+
+
+def test_seedings_go_down_and_up_with_data_in_place(invoke, db_url):
+    """Migration 0007 on a filled store: down drops ``seedings`` and nothing else; up
+    brings the table back empty, and runs then record the files on disk, as before 0007,
+    until the next `tracker seed` records them again."""
+    from tracker.provenance import coding_configuration, current_configuration
+
+    invoke("--db", db_url, "ingest", seeds_dir() / "articles" / "seed.txt")
+    counts = _counts(db_url)
+    invoke("--db", db_url, "db", "downgrade", "0006", "--yes")
+    engine = db.make_engine(db_url)
+    assert "seedings" not in inspect(engine).get_table_names()
+    engine.dispose()
+    assert _counts(db_url) == counts
+    invoke("--db", db_url, "db", "upgrade")
+    assert _counts(db_url) == counts
+    engine = db.make_engine(db_url)
+    with engine.connect() as connection:
+        used = coding_configuration(connection)
+    engine.dispose()
+    assert used.configuration == current_configuration() and not used.files_changed
+    check = invoke("--db", db_url, "db", "check").output
+    assert "articles coded by another configuration: 0\n" in check

@@ -117,3 +117,40 @@ def test_db_check_counts_runs_that_never_recorded_their_end(db_url, invoke):
         result.output
     )
     assert "no problems found" in result.output and result.exit_code == 0
+
+
+def test_an_article_coded_before_the_seed_of_an_edited_plan_is_found_stale(
+    db_url, invoke, own_seeds, tmp_path
+):
+    """Ingest codes with the store's plans but recorded the hash of the files on disk: an
+    article ingested between an edit of a plan file and `tracker seed` passed for coded
+    with the new phrases, and `recode --stale` never coded it again (migration 0007)."""
+    plan = own_seeds / "plans" / "china-2023.toml"
+    text = plan.read_text(encoding="utf-8")
+    assert 'phrases = ["reconstruction",' in text
+    plan.write_text(
+        text.replace(
+            'phrases = ["reconstruction",', 'phrases = ["zebra accord", "reconstruction",'
+        ),
+        encoding="utf-8",
+    )
+    article = tmp_path / "a.txt"
+    article.write_text("date 2023-03-01\nWang Yi said China backs the zebra accord.\n")
+    result = invoke("--db", db_url, "ingest", article)
+    assert "1 new" in result.output and "0 links" in result.output
+    assert result.output.rstrip().endswith(
+        "warning: the plan or actor files changed since the store was last seeded; coding "
+        "uses the store's plans and actors (tracker seed loads the files, then tracker "
+        "recode --stale codes again what they change)"
+    )
+    check = invoke("--db", db_url, "db", "check").output
+    assert "plan or actor files changed since the store was last seeded: yes" in check
+    assert "articles coded by another configuration: 0\n" in check  # it holds the old plans
+    invoke("--db", db_url, "seed", "--no-articles")
+    check = invoke("--db", db_url, "db", "check").output
+    assert "plan or actor files changed since the store was last seeded: no" in check
+    assert "articles coded by another configuration: 1  (tracker recode --stale" in check
+    recoded = invoke("--db", db_url, "recode", "--stale").output
+    assert recoded.startswith("re-coded 1 of 1 articles: 1 links")
+    links = invoke("--db", db_url, "links", "--format", "json").output
+    assert '"phrase": "zebra accord"' in links

@@ -378,7 +378,7 @@ def db_current(ctx: click.Context) -> None:
 def db_check(ctx: click.Context) -> None:
     """Check the store's integrity: revision, orphan rows, articles without sentences."""
     from tracker import doctor
-    from tracker.provenance import current_configuration
+    from tracker.provenance import coding_configuration, current_configuration
 
     engine = _state(ctx).engine(ctx, mode="admin")
     revision, head, findings = doctor.check(engine)
@@ -391,9 +391,13 @@ def db_check(ctx: click.Context) -> None:
     for finding in findings:
         problems += not finding.ok
         click.echo(f"{finding.check}: {finding.count}" + ("" if finding.ok else "  PROBLEM"))
-    configuration = current_configuration()
+    coding = None
+    if revision == head:  # the store's plans and actors, as a run codes with them
+        with engine.connect() as connection:
+            coding = coding_configuration(connection)
+    configuration = coding.configuration if coding is not None else current_configuration()
     click.echo(configuration.describe())
-    if revision == head:  # not a problem: a hint
+    if coding is not None:  # not a problem: a hint
         stale = doctor.stale_articles(engine, configuration.hash)
         click.echo(
             f"articles coded by another configuration: {stale}"
@@ -410,6 +414,8 @@ def db_check(ctx: click.Context) -> None:
         except TrackerError as exc:  # a plan file that cannot be read is the seed's error
             unlike = f"unknown: {exc}"
         click.echo(f"targets the store and the plan files disagree on: {unlike}")
+        changed = "yes  (tracker seed loads them)" if coding.files_changed else "no"
+        click.echo(f"plan or actor files changed since the store was last seeded: {changed}")
         unfinished = doctor.unfinished_runs(engine)
         click.echo(
             f"coding runs still marked running: {unfinished}"

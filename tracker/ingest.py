@@ -39,7 +39,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from tracker.db import writer
 from tracker.errors import StoppedByError, TrackerError, terminate_as_interrupt
-from tracker.provenance import current_configuration
+from tracker.provenance import FILES_CHANGED, coding_configuration
 from tracker.read import Article, InputFailure, read_inputs
 from tracker.runs import LazyRun
 from tracker.schema import Article as ArticleRow
@@ -99,6 +99,7 @@ class Summary:
     positions: int = 0
     coded: int = 0  # coded so far; ``new`` only once committed
     stale: int = 0  # skipped, but coded by another configuration than this run's
+    files_changed: bool = False  # plan or actor files edited since the store was seeded
     elapsed: float = 0.0  # seconds, the whole ingest
     failures: list[InputFailure] = field(default_factory=list)
     # seconds per stage, when coding in this process
@@ -121,6 +122,8 @@ class Summary:
                 f"\n{self.stale} already stored but coded by another configuration: "
                 "run tracker recode --stale"
             )
+        if self.files_changed:
+            line += "\n" + FILES_CHANGED
         return line
 
     def progress(self) -> Progress:
@@ -173,7 +176,10 @@ def ingest(
     article, and every row it stores points to it."""
     summary = Summary(listener=on_progress)
     started = perf_counter()
-    configuration = current_configuration(decider)
+    with engine.connect() as connection:  # the store's plans and actors, as the coder's
+        used = coding_configuration(connection, decider)
+    configuration = used.configuration
+    summary.files_changed = used.files_changed
 
     def fail(failure: InputFailure) -> None:
         with summary.lock:

@@ -8,21 +8,27 @@ its bytes, so a copy with one word changed is another configuration and the same
 anywhere are the same one. Hashes are remembered per process by path, size and
 modification time: a process pays for reading each file once.
 
-Plans and actors reach the coder through the store (``tracker seed`` loads them); the
-hash is of the files, so after editing them run ``tracker seed`` before re-coding.
+Plans and actors reach the coder through the store (``tracker seed`` loads them), so a run
+records the hashes of the files the store was last seeded with (``coding_configuration``,
+which reads the ``seedings`` table), not of the files on disk: after editing them, run
+``tracker seed``, and ``tracker recode --stale`` finds every article coded before.
 
-Nothing here touches the store (``tracker.runs`` records the runs), so ``tracker
---version`` stays quick.
+Only ``coding_configuration`` touches the store (``tracker.runs`` records the runs), so
+``tracker --version`` stays quick.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tracker import __version__
 from tracker.resources import model_path, seeds_dir
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 CONFIGURATION_VERSION = "tracker-configuration-1"  # what the hash is taken of
 MISSING = "missing"  # the part's hash when its file is not there
@@ -93,6 +99,47 @@ class Configuration:
         """Two lines: the hash, then the first 12 digits of each part's."""
         parts = ", ".join(f"{name} {digest[:12]}" for name, digest in self.parts().items())
         return f"configuration: {self.hash}\n  ({self.decider} decider; {parts})"
+
+
+def seed_file_hashes(folder: Path) -> tuple[str, str]:
+    """The hashes of a seeds folder's plan files and actor file."""
+    return _plans_digest(folder / "plans"), file_digest(folder / "actors.toml")
+
+
+@dataclass(frozen=True)
+class CodingConfiguration:
+    """What a run codes with: ``configuration`` (its plans and actors those the store was
+    last seeded with), and whether the files on disk have changed since that seeding."""
+
+    configuration: Configuration
+    files_changed: bool
+
+
+FILES_CHANGED = (
+    "warning: the plan or actor files changed since the store was last seeded; coding "
+    "uses the store's plans and actors (tracker seed loads the files, then tracker recode "
+    "--stale codes again what they change)"
+)
+
+
+def coding_configuration(connection: Connection, decider: str = "learned") -> CodingConfiguration:
+    """The configuration a run on this store codes with. The coder reads plans and actors
+    from the store, so their hashes are those of the latest seeding (migration 0007), not
+    the files': an article coded between an edit of a plan file and ``tracker seed`` was
+    recorded as coded with the new plans, and ``recode --stale`` never found it. A store
+    with no seeding recorded is taken to hold the files, as before."""
+    from sqlalchemy import select
+
+    from tracker.schema import Seeding
+
+    files = current_configuration(decider)
+    latest = connection.execute(
+        select(Seeding.plans_hash, Seeding.actors_hash).order_by(Seeding.id.desc()).limit(1)
+    ).first()
+    if latest is None:
+        return CodingConfiguration(files, False)
+    held = replace(files, plans=latest.plans_hash, actors=latest.actors_hash)
+    return CodingConfiguration(held, (files.plans, files.actors) != tuple(latest))
 
 
 def current_configuration(decider: str = "learned") -> Configuration:

@@ -33,7 +33,7 @@ from tracker.coder.pipeline import CodedArticle, Coder, ReferenceData
 from tracker.db import writer
 from tracker.errors import TrackerError
 from tracker.ingest import coding
-from tracker.provenance import current_configuration
+from tracker.provenance import FILES_CHANGED, coding_configuration
 from tracker.read import Article
 from tracker.runs import finish_run, stale_condition, start_run
 from tracker.schema import Article as ArticleRow
@@ -53,6 +53,7 @@ class RecodeSummary:
     positions: int = 0
     interrupted: bool = False
     run_id: int | None = None
+    files_changed: bool = False  # plan or actor files edited since the store was seeded
 
     def line(self) -> str:
         line = f"re-coded {self.recoded} of {self.selected} articles"
@@ -66,6 +67,8 @@ class RecodeSummary:
             line += f"; {self.gone} removed or changed meanwhile, left alone"
         if self.run_id is not None and self.recoded:
             line += f" (run {self.run_id})"
+        if self.files_changed:
+            line += "\n" + FILES_CHANGED
         return line
 
 
@@ -220,12 +223,14 @@ def recode(
     An interruption ends the run early with ``interrupted`` set, not with an exception."""
     if workers < 1:
         raise TrackerError(f"--workers must be 1 or more, not {workers}")
-    configuration = current_configuration(decider)
+    with engine.connect() as connection:  # the store's plans and actors, as the coder's
+        used = coding_configuration(connection, decider)
+    configuration = used.configuration
     targets = plan_targets(engine, plan) if plan is not None else None
     ids = select_articles(
         engine, since=since, until=until, stale=stale, configuration_hash=configuration.hash
     )
-    summary = RecodeSummary(selected=len(ids))
+    summary = RecodeSummary(selected=len(ids), files_changed=used.files_changed)
     if not ids:
         return summary
     with engine.connect() as connection:

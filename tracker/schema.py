@@ -141,6 +141,25 @@ class ActorRole(Base):
     valid_to: Mapped[dt.date | None] = mapped_column(Date)
 
 
+class Seeding(Base):
+    """One load of the seed files into the store (``tracker seed``, or a new store's first
+    seeding; migration 0007): the hashes of the plan and actor files it loaded. The coder
+    reads plans and actors from the store, so the latest seeding, not the files on disk, is
+    what a run codes with: an article ingested after a plan file was edited but before
+    ``tracker seed`` is recorded as coded with the old plans, and ``recode --stale`` finds
+    it once the seed has loaded the new ones."""
+
+    __tablename__ = "seedings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seeded_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.current_timestamp()
+    )
+    plans_hash: Mapped[str] = mapped_column(String(64))
+    actors_hash: Mapped[str] = mapped_column(String(64))
+    seeds_dir: Mapped[str] = mapped_column(Text)
+
+
 class CodingRun(Base):
     """One run of the coder (an ingest or a re-code) and the configuration it coded with:
     the tracker's version, the decider, and a hash of each data file the coder read

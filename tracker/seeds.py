@@ -18,7 +18,16 @@ from sqlalchemy import Connection, delete, select, update
 from tracker.coder.lexicon import read_toml
 from tracker.errors import TrackerError
 from tracker.resources import SEEDS_ENV, seeds_dir
-from tracker.schema import ACTOR_KINDS, Actor, ActorAlias, ActorRole, Plan, Target, TargetPhrase
+from tracker.schema import (
+    ACTOR_KINDS,
+    Actor,
+    ActorAlias,
+    ActorRole,
+    Plan,
+    Seeding,
+    Target,
+    TargetPhrase,
+)
 from tracker.seed_schema import ACTORS, PLAN, check
 
 
@@ -292,7 +301,21 @@ def load_seeds(connection: Connection, folder: Path | None = None) -> dict[str, 
         plans.append(load_plan(connection, path, data))
         notes += retire_missing(connection, path, data)
     notes += retire_plans_without_file(connection, folder / "plans", plans)
+    record_seeding(connection, folder)
     return {"actors": actors, "plans": plans, "warnings": notes}
+
+
+def record_seeding(connection: Connection, folder: Path) -> None:
+    """The plan and actor files just loaded, by hash: what coding runs record as the
+    plans and actors they coded with (``tracker.provenance.coding_configuration``)."""
+    from tracker.provenance import seed_file_hashes
+
+    plans, actors = seed_file_hashes(folder)
+    connection.execute(
+        Seeding.__table__.insert().values(
+            plans_hash=plans, actors_hash=actors, seeds_dir=str(folder)
+        )
+    )
 
 
 def plan_file_targets(folder: Path | None = None) -> set[tuple[str, str]]:
