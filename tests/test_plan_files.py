@@ -59,6 +59,21 @@ def test_a_second_plan_is_loaded_listed_and_coded(invoke, tmp_path, with_plan):
     assert {"1", "2"} <= {row["target"] for row in json.loads(links)}
 
 
+def test_an_unknown_target_lists_each_plan_s_own(invoke, tmp_path, with_plan):
+    """With two plans, the numbers of both were run together ("1-12, plan, …") as if one
+    plan had them all."""
+    with_plan()
+    db = f"sqlite:///{tmp_path / 'two.db'}"
+    invoke("--db", db, "seed", "--no-articles")
+    result = invoke("--db", db, "position", "--target", "13", expect=1)
+    assert result.output == (
+        "Error: no target '13'; targets: china-2023: 1-12, plan, troop-withdrawal; "
+        "two-points: 1-2, plan\n"
+    )
+    result = invoke("--db", db, "position", "--target", "13", "--plan", "two-points", expect=1)
+    assert result.output == "Error: no target '13' in plan 'two-points'; targets: 1-2, plan\n"
+
+
 def _plan_error(invoke, tmp_path, with_plan, text: str) -> str:
     own = with_plan(text)
     path = tmp_path / "new.db"

@@ -188,7 +188,18 @@ def find_targets(connection: Connection, target: str, plan: str | None = None) -
 
 
 def _target_names(rows) -> str:
-    """Point numbers as ranges, then the other targets: "1-12, plan, troop-withdrawal"."""
+    """Point numbers as ranges, then the other targets: "1-12, plan, troop-withdrawal"; with
+    several plans, each plan's after its slug ("china-2023: 1-12, plan; other: 1-4, plan"),
+    since their numbers were run together as if one plan had them all."""
+    plans = sorted({r.plan for r in rows})
+    if len(plans) > 1:
+        return "; ".join(
+            f"{p}: {_plan_target_names([r for r in rows if r.plan == p])}" for p in plans
+        )
+    return _plan_target_names(rows)
+
+
+def _plan_target_names(rows) -> str:
     numbers = sorted({r.number for r in rows if r.kind == "point" and r.number is not None})
     runs: list[list[int]] = []
     for n in numbers:
