@@ -93,9 +93,12 @@ def test_known_plans_and_targets_still_filter(invoke, store):
 
 @pytest.mark.parametrize("command", [["position"], ["report", "matrix"], ["report", "timeline"]])
 def test_an_empty_actor_name_is_an_error(invoke, store, command):
-    for name in ("", "  ", "..."):
+    for name in ("", "  "):
         output = _error(invoke("--db", store, *command, "--actor", name, expect=None))
         assert "--actor needs a name" in output
+    for name in ("...", "%", "_"):  # given, so not "needs a name": no word of a name in it
+        output = _error(invoke("--db", store, *command, "--actor", name, expect=None))
+        assert f"--actor {name!r} holds no letter or digit of a name; names match as" in output
 
 
 @pytest.mark.parametrize("name", ["Wang", "Mr Wang", "wang"])

@@ -58,6 +58,11 @@ def find_actor_ids(connection: Connection, name: str) -> list[int]:
     name.encode("utf-8")  # bytes that are not UTF-8 raise here, which the CLI says in a line;
     wanted = normalise_phrase(name)  # normalising would drop them and leave no name at all
     if not wanted:
+        if name.strip():  # "%", "_": given, but no word of a name in it
+            raise TrackerError(
+                f"--actor {_shown(name)} holds no letter or digit of a name; names match "
+                "as words, with no wildcards (`tracker actors` lists them)"
+            )
         raise TrackerError("--actor needs a name (leave it out for every actor)")
     canonical: dict[int, tuple[str, tuple[str, ...]]] = {}
     people: set[int] = set()
