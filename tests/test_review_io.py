@@ -446,3 +446,24 @@ def test_a_key_a_spreadsheet_reads_as_a_number_is_written_as_text(invoke, db_url
     quoted = dict(rows[0], key="'" + rows[0]["key"], decision="confirm")
     result = invoke("--db", db_url, "review", "import", _write(tmp_path / "q.csv", [quoted]))
     assert "applied 1 confirm" in result.output
+
+
+def test_a_confirmed_position_keeps_its_method_once_its_article_is_removed(
+    invoke, db_url, tmp_path
+):
+    """The view showed a confirmed position of the coder's as `manual` (entered by hand)
+    once its article was gone (migration 0008); an addition stays `manual`."""
+    _ingest(invoke, db_url, tmp_path)
+    rows = _sheet(invoke, db_url, tmp_path)
+    added = dict(rows[1], key="", decision="add", actor="Dmytro Kuleba")
+    sheet = _write(tmp_path / "c.csv", [dict(rows[0], decision="confirm"), added])
+    invoke("--db", db_url, "review", "import", sheet)
+    article = _sql(db_url, "SELECT id FROM articles")[0][0]
+    invoke("--db", db_url, "articles", "remove", article, "--yes")
+    shown = _positions(invoke, db_url, "--reviewed-only")
+    methods = {(r["actor"], r["status"]): r["method"] for r in shown}
+    assert methods[(rows[0]["actor"], "confirmed")] == "auto"
+    assert methods[("Dmytro Kuleba", "manual")] == "manual"
+    invoke("--db", db_url, "db", "downgrade", "0007", "--yes")
+    invoke("--db", db_url, "db", "upgrade")
+    assert _positions(invoke, db_url, "--reviewed-only") == shown
