@@ -73,3 +73,14 @@ def test_a_missing_or_broken_seeds_folder_leaves_no_half_made_store(invoke, tmp_
     assert result.output.startswith("Error: ") and len(result.output.splitlines()) == 1
     assert "china-2023.toml" in result.output
     assert not path.exists()
+
+
+def test_seeds_and_model_folders_written_with_a_tilde_are_the_home_folder(monkeypatch, tmp_path):
+    """As written in a profile ("~/seeds"): the seeds folder was "no plans in ~/seeds/plans"
+    and `--version` showed the lexicon missing."""
+    from tracker.resources import model_path, seeds_dir
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("TRACKER_SEEDS_DIR", "~/seeds")
+    monkeypatch.setenv("TRACKER_MODEL", "~/model.json")
+    assert seeds_dir() == tmp_path / "seeds" and model_path() == tmp_path / "model.json"

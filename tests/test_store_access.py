@@ -314,3 +314,47 @@ def test_a_store_in_a_read_only_folder_says_how_to_read_it(invoke, tmp_path):
         assert invoke("--db", url, "position", "--format", "jsonl").output.count("\n") > 5
     finally:
         subprocess.run(["chattr", "-i", str(folder)], check=True)
+
+
+def test_a_server_that_never_answers_is_one_line_not_a_hang(invoke, monkeypatch):
+    """A server that takes the connection and never answers (a wrong port forwarded, a
+    proxy): every command waited forever, as libpq does unless told otherwise."""
+    import socket
+    import threading
+    import time
+
+    pytest.importorskip("psycopg")
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    port = listener.getsockname()[1]
+    held: list = []
+    threading.Thread(target=lambda: held.append(listener.accept()), daemon=True).start()
+    monkeypatch.setattr(db, "PG_CONNECT_TIMEOUT", 1)
+    monkeypatch.delenv("PGCONNECT_TIMEOUT", raising=False)
+    started = time.monotonic()
+    result = invoke("--db", f"postgresql://postgres@127.0.0.1:{port}/x", "points", expect=1)
+    assert time.monotonic() - started < 20
+    assert result.output.startswith("Error: ") and "timeout" in result.output
+    assert len(result.output.splitlines()) == 1
+    listener.close()
+
+
+def test_a_tilde_in_db_names_the_home_folder_for_writers_and_readers(invoke, tmp_path, monkeypatch):
+    """`--db=~/t.db` reaches tracker unexpanded (no shell expands it there): readers looked
+    in $HOME, writers in a folder named "~" of the working directory."""
+    home, work = tmp_path / "home", tmp_path / "work"
+    home.mkdir()
+    work.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(work)
+    invoke("--db=~/t.db", "ingest", SEED)
+    assert (home / "t.db").exists() and not (work / "~").exists()
+    assert "seed.txt" in invoke("--db=~/t.db", "articles", "--format", "csv").output
+
+
+def test_db_check_without_its_seeds_folder_is_one_error(invoke, db_url, monkeypatch, tmp_path):
+    """It compared the store with files that are not there: "14 targets disagree", exit 0."""
+    monkeypatch.setenv("TRACKER_SEEDS_DIR", str(tmp_path / "nonexist"))
+    result = invoke("--db", db_url, "db", "check", expect=1)
+    assert result.output == f"Error: no seeds folder at TRACKER_SEEDS_DIR={tmp_path / 'nonexist'}\n"

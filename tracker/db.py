@@ -110,6 +110,11 @@ _SQLITE_URL_OPTIONS = frozenset(
 )
 
 
+# Seconds to wait for a PostgreSQL server to answer a new connection, unless the URL's
+# connect_timeout or $PGCONNECT_TIMEOUT says otherwise (libpq's default is to wait forever).
+PG_CONNECT_TIMEOUT = 10
+
+
 def make_engine(url: str | None = None) -> Engine:
     resolved = resolve_url(url)
     try:
@@ -138,6 +143,8 @@ def make_engine(url: str | None = None) -> Engine:
                 )
             if database and database != ":memory:" and not database.startswith("file:"):
                 path = Path(database).expanduser()
+                if database.startswith("~"):  # "--db=~/t.db", which no shell expands: the
+                    parsed = parsed.set(database=str(path))  # readers looked in $HOME
                 if path.is_dir():
                     raise TrackerError(f"--db {database} is a folder: give a SQLite file")
                 parent = path.resolve().parent
@@ -149,7 +156,11 @@ def make_engine(url: str | None = None) -> Engine:
             event.listen(engine, "connect", _sqlite_pragmas)
             event.listen(engine, "begin", _sqlite_begin)
         else:
-            engine = create_engine(parsed, pool_pre_ping=True)
+            waits = {}
+            if "connect_timeout" not in parsed.query and not os.environ.get("PGCONNECT_TIMEOUT"):
+                # a server that takes the connection and never answers: every command hung
+                waits = {"connect_timeout": PG_CONNECT_TIMEOUT}
+            engine = create_engine(parsed, pool_pre_ping=True, connect_args=waits)
     except (ArgumentError, NoSuchModuleError, ValueError) as exc:
         reason = "its port is not a number" if "for int()" in str(exc) else str(exc)
         raise TrackerError(f"bad database URL {_safe(url or resolved)!r}: {reason}") from None

@@ -31,8 +31,8 @@ def migrations_dir() -> Path:
 
 def seeds_dir() -> Path:
     """The shipped seeds, or an analyst's own folder of the same layout ($TRACKER_SEEDS_DIR)."""
-    own = os.environ.get(SEEDS_ENV)
-    return Path(own) if own else _data_dir("seeds")
+    own = os.environ.get(SEEDS_ENV)  # "~/seeds" as written in a profile: expanded, as
+    return Path(own).expanduser().absolute() if own else _data_dir("seeds")  # --db is
 
 
 MODEL_ENV = "TRACKER_MODEL"
@@ -43,6 +43,6 @@ def model_path() -> Path:
     shipped one (an analyst's own seeds folder need not carry a model)."""
     own = os.environ.get(MODEL_ENV)
     if own:
-        return Path(own)
+        return Path(own).expanduser().absolute()
     candidate = seeds_dir() / "model.json"
     return candidate if candidate.is_file() else _data_dir("seeds") / "model.json"
