@@ -114,3 +114,27 @@ def test_json_has_no_nan_or_infinity(invoke, db_url):
         parsed = json.loads(output, parse_constant=lambda c: c)  # NaN as the string, if any
         parsed = parsed[0] if isinstance(parsed, list) else parsed
         assert parsed == {"x": None, "y": 0.5}
+
+
+def test_output_in_an_encoding_without_a_stored_character_is_one_line(tmp_path):
+    """A Latin-1 locale, or Windows redirecting to a file in cp1252: a curly dash of the
+    corpus was a UnicodeEncodeError's traceback."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    store = tmp_path / "t.db"
+    article = tmp_path / "a.txt"
+    article.write_text("date 2023-03-01 China\u2014the author\u2014backed a ceasefire.\n")
+    env = dict(os.environ, PYTHONIOENCODING="latin-1")
+    run = [sys.executable, "-m", "tracker", "--db", str(store)]
+    subprocess.run([*run, "ingest", str(article)], check=True, capture_output=True, env=env)
+    result = subprocess.run(
+        [*run, "links", "--format", "csv"], capture_output=True, env=env, cwd=Path.home()
+    )
+    assert result.returncode == 1
+    assert result.stderr.decode("latin-1") == (
+        "Error: the output's encoding (latin-1) has no '\\u2014': set PYTHONIOENCODING=utf-8, "
+        "or use a UTF-8 locale (LANG=C.UTF-8)\n"
+    )

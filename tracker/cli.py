@@ -6,6 +6,7 @@ commands so that ``tracker --help`` stays instant.
 
 from __future__ import annotations
 
+import codecs
 import errno
 import os
 import re
@@ -140,6 +141,17 @@ def _not_utf8_line(exc: UnicodeEncodeError) -> str:
     return f"'{shown}' is not UTF-8 text; give it as UTF-8"
 
 
+def _encoding_line(exc: UnicodeEncodeError) -> str:
+    """Output in an encoding that lacks a stored character (a Latin-1 locale; Windows
+    redirecting to a file in cp1252): the stored text is kept as written, so the output
+    must be able to carry it. In ASCII, since the error goes where the output went."""
+    char = exc.object[exc.start : exc.start + 1] if isinstance(exc.object, str) else ""
+    return (
+        f"the output's encoding ({exc.encoding}) has no {ascii(char)}: set "
+        "PYTHONIOENCODING=utf-8, or use a UTF-8 locale (LANG=C.UTF-8)"
+    )
+
+
 class TrackerGroup(click.Group):
     """Turns the errors a user can cause into one line and a non-zero exit."""
 
@@ -159,9 +171,11 @@ class TrackerGroup(click.Group):
         except SQLAlchemyError as exc:
             raise click.ClickException(_database_line(exc)) from None
         except UnicodeEncodeError as exc:
-            if exc.reason != "surrogates not allowed":  # not the user's text: a bug
-                raise
-            raise click.ClickException(_not_utf8_line(exc)) from None
+            if exc.reason == "surrogates not allowed":
+                raise click.ClickException(_not_utf8_line(exc)) from None
+            if codecs.lookup(exc.encoding).name != "utf-8":  # the output's, not the text's
+                raise click.ClickException(_encoding_line(exc)) from None
+            raise  # not the user's text: a bug
         except KeyboardInterrupt:
             click.echo(
                 "interrupted; what was being written was rolled back, and what was committed "
