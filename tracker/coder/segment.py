@@ -42,12 +42,15 @@ NEW_RECORD: Final = tuple.__new__
 
 
 # Terminal punctuation then a capital (after up to two opening quotes), or a blank line:
-#     [.!?]+['"’”»)\]]*(?=\s+['"“‘«(\[]{0,2}[A-Z0-9À-Ý]|\s*$)  |  \n[ \t]*\n
+#     [.!?]+['"’”»)\]]*(?=\s+['"“‘«(\[]{0,2}[^\W_a-zß-ÿ]|\s*$)  |  \n[ \t]*\n
+# A "capital" is a digit or any letter but a lowercase one of ASCII or Latin-1: "Š", "Ł",
+# "İ", Cyrillic and scripts without case start a sentence (A-Z and À-Ý alone ran
+# "… plan. Šefčovič said …" into one sentence, and its holders with it).
 # written to start with one character set, which the regex engine scans for quickly,
 # then told apart by what that character was (three times faster, same matches).
 _BOUNDARY: Final = re.compile(
     r"[.!?\n]"
-    r"(?:(?<=[.!?])[.!?]*['\"’”»)\]]*(?=\s+['\"“‘«(\[]{0,2}[A-Z0-9À-Ý]|\s*$)"
+    r"(?:(?<=[.!?])[.!?]*['\"’”»)\]]*(?=\s+['\"“‘«(\[]{0,2}[^\W_a-zß-ÿ]|\s*$)"
     r"|(?<=\n)[ \t]*\n)"
 )
 _LETTERS: Final = frozenset(string.ascii_letters)
