@@ -181,3 +181,33 @@ def test_a_blank_review_key_is_named_as_blank(invoke, tmp_path, command):
     assert result.output == (
         "Error: KEY is blank: give a position's key (`tracker position` lists them)\n"
     )
+
+
+def test_db_with_no_value_after_the_command_says_so(invoke):
+    """`tracker points --db` said "No such option '--db'", which it is, before a command."""
+    for args in (["points", "--db"], ["--db"]):
+        assert invoke(*args, expect=1).output == "Error: Option '--db' requires an argument\n"
+
+
+def test_a_reader_that_stops_reading_is_status_0_every_time(tmp_path):
+    """`tracker db check | head -1`: click's handling of the broken pipe gave status 1, or
+    0 when the output fitted in the pipe first, at random; 1 reads as a problem found."""
+    import subprocess
+    import sys
+
+    store = tmp_path / "t.db"
+    run = [sys.executable, "-m", "tracker", "--db", str(store)]
+    subprocess.run([*run, "seed", "--no-articles"], check=True, capture_output=True)
+    query = (
+        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 300000) "
+        "SELECT x FROM c"
+    )
+    for command in (["sql", query, "--format", "csv"], ["db", "check"]):
+        process = subprocess.Popen(
+            [*run, *command], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path
+        )
+        assert process.stdout is not None and process.stdout.readline()
+        process.stdout.close()  # as head does after its line
+        _, err = process.communicate(timeout=60)
+        assert process.returncode == 0, err
+        assert b"Traceback" not in err

@@ -231,7 +231,14 @@ class RootGroup(TrackerGroup):
         ):
             signal.signal(signal.SIGTERM, terminate_as_interrupt)
             ctx.call_on_close(lambda: signal.signal(signal.SIGTERM, signal.SIG_DFL))
-        return super().invoke(ctx)
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            # the reader stopped reading (`tracker db check | head -1`): no error of the
+            # command's, so status 0 whenever it happens (click's own handling gave 1, or 0
+            # when the output fitted in the pipe first, at random)
+            _null_stdout()
+            ctx.exit(0)
 
     def make_context(
         self,
@@ -263,6 +270,8 @@ def _db_first(args: list[str]) -> list[str]:
             moved += args[i : i + 2]
             i += 2
             continue
+        if arg == "--db":  # last, with no value: as before a command, not "No such option"
+            raise click.BadOptionUsage("--db", "Option '--db' requires an argument.")
         if arg.startswith("--db="):
             moved.append(arg)
         else:
