@@ -194,7 +194,7 @@ def test_oversized_inputs_are_refused_with_bounded_memory(tmp_path):
     )
     assert run.returncode == 1
     assert f"{big}: an article larger than 2 MB; split it" in run.stderr
-    assert f"{lines}:1: an article larger than 2 MB; split it" in run.stderr
+    assert f"{lines}:1: a JSON Lines line larger than 2 MB; split its article, or" in run.stderr
     assert "2 new, 0 skipped, 2 failed" in run.stdout
     peak_mb = int(run.stdout.split("RSS")[1])
     assert peak_mb < 250, f"peak memory {peak_mb} MB"

@@ -43,6 +43,12 @@ class Endless:
         return self._take(end or size)
 
 
+LINE_TOO_LARGE = (
+    "a JSON Lines line larger than 2 MB; split its article, or write it without \\u "
+    "escapes (json.dumps(..., ensure_ascii=False))"
+)
+
+
 def test_a_text_article_on_standard_input_has_a_file_s_size_limit():
     stream = Endless(b"date 2023-03-01 ", b"word ")
     results = list(read_stdin(stream))
@@ -72,7 +78,7 @@ def test_json_lines_on_standard_input_are_read_line_by_line():
         "Article 2.",
     ]
     assert [str(r) for r in results if isinstance(r, InputFailure)] == [
-        "<stdin>:3: an article larger than 2 MB; split it"
+        "<stdin>:3: " + LINE_TOO_LARGE
     ]
 
 

@@ -283,6 +283,16 @@ def _too_large() -> str:
     return f"an article larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MB; split it"
 
 
+def _line_too_large() -> str:
+    """A JSON Lines line past the limit: its article may be far smaller (Python's
+    json.dumps writes Cyrillic as \\u escapes, six bytes a letter), so "split it" alone
+    misled."""
+    return (
+        f"a JSON Lines line larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MB; split its "
+        "article, or write it without \\u escapes (json.dumps(..., ensure_ascii=False))"
+    )
+
+
 class _LineSource(Protocol):
     def readline(self, limit: int = -1, /) -> bytes: ...
 
@@ -307,7 +317,7 @@ def _jsonl_lines(handle: _LineSource, source: str) -> Iterator[Article | InputFa
         where = f"{source}:{number}"
         if raw is None:
             blank = False
-            yield InputFailure(where, _too_large())
+            yield InputFailure(where, _line_too_large())
             continue
         try:
             line = raw.decode("utf-8-sig" if first else "utf-8")
