@@ -282,3 +282,14 @@ def test_a_folder_without_read_permission_is_reported(db_url, tmp_path, invoke):
         (folder / "locked").chmod(0o755)
     assert "articles: 1 new, 0 skipped, 1 failed" in result.output
     assert _errors(result.output) == [f"error: {folder / 'locked'}: Permission denied"]
+
+
+def test_a_failure_in_a_file_whose_name_holds_a_newline_is_one_line(invoke, tmp_path):
+    """`error: odd/empty⏎x.txt: empty article` came out on two lines, the second of which
+    a script reading the errors line by line took for another."""
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    (folder / "empty\nx.txt").write_text("  \n")
+    result = invoke("--db", tmp_path / "t.db", "ingest", folder, expect=1)
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert errors == [f"error: {folder}/empty x.txt: empty article"]

@@ -21,7 +21,14 @@ from click.exceptions import NoArgsIsHelpError
 from tracker import coder_is_compiled
 from tracker.cli_options import decider_option, no_blank_paths
 from tracker.errors import StoppedByError, TrackerError, terminate_as_interrupt
-from tracker.output import ARTICLE_ID, default_format, limit_option, output_options, render
+from tracker.output import (
+    ARTICLE_ID,
+    default_format,
+    limit_option,
+    output_options,
+    printable,
+    render,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -532,10 +539,11 @@ def ingest_command(
         bar = ProgressBar(sys.stderr, count_inputs(paths), dry_run=dry_run)
 
     def report(failure) -> None:
+        line = "error: " + printable(str(failure))  # one line, even for a name with a newline
         if bar is not None:
-            bar.write(f"error: {failure}")
+            bar.write(line)
         else:
-            click.echo(f"error: {failure}", err=True)
+            click.echo(line, err=True)
 
     try:
         summary = ingest(
