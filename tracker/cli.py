@@ -505,7 +505,9 @@ def seed(ctx: click.Context, articles: bool) -> None:
     is_flag=True,
     help="Read and code the articles without storing them (nor creating a store).",
 )
-@click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
+@click.option(
+    "-q", "--quiet", is_flag=True, help="Print only the error lines and the summary line."
+)
 @click.option(
     "--workers",
     type=click.IntRange(1, 64),

@@ -53,7 +53,9 @@ def _workers(ctx: click.Context, param: click.Parameter, value: str) -> int:
     show_default=True,
     help="How candidates become links and positions (as for ingest).",
 )
-@click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
+@click.option(
+    "-q", "--quiet", is_flag=True, help="Print only the error lines and the summary line."
+)
 @click.pass_context
 def recode_command(
     ctx: click.Context,
