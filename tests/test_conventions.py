@@ -177,4 +177,5 @@ def test_db_first():
         "A",
     ]
     assert _db_first(["ingest", "--", "--db", "x"]) == ["ingest", "--", "--db", "x"]
-    assert _db_first(["position", "--db"]) == ["position", "--db"]
+    with pytest.raises(click.BadOptionUsage, match="requires an argument"):
+        _db_first(["position", "--db"])  # "No such option '--db'" named the wrong problem
