@@ -262,3 +262,14 @@ def test_remove_unknown_id_removes_nothing(store, invoke):
 def test_an_empty_list_has_its_header(db_url, invoke, fmt):
     output = invoke("--db", db_url, "articles", "--format", fmt).output
     assert output == "id,source,title,published,sentences,positions\n"
+
+
+def test_source_matches_letters_past_ascii_in_any_case_on_both_databases(invoke, db_url, tmp_path):
+    """SQLite's lower() lowers A-Z alone: `--source агентство` found "Агентство …" on
+    PostgreSQL and nothing on SQLite."""
+    line = json.dumps({"text": "China backed a ceasefire.", "source": "Агентство Ü 🙂"})
+    (tmp_path / "a.jsonl").write_text(line + "\n", encoding="utf-8")
+    invoke("--db", db_url, "ingest", tmp_path / "a.jsonl")
+    for given in ("агентство", "АГЕНТСТВО", "ü"):
+        found = invoke("--db", db_url, "articles", "--source", given, "--format", "json")
+        assert [r["source"] for r in json.loads(found.output)] == ["Агентство Ü 🙂"], given

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, case, column, func, select, table
 
+from tracker import db
 from tracker.coder.text import INVISIBLE
 from tracker.errors import TrackerError
 from tracker.queries import TARGET_KEY
@@ -114,7 +115,8 @@ def list_articles(
                 f"--source is {len(source)} characters long; give at most "
                 f"{LONGEST_SOURCE_FILTER} (a part of the source's name or path)"
             )
-        query = query.where(func.lower(Article.source).contains(source.lower(), autoescape=True))
+        lowered = db.lower(connection, Article.source)
+        query = query.where(lowered.contains(source.lower(), autoescape=True))
     if limit is not None:
         query = query.limit(limit)
     return [_iso(dict(row._mapping)) for row in connection.execute(query)]

@@ -13,6 +13,7 @@ import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -65,9 +66,28 @@ def resolve_url(url: str | None = None) -> str:
     return url
 
 
+UNICODE_LOWER = "tracker_lower"
+
+
+def _unicode_lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
+
+
+def lower(connection: Connection, expression: Any) -> Any:
+    """``lower(expression)`` that lowers every letter on both databases."""
+    from sqlalchemy import func
+
+    if connection.dialect.name == "sqlite":
+        return getattr(func, UNICODE_LOWER)(expression)
+    return func.lower(expression)
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     """WAL and a busy timeout let several ingest processes share one file."""
     dbapi_connection.isolation_level = None  # transactions are begun by _sqlite_begin
+    # lower() as PostgreSQL's, past ASCII ("Агентство"): SQLite's own lowers A-Z alone, so
+    # `articles --source агентство` found an article on PostgreSQL and not on SQLite
+    dbapi_connection.create_function(UNICODE_LOWER, 1, _unicode_lower, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={int(sqlite_timeout() * 1000)}")
