@@ -197,6 +197,9 @@ def test_cross_validated_figures_on_the_dev_copy(invoke):
     assert report["links"]["f1"] >= 0.78
     assert report["positions"]["f1"] >= 0.55
     assert report["candidate_recall"]["positions"] >= 0.8
+    # nothing to score is null, as the README says, not left out (the plan is never a link)
+    assert report["per_target"]["plan"]["links"] is None
+    assert report["per_target"]["plan"]["positions"] > 0
 
 
 def test_rules_can_be_cross_validated_as_the_baseline(invoke):

@@ -132,10 +132,14 @@ def cross_validation_report(
     for f in folds:
         for target, measures in f.evaluation.per_target.items():
             for name, m in measures.items():
+                scored = per_target.setdefault(target, {}).setdefault(name, [])
                 if m.predicted or m.gold:
-                    per_target.setdefault(target, {}).setdefault(name, []).append(m.f1)
+                    scored.append(m.f1)
+    # a measure with nothing to score in any fold (the plan as a whole is never a link) is
+    # null, as in the figures of one evaluation, not left out
     report["per_target"] = {
-        t: {name: sum(v) / len(v) for name, v in by.items()} for t, by in per_target.items()
+        t: {name: (sum(v) / len(v) if v else None) for name, v in by.items()}
+        for t, by in per_target.items()
     }
     report["candidate_recall"] = candidate_recall(coded, coded.names)
     report["rows"] = [
@@ -161,8 +165,9 @@ def cv_summary(report: dict[str, Any]) -> str:
     lines = ["", "per target (mean F1 over the folds):"]
     for target in sorted(report["per_target"], key=lambda t: (not t.isdigit(), t.zfill(3))):
         by = report["per_target"][target]
-        link = f"{by['links']:.3f}" if "links" in by else "–"  # the plan is never a link
-        position = f"{by['positions']:.3f}" if "positions" in by else "–"
+        # a measure with nothing to score (the plan is never a link) is a dash
+        link = f"{by['links']:.3f}" if by.get("links") is not None else "–"
+        position = f"{by['positions']:.3f}" if by.get("positions") is not None else "–"
         lines.append(f"  {target:17s} links {link:5s}  positions {position}")
     recall = report["candidate_recall"]
     lines.append(f"candidate recall: positions {recall['positions']:.3f}")
