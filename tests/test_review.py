@@ -484,3 +484,15 @@ def test_interactive_review_without_a_terminal_is_one_line(invoke, db_url, tmp_p
         "--interactive to print the queue, or use review export and import"
     ]
     assert _sql(db_url, "SELECT count(*) FROM review_decisions") == [(0,)]
+
+
+def test_the_queue_lists_what_a_reader_needs_with_a_header_even_empty(invoke, db_url, tmp_path):
+    """As CSV it had no header line with no rows, and as JSON some forty columns of the
+    view (row ids, hashes, explanations)."""
+    from tracker.cli_review import QUEUE_LISTED
+
+    _ingest(invoke, db_url, tmp_path)
+    rows = _jsonl(invoke("--db", db_url, "review", "--list", "--format", "jsonl").output)
+    assert rows and all(list(r) == QUEUE_LISTED for r in rows)
+    empty = invoke("--db", db_url, "review", "--list", "--since", "2030-01-01", "--format", "csv")
+    assert empty.output == ",".join(QUEUE_LISTED) + "\n"

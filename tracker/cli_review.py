@@ -18,6 +18,24 @@ from tracker.errors import TrackerError
 from tracker.output import ARTICLE_ID, default_format, limit_option, output_options, render
 
 QUEUE_COLUMNS = ["key", "score", "date", "actor", "plan", "target", "stance", "sentence", "source"]
+# The queue in the other formats: what a reader of it needs, not the view's forty columns
+# of row ids, hashes and explanations; the same header with no rows (a CSV had none).
+QUEUE_LISTED = [
+    "key",
+    "score",
+    "date",
+    "source",
+    "sentence",
+    "actor",
+    "affiliation",
+    "plan",
+    "target",
+    "target_title",
+    "target_retired",
+    "stance",
+    "method",
+    "status",
+]
 
 
 def _engine(ctx: click.Context):
@@ -111,7 +129,9 @@ def review_group(
     with engine.connect() as connection:
         rows = list(position_rows(connection, filters, queue=True))
     fmt = default_format(fmt)
-    columns = with_retired(QUEUE_COLUMNS, rows) if fmt == "table" else None
+    columns = with_retired(QUEUE_COLUMNS, rows) if fmt == "table" else QUEUE_LISTED
+    if fmt != "table":
+        rows = [{c: row.get(c) for c in QUEUE_LISTED} for row in rows]
     click.echo(render(rows, fmt, columns), nl=False)
 
 
