@@ -454,6 +454,25 @@ def test_datasette_serves_the_store_read_only_and_sees_new_articles(invoke, tmp_
         ).output
         assert matrix == json.loads(report) != []
 
+        # A report's date field that is no date is refused as `report --since` refuses it,
+        # in the format asked for; a blank one filters nothing; table pages are untouched.
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            _get(f"{base}/live/matrix.json?_shape=array&since=2024-13-01")
+        assert refused.value.code == 400
+        assert json.load(refused.value)["error"] == (
+            "since must be a date YYYY-MM-DD, not '2024-13-01'"
+        )
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"{base}/live/timeline?target=plan&until=last+week")
+        assert refused.value.code == 400
+        assert "until must be a date YYYY-MM-DD, not &#x27;last week&#x27;" in (
+            refused.value.read().decode()
+        )
+        assert _get(f"{base}/live/matrix.json?_shape=array&since=+") == _get(
+            f"{base}/live/matrix.json?_shape=array"
+        )
+        assert isinstance(_get(f"{base}/live/articles.json?_shape=array&since=x"), list)
+
         # Not immutable: an article ingested while it runs shows at once.
         articles = _get(f"{base}/live.json?sql=SELECT+COUNT(*)+AS+n+FROM+articles&_shape=array")
         fresh = tmp_path / "fresh.txt"
@@ -492,6 +511,33 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+def _plugin():
+    spec = importlib.util.spec_from_file_location(
+        "tracker_browse_plugin", browse.plugins_dir() / "tracker_browse.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@needs_datasette
+@pytest.mark.parametrize(
+    "query, problem",
+    [
+        ("since=2024-01-31&until=2024-12-31", None),
+        ("since=&until=+", None),  # blank: filters nothing
+        ("actor=x&date=yesterday", None),  # not a date field
+        ("since=2024-02-30", "since must be a date YYYY-MM-DD, not '2024-02-30'"),
+        ("until=2024%2F01%2F01", "until must be a date YYYY-MM-DD, not '2024/01/01'"),
+        ("since=2024", "since must be a date YYYY-MM-DD, not '2024'"),
+        ("since=2024-01-01&until=soon", "until must be a date YYYY-MM-DD, not 'soon'"),
+    ],
+)
+def test_a_date_field_that_is_no_date_is_named(query, problem):
+    found = _plugin().bad_date(query)
+    assert found == problem
 
 
 def test_reports_that_fail_to_load_are_reported_not_fatal():

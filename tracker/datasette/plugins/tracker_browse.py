@@ -7,10 +7,18 @@ JSON and CSV pages, unless the request names its own ``_col`` or ``_nocol`` or a
 every column with ``?_internal=1`` (Datasette ignores that argument; its links keep it).
 ``tracker browse`` loads it with ``--plugins-dir``; Datasette imports it by file, so it
 imports nothing from ``tracker``.
+
+It also refuses a canned query (a report) whose ``since`` or ``until`` field is not a date:
+the reports compare dates as text, so "2024-13-01" or "last week" would filter silently
+and wrongly, where ``tracker report --since`` says the date is bad.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import html
+import json
+import re
 from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
@@ -19,6 +27,8 @@ from datasette.utils import tilde_decode
 PLUGIN = "tracker-browse"
 FORMATS = (".json", ".csv")
 SHOW_ALL = "_internal"
+DATE_FIELDS = ("since", "until")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def hidden_columns(datasette, path: str, query: str) -> list[str]:
@@ -42,12 +52,69 @@ def hidden_columns(datasette, path: str, query: str) -> list[str]:
     return list(config.get("hidden_columns") or [])
 
 
+def bad_date(query: str) -> str | None:
+    """What is wrong with a query string's date fields, in the words of ``tracker report``
+    (``since must be a date YYYY-MM-DD, not '2024-13-01'``), or None: a blank field
+    filters nothing."""
+    for key, value in parse_qsl(query, keep_blank_values=True):
+        value = value.strip()
+        if key not in DATE_FIELDS or not value:
+            continue
+        try:
+            if _ISO_DATE.fullmatch(value):
+                dt.date.fromisoformat(value)
+                continue
+        except ValueError:
+            pass
+        return f"{key} must be a date YYYY-MM-DD, not {value!r}"
+    return None
+
+
+async def _canned_query(datasette, path: str) -> bool:
+    """Whether ``path`` (``/db/name``, ``/db/name.json``) is one of the canned queries."""
+    parts = path.strip("/").split("/")
+    if len(parts) != 2:
+        return False
+    route, name = parts
+    for suffix in FORMATS:
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    names = {db.route: name for name, db in datasette.databases.items()}
+    database = names.get(route) or names.get(tilde_decode(route))
+    if database is None:
+        return False
+    queries = await datasette.get_canned_queries(database, None)
+    return tilde_decode(name) in (queries or {})
+
+
+async def _refuse(send, path: str, message: str) -> None:
+    """A 400 page in the format the path asks for."""
+    if path.endswith(".json"):
+        kind = "application/json; charset=utf-8"
+        body = json.dumps({"ok": False, "error": message, "status": 400})
+    elif path.endswith(".csv"):
+        kind, body = "text/plain; charset=utf-8", f"Error: {message}\n"
+    else:
+        kind = "text/html; charset=utf-8"
+        body = f"<!DOCTYPE html><title>Bad date</title><p>Error: {html.escape(message)}</p>"
+    data = body.encode("utf-8")
+    headers = [(b"content-type", kind.encode()), (b"content-length", str(len(data)).encode())]
+    await send({"type": "http.response.start", "status": 400, "headers": headers})
+    await send({"type": "http.response.body", "body": data})
+
+
 @hookimpl
 def asgi_wrapper(datasette):
     def wrap(app):
         async def hide_internal_columns(scope, receive, send):
             if scope.get("type") == "http":
                 query = scope.get("query_string", b"").decode("latin-1")
+                problem = bad_date(query)
+                path = scope.get("path", "")
+                if problem is not None and await _canned_query(datasette, path):
+                    await _refuse(send, path, problem)
+                    return
                 hidden = hidden_columns(datasette, scope.get("path", ""), query)
                 if hidden:
                     extra = urlencode([("_nocol", column) for column in hidden])
