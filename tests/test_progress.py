@@ -246,11 +246,11 @@ def test_a_bar_drawn_on_a_stream_shows_kept_total_and_rate():
     assert "ingest 7 articles" in unknown.getvalue()
 
 
-def _run_on_a_terminal(args: list[str]) -> tuple[int, str, str]:
-    """Run tracker with its standard error on a pseudo-terminal; (status, stdout, what the
-    terminal showed)."""
+def _run_on_a_terminal(args: list[str], rows: int = 24, columns: int = 160) -> tuple[int, str, str]:
+    """Run tracker with its standard error on a pseudo-terminal of this size; (status,
+    stdout, what the terminal showed)."""
     main, side = pty.openpty()
-    fcntl.ioctl(side, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 160, 0, 0))  # rows, columns
+    fcntl.ioctl(side, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
     process = subprocess.Popen(
         [sys.executable, "-m", "tracker", *args],
         stdout=subprocess.PIPE,
@@ -291,6 +291,18 @@ def test_the_bar_is_shown_on_a_terminal_only(db_url, tmp_path, invoke):
     # not a terminal: no bar
     result = invoke("--db", db_url, "ingest", folder)
     assert "%|" not in result.output and "kept" not in result.output
+
+
+@pytest.mark.slow
+def test_a_terminal_that_gives_no_size_still_shows_the_bar(db_url, tmp_path):
+    """A pseudo-terminal whose size was never set reads as 0 x 0 (some containers, editors'
+    shells): the bar is drawn 80 columns wide rather than not at all."""
+    folder = _small_articles(tmp_path / "in", 12)
+    status, out, shown = _run_on_a_terminal(["--db", db_url, "ingest", str(folder)], 0, 0)
+    assert status == 0, shown
+    assert "12/12" in shown and "%|" in shown, shown
+    assert max(len(line) for line in re.split(r"[\r\n]", shown)) <= 80
+    assert "12 new" in out
 
 
 @pytest.mark.slow

@@ -10,6 +10,7 @@ not a terminal never load it.
 
 from __future__ import annotations
 
+import os
 import stat
 import threading
 from collections.abc import Iterable
@@ -89,12 +90,15 @@ class ProgressBar:
         self._last = 0.0
         self._closed = False
         self._dry_run = dry_run
+        sized = _size_known(stream)
         self._bar: Any = tqdm(
             total=total,
             file=stream,
             desc="ingest",
             unit=" articles",
-            dynamic_ncols=True,
+            ncols=None if sized else FALLBACK_COLUMNS,
+            nrows=None if sized else FALLBACK_ROWS,
+            dynamic_ncols=sized,
             smoothing=0,  # the run's average rate: batches commit in jumps
             mininterval=float("inf"),  # redrawn by refresh() below, never by update()
             leave=False,
@@ -139,6 +143,21 @@ class ProgressBar:
             if not self._closed:
                 self._closed = True
                 self._bar.close()
+
+
+# The bar's size on a terminal that gives none (0 x 0: a pseudo-terminal whose size was
+# never set, as some containers and editors' shells have), where tqdm would draw nothing.
+FALLBACK_COLUMNS = 80
+FALLBACK_ROWS = 24
+
+
+def _size_known(stream: TextIO) -> bool:
+    """Whether the terminal says how large it is (tqdm then follows it as it changes)."""
+    try:
+        size = os.get_terminal_size(stream.fileno())
+        return size.columns > 0 and size.lines > 0
+    except (AttributeError, OSError, ValueError):  # not a terminal: tqdm's own default
+        return True
 
 
 def bar_wanted(stream: TextIO, quiet: bool) -> bool:
