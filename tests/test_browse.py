@@ -218,6 +218,15 @@ def test_a_blank_field_filters_nothing_and_an_unknown_name_finds_nothing(store):
     assert _run_canned(store, "evidence", {}) == []  # it needs an actor and a target
 
 
+def test_an_alias_of_several_actors_finds_nothing_and_a_slug_any_case_finds_its_point(store):
+    """`tracker report --actor 'Mr Wang'` refuses an alias two actors have; the form showed
+    one of them as if he were all. A slug matches in any case, as --target does."""
+    assert _run_canned(store, "matrix", {"actor": "Mr Wang"}) == []
+    assert _run_canned(store, "matrix", {"actor": "Wang Yi"}) != []
+    ceasefire = _run_canned(store, "matrix", {"target": "ceasefire"})
+    assert ceasefire != [] and _run_canned(store, "matrix", {"target": " CeaseFire "}) == ceasefire
+
+
 def test_the_sql_keeps_its_with_clause_and_drops_comments():
     contested = _canned("contested")["sql"]
     assert contested.startswith("WITH RECURSIVE browse_args AS (")

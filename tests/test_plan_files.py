@@ -200,6 +200,34 @@ def test_the_reports_mark_a_retired_point(invoke, tmp_path, with_plan):
     assert "target_retired" not in invoke(*queue, "--format", "table").output.splitlines()[0]
 
 
+def test_a_number_a_retired_point_had_names_the_point_that_has_it_now(invoke, tmp_path, with_plan):
+    """Point 2 taken out and point 1 renumbered 2: `--target 2` is the live point in every
+    report, as in `position` (the reports matched the retired point's rows too), and the
+    retired one is named by its slug."""
+    own = with_plan()
+    db = tmp_path / "both.db"
+    text = "China called for a peace conference. Brazil called for de-escalation."
+    invoke("--db", db, "ingest", "-", input=f"date 2024-06-01\n{text}\n")
+    renumbered = SECOND.split("[[points]]\nnumber = 2")[0].replace("number = 1", "number = 2")
+    (own / "plans" / "two-points.toml").write_text(renumbered, encoding="utf-8")
+    invoke("--db", db, "seed", "--no-articles")
+    plan = ("--db", db, "--plan", "two-points")
+
+    def sentences(*command: str) -> set[tuple[str, int]]:
+        rows = json.loads(invoke(*command, *plan, "--format", "json").output)
+        return {(r["sentence"], r["target_retired"]) for r in rows}
+
+    live = {("Brazil called for de-escalation.", 0)}
+    for name in ("matrix", "timeline"):
+        assert sentences("report", name, "--target", "2") == live, name
+    assert sentences("report", "evidence", "--actor", "Brazil", "--target", "2") == live
+    assert sentences("report", "timeline", "--target", "peace-conference") == {
+        ("China called for a peace conference.", 1)
+    }
+    rows = json.loads(invoke("position", *plan, "--target", "2", "--format", "json").output)
+    assert {r["sentence"] for r in rows} == {"Brazil called for de-escalation."}
+
+
 def test_a_point_taken_out_of_the_file_is_retired(invoke, tmp_path, with_plan):
     """A point taken out of its plan file is retired when seeding: named once in a
     warning, no longer coded, listed as retired; what was coded on it stays until its

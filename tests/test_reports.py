@@ -8,6 +8,7 @@ has a known answer that does not depend on the coder or the seed files.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 
@@ -594,8 +595,14 @@ def test_evidence(known, invoke):
     assert _report(invoke, known, "evidence", "--actor", "Bland", "--target", "2", *PLAN) == (
         expected
     )
-    assert _report(invoke, known, "evidence", "--actor", "Bland", "--target", "ceasefire") == (
-        expected
+    # a slug in any case names the point, as for `position`
+    for slug in ("ceasefire", "CeaseFire"):
+        assert _report(invoke, known, "evidence", "--actor", "Bland", "--target", slug, *PLAN) == (
+            expected
+        )
+    # two plans have a point "ceasefire": without --plan that is two points, as a number is
+    assert "is a target of 2 plans (china-2023, test-plan); add --plan SLUG" in _error(
+        invoke, "--db", known, "report", "evidence", "--actor", "Bland", "--target", "ceasefire"
     )
 
 
@@ -891,3 +898,42 @@ def test_quoting_reaches_the_database_whole(known):
     engine.dispose()
     assert rows == expected
     _count_positions(known, expected=len(POSITIONS))
+
+
+def test_a_position_added_by_hand_on_a_later_sentence_is_the_latest(invoke, db_url, tmp_path):
+    """Of two positions of one date, the later sentence's is the latest, also when an
+    analyst added it by hand (it has no position id: it sorted first on SQLite and last on
+    PostgreSQL, so the matrix showed the older stance and the timeline a change backwards)."""
+    text = "Zelensky said Ukraine wanted a ceasefire.\n\nThe talks went on in Geneva.\n"
+    invoke("--db", db_url, "ingest", "-q", "-", input=f"date 2024-03-01\n{text}")
+    sheet = tmp_path / "added.csv"
+    rows = [
+        {
+            "key": "",
+            "source": "<stdin>",
+            "date": "2024-03-01",
+            "sentence": "The talks went on in Geneva.",
+            "actor": "Zelensky",
+            "plan": "china-2023",
+            "target": "3",
+            "stance": "mixed",
+            "decision": "add",
+        }
+    ]
+    with sheet.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    invoke("--db", db_url, "review", "import", sheet, "--reviewer", "test")
+    cell = ("--actor", "Zelensky", "--target", "3")
+    matrix = _report(invoke, db_url, "matrix", *cell)
+    assert [(r["stance"], r["sentence"], r["changed"]) for r in matrix] == [
+        ("mixed", "The talks went on in Geneva.", 1)
+    ]
+    timeline = _report(invoke, db_url, "timeline", *cell)
+    assert [(r["stance"], r["previous_stance"]) for r in timeline] == [
+        ("support", None),
+        ("mixed", "support"),
+    ]
+    evidence = _report(invoke, db_url, "evidence", *cell)
+    assert [r["stance"] for r in evidence] == ["support", "mixed"]

@@ -68,11 +68,18 @@ def shipped_metadata() -> dict[str, Any]:
 # Datasette passes a field left blank as '' (never NULL), and has no way to look an actor
 # up by alias; each report parameter becomes a column of one row computed from the fields,
 # NULL when blank, as `tracker report` binds it. An actor that is not found is -1 (no
-# actor), so that a misspelt name shows nothing rather than everyone.
+# actor), so that a misspelt name shows nothing rather than everyone; so is an alias that
+# several actors have ("Mr Wang"), which `tracker report` refuses, rather than one of them.
 _ACTOR_ID = (
-    "SELECT id FROM actors WHERE lower(name) = lower(TRIM(:actor)) "
-    "UNION ALL SELECT actor_id FROM actor_aliases "
-    "WHERE kind = 'name' AND lower(alias) = lower(TRIM(:actor)) LIMIT 1"
+    "SELECT COALESCE("
+    "(SELECT MIN(id) FROM actors WHERE lower(name) = lower(TRIM(:actor))), "
+    "(SELECT CASE WHEN COUNT(DISTINCT actor_id) = 1 THEN MIN(actor_id) END "
+    "FROM actor_aliases WHERE kind = 'name' AND lower(alias) = lower(TRIM(:actor))))"
+)
+# A slug in any letter case, as --target takes it: the stored slug it names.
+_TARGET_SLUG = (
+    "COALESCE((SELECT MIN(slug) FROM targets WHERE lower(slug) = lower(TRIM(:target))), "
+    "TRIM(:target))"
 )
 ARGUMENTS: dict[str, str] = {
     "plan": "NULLIF(TRIM(:plan), '')",
@@ -83,7 +90,8 @@ ARGUMENTS: dict[str, str] = {
     ),
     "target": (  # "07" is point 7, as for --target
         "CASE WHEN TRIM(:target) GLOB '[0-9]*' AND TRIM(:target) NOT GLOB '*[^0-9]*' "
-        "THEN CAST(CAST(TRIM(:target) AS INTEGER) AS TEXT) ELSE NULLIF(TRIM(:target), '') END"
+        "THEN CAST(CAST(TRIM(:target) AS INTEGER) AS TEXT) "
+        f"WHEN TRIM(:target) = '' THEN NULL ELSE {_TARGET_SLUG} END"
     ),
     "since": "NULLIF(TRIM(:since), '')",
     "until": "NULLIF(TRIM(:until), '')",

@@ -151,8 +151,8 @@ def target_keys(connection: Connection, plan: str, retired: bool = False) -> set
 def find_targets(connection: Connection, target: str, plan: str | None = None) -> list[int]:
     """The ids of the targets a --target names: a point number or a slug, in ``plan`` if given.
 
-    None found is an error naming the targets there are; so is a point number that
-    several plans have when no plan is given (their points are different targets). A
+    None found is an error naming the targets there are; so is a point number or a slug
+    that several plans have when no plan is given (their points are different targets). A
     number names the point its plan file has now, not a retired point that had it
     before (that one is named by its slug).
     """
@@ -185,6 +185,14 @@ def find_targets(connection: Connection, target: str, plan: str | None = None) -
         listed = ", ".join(f"{p}: {slug}" for p, slug in found)
         raise TrackerError(
             f"--target {number} is a point of {len(plans)} plans ({listed}); add --plan SLUG"
+        )
+    plans = sorted({row.plan for row in rows if row.id in ids})
+    if number is None and len(plans) > 1 and wanted.casefold() != "plan":
+        # one slug in two plans names two different points, as a shared number does; the
+        # plan as a whole is "plan" in every plan, and names them all
+        raise TrackerError(
+            f"--target {_shown(wanted)} is a target of {len(plans)} plans "
+            f"({', '.join(plans)}); add --plan SLUG"
         )
     if ids:
         return ids

@@ -25,12 +25,15 @@ SELECT actor_id, actor, affiliation, plan, target, target_title, stance, date, s
 FROM report_positions
 WHERE (CAST(:plan AS TEXT) IS NULL OR plan = :plan)
   AND (CAST(:actor_id AS INTEGER) IS NULL OR actor_id = :actor_id)
-  AND (CAST(:target AS TEXT) IS NULL OR target = :target OR target_slug = :target)
+  AND (CAST(:target AS TEXT) IS NULL OR target = :target AND NOT EXISTS (
+          SELECT 1 FROM targets taken_out WHERE taken_out.id = target_id AND taken_out.retired
+      ) OR target_slug = :target)
   AND (CAST(:since AS DATE) IS NULL OR date >= :since)
   AND (CAST(:until AS DATE) IS NULL OR date <= :until)
   AND (CAST(:reviewed_only AS INTEGER) IS NULL OR status <> 'auto')
 ORDER BY actor_id, target_id, CASE WHEN date IS NULL THEN 1 ELSE 0 END, date DESC,
-         position_id DESC
+         COALESCE(article_id, 0) DESC, COALESCE(sentence_start, 0) DESC,
+         COALESCE(position_id, 9223372036854775807) DESC
 """
 ACTORS_SQL = "SELECT actor, actor_kind, affiliation FROM report_actors"
 ARTICLES_SQL = """

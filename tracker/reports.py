@@ -30,7 +30,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, select, text
 
 from tracker import sql_check
 from tracker.errors import TrackerError
@@ -193,7 +193,7 @@ def report_parameters(
     """The bound parameters of a report from the options, checked against the store.
     ``reviewed_only`` binds :reviewed_only to 1 (NULL when not given): only positions
     an analyst confirmed, corrected or added (``status <> 'auto'``)."""
-    from tracker.queries import check_plan, find_actor_ids, find_targets
+    from tracker.queries import check_plan, find_actor_ids
 
     params: dict[str, Any] = dict.fromkeys(PARAMETERS)
     params["since"] = _iso_date(since, "since")
@@ -204,9 +204,7 @@ def report_parameters(
     if plan is not None:
         params["plan"] = check_plan(connection, plan)
     if target is not None:
-        find_targets(connection, target, params["plan"])  # an unknown target is an error
-        target = target.strip()
-        params["target"] = str(int(target)) if target.isascii() and target.isdigit() else target
+        params["target"] = _bound_target(connection, target, params["plan"])
     if actor is not None:
         ids = find_actor_ids(connection, actor)  # one actor, or an error naming the candidates
         params["actor_id"] = ids[0]
@@ -214,6 +212,27 @@ def report_parameters(
             text("SELECT actor FROM report_actors WHERE actor_id = :id"), {"id": ids[0]}
         ).scalar()
     return params
+
+
+def _bound_target(connection: Connection, target: str, plan: str | None) -> str:
+    """What :target is bound to for a --target: a point's number, as the reports' ``target``
+    column has it (they leave out a point taken out of its file that had the number), else
+    the slug as stored (the option is matched in any case, the column is compared exactly).
+    A number that only points taken out of the file had names the one ``find_targets``
+    chose by its slug. An unknown target is an error."""
+    from tracker.queries import find_targets
+    from tracker.schema import Target
+
+    ids = find_targets(connection, target, plan)
+    rows = connection.execute(
+        select(Target.kind, Target.number, Target.slug, Target.retired).where(Target.id.in_(ids))
+    ).all()
+    first = rows[0]
+    if first.kind == "point" and first.number is not None and not first.retired:
+        wanted = target.strip()
+        if wanted.isascii() and wanted.isdigit():
+            return str(first.number)
+    return str(first.slug)
 
 
 def run_report(

@@ -12,7 +12,9 @@ WITH t AS (
     SELECT *
     FROM report_targets
     WHERE (CAST(:plan AS TEXT) IS NULL OR plan = :plan)
-      AND (CAST(:target AS TEXT) IS NULL OR target = :target OR target_slug = :target)
+      AND (CAST(:target AS TEXT) IS NULL OR target = :target AND NOT EXISTS (
+          SELECT 1 FROM targets taken_out WHERE taken_out.id = target_id AND taken_out.retired
+      ) OR target_slug = :target)
       AND (
           target_id NOT IN (SELECT id FROM targets WHERE retired)
           OR target_id IN (SELECT target_id FROM report_links)
@@ -49,7 +51,8 @@ latest AS (
             ROW_NUMBER() OVER (
                 PARTITION BY actor_id, target_id
                 ORDER BY CASE WHEN date IS NULL THEN 0 ELSE 1 END DESC, date DESC,
-                    position_id DESC
+                    COALESCE(article_id, 0) DESC, COALESCE(sentence_start, 0) DESC,
+                    COALESCE(position_id, 9223372036854775807) DESC
             ) AS recency
         FROM p
     ) AS ranked

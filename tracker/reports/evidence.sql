@@ -21,9 +21,12 @@ SELECT
     url
 FROM report_positions
 WHERE actor_id = :actor_id
-  AND (target = :target OR target_slug = :target)
+  AND (target = :target AND NOT EXISTS (
+      SELECT 1 FROM targets taken_out WHERE taken_out.id = target_id AND taken_out.retired
+  ) OR target_slug = :target)
   AND (CAST(:plan AS TEXT) IS NULL OR plan = :plan)
   AND (CAST(:since AS DATE) IS NULL OR date >= :since)
   AND (CAST(:until AS DATE) IS NULL OR date <= :until)
   AND (CAST(:reviewed_only AS INTEGER) IS NULL OR status <> 'auto')
-ORDER BY CASE WHEN date IS NULL THEN 0 ELSE 1 END, date, position_id
+ORDER BY CASE WHEN date IS NULL THEN 0 ELSE 1 END, date, COALESCE(article_id, 0),
+    COALESCE(sentence_start, 0), COALESCE(position_id, 9223372036854775807)

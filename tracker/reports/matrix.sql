@@ -16,7 +16,9 @@ WITH p AS (
     FROM report_positions
     WHERE (CAST(:plan AS TEXT) IS NULL OR plan = :plan)
       AND (CAST(:actor_id AS INTEGER) IS NULL OR actor_id = :actor_id)
-      AND (CAST(:target AS TEXT) IS NULL OR target = :target OR target_slug = :target)
+      AND (CAST(:target AS TEXT) IS NULL OR target = :target AND NOT EXISTS (
+          SELECT 1 FROM targets taken_out WHERE taken_out.id = target_id AND taken_out.retired
+      ) OR target_slug = :target)
       AND (CAST(:since AS DATE) IS NULL OR date >= :since)
       AND (CAST(:until AS DATE) IS NULL OR date <= :until)
       AND (CAST(:reviewed_only AS INTEGER) IS NULL OR status <> 'auto')
@@ -26,7 +28,9 @@ ranked AS (
         p.*,
         ROW_NUMBER() OVER (
             PARTITION BY actor_id, target_id
-            ORDER BY CASE WHEN date IS NULL THEN 0 ELSE 1 END DESC, date DESC, position_id DESC
+            ORDER BY CASE WHEN date IS NULL THEN 0 ELSE 1 END DESC, date DESC,
+                COALESCE(article_id, 0) DESC, COALESCE(sentence_start, 0) DESC,
+                COALESCE(position_id, 9223372036854775807) DESC
         ) AS recency
     FROM p
 ),

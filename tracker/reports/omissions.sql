@@ -9,7 +9,9 @@ WITH t AS (
     SELECT *
     FROM report_targets
     WHERE (CAST(:plan AS TEXT) IS NULL OR plan = :plan)
-      AND (CAST(:target AS TEXT) IS NULL OR target = :target OR target_slug = :target)
+      AND (CAST(:target AS TEXT) IS NULL OR target = :target AND NOT EXISTS (
+          SELECT 1 FROM targets taken_out WHERE taken_out.id = target_id AND taken_out.retired
+      ) OR target_slug = :target)
       AND target_id NOT IN (SELECT id FROM targets WHERE retired)
 ),
 p AS (

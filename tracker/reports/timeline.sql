@@ -15,12 +15,15 @@ WITH history AS (
         rp.*,
         CASE WHEN date IS NULL THEN NULL ELSE LAG(stance) OVER (
             PARTITION BY actor_id, target_id, CASE WHEN date IS NULL THEN 0 ELSE 1 END
-            ORDER BY date, position_id
+            ORDER BY date, COALESCE(article_id, 0), COALESCE(sentence_start, 0),
+            COALESCE(position_id, 9223372036854775807)
         ) END AS previous_stance
     FROM report_positions rp
     WHERE (CAST(:plan AS TEXT) IS NULL OR plan = :plan)
       AND (CAST(:actor_id AS INTEGER) IS NULL OR actor_id = :actor_id)
-      AND (CAST(:target AS TEXT) IS NULL OR target = :target OR target_slug = :target)
+      AND (CAST(:target AS TEXT) IS NULL OR target = :target AND NOT EXISTS (
+          SELECT 1 FROM targets taken_out WHERE taken_out.id = target_id AND taken_out.retired
+      ) OR target_slug = :target)
       AND (CAST(:reviewed_only AS INTEGER) IS NULL OR rp.status <> 'auto')
 )
 SELECT
@@ -43,4 +46,5 @@ SELECT
 FROM history
 WHERE (CAST(:since AS DATE) IS NULL OR date >= :since)
   AND (CAST(:until AS DATE) IS NULL OR date <= :until)
-ORDER BY CASE WHEN date IS NULL THEN 0 ELSE 1 END, date, position_id
+ORDER BY CASE WHEN date IS NULL THEN 0 ELSE 1 END, date, COALESCE(article_id, 0),
+    COALESCE(sentence_start, 0), COALESCE(position_id, 9223372036854775807)
