@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, inspect, select, text
 
 from tracker.db import make_engine
 from tracker.schema import Article, Position, Sentence
@@ -272,6 +272,24 @@ def test_an_interrupted_first_ingest_leaves_no_empty_store(invoke, tmp_path, mon
     result = invoke("--db", path, "ingest", DEV / "dev-01.txt", expect=130)
     assert "interrupted;" in result.output
     assert not path.exists()
+
+
+def test_db_upgrade_with_a_broken_seed_file_makes_no_store(invoke, empty_db_url, own_seeds):
+    """`db upgrade` on a new store checks the seed files before migrating, as `ingest` and
+    `seed` do: a broken plan file left a store at head with no plan and no actor, which
+    `db check` passed and every command then read as empty."""
+    plan = own_seeds / "plans" / "china-2023.toml"
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace("number = 4", "number = 3", 1), encoding="utf-8"
+    )
+    result = invoke("--db", empty_db_url, "db", "upgrade", expect=1)
+    assert result.output.startswith("Error: ") and len(result.output.strip().splitlines()) == 1
+    assert "number 3" in result.output
+    if empty_db_url.startswith("sqlite"):
+        assert not Path(empty_db_url.removeprefix("sqlite:///")).exists()
+    else:
+        with make_engine(empty_db_url).connect() as connection:
+            assert inspect(connection).get_table_names() == []
 
 
 def test_a_database_error_mid_ingest_still_prints_what_was_kept(invoke, db_url, monkeypatch):

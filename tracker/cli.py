@@ -345,6 +345,10 @@ def db_upgrade(ctx: click.Context, revision: str) -> None:
 
     engine = _state(ctx).engine(ctx, mode="create")
     with database.leaving_nothing(engine):  # a revision mistyped on a new file: no file
+        if database.is_new_store(engine) and revision in ("head", database.head_revision()):
+            from tracker.seeds import check_seed_files
+
+            check_seed_files()  # a broken seed file: no store migrated but never seeded
         older = database.revisions_undone(engine, revision)  # the store is past REVISION
         database.upgrade(engine, revision)
     current = _current(ctx)
