@@ -322,6 +322,29 @@ def test_a_generic_mention_never_names_a_plan_published_later(invoke, tmp_path, 
     assert ("2024-06-01", "two-points") in linked  # on and after its day, it may be meant
 
 
+def test_a_generic_word_another_actor_owns_is_not_the_plan(invoke, tmp_path, with_plan):
+    """In the plan's first months "the proposal" is China's plan, but not "Kyiv's proposal"
+    or "the Ukrainian plan"; and with a second plan, "China's plan" is China's, not the
+    second plan's too (it was both)."""
+    second = SECOND.replace(
+        'phrases = ["two-point plan"]', 'phrases = ["two-point plan"]\ngeneric = ["plan"]'
+    ).replace('author = "China"', 'author = "Ukraine"')
+    with_plan(second)
+    db = f"sqlite:///{tmp_path / 'owned.db'}"
+
+    def plans(text: str, day: str) -> set[str]:
+        invoke("--db", db, "ingest", "-q", "-", input=f"date {day}\n{text}\n")
+        rows = invoke("--db", db, "position", "--target", "plan", "--format", "json").output
+        return {row["plan"] for row in json.loads(rows) if row["sentence"] == text}
+
+    assert plans("Hungary backed the proposal.", "2023-06-01") == {"china-2023"}
+    assert plans("Hungary backed Kyiv's proposal.", "2023-06-01") == set()
+    assert plans("Hungary backed the Ukrainian proposal.", "2023-06-02") == set()
+    assert plans("Hungary backed China's proposal.", "2023-06-03") == {"china-2023"}
+    assert plans("Belarus praised China's plan.", "2024-06-01") == {"china-2023"}
+    assert plans("Poland backed Ukraine's plan.", "2024-06-02") == {"two-points"}
+
+
 def test_a_renamed_point_stays_the_same_point(invoke, tmp_path, with_plan):
     """A point whose slug changed in its file is the same point renamed, with what was coded
     on it: not a new point beside a retired one, which left two targets with one number

@@ -303,14 +303,31 @@ class Coder:
     def _names_this_plan(
         self, match: PhraseMatch, sentence_words: list, day: dt.date | None
     ) -> bool:
+        """Whether a generic word ("the plan", "the proposal") is this plan's: not when
+        another actor owns it ("Kyiv's proposal", "the Ukrainian plan"); else in the plan's
+        first months (or undated), or later with its author named just before it.
+
+        The owner test raised cross-validated positions F1 from 0.6560 to 0.6565 on the
+        mean of fold seeds 0 to 5 (four up, two down by at most 0.0006); with a second
+        plan it keeps "China's plan" from being both plans'."""
+        author = self.attributor.plan_author.get(match.target.plan)
+        before = sentence_words[max(0, match.start - 3) : match.start]
+        mentions = self.registry.mentions(before, day)
+        owners: list[tuple[int, ...]] = [
+            m.candidates for m in mentions if before[m.end - 1].possessive
+        ]
+        for word in before:
+            owner = self.registry.adjectives.get(word.norm)
+            if owner is not None:
+                owners.append((owner,))
+        if owners and not any(author in candidates for candidates in owners):
+            return False
         published = self.plan_dates.get(match.target.plan)
         if day is None or published is None or published <= day <= published + self.generic_days:
             return True
         if day < published:  # "China's peace initiative" in 2023 is not a plan of 2024
             return False
-        author = self.attributor.plan_author.get(match.target.plan)
-        before = sentence_words[max(0, match.start - 3) : match.start]
-        for mention in self.registry.mentions(before, day):
+        for mention in mentions:
             if author in mention.candidates:
                 return True
         return any(self.registry.adjectives.get(w.norm) == author for w in before)
