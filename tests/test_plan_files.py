@@ -51,9 +51,9 @@ def test_a_second_plan_is_loaded_listed_and_coded(invoke, tmp_path, with_plan):
     invoke("--db", db, "ingest", "-", input=f"date 2024-06-01\n{text}\n")
     points = invoke("--db", db, "points", "--plan", "two-points", "--format", "csv").output
     assert points.splitlines()[1:] == [
-        "two-points,1,point,de-escalation,De-escalation,2,False",
-        "two-points,2,point,peace-conference,A peace conference,1,False",
-        "two-points,plan,plan,plan,A plan of two points,1,False",
+        "two-points,1,point,de-escalation,De-escalation,2,0",
+        "two-points,2,point,peace-conference,A peace conference,1,0",
+        "two-points,plan,plan,plan,A plan of two points,1,0",
     ]
     links = invoke("--db", db, "links", "--plan", "two-points", "--format", "json").output
     assert {"1", "2"} <= {row["target"] for row in json.loads(links)}

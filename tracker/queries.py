@@ -377,7 +377,9 @@ def points(connection: Connection, plan: str | None = None, limit: int | None = 
             Target.slug,
             Target.title,
             func.coalesce(phrases.c.phrases, 0).label("phrases"),
-            Target.retired,  # taken out of its plan file: no longer coded
+            # taken out of its plan file: no longer coded; 1 or 0, as `target_retired` is in
+            # the other listings (CSV wrote True and False)
+            case((Target.retired, 1), else_=0).label("retired"),
         )
         .join(Plan, Plan.id == Target.plan_id)
         .outerjoin(phrases, phrases.c.target_id == Target.id)
