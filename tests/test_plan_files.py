@@ -226,6 +226,13 @@ def test_a_number_a_retired_point_had_names_the_point_that_has_it_now(invoke, tm
     }
     rows = json.loads(invoke("position", *plan, "--target", "2", "--format", "json").output)
     assert {r["sentence"] for r in rows} == {"Brazil called for de-escalation."}
+    # the page: a column for each, the retired one marked, each cell under its own
+    page = invoke("--db", db, "report", "matrix", "--plan", "two-points", "--format", "html")
+    heads = [h.split("</th>")[0] for h in page.output.split('<th class="target-head')[1:]]
+    numbered = [h for h in heads if '<span class="tnum">2</span>' in h]
+    assert len(numbered) == 2
+    assert [h.startswith(" retired") for h in numbered] == [False, True]
+    assert "A peace conference" in numbered[1] and "De-escalation" in numbered[0]
 
 
 def test_a_point_taken_out_of_the_file_is_retired(invoke, tmp_path, with_plan):

@@ -21,7 +21,10 @@ from tracker import __version__, coder_is_compiled, readonly_sql, reports, sql_c
 # The positions behind the cells, under the matrix report's filters, latest first.
 POSITIONS_SQL = """
 SELECT actor_id, actor, affiliation, plan, target, target_title, stance, date, sentence,
-       source, article_title, url, score, method, article_id
+       source, article_title, url, score, method, article_id, target_slug,
+       CASE WHEN EXISTS (
+           SELECT 1 FROM targets taken_out WHERE taken_out.id = target_id AND taken_out.retired
+       ) THEN 1 ELSE 0 END AS target_retired
 FROM report_positions
 WHERE (CAST(:plan AS TEXT) IS NULL OR plan = :plan)
   AND (CAST(:actor_id AS INTEGER) IS NULL OR actor_id = :actor_id)

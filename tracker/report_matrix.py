@@ -42,11 +42,29 @@ class Group:
     actors: list[str] = field(default_factory=list)
 
 
-def target_order(plan: str, target: str) -> tuple:
-    """The plan as a whole first, then points by number, then the other issues."""
+# A column of a point taken out of its plan file is keyed apart from the live point that
+# has its number now (one column held both, labelled retired); the key is the number and this.
+RETIRED_KEY = "\x00retired"
+
+
+def column_key(row: Mapping[str, Any]) -> str:
+    """The column a row of the report or a position belongs to, within its plan."""
+    target = cell_text(row.get("target"))
+    return target + RETIRED_KEY if row.get("target_retired") else target
+
+
+def shown(key: str) -> str:
+    """The target as the report names it (its number or slug)."""
+    return key.removesuffix(RETIRED_KEY)
+
+
+def target_order(plan: str, key: str) -> tuple:
+    """The plan as a whole first, then points by number (a retired one after the live one of
+    its number), then the other issues."""
+    target, retired = shown(key), key.endswith(RETIRED_KEY)
     if target.isdigit():
-        return (plan, 1, int(target), target)
-    return (plan, 0 if target == "plan" else 2, 0, target)
+        return (plan, 1, int(target), retired, target)
+    return (plan, 0 if target == "plan" else 2, 0, retired, target)
 
 
 def group_actors(affiliations: Mapping[str, str], kinds: Mapping[str, str]) -> list[Group]:
@@ -117,7 +135,7 @@ class MatrixPage:
         affiliations: dict[str, str] = {}
         self.cells: dict[tuple[str, str, str], Mapping[str, Any]] = {}
         for row in rows:
-            key = (cell_text(row.get("plan")), cell_text(row.get("target")))
+            key = (cell_text(row.get("plan")), column_key(row))
             self.titles.setdefault(key, cell_text(row.get("target_title")))
             if row.get("target_retired"):
                 self.retired.add(key)
@@ -129,15 +147,15 @@ class MatrixPage:
         self.kinds = dict(context.actor_kinds) if context else {}
         self.groups = group_actors(affiliations, self.kinds)
         self.evidence: dict[tuple[str, str, str], list[Mapping[str, Any]]] = {}
+        self.slugs: dict[tuple[str, str], str] = {}
         positions = (context.positions if context else None) or []
         for position in positions:
-            key = (
-                cell_text(position.get("actor")),
-                cell_text(position.get("plan")),
-                cell_text(position.get("target")),
-            )
-            if key in self.cells:
-                self.evidence.setdefault(key, []).append(position)
+            column = (cell_text(position.get("plan")), column_key(position))
+            cell = (cell_text(position.get("actor")), *column)
+            if position.get("target_retired"):  # named by its slug: its number is another's
+                self.slugs[column] = cell_text(position.get("target_slug"))
+            if cell in self.cells:
+                self.evidence.setdefault(cell, []).append(position)
         self.span = Span.of(p.get("date") for p in positions) or Span.of(
             row.get("last_date") for row in rows
         )
@@ -154,7 +172,7 @@ class MatrixPage:
     # ----------------------------------------------------------------- labels
 
     def target_label(self, plan: str, target: str) -> str:
-        return f"{plan} · {target}" if self.several_plans else target
+        return f"{plan} · {shown(target)}" if self.several_plans else shown(target)
 
     def cell_id(self, actor: str, plan: str, target: str) -> str:
         return f"ev-{self.actor_index[actor]}-{self.targets.index((plan, target)) + 1}"
@@ -190,7 +208,7 @@ class MatrixPage:
             out.append(
                 f'<th class="target-head{" retired" if retired else ""}" scope="col" '
                 f'title="{escape(hover)}" tabindex="0" data-sort="col" data-col="{i}">'
-                f'<span class="tnum{"" if target.isdigit() else " slug"}">'
+                f'<span class="tnum{"" if shown(target).isdigit() else " slug"}">'
                 f"{escape(self.target_label(plan, target))}</span> "
                 f'<span class="ttitle">{escape(title)}</span>'
                 + ('<span class="tretired">retired</span>' if retired else "")
@@ -366,7 +384,8 @@ class MatrixPage:
         more = ""
         if len(positions) > EVIDENCE_SHOWN:
             command = (  # with its plan: another plan's point of that number is another
-                f"tracker report evidence --actor {_quote(actor)} --target {_quote(target)}"
+                f"tracker report evidence --actor {_quote(actor)} "
+                f"--target {_quote(self.slugs.get((plan, target), shown(target)))}"
                 f" --plan {_quote(plan)}"
             )
             more = (
