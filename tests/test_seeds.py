@@ -84,3 +84,35 @@ def test_seeds_and_model_folders_written_with_a_tilde_are_the_home_folder(monkey
     monkeypatch.setenv("TRACKER_SEEDS_DIR", "~/seeds")
     monkeypatch.setenv("TRACKER_MODEL", "~/model.json")
     assert seeds_dir() == tmp_path / "seeds" and model_path() == tmp_path / "model.json"
+
+
+def test_an_actor_taken_out_of_the_file_is_no_longer_recognised(invoke, tmp_path, own_seeds):
+    """A renamed actor ("Volodymyr Zelensky" to "Volodymyr Zelenskyy") kept its old self,
+    aliases and all, so every alias named two actors and new mentions coded no one. Seeding
+    now says it is no longer in the file and stops recognising it; what was coded stays."""
+    db = tmp_path / "renamed.db"
+    text = "Volodymyr Zelensky said he supports a ceasefire."
+    invoke("--db", db, "ingest", "-q", "-", input=f"date 2023-08-01\n{text}\n")
+    actors = own_seeds / "actors.toml"
+    actors.write_text(
+        actors.read_text(encoding="utf-8").replace(
+            'name = "Volodymyr Zelensky"', 'name = "Volodymyr Zelenskyy"', 1
+        ),
+        encoding="utf-8",
+    )
+    result = invoke("--db", db, "seed", "--no-articles")
+    assert result.stderr.strip().splitlines() == [
+        f"warning: {actors}: actor 'Volodymyr Zelensky' is no longer in the file: not "
+        "recognised from now on; the positions already coded for it stay until their "
+        "articles are coded again (tracker recode --stale)"
+    ]
+    assert "warning:" not in invoke("--db", db, "seed", "--no-articles").stderr  # said once
+    again = "Zelensky said he supports a ceasefire."
+    invoke("--db", db, "ingest", "-q", "-", input=f"date 2023-08-02\n{again}\n")
+    rows = json.loads(invoke("--db", db, "position", "--format", "json").output)
+    holders = {(r["sentence"], r["actor"]) for r in rows}
+    assert (again, "Volodymyr Zelenskyy") in holders
+    assert (text, "Volodymyr Zelensky") in holders  # coded before: it stays
+    invoke("--db", db, "recode", "--stale")
+    rows = json.loads(invoke("--db", db, "position", "--format", "json").output)
+    assert {r["actor"] for r in rows if r["sentence"] == text} == {"Volodymyr Zelenskyy"}

@@ -484,8 +484,9 @@ def seed(ctx: click.Context, articles: bool) -> None:
 
     An upsert: plans, points and actors are added or updated by slug or name, and nothing
     stored is deleted; a point its plan file no longer has is retired (no longer coded;
-    what was coded on it stays), as is every target of a plan whose file is gone, each
-    with a warning; a point whose slug changed keeps its number and is renamed."""
+    what was coded on it stays), as is every target of a plan whose file is gone, and an
+    actor the actors file no longer has is no longer recognised, each with a warning; a
+    point whose slug changed keeps its number and is renamed."""
     from tracker.db import writer
     from tracker.ingest import ingest
     from tracker.seeds import load_seeds, seed_articles

@@ -295,7 +295,7 @@ def load_seeds(connection: Connection, folder: Path | None = None) -> dict[str, 
         raise TrackerError(f"no plans in {folder / 'plans'}; nothing was loaded")
     files = check_plan_files(paths)  # all of them before any is written
     actors = load_actors(connection, folder / "actors.toml")
-    plans, notes = [], []
+    plans, notes = [], retire_missing_actors(connection, folder / "actors.toml")
     for path, data in zip(paths, files, strict=True):
         notes += match_stored(connection, path, data)
         plans.append(load_plan(connection, path, data))
@@ -418,6 +418,29 @@ def retire_missing(connection: Connection, path: Path, data: dict[str, Any]) -> 
         f"{path}: {row.kind if row.number is None else f'{row.kind} {row.number}'} "
         f"{row.slug!r} is no longer in the file: retired, so it is not coded from now on; "
         f"the links and positions already coded on it {_STAY}"
+        for row in gone
+    ]
+
+
+def retire_missing_actors(connection: Connection, path: Path) -> list[str]:
+    """Stop recognising the actors of an earlier seeding that the actors file no longer has,
+    as a point taken out of its plan file is no longer coded: a renamed actor ("Volodymyr
+    Zelensky" to "Volodymyr Zelenskyy") kept its old self, aliases and all, so that every
+    alias named two actors and new mentions coded neither. Nothing is deleted: the actor
+    keeps its name and what was coded for it (unconfirmed, as a name coding met is).
+    Returns a warning line for each actor retired now."""
+    names = {entry["name"] for entry in check_actor_file(path)}
+    rows = connection.execute(
+        select(Actor.id, Actor.name).where(Actor.confirmed.is_(True)).order_by(Actor.name)
+    ).all()
+    gone = [row for row in rows if row.name not in names]
+    if gone:
+        connection.execute(
+            update(Actor).where(Actor.id.in_([row.id for row in gone])).values(confirmed=False)
+        )
+    return [
+        f"{path}: actor {row.name!r} is no longer in the file: not recognised from now on; "
+        f"the positions already coded for it {_STAY}"
         for row in gone
     ]
 

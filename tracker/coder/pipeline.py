@@ -102,9 +102,11 @@ class ReferenceData:
         aliases = [
             (r.actor_id, r.alias, r.kind)
             for r in connection.execute(
-                select(ActorAlias.actor_id, ActorAlias.alias, ActorAlias.kind).order_by(
-                    ActorAlias.id
-                )
+                # a retired actor's aliases (one taken out of the actors file) name no one
+                select(ActorAlias.actor_id, ActorAlias.alias, ActorAlias.kind)
+                .join(Actor, Actor.id == ActorAlias.actor_id)
+                .where(Actor.confirmed.is_(True))
+                .order_by(ActorAlias.id)
             )
         ]
         roles = [
@@ -116,7 +118,10 @@ class ReferenceData:
                     ActorRole.of_actor_id,
                     ActorRole.valid_from,
                     ActorRole.valid_to,
-                ).order_by(ActorRole.id)
+                )
+                .join(Actor, Actor.id == ActorRole.actor_id)
+                .where(Actor.confirmed.is_(True))
+                .order_by(ActorRole.id)
             )
         ]
         return cls(targets, authors, dates, actors, aliases, roles, decider)
