@@ -292,6 +292,51 @@ def test_db_upgrade_with_a_broken_seed_file_makes_no_store(invoke, empty_db_url,
             assert inspect(connection).get_table_names() == []
 
 
+def test_an_interrupted_first_db_upgrade_leaves_no_store_without_plans(
+    invoke, empty_db_url, monkeypatch
+):
+    """Ctrl-C after the migrations of a new store but before its seeding left a schema
+    with no plan and no actor, which `db check` passed: they are one transaction now."""
+    from tracker import seeds
+
+    def interrupted(connection, folder=None):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(seeds, "load_seeds", interrupted)
+    invoke("--db", empty_db_url, "db", "upgrade", expect=130)
+    if empty_db_url.startswith("sqlite"):
+        assert not Path(empty_db_url.removeprefix("sqlite:///")).exists()
+    else:
+        with make_engine(empty_db_url).connect() as connection:
+            assert inspect(connection).get_table_names() == []
+    monkeypatch.undo()
+    upgraded = invoke("--db", empty_db_url, "db", "upgrade").output
+    assert "loaded the seed plans and actors" in upgraded
+
+
+def test_an_ingest_into_a_ready_store_takes_no_schema_lock(db_url):
+    """Any role may hold PostgreSQL's advisory lock, a reader's `tracker sql` too: an ingest
+    into a store at head that is seeded must not wait for it (every ingest took it)."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("advisory locks are PostgreSQL's")
+    from tracker.db import SCHEMA_LOCK
+
+    holder = make_engine(db_url)
+    with holder.connect() as connection:
+        connection.exec_driver_sql(f"SELECT pg_advisory_lock({SCHEMA_LOCK})")
+        process = subprocess.run(
+            [sys.executable, "-m", "tracker", "--db", db_url, "ingest", "-q", "-"],
+            input="date 2024-01-11\nZelensky said Ukraine supports the ceasefire.\n",
+            capture_output=True,
+            text=True,
+            timeout=120,  # a guard against hanging, not a measurement
+        )
+        connection.exec_driver_sql(f"SELECT pg_advisory_unlock({SCHEMA_LOCK})")
+    holder.dispose()
+    assert process.returncode == 0, process.stderr
+    assert "1 new" in process.stdout and "waiting" not in process.stderr
+
+
 def test_a_database_error_mid_ingest_still_prints_what_was_kept(invoke, db_url, monkeypatch):
     """A full disk or a lost server ends an ingest with the summary of what was committed
     before it, then the cause in one line (the summary was missing)."""
@@ -432,3 +477,30 @@ def test_a_speaker_name_longer_than_the_store_keeps_loses_no_article(db_url, inv
         r["actor"] for r in map(json.loads, invoke("--db", db_url, "position").output.splitlines())
     }
     assert "Jane Roe" in names and not any(len(n) > LONGEST_NAME for n in names)
+
+
+def test_an_interrupted_run_is_recorded_on_a_new_connection_if_the_old_one_fails(tmp_path):
+    """After Ctrl-C the pool could hand back a connection left inside the interrupted
+    transaction, and the run stayed `running`: its end is written again on new connections.
+    A run that finished still raises such an error."""
+    from sqlalchemy.exc import OperationalError
+
+    from tracker.ingest import _finish_run
+
+    class Run:
+        def __init__(self, failures: int) -> None:
+            self.failures, self.recorded = failures, []
+
+        def finish(self, articles: int, outcome: str) -> None:
+            if self.failures:
+                self.failures -= 1
+                raise OperationalError("UPDATE coding_runs", {}, Exception("invalid transaction"))
+            self.recorded.append((articles, outcome))
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'runs.db'}")
+    run = Run(failures=1)
+    _finish_run(engine, run, 350, "interrupted")
+    assert run.recorded == [(350, "interrupted")]
+    _finish_run(engine, Run(failures=2), 0, "failed")  # given up: the stopping error wins
+    with pytest.raises(OperationalError):
+        _finish_run(engine, Run(failures=1), 3, "finished")

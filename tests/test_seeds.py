@@ -116,3 +116,11 @@ def test_an_actor_taken_out_of_the_file_is_no_longer_recognised(invoke, tmp_path
     invoke("--db", db, "recode", "--stale")
     rows = json.loads(invoke("--db", db, "position", "--format", "json").output)
     assert {r["actor"] for r in rows if r["sentence"] == text} == {"Volodymyr Zelenskyy"}
+
+
+def test_seed_ingests_every_article_file_of_the_seeds_folder(invoke, tmp_path, own_seeds):
+    """`articles/` is read as ingest reads a folder: a `.jsonl` feed there was passed over."""
+    line = {"text": "Zelensky said Ukraine supports a ceasefire.", "date": "2024-01-11"}
+    (own_seeds / "articles" / "feed.jsonl").write_text(json.dumps(line) + "\n", encoding="utf-8")
+    output = invoke("--db", tmp_path / "fed.db", "seed").output
+    assert "articles: 2 new, 0 skipped, 0 failed" in output

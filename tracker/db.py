@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import sys
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -118,9 +119,23 @@ SCHEMA_LOCK = 7_316_001  # a PostgreSQL advisory-lock key: one migrator or seede
 
 
 def lock_schema(connection: Connection) -> None:
-    """Serialise migrations and seeding between processes (on SQLite, BEGIN IMMEDIATE does)."""
+    """Serialise migrations and seeding between processes (on SQLite, BEGIN IMMEDIATE does).
+
+    Any role may take an advisory lock, a reader's `tracker sql` too, so a wait says why it
+    waits; and it is taken only to change the schema or seed a new store, never by an
+    ingest into a store that is ready."""
     if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
+        taken = connection.exec_driver_sql(
+            f"SELECT pg_try_advisory_xact_lock({SCHEMA_LOCK})"
+        ).scalar()
+        if not taken:
+            print(
+                "waiting for another session to finish migrating or seeding the store "
+                f"(PostgreSQL advisory lock {SCHEMA_LOCK})",
+                file=sys.stderr,
+                flush=True,
+            )
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
 
 
 # What SQLAlchemy's SQLite driver reads from a plain SQLite URL's query; any other option
@@ -221,7 +236,11 @@ def known_revisions() -> set[str]:
     return {rev.revision for rev in script.walk_revisions()}
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "head", seed_new: bool = False) -> None:
+    """Migrate to ``revision``; with ``seed_new``, a new store brought to head gets the seed
+    plans and actors in the same transaction, so that an interruption leaves no store
+    with a schema and nothing in it (which `db check` passed and every command read as
+    empty)."""
     with writer(engine).begin() as connection:
         lock_schema(connection)
         _check_known(connection)
@@ -229,7 +248,12 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             # another program's database: ingest refuses it, and so does an upgrade, which
             # would add tracker's tables beside its own (or fail on a name they share)
             raise TrackerError(FOREIGN_DATABASE + "; nothing was changed")
+        new = current_revision(connection) is None
         _run(command.upgrade, connection, revision, "upgrade")
+        if seed_new and new and current_revision(connection) == head_revision():
+            from tracker.seeds import load_seeds
+
+            load_seeds(connection)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
@@ -333,7 +357,7 @@ def ensure_schema(engine: Engine) -> bool:
         return False
     if current is None and has_tables:
         raise TrackerError(FOREIGN_DATABASE)
-    upgrade(engine)
+    upgrade(engine, seed_new=True)
     return current is None
 
 
@@ -415,6 +439,9 @@ def seed_if_empty(engine: Engine) -> bool:
     from tracker.schema import Plan
     from tracker.seeds import load_seeds
 
+    with engine.connect() as connection:  # seeded already: no lock (lock_schema says why)
+        if connection.execute(select(Plan.id).limit(1)).first() is not None:
+            return False
     with writer(engine).begin() as connection:
         lock_schema(connection)
         if connection.execute(select(Plan.id).limit(1)).first() is not None:

@@ -217,13 +217,26 @@ def ingest(
         raise StoppedByError(summary, exc) from exc
     finally:
         if run is not None:
-            try:
-                run.finish(summary.new, outcome)
-            except SQLAlchemyError:
-                if outcome == "finished":  # else the error that stopped the run is raised
-                    raise
+            _finish_run(engine, run, summary.new, outcome)
     summary.elapsed = perf_counter() - started
     return summary
+
+
+def _finish_run(engine: Engine, run: LazyRun, articles: int, outcome: str) -> None:
+    """Record how the run ended. After Ctrl-C the pool may hand back the connection the
+    interrupt left inside a transaction ("Can't reconnect until invalid transaction is
+    rolled back"), and the run stayed marked `running` on SQLite: once more, on new
+    connections. An error that stopped the run is the one raised, not this one."""
+    try:
+        run.finish(articles, outcome)
+    except SQLAlchemyError:
+        if outcome == "finished":
+            raise
+        engine.dispose()
+        try:
+            run.finish(articles, outcome)
+        except SQLAlchemyError:
+            pass
 
 
 def _code_and_write(

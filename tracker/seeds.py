@@ -456,5 +456,8 @@ def _retire(connection: Connection, ids: list[int]) -> None:
 
 
 def seed_articles(folder: Path | None = None) -> list[Path]:
-    folder = folder or seeds_dir()
-    return sorted((folder / "articles").glob("*.txt"))
+    """The seeds folder's ``articles/``, for ingest to read as it reads any folder (``.txt``
+    and ``.jsonl``, hidden names passed over); none when there is no such folder. (Only
+    ``*.txt`` was read: a ``.jsonl`` feed there was passed over silently.)"""
+    articles = (folder or seeds_dir()) / "articles"
+    return [articles] if articles.is_dir() else []
