@@ -290,3 +290,40 @@ def test_an_actors_file_mistake_changes_no_actor(invoke, tmp_path, monkeypatch, 
         assert len(result.output.splitlines()) == 1
     assert invoke("--db", db, "actors", "--format", "json").output == before
     assert not (tmp_path / "new.db").exists()
+
+
+def _add_actor(folder: Path, entry: str) -> Path:
+    """The actors file of ``folder`` with one more ``[[actors]]`` entry; returns the file."""
+    path = folder / ACTORS_FILE
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(f"\n[[actors]]\n{entry}\n")
+    return path
+
+
+def _one_error(invoke, tmp_path: Path) -> str:
+    """The one error line `tracker seed` gives on a new store, which it leaves unmade."""
+    store = tmp_path / "new.db"
+    result = invoke("--db", store, "seed", "--no-articles", expect=1)
+    assert len(result.output.splitlines()) == 1 and "Traceback" not in result.output
+    assert not store.exists()
+    return result.output.strip()
+
+
+@pytest.mark.parametrize(
+    "alias", ["Russia", "russia", "the Russia", "Russia's", "Rússia", "Rus-sia", "R.ussia"]
+)
+def test_an_alias_that_is_another_actors_name_is_refused(invoke, tmp_path, own_seeds, alias):
+    """`aliases = ["Russia"]` on a person made every "Russia" that person's mention too, and
+    Russia's positions vanished; the names are compared as the coder matches them."""
+    entry = f'name = "Jane Roe"\nkind = "person"\naliases = ["Roe", "{alias}"]'
+    path = _add_actor(own_seeds, entry)
+    line = _one_error(invoke, tmp_path)
+    assert line.startswith(f"Error: {path}: key 'aliases' in [[actors]] #514 ('Jane Roe'): ")
+    assert f"item 2 ({alias!r}) is the name of actor 'Russia' ([[actors]] #" in line
+
+
+def test_a_surname_or_an_alias_two_actors_share_is_allowed(invoke, tmp_path, own_seeds):
+    """Only another actor's canonical name is refused: a bare surname two people share
+    ("Mr Wang") and another actor's alias ("Kremlin") stay allowed, as the actors file says."""
+    _add_actor(own_seeds, 'name = "Jane Wang"\nkind = "person"\naliases = ["Mr Wang", "Kremlin"]')
+    invoke("--db", tmp_path / "new.db", "seed", "--no-articles")

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, select, update
 
+from tracker.coder.actors import name_key
 from tracker.coder.lexicon import read_toml
 from tracker.errors import TrackerError
 from tracker.resources import SEEDS_ENV, seeds_dir
@@ -63,6 +64,9 @@ def check_actor_file(path: Path) -> list[dict[str, Any]]:
                     f"{path}: a role of {name!r} ends ({role['to']}) before it begins "
                     f"({role['from']})"
                 )
+    problem = _alias_taking_a_name(entries)
+    if problem:
+        raise TrackerError(f"{path}: {problem}")
     for entry in entries:  # free text may be an affiliation, but not a misspelt actor
         affiliation = entry.get("affiliation")
         if affiliation and affiliation not in seen:
@@ -73,6 +77,27 @@ def check_actor_file(path: Path) -> list[dict[str, Any]]:
                     f"actor; did you mean {close[0]!r}?"
                 )
     return entries
+
+
+def _alias_taking_a_name(entries: list[dict[str, Any]]) -> str | None:
+    """An alias that is another actor's canonical name, compared as the coder matches names
+    (``name_key``: case, accents, dots, hyphens, "the", a possessive 's): `aliases =
+    ["Russia"]` on a person made every "Russia" that person's too, and Russia's positions
+    vanished. Another actor's alias (a surname two people share) stays allowed."""
+    owners: dict[tuple[str, ...], tuple[int, str]] = {}
+    for number, entry in enumerate(entries, 1):
+        if key := name_key(entry["name"]):  # a name of no word ("…") matches nothing
+            owners.setdefault(key, (number, entry["name"]))
+    for number, entry in enumerate(entries, 1):
+        for item, alias in enumerate(entry.get("aliases", []), 1):
+            owner = owners.get(name_key(alias))
+            if owner is not None and owner[1] != entry["name"]:
+                return (
+                    f"key 'aliases' in [[actors]] #{number} ({entry['name']!r}): item {item} "
+                    f"({alias!r}) is the name of actor {owner[1]!r} ([[actors]] #{owner[0]}); "
+                    "the coder would take that actor's mentions for this one's"
+                )
+    return None
 
 
 def load_actors(connection: Connection, path: Path) -> int:
