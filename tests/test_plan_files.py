@@ -93,6 +93,17 @@ def _plan_error(invoke, tmp_path, with_plan, text: str) -> str:
         ("number = 2", f"number = {2**70}", "point numbers go from 1 to 2147483647"),
         ('slug = "peace-conference"', 'slug = "de-escalation"', "slug 'de-escalation' is already"),
         ('slug = "peace-conference"', 'slug = "plan"', "is already that of the plan as a whole"),
+        (
+            'slug = "peace-conference"',
+            'slug = "De-escalation"',
+            "point 2: slug 'De-escalation' is that of point 1 ('de-escalation') but for "
+            "letter case",
+        ),
+        (
+            'slug = "peace-conference"',
+            'slug = "PLAN"',
+            "is that of the plan as a whole ('plan') but",
+        ),
         ('phrases = ["peace conference"]', 'phrases = [" "]', "has a blank phrase"),
         ('phrases = ["peace conference"]', "phrases = []", "no sentence could ever link to it"),
         ('title = "A peace conference"', 'title = " "', "point 2: its title is blank"),

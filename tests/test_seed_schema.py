@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import tomllib
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -327,3 +328,21 @@ def test_a_surname_or_an_alias_two_actors_share_is_allowed(invoke, tmp_path, own
     ("Mr Wang") and another actor's alias ("Kremlin") stay allowed, as the actors file says."""
     _add_actor(own_seeds, 'name = "Jane Wang"\nkind = "person"\naliases = ["Mr Wang", "Kremlin"]')
     invoke("--db", tmp_path / "new.db", "seed", "--no-articles")
+
+
+@pytest.mark.parametrize(
+    "second",
+    ["josé roe", "JOSÉ ROE", unicodedata.normalize("NFD", "José Roe")],
+    ids=["lower case", "upper case", "NFD"],
+)
+def test_a_name_given_twice_but_for_case_or_unicode_form_is_refused(
+    invoke, tmp_path, own_seeds, second
+):
+    """ "José Roe" and "josé roe" (or "José Roe" with its é as e and an accent, as macOS
+    writes it) were two actors, stored apart, that the coder could not tell apart."""
+    _add_actor(own_seeds, 'name = "José Roe"\nkind = "person"')
+    path = _add_actor(own_seeds, f'name = "{second}"\nkind = "person"')
+    assert _one_error(invoke, tmp_path) == (
+        f"Error: {path}: actor {second!r} is given twice ([[actors]] #515): [[actors]] #514 "
+        "is 'José Roe', which differs from it only in letter case or Unicode form"
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -48,12 +49,16 @@ def check_actor_file(path: Path) -> list[dict[str, Any]]:
     the first one's aliases and roles; a blank alias would match nothing, or anything."""
     entries: list[dict[str, Any]] = check(path, read_toml(path), ACTORS)["actors"]
     seen: set[str] = set()
+    firsts: dict[str, tuple[int, str]] = {}  # by folded name: the entry that has it
     for number, entry in enumerate(entries, 1):
         name = entry["name"]
         if not name.strip():
             raise TrackerError(f"{path}: [[actors]] #{number} has a blank name")
-        if name in seen:
-            raise TrackerError(f"{path}: actor {name!r} is given twice ([[actors]] #{number})")
+        first = firsts.setdefault(_folded(name), (number, name))
+        if first[0] != number:
+            raise TrackerError(
+                f"{path}: actor {name!r} is given twice {_twice(number, first, name)}"
+            )
         seen.add(name)
         for key in ("aliases", "adjectives"):
             if any(not a.strip() for a in entry.get(key, [])):
@@ -77,6 +82,24 @@ def check_actor_file(path: Path) -> list[dict[str, Any]]:
                     f"actor; did you mean {close[0]!r}?"
                 )
     return entries
+
+
+def _folded(text: str) -> str:
+    """``text`` as one name or slug whatever its letter case and Unicode form (NFC or NFD,
+    as macOS writes é): "Jane Roe" and "jane roe" were two actors, stored apart, that the
+    coder could not tell apart."""
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+def _twice(number: int, first: tuple[int, str], name: str) -> str:
+    """Where an actor given twice is given again, for the error line, and the first entry
+    when its name is written otherwise (in another letter case or Unicode form)."""
+    if first[1] == name:
+        return f"([[actors]] #{number})"
+    return (
+        f"([[actors]] #{number}): [[actors]] #{first[0]} is {first[1]!r}, which differs "
+        "from it only in letter case or Unicode form"
+    )
 
 
 def _alias_taking_a_name(entries: list[dict[str, Any]]) -> str | None:
@@ -244,7 +267,8 @@ def _plan_problem(data: dict[str, Any]) -> str | None:
     for phrase in whole.get("phrases", []) + whole.get("generic", []):
         if not phrase.strip():
             return "plan_target has a blank phrase"
-    slugs: dict[str, str] = {_whole_slug(data): "the plan as a whole"}
+    whole_slug = _whole_slug(data)
+    slugs = {_folded(whole_slug): (whole_slug, "the plan as a whole")}  # by folded slug
     numbers: set[int] = set()
     for key, kind in (("points", "point"), ("issues", "issue")):
         for entry in data.get(key, []):
@@ -253,9 +277,9 @@ def _plan_problem(data: dict[str, Any]) -> str | None:
             named = f"{what} ({slug!r})" if number is not None else what
             if not slug.strip() or not entry["title"].strip():
                 return f"{what}: its {'slug' if not slug.strip() else 'title'} is blank"
-            if slug in slugs:
-                return f"{what}: slug {slug!r} is already that of {slugs[slug]}"
-            slugs[slug] = what
+            if _folded(slug) in slugs:
+                return f"{what}: slug {slug!r} {_slug_taken(slug, *slugs[_folded(slug)])}"
+            slugs[_folded(slug)] = (slug, what)
             if number is not None:
                 if not 1 <= number <= LARGEST_POINT:
                     return f"{what}: point numbers go from 1 to {LARGEST_POINT}"
@@ -268,6 +292,14 @@ def _plan_problem(data: dict[str, Any]) -> str | None:
             if not phrases:
                 return f"{named} has no phrases: no sentence could ever link to it"
     return None
+
+
+def _slug_taken(slug: str, taken: str, owner: str) -> str:
+    """Why a slug may not be used again: another target of the plan has it, or has it in
+    another letter case ("Ceasefire" and "ceasefire" are one target to a reader)."""
+    if taken == slug:
+        return f"is already that of {owner}"
+    return f"is that of {owner} ({taken!r}) but for letter case"
 
 
 def check_plan_files(paths: list[Path]) -> list[dict[str, Any]]:
