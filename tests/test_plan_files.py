@@ -492,3 +492,20 @@ def test_no_position_is_added_on_a_retired_point(invoke, tmp_path, with_plan):
     assert result.output.count(retired) == 2, result.output
     sheet = _write(tmp_path / "good.csv", [dict(on_retired, decision="confirm")])
     assert "applied 1 confirm" in invoke("--db", db, "review", "import", sheet).output
+
+
+@pytest.mark.parametrize("name", ["._two-points.toml", ".old.toml"])
+def test_a_plan_file_whose_name_starts_with_a_dot_is_passed_over(invoke, tmp_path, with_plan, name):
+    """macOS writes `._two-points.toml` (not UTF-8) beside a file copied to some disks, and
+    an editor leaves `.old.toml`: each was read as a plan (an error, or a slug given twice),
+    where a shell's `*` passes them over, as ingest does in an article folder."""
+    from tracker.provenance import seed_file_hashes
+
+    own = with_plan()
+    hashes = seed_file_hashes(own)
+    hidden = own / "plans" / name
+    hidden.write_bytes(b"\x00\x05\x16\x07Mac OS X \xff" if name[1] == "_" else SECOND.encode())
+    db = tmp_path / "x.db"
+    assert "plans china-2023, two-points" in invoke("--db", db, "seed", "--no-articles").output
+    assert "no problems found" in invoke("--db", db, "db", "check").output
+    assert seed_file_hashes(own) == hashes  # the record of what was seeded leaves it out

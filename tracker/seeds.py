@@ -19,7 +19,7 @@ from sqlalchemy import Connection, delete, select, update
 from tracker.coder.actors import name_key
 from tracker.coder.lexicon import read_toml
 from tracker.errors import TrackerError
-from tracker.resources import SEEDS_ENV, seeds_dir
+from tracker.resources import SEEDS_ENV, plan_files, seeds_dir
 from tracker.schema import (
     ACTOR_KINDS,
     Actor,
@@ -331,7 +331,7 @@ def check_seed_files(folder: Path | None = None) -> None:
         where = f"{SEEDS_ENV}={own}" if own else str(folder)
         raise TrackerError(f"no seeds folder at {where}; nothing was created")
     names = {entry["name"] for entry in check_actor_file(folder / "actors.toml")}
-    paths = sorted((folder / "plans").glob("*.toml"))
+    paths = plan_files(folder)
     if not paths:
         raise TrackerError(f"no plans in {folder / 'plans'}; nothing was created")
     for path, data in zip(paths, check_plan_files(paths), strict=True):
@@ -347,7 +347,7 @@ def load_seeds(connection: Connection, folder: Path | None = None) -> dict[str, 
     """Load actors, then every plan under ``plans/``; returns what was loaded, and a
     warning line for each point renamed, renumbered or retired."""
     folder = folder or seeds_dir()
-    paths = sorted((folder / "plans").glob("*.toml"))
+    paths = plan_files(folder)
     if not paths:  # would retire every stored plan
         raise TrackerError(f"no plans in {folder / 'plans'}; nothing was loaded")
     files = check_plan_files(paths)  # all of them before any is written
@@ -377,10 +377,9 @@ def record_seeding(connection: Connection, folder: Path) -> None:
 
 def plan_file_targets(folder: Path | None = None) -> set[tuple[str, str]]:
     """The targets the plan files hold, as (plan slug, target slug), the files checked."""
-    plans = (folder or seeds_dir()) / "plans"
     return {
         (data["slug"], slug)
-        for data in check_plan_files(sorted(plans.glob("*.toml")))
+        for data in check_plan_files(plan_files(folder or seeds_dir()))
         for _, _, slug in _file_targets(data)
     }
 
