@@ -115,6 +115,12 @@ def _plan_error(invoke, tmp_path, with_plan, text: str) -> str:
         ),
         ('slug = "two-points"', 'slug = "china-2023"', "slug 'china-2023' is also that of"),
         ('author = "China"', 'author = "Chnia"', "the plan's author 'Chnia' is not in the actors"),
+        (
+            'phrases = ["two-point plan"]',
+            'slug = "whole"\nphrases = ["two-point plan"]',
+            "key 'slug' in [plan_target] must be 'plan' (exports and --target plan name the "
+            "plan as a whole so), not a string ('whole')",
+        ),
     ],
 )
 def test_a_plan_file_mistake_is_one_error_and_no_store(
@@ -344,14 +350,15 @@ def test_a_renumbered_point_is_named_and_a_slug_of_another_kind_refused(
     warnings = invoke("--db", db, "seed", "--no-articles").stderr
     assert f"warning: {path}: point 'de-escalation' was number 1 and is now 2: " in warnings
     assert "so what named point 1 now names another point" in warnings
+    issue = '\n[[issues]]\nslug = "talks"\ntitle = "Talks"\nphrases = ["talks"]\n'
+    path.write_text(SECOND + issue, encoding="utf-8")
+    invoke("--db", db, "seed", "--no-articles")
     before = invoke("--db", db, "points", "--format", "csv").output
-    whole_as_point = SECOND.replace('slug = "peace-conference"', 'slug = "plan"').replace(
-        'phrases = ["two-point plan"]', 'slug = "whole"\nphrases = ["two-point plan"]'
-    )
-    path.write_text(whole_as_point, encoding="utf-8")
+    path.write_text(SECOND.replace('slug = "peace-conference"', 'slug = "talks"'), "utf-8")
     result = invoke("--db", db, "seed", "--no-articles", expect=1)
     assert result.output.strip() == (
-        f"Error: {path}: point 2 has the slug 'plan' of a stored plan target; give it another slug"
+        f"Error: {path}: point 2 has the slug 'talks' of a stored issue target; give it "
+        "another slug"
     )
     assert invoke("--db", db, "points", "--format", "csv").output == before
 

@@ -53,8 +53,8 @@ class MapOf:
 
 
 class OneOf:
-    def __init__(self, *choices: str) -> None:
-        self.choices = choices
+    def __init__(self, *choices: str, hint: str = "") -> None:
+        self.choices, self.hint = choices, hint
 
 
 class Text:
@@ -188,6 +188,9 @@ ACTORS = Table(
     }
 )
 
+# The slug of a plan's target for the plan as a whole: the export contract's `target`
+# and `--target plan` name it so, whatever the plan (another slug was never found by them).
+WHOLE_SLUG = "plan"
 PHRASES = [Text(TargetPhrase.phrase)]
 _TARGET = {"description": str, "phrases": PHRASES, "against": PHRASES}
 TARGET_SLUG, TARGET_TITLE = Text(Target.slug), Text(Target.title)
@@ -198,7 +201,9 @@ PLAN = Table(
         "author": ACTOR_NAME,
         "plan_target": Table(
             optional={
-                "slug": TARGET_SLUG,
+                "slug": OneOf(
+                    WHOLE_SLUG, hint=" (exports and --target plan name the plan as a whole so)"
+                ),
                 "title": TARGET_TITLE,
                 "phrases": PHRASES,
                 "generic": WORDS,
@@ -249,8 +254,10 @@ def _describe(value: Any) -> str:
 
 
 def _expected(spec: Any) -> str:
+    if isinstance(spec, OneOf) and len(spec.choices) == 1:
+        return f"{spec.choices[0]!r}{spec.hint}"
     if isinstance(spec, OneOf):
-        return "one of " + ", ".join(repr(c) for c in spec.choices)
+        return "one of " + ", ".join(repr(c) for c in spec.choices) + spec.hint
     if isinstance(spec, list):
         item = spec[0]
         if item is str or isinstance(item, Text):

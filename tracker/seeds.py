@@ -30,7 +30,7 @@ from tracker.schema import (
     Target,
     TargetPhrase,
 )
-from tracker.seed_schema import ACTORS, PLAN, check
+from tracker.seed_schema import ACTORS, PLAN, WHOLE_SLUG, check
 
 
 def _upsert(connection: Connection, table, key: dict, values: dict) -> int:
@@ -177,11 +177,6 @@ def _date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value))
 
 
-def _whole_slug(data: dict[str, Any]) -> str:
-    """The slug of a plan file's target for the plan as a whole."""
-    return data.get("plan_target", {}).get("slug", "plan")
-
-
 def load_plan(connection: Connection, path: Path, data: dict[str, Any]) -> str:
     """Upsert the plan of ``path``; ``data`` is the file as ``check_plan_files`` read it."""
     slug = data.get("slug")
@@ -204,7 +199,7 @@ def load_plan(connection: Connection, path: Path, data: dict[str, Any]) -> str:
         (
             "plan",
             None,
-            _whole_slug(data),
+            WHOLE_SLUG,
             whole.get("title", data["title"]),
             "",
             [(p, 1) for p in whole.get("phrases", [])]
@@ -267,8 +262,7 @@ def _plan_problem(data: dict[str, Any]) -> str | None:
     for phrase in whole.get("phrases", []) + whole.get("generic", []):
         if not phrase.strip():
             return "plan_target has a blank phrase"
-    whole_slug = _whole_slug(data)
-    slugs = {_folded(whole_slug): (whole_slug, "the plan as a whole")}  # by folded slug
+    slugs = {WHOLE_SLUG: (WHOLE_SLUG, "the plan as a whole")}  # by folded slug
     numbers: set[int] = set()
     for key, kind in (("points", "point"), ("issues", "issue")):
         for entry in data.get(key, []):
@@ -386,7 +380,7 @@ def plan_file_targets(folder: Path | None = None) -> set[tuple[str, str]]:
 
 def _file_targets(data: dict[str, Any]) -> list[tuple[str, int | None, str]]:
     """A plan file's targets as (kind, number, slug), the plan as a whole first."""
-    found: list[tuple[str, int | None, str]] = [("plan", None, _whole_slug(data))]
+    found: list[tuple[str, int | None, str]] = [("plan", None, WHOLE_SLUG)]
     for kind, key in (("point", "points"), ("issue", "issues")):
         found += [(kind, e.get("number"), e["slug"]) for e in data.get(key, [])]
     return found
