@@ -516,3 +516,21 @@ def test_a_plan_file_whose_name_starts_with_a_dot_is_passed_over(invoke, tmp_pat
     assert "plans china-2023, two-points" in invoke("--db", db, "seed", "--no-articles").output
     assert "no problems found" in invoke("--db", db, "db", "check").output
     assert seed_file_hashes(own) == hashes  # the record of what was seeded leaves it out
+
+
+def test_generic_words_need_the_plan_s_published_date(invoke, tmp_path, with_plan):
+    """Generic words name a plan only in the months after it was published (the lexicon's
+    generic_plan_days): a plan with generic words and no `published` date was named by
+    "the plan" forever. A plan with no generic words needs no date."""
+    undated = SECOND.replace("published = 2024-05-23\n", "")
+    generic = 'phrases = ["two-point plan"]\ngeneric = ["plan", "proposal"]'
+    line = _plan_error(
+        invoke, tmp_path, with_plan, undated.replace('phrases = ["two-point plan"]', generic)
+    )
+    assert line.endswith(
+        "two-points.toml: key 'generic' in [plan_target] needs the plan's 'published' date: "
+        "generic words name the plan only in the first months after it (the lexicon's "
+        "generic_plan_days)"
+    )
+    with_plan(undated)
+    invoke("--db", tmp_path / "undated.db", "seed", "--no-articles")

@@ -253,7 +253,8 @@ def _plan_problem(data: dict[str, Any]) -> str | None:
     """What the schema cannot say is wrong with a plan that fits it: targets that would be
     stored as one (a slug twice, the plan-as-a-whole's slug reused by a point), a point
     number twice or below 1, a blank phrase, a point or issue no phrase could ever link, a
-    plan with no points (which ``db check`` would report)."""
+    plan with no points (which ``db check`` would report), generic words with no date to
+    count the plan's first months from."""
     if not data.get("points"):
         return "the plan has no [[points]]"
     if not data["slug"].strip() or not data["title"].strip():
@@ -262,6 +263,11 @@ def _plan_problem(data: dict[str, Any]) -> str | None:
     for phrase in whole.get("phrases", []) + whole.get("generic", []):
         if not phrase.strip():
             return "plan_target has a blank phrase"
+    if whole.get("generic") and "published" not in data:  # without it, they named it forever
+        return (
+            "key 'generic' in [plan_target] needs the plan's 'published' date: generic words "
+            "name the plan only in the first months after it (the lexicon's generic_plan_days)"
+        )
     slugs = {WHOLE_SLUG: (WHOLE_SLUG, "the plan as a whole")}  # by folded slug
     numbers: set[int] = set()
     for key, kind in (("points", "point"), ("issues", "issue")):
