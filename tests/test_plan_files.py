@@ -534,3 +534,29 @@ def test_generic_words_need_the_plan_s_published_date(invoke, tmp_path, with_pla
     )
     with_plan(undated)
     invoke("--db", tmp_path / "undated.db", "seed", "--no-articles")
+
+
+@pytest.mark.parametrize(
+    "new",
+    [
+        'slug = "Two points"',
+        'slug = "два-пункта"',
+        'slug = "Peace-conference"',
+        'slug = "peace conference"',
+        'slug = "-peace"',
+        'slug = "peace_conference"',
+    ],
+)
+def test_a_slug_is_lower_case_ascii_letters_digits_and_hyphens(invoke, tmp_path, with_plan, new):
+    """Slugs are typed (`--plan`, `--target`), and name targets in exports and gold files:
+    "Peace-conference" was a second target beside "peace-conference" in another store, and
+    "peace conference" or another script had to be quoted on every command line."""
+    slug = new.split('"')[1]
+    old, where = 'slug = "two-points"', f"({slug!r})"  # the plan's own slug
+    if slug[0] in "P-p":  # the slug of point 2
+        old, where = 'slug = "peace-conference"', f"in [[points]] #2 ({slug!r})"
+    line = _plan_error(invoke, tmp_path, with_plan, SECOND.replace(old, new, 1))
+    assert line.endswith(
+        f"two-points.toml: key 'slug' {where} must be lower-case ASCII letters, digits and "
+        "hyphens, not starting with a hyphen (like 'troop-withdrawal')"
+    )

@@ -16,7 +16,7 @@ from tracker.errors import TrackerError
 from tracker.resources import seeds_dir
 from tracker.schema import Base
 from tracker.seed_schema import ACTORS, LEXICON, PLAN, check
-from tracker.seeds import load_seeds
+from tracker.seeds import check_seed_files, load_seeds
 
 LEXICON_FILE, ACTORS_FILE, PLAN_FILE = "lexicon.toml", "actors.toml", "plans/china-2023.toml"
 
@@ -214,6 +214,7 @@ def test_the_real_seed_files_validate():
     ]:
         with path.open("rb") as handle:
             check(path, tomllib.load(handle), schema)
+    check_seed_files(folder)  # and what the loaders check beyond the schema
 
 
 @pytest.mark.parametrize("name", sorted(BROKEN))

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -219,6 +220,30 @@ PLAN = Table(
         "issues": [Table(required={"slug": TARGET_SLUG, "title": TARGET_TITLE}, optional=_TARGET)],
     },
 )
+
+
+# What a plan's or a target's slug is made of: it is typed (`--plan`, `--target`) and names
+# targets in exports and gold files. "Peace-conference" was another target than
+# "peace-conference", and a space or another script had to be quoted on every command line.
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+_SLUG_RULE = (
+    "must be lower-case ASCII letters, digits and hyphens, not starting with a hyphen "
+    "(like 'troop-withdrawal')"
+)
+
+
+def slug_problem(plan: dict[str, Any]) -> str:
+    """The first slug of a plan file (the plan's, then its points' and issues') that is not
+    made as ``SLUG`` says, as the end of an error line naming its key; or "". Checked after
+    the targets (``tracker.seeds``), so that two slugs differing only in case are named as
+    one target given twice."""
+    if not SLUG.fullmatch(plan["slug"]):
+        return f"key 'slug' ({plan['slug']!r}) {_SLUG_RULE}"
+    for key in ("points", "issues"):
+        for number, item in enumerate(plan.get(key, []), 1):
+            if not SLUG.fullmatch(item["slug"]):
+                return f"key 'slug' in {_entry(key, number, item, '')} {_SLUG_RULE}"
+    return ""
 
 
 def check(path: Path, data: dict[str, Any], schema: Table) -> dict[str, Any]:

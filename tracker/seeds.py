@@ -30,7 +30,7 @@ from tracker.schema import (
     Target,
     TargetPhrase,
 )
-from tracker.seed_schema import ACTORS, PLAN, WHOLE_SLUG, check
+from tracker.seed_schema import ACTORS, PLAN, WHOLE_SLUG, check, slug_problem
 
 
 def _upsert(connection: Connection, table, key: dict, values: dict) -> int:
@@ -254,7 +254,7 @@ def _plan_problem(data: dict[str, Any]) -> str | None:
     stored as one (a slug twice, the plan-as-a-whole's slug reused by a point), a point
     number twice or below 1, a blank phrase, a point or issue no phrase could ever link, a
     plan with no points (which ``db check`` would report), generic words with no date to
-    count the plan's first months from."""
+    count the plan's first months from, and then a slug not made as slugs are."""
     if not data.get("points"):
         return "the plan has no [[points]]"
     if not data["slug"].strip() or not data["title"].strip():
@@ -291,7 +291,7 @@ def _plan_problem(data: dict[str, Any]) -> str | None:
                 return f"{named} has a blank phrase"
             if not phrases:
                 return f"{named} has no phrases: no sentence could ever link to it"
-    return None
+    return slug_problem(data) or None
 
 
 def _slug_taken(slug: str, taken: str, owner: str) -> str:
