@@ -15,7 +15,7 @@ from tracker.coder.lexicon import load_lexicon
 from tracker.errors import TrackerError
 from tracker.resources import seeds_dir
 from tracker.schema import Base
-from tracker.seed_schema import ACTORS, LEXICON, PLAN, check
+from tracker.seed_schema import ACTORS, LEXICON, PLAN, check, cue_problem
 from tracker.seeds import check_seed_files, load_seeds
 
 LEXICON_FILE, ACTORS_FILE, PLAN_FILE = "lexicon.toml", "actors.toml", "plans/china-2023.toml"
@@ -77,6 +77,36 @@ BROKEN = {
         "generic_plan_days = 999999999999",
         "generic_plan_days",
         "in [link] must be from 0 to 36500 (days), not 999999999999",
+    ),
+    "lexicon blank cue": (
+        LEXICON_FILE,
+        'support = [\n    "support",',
+        'support = [\n    " ", "support",',
+        "support",
+        "in [stance]: item 1 is blank",
+    ),
+    "lexicon empty stopword": (
+        LEXICON_FILE,
+        'stopwords = ["the",',
+        'stopwords = ["the", "",',
+        "stopwords",
+        "in [link]: item 2 is blank",
+    ),
+    "lexicon cue for and against": (
+        LEXICON_FILE,
+        'oppose = [\n    "oppose",',
+        'oppose = [\n    "welcome", "oppose",',
+        "oppose",
+        "in [stance]: item 1 ('welcome') is in 'support' too (item 9, 'welcome'): a cue gives "
+        "one stance",
+    ),
+    "lexicon cue mixed and against": (
+        LEXICON_FILE,
+        'mixed = [\n    "some of",',
+        'mixed = [\n    "some of", "Rejected",',
+        "mixed",
+        "in [stance]: item 2 ('Rejected') is in 'oppose' too (item 6, 'reject'), as cues are "
+        "matched: a cue gives one stance",
     ),
     "actor name padded": (
         ACTORS_FILE,
@@ -215,6 +245,8 @@ def test_the_real_seed_files_validate():
         with path.open("rb") as handle:
             check(path, tomllib.load(handle), schema)
     check_seed_files(folder)  # and what the loaders check beyond the schema
+    with (folder / LEXICON_FILE).open("rb") as handle:
+        assert cue_problem(tomllib.load(handle)) == ""
 
 
 @pytest.mark.parametrize("name", sorted(BROKEN))

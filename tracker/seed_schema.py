@@ -27,6 +27,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from tracker.coder.text import normalise_phrase, stem
 from tracker.errors import TrackerError
 from tracker.schema import (
     ACTOR_KINDS,
@@ -67,6 +68,11 @@ class Text:
         self.max_length: int = column.property.columns[0].type.length
 
 
+class Word:
+    """A word or phrase of a word list: blank, it matched nothing, and the analyst who wrote
+    it believed it did."""
+
+
 class Range:
     """A number between two bounds: a similarity of 0.86 (a share, where rapidfuzz's 0-100
     was meant) linked twice as many sentences, and one of 860 was a traceback."""
@@ -75,7 +81,7 @@ class Range:
         self.kind, self.low, self.high, self.hint = kind, low, high, hint
 
 
-WORDS = [str]  # a list of words or phrases
+WORDS = [Word()]  # a list of words or phrases
 SIMILARITY = Range(float, 50, 100, " (a rapidfuzz ratio: 100 is the same word)")
 WORD_COUNT = Range(int, 0, 50, " (words)")
 KIND = OneOf(*ACTOR_KINDS)
@@ -246,6 +252,30 @@ def slug_problem(plan: dict[str, Any]) -> str:
     return ""
 
 
+# The stance cue lists, in the order a later one's clash with an earlier one is named.
+STANCE_LISTS = ("support", "oppose", "mixed")
+
+
+def cue_problem(lexicon: dict[str, Any]) -> str:
+    """A cue in two of the stance lists, compared as the coder matches cues (normalised
+    and stemmed: "Rejected" is "reject"), as the end of an error line naming its key; or
+    "". The coder looks for mixed cues, then oppose, then support, so the other list's
+    entry silently did nothing."""
+    stance = lexicon["stance"]
+    seen: dict[tuple[str, ...], tuple[str, int, str]] = {}  # cue: list, item, as written
+    for key in STANCE_LISTS:
+        for number, cue in enumerate(stance[key], 1):
+            match = tuple(stem(word) for word in normalise_phrase(cue))
+            first = seen.setdefault(match, (key, number, cue))
+            if first[0] != key and match:
+                matched = ", as cues are matched" if first[2] != cue else ""
+                return (
+                    f"key '{key}' in [stance]: item {number} ({cue!r}) is in '{first[0]}' too "
+                    f"(item {first[1]}, {first[2]!r}){matched}: a cue gives one stance"
+                )
+    return ""
+
+
 def check(path: Path, data: dict[str, Any], schema: Table) -> dict[str, Any]:
     """``data`` if it fits ``schema``; else a TrackerError naming the file and the key."""
     problem = _table(data, schema, "")
@@ -285,14 +315,14 @@ def _expected(spec: Any) -> str:
         return "one of " + ", ".join(repr(c) for c in spec.choices) + spec.hint
     if isinstance(spec, list):
         item = spec[0]
-        if item is str or isinstance(item, Text):
+        if item is str or isinstance(item, Text | Word):
             return "a list of strings"
         if isinstance(item, Table):
             return "a list of tables"
         return f"a list, each item {_expected(item)}"
     if isinstance(spec, Table | MapOf):
         return "a table"
-    if isinstance(spec, Text):
+    if isinstance(spec, Text | Word):
         return "a string"
     if isinstance(spec, Range):
         return _NAMES[spec.kind]
@@ -310,7 +340,7 @@ def _fits(value: Any, spec: Any) -> bool:
         return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
     if isinstance(spec, OneOf):
         return value in spec.choices
-    if isinstance(spec, Text):
+    if isinstance(spec, Text | Word):
         return isinstance(value, str)
     if isinstance(spec, list):
         return isinstance(value, list)
@@ -389,6 +419,8 @@ def _string(value: str, spec: Any) -> str:
     blank or padded with spaces either."""
     if "\x00" in value:
         return " holds a NUL character (\\u0000)"
+    if isinstance(spec, Word) and not value.strip():
+        return " is blank"
     if isinstance(spec, Text) and len(value) > spec.max_length:
         return f" is {len(value)} characters long; the store keeps at most {spec.max_length}"
     if isinstance(spec, Text) and value.strip() and value != value.strip():
