@@ -88,7 +88,12 @@ def _plan_error(invoke, tmp_path, with_plan, text: str) -> str:
 @pytest.mark.parametrize(
     ("old", "new", "words"),
     [
-        ("number = 2", "number = 1", "point 1: another point has the number 1"),
+        (
+            "number = 2",
+            "number = 1",
+            ": [[points]] #2 ('peace-conference') and [[points]] #1 ('de-escalation') both have "
+            "the number 1",
+        ),
         ("number = 2", "number = 0", "point 0: point numbers go from 1 to 2147483647"),
         ("number = 2", f"number = {2**70}", "point numbers go from 1 to 2147483647"),
         ('slug = "peace-conference"', 'slug = "de-escalation"', "slug 'de-escalation' is already"),

@@ -191,8 +191,8 @@ BROKEN = {
         'name = "Xi Jinping' + " Jr" * 70 + '"',
         "name",
         "in [[actors]] #2 ('Xi Jinping"
-        + " Jr" * 70
-        + "') is 220 characters long; the store keeps at most 200",
+        + " Jr" * 15
+        + " J…') is 220 characters long; the store keeps at most 200",
     ),
     "plan phrase too long": (
         PLAN_FILE,
@@ -379,3 +379,25 @@ def test_a_name_given_twice_but_for_case_or_unicode_form_is_refused(
         f"Error: {path}: actor {second!r} is given twice ([[actors]] #515): [[actors]] #514 "
         "is 'José Roe', which differs from it only in letter case or Unicode form"
     )
+
+
+def test_a_padded_name_is_shown_once(invoke, tmp_path, own_seeds):
+    """It was "key 'name' in [[actors]] #514 (' Jane Roe') (' Jane Roe') begins or ends
+    with a space": the entry's label and the value are the same string."""
+    path = _add_actor(own_seeds, 'name = " Jane Roe"\nkind = "person"')
+    assert _one_error(invoke, tmp_path) == (
+        f"Error: {path}: key 'name' in [[actors]] #514 (' Jane Roe') begins or ends with a space"
+    )
+
+
+def test_a_long_value_is_cut_in_an_error_line(invoke, tmp_path, own_seeds):
+    """A value echoed in an error line is cut to about 60 characters, with an ellipsis: a
+    padded alias of 190 characters filled the terminal with it."""
+    alias = "Jane " + "Roe " * 46
+    path = _add_actor(own_seeds, f'name = "Jane Roe"\nkind = "person"\naliases = ["{alias}"]')
+    shown = repr(alias[:57] + "…")
+    assert _one_error(invoke, tmp_path) == (
+        f"Error: {path}: key 'aliases' in [[actors]] #514 ('Jane Roe'): item 1 ({shown}) "
+        "begins or ends with a space"
+    )
+    assert len(shown) == 60

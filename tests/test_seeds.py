@@ -84,3 +84,18 @@ def test_seeds_and_model_folders_written_with_a_tilde_are_the_home_folder(monkey
     monkeypatch.setenv("TRACKER_SEEDS_DIR", "~/seeds")
     monkeypatch.setenv("TRACKER_MODEL", "~/model.json")
     assert seeds_dir() == tmp_path / "seeds" and model_path() == tmp_path / "model.json"
+
+
+def test_a_seeds_folder_that_does_not_exist_is_named_as_such(invoke, tmp_path, monkeypatch):
+    """A mistyped TRACKER_SEEDS_DIR on a store that exists was "no plans in …/plans" for
+    `seed`, and "cannot read …/lexicon.toml" for `ingest`: the folder itself is missing."""
+    db = tmp_path / "store.db"
+    invoke("--db", db, "seed", "--no-articles")
+    missing = tmp_path / "nonexist"
+    monkeypatch.setenv("TRACKER_SEEDS_DIR", str(missing))
+    result = invoke("--db", db, "seed", "--no-articles", expect=1)
+    assert result.output.splitlines() == [
+        f"Error: no seeds folder at TRACKER_SEEDS_DIR={missing}; nothing was loaded"
+    ]
+    result = invoke("--db", db, "ingest", "-", input="Mr Xi backed a ceasefire.", expect=1)
+    assert result.output.splitlines() == [f"Error: no seeds folder at TRACKER_SEEDS_DIR={missing}"]

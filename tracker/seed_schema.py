@@ -244,7 +244,7 @@ def slug_problem(plan: dict[str, Any]) -> str:
     the targets (``tracker.seeds``), so that two slugs differing only in case are named as
     one target given twice."""
     if not SLUG.fullmatch(plan["slug"]):
-        return f"key 'slug' ({plan['slug']!r}) {_SLUG_RULE}"
+        return f"key 'slug' ({shown(plan['slug'])}) {_SLUG_RULE}"
     for key in ("points", "issues"):
         for number, item in enumerate(plan.get(key, []), 1):
             if not SLUG.fullmatch(item["slug"]):
@@ -270,8 +270,8 @@ def cue_problem(lexicon: dict[str, Any]) -> str:
             if first[0] != key and match:
                 matched = ", as cues are matched" if first[2] != cue else ""
                 return (
-                    f"key '{key}' in [stance]: item {number} ({cue!r}) is in '{first[0]}' too "
-                    f"(item {first[1]}, {first[2]!r}){matched}: a cue gives one stance"
+                    f"key '{key}' in [stance]: item {number} ({shown(cue)}) is in '{first[0]}' too "
+                    f"(item {first[1]}, {shown(first[2])}){matched}: a cue gives one stance"
                 )
     return ""
 
@@ -302,10 +302,9 @@ def _describe(value: Any) -> str:
         kind = _NAMES.get(type(value)) or (
             "a list" if isinstance(value, list) else "a table" if isinstance(value, dict) else ""
         )
-    shown = repr(value) if not isinstance(value, dict | list) else ""
-    if len(shown) > 40:
-        shown = shown[:37] + "..."
-    return f"{kind} ({shown})" if shown else kind
+    if isinstance(value, dict | list):
+        return kind
+    return f"{kind} ({shown(value)})"
 
 
 def _expected(spec: Any) -> str:
@@ -349,6 +348,22 @@ def _fits(value: Any, spec: Any) -> bool:
     return isinstance(value, spec)
 
 
+# How long a value an error line echoes may be, quotes included: a name of 220 characters
+# was echoed whole, twice, in one line.
+SHOWN = 60
+
+
+def shown(value: Any) -> str:
+    """A value as an error line echoes it: its repr, cut to ``SHOWN`` characters with an
+    ellipsis."""
+    text = repr(value)
+    if len(text) <= SHOWN:
+        return text
+    if isinstance(value, str):
+        return repr(value[: SHOWN - 3] + "…")
+    return text[: SHOWN - 1] + "…"
+
+
 def _where(place: str) -> str:
     return f" in {place}" if place else ""
 
@@ -376,12 +391,14 @@ def _value(key: str, value: Any, spec: Any, place: str) -> str:
     """The first problem in the value of ``key`` of the table at ``place``, or ""."""
     if not _fits(value, spec):
         return f"key '{key}'{_where(place)} must be {_expected(spec)}, not {_describe(value)}"
-    if isinstance(value, str) and (wrong := _string(value, spec)):
+    # the value is echoed unless the entry's label is that value: "[[actors]] #3 (' Li')"
+    echo = not place.endswith(f"({shown(value)})")
+    if isinstance(value, str) and (wrong := _string(value, spec, echo)):
         return f"key '{key}'{_where(place)}{wrong}"
     if isinstance(spec, Range) and not spec.low <= value <= spec.high:
         return (
             f"key '{key}'{_where(place)} must be from {spec.low} to {spec.high}{spec.hint}, "
-            f"not {value!r}"
+            f"not {shown(value)}"
         )
     if isinstance(spec, Table):
         return _table(value, spec, _sub_table(key, place))
@@ -411,7 +428,7 @@ def _value(key: str, value: Any, spec: Any, place: str) -> str:
     return ""
 
 
-def _string(value: str, spec: Any) -> str:
+def _string(value: str, spec: Any, echo: bool = True) -> str:
     """What is wrong with a string value, as the end of a sentence naming its key, or "".
     A NUL character (TOML's "\\u0000") or a value longer than its column: SQLite stored
     it, PostgreSQL refused the whole seed as a database error, so the same file loaded on
@@ -426,7 +443,7 @@ def _string(value: str, spec: Any) -> str:
     if isinstance(spec, Text) and value.strip() and value != value.strip():
         # "Li Qiang " was a second actor that no name could tell from "Li Qiang"; a blank
         # value is said by the loaders, which name what it is (a blank name, a blank phrase)
-        return f" ({value!r}) begins or ends with a space"
+        return f" ({shown(value)})" * echo + " begins or ends with a space"
     return ""
 
 
@@ -445,7 +462,7 @@ def _entry(key: str, number: int, item: Any, parent: str) -> str:
     if isinstance(item, dict):
         for name_key in ("name", "slug", "title"):
             if isinstance(item.get(name_key), str):
-                label = f" ({item[name_key]!r})"
+                label = f" ({shown(item[name_key])})"
                 break
     if not parent:
         return f"[[{key}]] #{number}{label}"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import os
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from sqlalchemy import Connection, delete, select, update
 from tracker.coder.actors import name_key
 from tracker.coder.lexicon import read_toml
 from tracker.errors import TrackerError
-from tracker.resources import SEEDS_ENV, plan_files, seeds_dir
+from tracker.resources import missing_seeds_folder, plan_files, seeds_dir
 from tracker.schema import (
     ACTOR_KINDS,
     Actor,
@@ -30,7 +29,7 @@ from tracker.schema import (
     Target,
     TargetPhrase,
 )
-from tracker.seed_schema import ACTORS, PLAN, WHOLE_SLUG, check, slug_problem
+from tracker.seed_schema import ACTORS, PLAN, WHOLE_SLUG, check, shown, slug_problem
 
 
 def _upsert(connection: Connection, table, key: dict, values: dict) -> int:
@@ -57,16 +56,16 @@ def check_actor_file(path: Path) -> list[dict[str, Any]]:
         first = firsts.setdefault(_folded(name), (number, name))
         if first[0] != number:
             raise TrackerError(
-                f"{path}: actor {name!r} is given twice {_twice(number, first, name)}"
+                f"{path}: actor {shown(name)} is given twice {_twice(number, first, name)}"
             )
         seen.add(name)
         for key in ("aliases", "adjectives"):
             if any(not a.strip() for a in entry.get(key, [])):
-                raise TrackerError(f"{path}: actor {name!r} has a blank entry in {key}")
+                raise TrackerError(f"{path}: actor {shown(name)} has a blank entry in {key}")
         for role in entry.get("roles", []):
             if role.get("from") and role.get("to") and role["to"] < role["from"]:
                 raise TrackerError(
-                    f"{path}: a role of {name!r} ends ({role['to']}) before it begins "
+                    f"{path}: a role of {shown(name)} ends ({role['to']}) before it begins "
                     f"({role['from']})"
                 )
     problem = _alias_taking_a_name(entries)
@@ -78,8 +77,8 @@ def check_actor_file(path: Path) -> list[dict[str, Any]]:
             close = difflib.get_close_matches(affiliation, seen, n=1, cutoff=0.75)
             if close:
                 raise TrackerError(
-                    f"{path}: the affiliation {affiliation!r} of {entry['name']!r} is no "
-                    f"actor; did you mean {close[0]!r}?"
+                    f"{path}: the affiliation {shown(affiliation)} of {shown(entry['name'])} is no "
+                    f"actor; did you mean {shown(close[0])}?"
                 )
     return entries
 
@@ -97,7 +96,7 @@ def _twice(number: int, first: tuple[int, str], name: str) -> str:
     if first[1] == name:
         return f"([[actors]] #{number})"
     return (
-        f"([[actors]] #{number}): [[actors]] #{first[0]} is {first[1]!r}, which differs "
+        f"([[actors]] #{number}): [[actors]] #{first[0]} is {shown(first[1])}, which differs "
         "from it only in letter case or Unicode form"
     )
 
@@ -115,10 +114,11 @@ def _alias_taking_a_name(entries: list[dict[str, Any]]) -> str | None:
         for item, alias in enumerate(entry.get("aliases", []), 1):
             owner = owners.get(name_key(alias))
             if owner is not None and owner[1] != entry["name"]:
+                where = f"[[actors]] #{number} ({shown(entry['name'])}): item {item}"
                 return (
-                    f"key 'aliases' in [[actors]] #{number} ({entry['name']!r}): item {item} "
-                    f"({alias!r}) is the name of actor {owner[1]!r} ([[actors]] #{owner[0]}); "
-                    "the coder would take that actor's mentions for this one's"
+                    f"key 'aliases' in {where} ({shown(alias)}) is the name of actor "
+                    f"{shown(owner[1])} ([[actors]] #{owner[0]}); the coder would take that "
+                    "actor's mentions for this one's"
                 )
     return None
 
@@ -129,7 +129,9 @@ def load_actors(connection: Connection, path: Path) -> int:
     for entry in entries:
         name, kind = entry.get("name"), entry.get("kind", "person")
         if not name or kind not in ACTOR_KINDS:
-            raise TrackerError(f"{path}: actor {name!r} needs a name and a kind in {ACTOR_KINDS}")
+            raise TrackerError(
+                f"{path}: actor {shown(name)} needs a name and a kind in {ACTOR_KINDS}"
+            )
         ids[name] = _upsert(
             connection,
             Actor,
@@ -154,7 +156,9 @@ def load_actors(connection: Connection, path: Path) -> int:
         for role in entry.get("roles", []):
             of = role.get("of")
             if of is not None and of not in ids:
-                raise TrackerError(f"{path}: role of {entry['name']!r} names unknown actor {of!r}")
+                raise TrackerError(
+                    f"{path}: role of {shown(entry['name'])} names unknown actor {shown(of)}"
+                )
             for title in role["titles"]:
                 if title:
                     roles.append(
@@ -187,7 +191,9 @@ def load_plan(connection: Connection, path: Path, data: dict[str, Any]) -> str:
     if author:
         author_id = connection.execute(select(Actor.id).where(Actor.name == author)).scalar()
         if author_id is None:
-            raise TrackerError(f"{path}: the plan's author {author!r} is not in the actors file")
+            raise TrackerError(
+                f"{path}: the plan's author {shown(author)} is not in the actors file"
+            )
     plan_id = _upsert(
         connection,
         Plan,
@@ -268,30 +274,39 @@ def _plan_problem(data: dict[str, Any]) -> str | None:
             "key 'generic' in [plan_target] needs the plan's 'published' date: generic words "
             "name the plan only in the first months after it (the lexicon's generic_plan_days)"
         )
+    return _target_problem(data) or slug_problem(data) or None
+
+
+def _target_problem(data: dict[str, Any]) -> str:
+    """The first point or issue that would be stored as another target (its slug another's,
+    in any letter case, or the plan as a whole's), a point number twice or out of range, a
+    blank slug, title or phrase, a target with no phrases; or "". A number given twice
+    names both entries, so that the analyst need not search the file for the other."""
     slugs = {WHOLE_SLUG: (WHOLE_SLUG, "the plan as a whole")}  # by folded slug
-    numbers: set[int] = set()
+    numbers: dict[int, str] = {}  # the entry that has each number
     for key, kind in (("points", "point"), ("issues", "issue")):
-        for entry in data.get(key, []):
+        for index, entry in enumerate(data.get(key, []), 1):
             slug, number = entry["slug"], entry.get("number")
-            what = f"{kind} {number}" if number is not None else f"{kind} {slug!r}"
-            named = f"{what} ({slug!r})" if number is not None else what
+            what = f"{kind} {number}" if number is not None else f"{kind} {shown(slug)}"
+            named = f"{what} ({shown(slug)})" if number is not None else what
             if not slug.strip() or not entry["title"].strip():
                 return f"{what}: its {'slug' if not slug.strip() else 'title'} is blank"
             if _folded(slug) in slugs:
-                return f"{what}: slug {slug!r} {_slug_taken(slug, *slugs[_folded(slug)])}"
+                return f"{what}: slug {shown(slug)} {_slug_taken(slug, *slugs[_folded(slug)])}"
             slugs[_folded(slug)] = (slug, what)
             if number is not None:
                 if not 1 <= number <= LARGEST_POINT:
                     return f"{what}: point numbers go from 1 to {LARGEST_POINT}"
+                label = f"[[{key}]] #{index} ({shown(slug)})"
                 if number in numbers:
-                    return f"{what}: another point has the number {number}"
-                numbers.add(number)
+                    return f"{label} and {numbers[number]} both have the number {number}"
+                numbers[number] = label
             phrases = entry.get("phrases", []) + entry.get("against", [])
             if any(not p.strip() for p in phrases):
                 return f"{named} has a blank phrase"
             if not phrases:
                 return f"{named} has no phrases: no sentence could ever link to it"
-    return slug_problem(data) or None
+    return ""
 
 
 def _slug_taken(slug: str, taken: str, owner: str) -> str:
@@ -299,7 +314,7 @@ def _slug_taken(slug: str, taken: str, owner: str) -> str:
     another letter case ("Ceasefire" and "ceasefire" are one target to a reader)."""
     if taken == slug:
         return f"is already that of {owner}"
-    return f"is that of {owner} ({taken!r}) but for letter case"
+    return f"is that of {owner} ({shown(taken)}) but for letter case"
 
 
 def check_plan_files(paths: list[Path]) -> list[dict[str, Any]]:
@@ -315,7 +330,7 @@ def check_plan_files(paths: list[Path]) -> list[dict[str, Any]]:
             raise TrackerError(f"{path}: {problem}")
         slug = data["slug"]
         if slug in owners:
-            raise TrackerError(f"{path}: slug {slug!r} is also that of {owners[slug]}")
+            raise TrackerError(f"{path}: slug {shown(slug)} is also that of {owners[slug]}")
         owners[slug] = path
         plans.append(data)
     return plans
@@ -327,9 +342,7 @@ def check_seed_files(folder: Path | None = None) -> None:
     schema without plans)."""
     folder = folder or seeds_dir()
     if not folder.is_dir():
-        own = os.environ.get(SEEDS_ENV)
-        where = f"{SEEDS_ENV}={own}" if own else str(folder)
-        raise TrackerError(f"no seeds folder at {where}; nothing was created")
+        raise TrackerError(f"{missing_seeds_folder(folder)}; nothing was created")
     names = {entry["name"] for entry in check_actor_file(folder / "actors.toml")}
     paths = plan_files(folder)
     if not paths:
@@ -338,7 +351,7 @@ def check_seed_files(folder: Path | None = None) -> None:
         author = data.get("author")
         if author and author not in names:
             raise TrackerError(
-                f"{path}: the plan's author {author!r} is not in the actors file; "
+                f"{path}: the plan's author {shown(author)} is not in the actors file; "
                 "nothing was created"
             )
 
@@ -347,6 +360,8 @@ def load_seeds(connection: Connection, folder: Path | None = None) -> dict[str, 
     """Load actors, then every plan under ``plans/``; returns what was loaded, and a
     warning line for each point renamed, renumbered or retired."""
     folder = folder or seeds_dir()
+    if not folder.is_dir():  # a mistyped TRACKER_SEEDS_DIR: it was "no plans in …/plans"
+        raise TrackerError(f"{missing_seeds_folder(folder)}; nothing was loaded")
     paths = plan_files(folder)
     if not paths:  # would retire every stored plan
         raise TrackerError(f"no plans in {folder / 'plans'}; nothing was loaded")
@@ -416,12 +431,12 @@ def match_stored(connection: Connection, path: Path, data: dict[str, Any]) -> li
         if row is not None:
             if row.kind != kind:
                 raise TrackerError(
-                    f"{path}: {what} has the slug {slug!r} of a stored {row.kind} target; "
+                    f"{path}: {what} has the slug {shown(slug)} of a stored {row.kind} target; "
                     "give it another slug"
                 )
             if kind == "point" and row.number != number:
                 notes.append(
-                    f"{path}: point {slug!r} was number {row.number} and is now {number}: "
+                    f"{path}: point {shown(slug)} was number {row.number} and is now {number}: "
                     "exports, gold files, review decisions and the model name points by "
                     f"number, so what named point {row.number} now names another point"
                 )
@@ -435,7 +450,9 @@ def match_stored(connection: Connection, path: Path, data: dict[str, Any]) -> li
         if old is not None:  # renamed: the same target under its new slug
             connection.execute(update(Target).where(Target.id == old.id).values(slug=slug))
             del by_slug[old.slug]
-            notes.append(f"{path}: {what} {old.slug!r} is now {slug!r}: the same target, renamed")
+            notes.append(
+                f"{path}: {what} {shown(old.slug)} is now {shown(slug)}: the same target, renamed"
+            )
     return notes
 
 
@@ -449,7 +466,7 @@ def retire_plans_without_file(connection: Connection, folder: Path, loaded: list
     ).all()
     _retire(connection, [row.id for row in rows])
     return [
-        f"{folder}: no file has plan {slug!r} any more: its targets are retired, so they are "
+        f"{folder}: no file has plan {shown(slug)} any more: its targets are retired, so they are "
         f"not coded from now on; the links and positions already coded on them {_STAY}"
         for slug in sorted({row.slug for row in rows})
     ]
@@ -472,7 +489,7 @@ def retire_missing(connection: Connection, path: Path, data: dict[str, Any]) -> 
     _retire(connection, [row.id for row in gone])
     return [
         f"{path}: {row.kind if row.number is None else f'{row.kind} {row.number}'} "
-        f"{row.slug!r} is no longer in the file: retired, so it is not coded from now on; "
+        f"{shown(row.slug)} is no longer in the file: retired, so it is not coded from now on; "
         f"the links and positions already coded on it {_STAY}"
         for row in gone
     ]

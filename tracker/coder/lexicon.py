@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker.errors import TrackerError, utf8_text
-from tracker.resources import seeds_dir
+from tracker.resources import missing_seeds_folder, seeds_dir
 from tracker.seed_schema import LEXICON, check, cue_problem
 
 
@@ -41,4 +41,7 @@ def _load(path: Path) -> dict[str, Any]:
 
 
 def load_lexicon() -> dict[str, Any]:
-    return _load(lexicon_path())
+    path = lexicon_path()
+    if not path.parent.is_dir():
+        raise TrackerError(missing_seeds_folder(path.parent))
+    return _load(path)
