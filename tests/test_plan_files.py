@@ -88,11 +88,27 @@ def _plan_error(invoke, tmp_path, with_plan, text: str) -> str:
 @pytest.mark.parametrize(
     ("old", "new", "words"),
     [
-        ("number = 2", "number = 1", "point 1: another point has the number 1"),
+        (
+            "number = 2",
+            "number = 1",
+            ": [[points]] #2 ('peace-conference') and [[points]] #1 ('de-escalation') both have "
+            "the number 1",
+        ),
         ("number = 2", "number = 0", "point 0: point numbers go from 1 to 2147483647"),
         ("number = 2", f"number = {2**70}", "point numbers go from 1 to 2147483647"),
         ('slug = "peace-conference"', 'slug = "de-escalation"', "slug 'de-escalation' is already"),
         ('slug = "peace-conference"', 'slug = "plan"', "is already that of the plan as a whole"),
+        (
+            'slug = "peace-conference"',
+            'slug = "De-escalation"',
+            "point 2: slug 'De-escalation' is that of point 1 ('de-escalation') but for "
+            "letter case",
+        ),
+        (
+            'slug = "peace-conference"',
+            'slug = "PLAN"',
+            "is that of the plan as a whole ('plan') but",
+        ),
         ('phrases = ["peace conference"]', 'phrases = [" "]', "has a blank phrase"),
         ('phrases = ["peace conference"]', "phrases = []", "no sentence could ever link to it"),
         ('title = "A peace conference"', 'title = " "', "point 2: its title is blank"),
@@ -104,6 +120,12 @@ def _plan_error(invoke, tmp_path, with_plan, text: str) -> str:
         ),
         ('slug = "two-points"', 'slug = "china-2023"', "slug 'china-2023' is also that of"),
         ('author = "China"', 'author = "Chnia"', "the plan's author 'Chnia' is not in the actors"),
+        (
+            'phrases = ["two-point plan"]',
+            'slug = "whole"\nphrases = ["two-point plan"]',
+            "key 'slug' in [plan_target] must be 'plan' (exports and --target plan name the "
+            "plan as a whole so), not a string ('whole')",
+        ),
     ],
 )
 def test_a_plan_file_mistake_is_one_error_and_no_store(
@@ -391,14 +413,15 @@ def test_a_renumbered_point_is_named_and_a_slug_of_another_kind_refused(
     warnings = invoke("--db", db, "seed", "--no-articles").stderr
     assert f"warning: {path}: point 'de-escalation' was number 1 and is now 2: " in warnings
     assert "so what named point 1 now names another point" in warnings
+    issue = '\n[[issues]]\nslug = "talks"\ntitle = "Talks"\nphrases = ["talks"]\n'
+    path.write_text(SECOND + issue, encoding="utf-8")
+    invoke("--db", db, "seed", "--no-articles")
     before = invoke("--db", db, "points", "--format", "csv").output
-    whole_as_point = SECOND.replace('slug = "peace-conference"', 'slug = "plan"').replace(
-        'phrases = ["two-point plan"]', 'slug = "whole"\nphrases = ["two-point plan"]'
-    )
-    path.write_text(whole_as_point, encoding="utf-8")
+    path.write_text(SECOND.replace('slug = "peace-conference"', 'slug = "talks"'), "utf-8")
     result = invoke("--db", db, "seed", "--no-articles", expect=1)
     assert result.output.strip() == (
-        f"Error: {path}: point 2 has the slug 'plan' of a stored plan target; give it another slug"
+        f"Error: {path}: point 2 has the slug 'talks' of a stored issue target; give it "
+        "another slug"
     )
     assert invoke("--db", db, "points", "--format", "csv").output == before
 
@@ -539,3 +562,64 @@ def test_no_position_is_added_on_a_retired_point(invoke, tmp_path, with_plan):
     assert result.output.count(retired) == 2, result.output
     sheet = _write(tmp_path / "good.csv", [dict(on_retired, decision="confirm")])
     assert "applied 1 confirm" in invoke("--db", db, "review", "import", sheet).output
+
+
+@pytest.mark.parametrize("name", ["._two-points.toml", ".old.toml"])
+def test_a_plan_file_whose_name_starts_with_a_dot_is_passed_over(invoke, tmp_path, with_plan, name):
+    """macOS writes `._two-points.toml` (not UTF-8) beside a file copied to some disks, and
+    an editor leaves `.old.toml`: each was read as a plan (an error, or a slug given twice),
+    where a shell's `*` passes them over, as ingest does in an article folder."""
+    from tracker.provenance import seed_file_hashes
+
+    own = with_plan()
+    hashes = seed_file_hashes(own)
+    hidden = own / "plans" / name
+    hidden.write_bytes(b"\x00\x05\x16\x07Mac OS X \xff" if name[1] == "_" else SECOND.encode())
+    db = tmp_path / "x.db"
+    assert "plans china-2023, two-points" in invoke("--db", db, "seed", "--no-articles").output
+    assert "no problems found" in invoke("--db", db, "db", "check").output
+    assert seed_file_hashes(own) == hashes  # the record of what was seeded leaves it out
+
+
+def test_generic_words_need_the_plan_s_published_date(invoke, tmp_path, with_plan):
+    """Generic words name a plan only in the months after it was published (the lexicon's
+    generic_plan_days): a plan with generic words and no `published` date was named by
+    "the plan" forever. A plan with no generic words needs no date."""
+    undated = SECOND.replace("published = 2024-05-23\n", "")
+    generic = 'phrases = ["two-point plan"]\ngeneric = ["plan", "proposal"]'
+    line = _plan_error(
+        invoke, tmp_path, with_plan, undated.replace('phrases = ["two-point plan"]', generic)
+    )
+    assert line.endswith(
+        "two-points.toml: key 'generic' in [plan_target] needs the plan's 'published' date: "
+        "generic words name the plan only in the first months after it (the lexicon's "
+        "generic_plan_days)"
+    )
+    with_plan(undated)
+    invoke("--db", tmp_path / "undated.db", "seed", "--no-articles")
+
+
+@pytest.mark.parametrize(
+    "new",
+    [
+        'slug = "Two points"',
+        'slug = "два-пункта"',
+        'slug = "Peace-conference"',
+        'slug = "peace conference"',
+        'slug = "-peace"',
+        'slug = "peace_conference"',
+    ],
+)
+def test_a_slug_is_lower_case_ascii_letters_digits_and_hyphens(invoke, tmp_path, with_plan, new):
+    """Slugs are typed (`--plan`, `--target`), and name targets in exports and gold files:
+    "Peace-conference" was a second target beside "peace-conference" in another store, and
+    "peace conference" or another script had to be quoted on every command line."""
+    slug = new.split('"')[1]
+    old, where = 'slug = "two-points"', f"({slug!r})"  # the plan's own slug
+    if slug[0] in "P-p":  # the slug of point 2
+        old, where = 'slug = "peace-conference"', f"in [[points]] #2 ({slug!r})"
+    line = _plan_error(invoke, tmp_path, with_plan, SECOND.replace(old, new, 1))
+    assert line.endswith(
+        f"two-points.toml: key 'slug' {where} must be lower-case ASCII letters, digits and "
+        "hyphens, not starting with a hyphen (like 'troop-withdrawal')"
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import tomllib
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,8 @@ from tracker.coder.lexicon import load_lexicon
 from tracker.errors import TrackerError
 from tracker.resources import seeds_dir
 from tracker.schema import Base
-from tracker.seed_schema import ACTORS, LEXICON, PLAN, check
-from tracker.seeds import load_seeds
+from tracker.seed_schema import ACTORS, LEXICON, PLAN, check, cue_problem
+from tracker.seeds import check_seed_files, load_seeds
 
 LEXICON_FILE, ACTORS_FILE, PLAN_FILE = "lexicon.toml", "actors.toml", "plans/china-2023.toml"
 
@@ -76,6 +77,36 @@ BROKEN = {
         "generic_plan_days = 999999999999",
         "generic_plan_days",
         "in [link] must be from 0 to 36500 (days), not 999999999999",
+    ),
+    "lexicon blank cue": (
+        LEXICON_FILE,
+        'support = [\n    "support",',
+        'support = [\n    " ", "support",',
+        "support",
+        "in [stance]: item 1 is blank",
+    ),
+    "lexicon empty stopword": (
+        LEXICON_FILE,
+        'stopwords = ["the",',
+        'stopwords = ["the", "",',
+        "stopwords",
+        "in [link]: item 2 is blank",
+    ),
+    "lexicon cue for and against": (
+        LEXICON_FILE,
+        'oppose = [\n    "oppose",',
+        'oppose = [\n    "welcome", "oppose",',
+        "oppose",
+        "in [stance]: item 1 ('welcome') is in 'support' too (item 9, 'welcome'): a cue gives "
+        "one stance",
+    ),
+    "lexicon cue mixed and against": (
+        LEXICON_FILE,
+        'mixed = [\n    "some of",',
+        'mixed = [\n    "some of", "Rejected",',
+        "mixed",
+        "in [stance]: item 2 ('Rejected') is in 'oppose' too (item 6, 'reject'), as cues are "
+        "matched: a cue gives one stance",
     ),
     "actor name padded": (
         ACTORS_FILE,
@@ -160,8 +191,8 @@ BROKEN = {
         'name = "Xi Jinping' + " Jr" * 70 + '"',
         "name",
         "in [[actors]] #2 ('Xi Jinping"
-        + " Jr" * 70
-        + "') is 220 characters long; the store keeps at most 200",
+        + " Jr" * 15
+        + " J…') is 220 characters long; the store keeps at most 200",
     ),
     "plan phrase too long": (
         PLAN_FILE,
@@ -213,6 +244,9 @@ def test_the_real_seed_files_validate():
     ]:
         with path.open("rb") as handle:
             check(path, tomllib.load(handle), schema)
+    check_seed_files(folder)  # and what the loaders check beyond the schema
+    with (folder / LEXICON_FILE).open("rb") as handle:
+        assert cue_problem(tomllib.load(handle)) == ""
 
 
 @pytest.mark.parametrize("name", sorted(BROKEN))
@@ -290,3 +324,80 @@ def test_an_actors_file_mistake_changes_no_actor(invoke, tmp_path, monkeypatch, 
         assert len(result.output.splitlines()) == 1
     assert invoke("--db", db, "actors", "--format", "json").output == before
     assert not (tmp_path / "new.db").exists()
+
+
+def _add_actor(folder: Path, entry: str) -> Path:
+    """The actors file of ``folder`` with one more ``[[actors]]`` entry; returns the file."""
+    path = folder / ACTORS_FILE
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(f"\n[[actors]]\n{entry}\n")
+    return path
+
+
+def _one_error(invoke, tmp_path: Path) -> str:
+    """The one error line `tracker seed` gives on a new store, which it leaves unmade."""
+    store = tmp_path / "new.db"
+    result = invoke("--db", store, "seed", "--no-articles", expect=1)
+    assert len(result.output.splitlines()) == 1 and "Traceback" not in result.output
+    assert not store.exists()
+    return result.output.strip()
+
+
+@pytest.mark.parametrize(
+    "alias", ["Russia", "russia", "the Russia", "Russia's", "Rússia", "Rus-sia", "R.ussia"]
+)
+def test_an_alias_that_is_another_actors_name_is_refused(invoke, tmp_path, own_seeds, alias):
+    """`aliases = ["Russia"]` on a person made every "Russia" that person's mention too, and
+    Russia's positions vanished; the names are compared as the coder matches them."""
+    entry = f'name = "Jane Roe"\nkind = "person"\naliases = ["Roe", "{alias}"]'
+    path = _add_actor(own_seeds, entry)
+    line = _one_error(invoke, tmp_path)
+    assert line.startswith(f"Error: {path}: key 'aliases' in [[actors]] #514 ('Jane Roe'): ")
+    assert f"item 2 ({alias!r}) is the name of actor 'Russia' ([[actors]] #" in line
+
+
+def test_a_surname_or_an_alias_two_actors_share_is_allowed(invoke, tmp_path, own_seeds):
+    """Only another actor's canonical name is refused: a bare surname two people share
+    ("Mr Wang") and another actor's alias ("Kremlin") stay allowed, as the actors file says."""
+    _add_actor(own_seeds, 'name = "Jane Wang"\nkind = "person"\naliases = ["Mr Wang", "Kremlin"]')
+    invoke("--db", tmp_path / "new.db", "seed", "--no-articles")
+
+
+@pytest.mark.parametrize(
+    "second",
+    ["josé roe", "JOSÉ ROE", unicodedata.normalize("NFD", "José Roe")],
+    ids=["lower case", "upper case", "NFD"],
+)
+def test_a_name_given_twice_but_for_case_or_unicode_form_is_refused(
+    invoke, tmp_path, own_seeds, second
+):
+    """ "José Roe" and "josé roe" (or "José Roe" with its é as e and an accent, as macOS
+    writes it) were two actors, stored apart, that the coder could not tell apart."""
+    _add_actor(own_seeds, 'name = "José Roe"\nkind = "person"')
+    path = _add_actor(own_seeds, f'name = "{second}"\nkind = "person"')
+    assert _one_error(invoke, tmp_path) == (
+        f"Error: {path}: actor {second!r} is given twice ([[actors]] #515): [[actors]] #514 "
+        "is 'José Roe', which differs from it only in letter case or Unicode form"
+    )
+
+
+def test_a_padded_name_is_shown_once(invoke, tmp_path, own_seeds):
+    """It was "key 'name' in [[actors]] #514 (' Jane Roe') (' Jane Roe') begins or ends
+    with a space": the entry's label and the value are the same string."""
+    path = _add_actor(own_seeds, 'name = " Jane Roe"\nkind = "person"')
+    assert _one_error(invoke, tmp_path) == (
+        f"Error: {path}: key 'name' in [[actors]] #514 (' Jane Roe') begins or ends with a space"
+    )
+
+
+def test_a_long_value_is_cut_in_an_error_line(invoke, tmp_path, own_seeds):
+    """A value echoed in an error line is cut to about 60 characters, with an ellipsis: a
+    padded alias of 190 characters filled the terminal with it."""
+    alias = "Jane " + "Roe " * 46
+    path = _add_actor(own_seeds, f'name = "Jane Roe"\nkind = "person"\naliases = ["{alias}"]')
+    shown = repr(alias[:57] + "…")
+    assert _one_error(invoke, tmp_path) == (
+        f"Error: {path}: key 'aliases' in [[actors]] #514 ('Jane Roe'): item 1 ({shown}) "
+        "begins or ends with a space"
+    )
+    assert len(shown) == 60

@@ -124,3 +124,18 @@ def test_seed_ingests_every_article_file_of_the_seeds_folder(invoke, tmp_path, o
     (own_seeds / "articles" / "feed.jsonl").write_text(json.dumps(line) + "\n", encoding="utf-8")
     output = invoke("--db", tmp_path / "fed.db", "seed").output
     assert "articles: 2 new, 0 skipped, 0 failed" in output
+
+
+def test_a_seeds_folder_that_does_not_exist_is_named_as_such(invoke, tmp_path, monkeypatch):
+    """A mistyped TRACKER_SEEDS_DIR on a store that exists was "no plans in …/plans" for
+    `seed`, and "cannot read …/lexicon.toml" for `ingest`: the folder itself is missing."""
+    db = tmp_path / "store.db"
+    invoke("--db", db, "seed", "--no-articles")
+    missing = tmp_path / "nonexist"
+    monkeypatch.setenv("TRACKER_SEEDS_DIR", str(missing))
+    result = invoke("--db", db, "seed", "--no-articles", expect=1)
+    assert result.output.splitlines() == [
+        f"Error: no seeds folder at TRACKER_SEEDS_DIR={missing}; nothing was loaded"
+    ]
+    result = invoke("--db", db, "ingest", "-", input="Mr Xi backed a ceasefire.", expect=1)
+    assert result.output.splitlines() == [f"Error: no seeds folder at TRACKER_SEEDS_DIR={missing}"]

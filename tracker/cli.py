@@ -414,10 +414,10 @@ def db_check(ctx: click.Context) -> None:
     """Check the store's integrity: revision, orphan rows, articles without sentences."""
     from tracker import doctor
     from tracker.provenance import coding_configuration, current_configuration
-    from tracker.resources import SEEDS_ENV, seeds_dir
+    from tracker.resources import missing_seeds_folder, seeds_dir
 
     if not seeds_dir().is_dir():  # every hint below compares the store with its files
-        raise TrackerError(f"no seeds folder at {SEEDS_ENV}={os.environ.get(SEEDS_ENV)}")
+        raise TrackerError(missing_seeds_folder(seeds_dir()))
     engine = _state(ctx).engine(ctx, mode="admin")
     revision, head, findings = doctor.check(engine)
     problems = 0

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tracker import __version__
-from tracker.resources import model_path, seeds_dir
+from tracker.resources import model_path, plan_files, seeds_dir
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -54,9 +54,10 @@ def file_digest(path: Path) -> str:
     return found
 
 
-def _plans_digest(folder: Path) -> str:
-    """One hash of every plan file, by name in the order the seeder loads them."""
-    files = sorted(folder.glob("*.toml")) if folder.is_dir() else []
+def _plans_digest(seeds: Path) -> str:
+    """One hash of every plan file of a seeds folder, by name in the order the seeder loads
+    them (the files it passes over left out)."""
+    files = plan_files(seeds)
     joined = "".join(f"{p.name}\0{file_digest(p)}\n" for p in files)
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()
 
@@ -103,7 +104,7 @@ class Configuration:
 
 def seed_file_hashes(folder: Path) -> tuple[str, str]:
     """The hashes of a seeds folder's plan files and actor file."""
-    return _plans_digest(folder / "plans"), file_digest(folder / "actors.toml")
+    return _plans_digest(folder), file_digest(folder / "actors.toml")
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,7 @@ def current_configuration(decider: str = "learned") -> Configuration:
         seeds_dir=str(seeds),
         model_path=str(model) if model is not None else None,
         lexicon=file_digest(seeds / "lexicon.toml"),
-        plans=_plans_digest(seeds / "plans"),
+        plans=_plans_digest(seeds),
         actors=file_digest(seeds / "actors.toml"),
         model=file_digest(model) if model is not None else NO_MODEL,
     )

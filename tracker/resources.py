@@ -35,6 +35,24 @@ def seeds_dir() -> Path:
     return Path(own).expanduser().absolute() if own else _data_dir("seeds")  # --db is
 
 
+def missing_seeds_folder(folder: Path) -> str:
+    """The error for a seeds folder that does not exist, named by what set it: a mistyped
+    TRACKER_SEEDS_DIR was "no plans in …/plans", or "cannot read …/lexicon.toml", as if
+    the folder were there and held nothing."""
+    own = os.environ.get(SEEDS_ENV)
+    return f"no seeds folder at {SEEDS_ENV}={own}" if own else f"no seeds folder at {folder}"
+
+
+def plan_files(folder: Path) -> list[Path]:
+    """The plan files of a seeds folder, by name: ``plans/*.toml`` as a shell's ``*`` sees
+    it. A name starting with a dot is passed over, as ingest passes it over in an article
+    folder: macOS's ``._x.toml`` beside each file copied to some disks, an editor's
+    ``.old.toml``, were read as plans (not UTF-8, or a slug given twice)."""
+    plans = folder / "plans"
+    found = plans.glob("*.toml") if plans.is_dir() else []
+    return sorted(path for path in found if not path.name.startswith("."))
+
+
 MODEL_ENV = "TRACKER_MODEL"
 
 

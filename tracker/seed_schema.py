@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from pathlib import Path
 from typing import Any
 
+from tracker.coder.text import normalise_phrase, stem
 from tracker.errors import TrackerError
 from tracker.schema import (
     ACTOR_KINDS,
@@ -53,8 +55,8 @@ class MapOf:
 
 
 class OneOf:
-    def __init__(self, *choices: str) -> None:
-        self.choices = choices
+    def __init__(self, *choices: str, hint: str = "") -> None:
+        self.choices, self.hint = choices, hint
 
 
 class Text:
@@ -66,6 +68,11 @@ class Text:
         self.max_length: int = column.property.columns[0].type.length
 
 
+class Word:
+    """A word or phrase of a word list: blank, it matched nothing, and the analyst who wrote
+    it believed it did."""
+
+
 class Range:
     """A number between two bounds: a similarity of 0.86 (a share, where rapidfuzz's 0-100
     was meant) linked twice as many sentences, and one of 860 was a traceback."""
@@ -74,7 +81,7 @@ class Range:
         self.kind, self.low, self.high, self.hint = kind, low, high, hint
 
 
-WORDS = [str]  # a list of words or phrases
+WORDS = [Word()]  # a list of words or phrases
 SIMILARITY = Range(float, 50, 100, " (a rapidfuzz ratio: 100 is the same word)")
 WORD_COUNT = Range(int, 0, 50, " (words)")
 KIND = OneOf(*ACTOR_KINDS)
@@ -188,6 +195,9 @@ ACTORS = Table(
     }
 )
 
+# The slug of a plan's target for the plan as a whole: the export contract's `target`
+# and `--target plan` name it so, whatever the plan (another slug was never found by them).
+WHOLE_SLUG = "plan"
 PHRASES = [Text(TargetPhrase.phrase)]
 _TARGET = {"description": str, "phrases": PHRASES, "against": PHRASES}
 TARGET_SLUG, TARGET_TITLE = Text(Target.slug), Text(Target.title)
@@ -198,7 +208,9 @@ PLAN = Table(
         "author": ACTOR_NAME,
         "plan_target": Table(
             optional={
-                "slug": TARGET_SLUG,
+                "slug": OneOf(
+                    WHOLE_SLUG, hint=" (exports and --target plan name the plan as a whole so)"
+                ),
                 "title": TARGET_TITLE,
                 "phrases": PHRASES,
                 "generic": WORDS,
@@ -214,6 +226,54 @@ PLAN = Table(
         "issues": [Table(required={"slug": TARGET_SLUG, "title": TARGET_TITLE}, optional=_TARGET)],
     },
 )
+
+
+# What a plan's or a target's slug is made of: it is typed (`--plan`, `--target`) and names
+# targets in exports and gold files. "Peace-conference" was another target than
+# "peace-conference", and a space or another script had to be quoted on every command line.
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+_SLUG_RULE = (
+    "must be lower-case ASCII letters, digits and hyphens, not starting with a hyphen "
+    "(like 'troop-withdrawal')"
+)
+
+
+def slug_problem(plan: dict[str, Any]) -> str:
+    """The first slug of a plan file (the plan's, then its points' and issues') that is not
+    made as ``SLUG`` says, as the end of an error line naming its key; or "". Checked after
+    the targets (``tracker.seeds``), so that two slugs differing only in case are named as
+    one target given twice."""
+    if not SLUG.fullmatch(plan["slug"]):
+        return f"key 'slug' ({shown(plan['slug'])}) {_SLUG_RULE}"
+    for key in ("points", "issues"):
+        for number, item in enumerate(plan.get(key, []), 1):
+            if not SLUG.fullmatch(item["slug"]):
+                return f"key 'slug' in {_entry(key, number, item, '')} {_SLUG_RULE}"
+    return ""
+
+
+# The stance cue lists, in the order a later one's clash with an earlier one is named.
+STANCE_LISTS = ("support", "oppose", "mixed")
+
+
+def cue_problem(lexicon: dict[str, Any]) -> str:
+    """A cue in two of the stance lists, compared as the coder matches cues (normalised
+    and stemmed: "Rejected" is "reject"), as the end of an error line naming its key; or
+    "". The coder looks for mixed cues, then oppose, then support, so the other list's
+    entry silently did nothing."""
+    stance = lexicon["stance"]
+    seen: dict[tuple[str, ...], tuple[str, int, str]] = {}  # cue: list, item, as written
+    for key in STANCE_LISTS:
+        for number, cue in enumerate(stance[key], 1):
+            match = tuple(stem(word) for word in normalise_phrase(cue))
+            first = seen.setdefault(match, (key, number, cue))
+            if first[0] != key and match:
+                matched = ", as cues are matched" if first[2] != cue else ""
+                return (
+                    f"key '{key}' in [stance]: item {number} ({shown(cue)}) is in '{first[0]}' too "
+                    f"(item {first[1]}, {shown(first[2])}){matched}: a cue gives one stance"
+                )
+    return ""
 
 
 def check(path: Path, data: dict[str, Any], schema: Table) -> dict[str, Any]:
@@ -242,25 +302,26 @@ def _describe(value: Any) -> str:
         kind = _NAMES.get(type(value)) or (
             "a list" if isinstance(value, list) else "a table" if isinstance(value, dict) else ""
         )
-    shown = repr(value) if not isinstance(value, dict | list) else ""
-    if len(shown) > 40:
-        shown = shown[:37] + "..."
-    return f"{kind} ({shown})" if shown else kind
+    if isinstance(value, dict | list):
+        return kind
+    return f"{kind} ({shown(value)})"
 
 
 def _expected(spec: Any) -> str:
+    if isinstance(spec, OneOf) and len(spec.choices) == 1:
+        return f"{spec.choices[0]!r}{spec.hint}"
     if isinstance(spec, OneOf):
-        return "one of " + ", ".join(repr(c) for c in spec.choices)
+        return "one of " + ", ".join(repr(c) for c in spec.choices) + spec.hint
     if isinstance(spec, list):
         item = spec[0]
-        if item is str or isinstance(item, Text):
+        if item is str or isinstance(item, Text | Word):
             return "a list of strings"
         if isinstance(item, Table):
             return "a list of tables"
         return f"a list, each item {_expected(item)}"
     if isinstance(spec, Table | MapOf):
         return "a table"
-    if isinstance(spec, Text):
+    if isinstance(spec, Text | Word):
         return "a string"
     if isinstance(spec, Range):
         return _NAMES[spec.kind]
@@ -278,13 +339,29 @@ def _fits(value: Any, spec: Any) -> bool:
         return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
     if isinstance(spec, OneOf):
         return value in spec.choices
-    if isinstance(spec, Text):
+    if isinstance(spec, Text | Word):
         return isinstance(value, str)
     if isinstance(spec, list):
         return isinstance(value, list)
     if isinstance(spec, Table | MapOf):
         return isinstance(value, dict)
     return isinstance(value, spec)
+
+
+# How long a value an error line echoes may be, quotes included: a name of 220 characters
+# was echoed whole, twice, in one line.
+SHOWN = 60
+
+
+def shown(value: Any) -> str:
+    """A value as an error line echoes it: its repr, cut to ``SHOWN`` characters with an
+    ellipsis."""
+    text = repr(value)
+    if len(text) <= SHOWN:
+        return text
+    if isinstance(value, str):
+        return repr(value[: SHOWN - 3] + "…")
+    return text[: SHOWN - 1] + "…"
 
 
 def _where(place: str) -> str:
@@ -314,12 +391,14 @@ def _value(key: str, value: Any, spec: Any, place: str) -> str:
     """The first problem in the value of ``key`` of the table at ``place``, or ""."""
     if not _fits(value, spec):
         return f"key '{key}'{_where(place)} must be {_expected(spec)}, not {_describe(value)}"
-    if isinstance(value, str) and (wrong := _string(value, spec)):
+    # the value is echoed unless the entry's label is that value: "[[actors]] #3 (' Li')"
+    echo = not place.endswith(f"({shown(value)})")
+    if isinstance(value, str) and (wrong := _string(value, spec, echo)):
         return f"key '{key}'{_where(place)}{wrong}"
     if isinstance(spec, Range) and not spec.low <= value <= spec.high:
         return (
             f"key '{key}'{_where(place)} must be from {spec.low} to {spec.high}{spec.hint}, "
-            f"not {value!r}"
+            f"not {shown(value)}"
         )
     if isinstance(spec, Table):
         return _table(value, spec, _sub_table(key, place))
@@ -349,7 +428,7 @@ def _value(key: str, value: Any, spec: Any, place: str) -> str:
     return ""
 
 
-def _string(value: str, spec: Any) -> str:
+def _string(value: str, spec: Any, echo: bool = True) -> str:
     """What is wrong with a string value, as the end of a sentence naming its key, or "".
     A NUL character (TOML's "\\u0000") or a value longer than its column: SQLite stored
     it, PostgreSQL refused the whole seed as a database error, so the same file loaded on
@@ -357,12 +436,14 @@ def _string(value: str, spec: Any) -> str:
     blank or padded with spaces either."""
     if "\x00" in value:
         return " holds a NUL character (\\u0000)"
+    if isinstance(spec, Word) and not value.strip():
+        return " is blank"
     if isinstance(spec, Text) and len(value) > spec.max_length:
         return f" is {len(value)} characters long; the store keeps at most {spec.max_length}"
     if isinstance(spec, Text) and value.strip() and value != value.strip():
         # "Li Qiang " was a second actor that no name could tell from "Li Qiang"; a blank
         # value is said by the loaders, which name what it is (a blank name, a blank phrase)
-        return f" ({value!r}) begins or ends with a space"
+        return f" ({shown(value)})" * echo + " begins or ends with a space"
     return ""
 
 
@@ -381,7 +462,7 @@ def _entry(key: str, number: int, item: Any, parent: str) -> str:
     if isinstance(item, dict):
         for name_key in ("name", "slug", "title"):
             if isinstance(item.get(name_key), str):
-                label = f" ({item[name_key]!r})"
+                label = f" ({shown(item[name_key])})"
                 break
     if not parent:
         return f"[[{key}]] #{number}{label}"

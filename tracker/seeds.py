@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import os
+import unicodedata
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, delete, select, update
 
+from tracker.coder.actors import name_key
 from tracker.coder.lexicon import read_toml
 from tracker.errors import TrackerError
-from tracker.resources import SEEDS_ENV, seeds_dir
+from tracker.resources import missing_seeds_folder, plan_files, seeds_dir
 from tracker.schema import (
     ACTOR_KINDS,
     Actor,
@@ -28,7 +29,7 @@ from tracker.schema import (
     Target,
     TargetPhrase,
 )
-from tracker.seed_schema import ACTORS, PLAN, check
+from tracker.seed_schema import ACTORS, PLAN, WHOLE_SLUG, check, shown, slug_problem
 
 
 def _upsert(connection: Connection, table, key: dict, values: dict) -> int:
@@ -47,32 +48,79 @@ def check_actor_file(path: Path) -> list[dict[str, Any]]:
     the first one's aliases and roles; a blank alias would match nothing, or anything."""
     entries: list[dict[str, Any]] = check(path, read_toml(path), ACTORS)["actors"]
     seen: set[str] = set()
+    firsts: dict[str, tuple[int, str]] = {}  # by folded name: the entry that has it
     for number, entry in enumerate(entries, 1):
         name = entry["name"]
         if not name.strip():
             raise TrackerError(f"{path}: [[actors]] #{number} has a blank name")
-        if name in seen:
-            raise TrackerError(f"{path}: actor {name!r} is given twice ([[actors]] #{number})")
+        first = firsts.setdefault(_folded(name), (number, name))
+        if first[0] != number:
+            raise TrackerError(
+                f"{path}: actor {shown(name)} is given twice {_twice(number, first, name)}"
+            )
         seen.add(name)
         for key in ("aliases", "adjectives"):
             if any(not a.strip() for a in entry.get(key, [])):
-                raise TrackerError(f"{path}: actor {name!r} has a blank entry in {key}")
+                raise TrackerError(f"{path}: actor {shown(name)} has a blank entry in {key}")
         for role in entry.get("roles", []):
             if role.get("from") and role.get("to") and role["to"] < role["from"]:
                 raise TrackerError(
-                    f"{path}: a role of {name!r} ends ({role['to']}) before it begins "
+                    f"{path}: a role of {shown(name)} ends ({role['to']}) before it begins "
                     f"({role['from']})"
                 )
+    problem = _alias_taking_a_name(entries)
+    if problem:
+        raise TrackerError(f"{path}: {problem}")
     for entry in entries:  # free text may be an affiliation, but not a misspelt actor
         affiliation = entry.get("affiliation")
         if affiliation and affiliation not in seen:
             close = difflib.get_close_matches(affiliation, seen, n=1, cutoff=0.75)
             if close:
                 raise TrackerError(
-                    f"{path}: the affiliation {affiliation!r} of {entry['name']!r} is no "
-                    f"actor; did you mean {close[0]!r}?"
+                    f"{path}: the affiliation {shown(affiliation)} of {shown(entry['name'])} is no "
+                    f"actor; did you mean {shown(close[0])}?"
                 )
     return entries
+
+
+def _folded(text: str) -> str:
+    """``text`` as one name or slug whatever its letter case and Unicode form (NFC or NFD,
+    as macOS writes é): "Jane Roe" and "jane roe" were two actors, stored apart, that the
+    coder could not tell apart."""
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+def _twice(number: int, first: tuple[int, str], name: str) -> str:
+    """Where an actor given twice is given again, for the error line, and the first entry
+    when its name is written otherwise (in another letter case or Unicode form)."""
+    if first[1] == name:
+        return f"([[actors]] #{number})"
+    return (
+        f"([[actors]] #{number}): [[actors]] #{first[0]} is {shown(first[1])}, which differs "
+        "from it only in letter case or Unicode form"
+    )
+
+
+def _alias_taking_a_name(entries: list[dict[str, Any]]) -> str | None:
+    """An alias that is another actor's canonical name, compared as the coder matches names
+    (``name_key``: case, accents, dots, hyphens, "the", a possessive 's): `aliases =
+    ["Russia"]` on a person made every "Russia" that person's too, and Russia's positions
+    vanished. Another actor's alias (a surname two people share) stays allowed."""
+    owners: dict[tuple[str, ...], tuple[int, str]] = {}
+    for number, entry in enumerate(entries, 1):
+        if key := name_key(entry["name"]):  # a name of no word ("…") matches nothing
+            owners.setdefault(key, (number, entry["name"]))
+    for number, entry in enumerate(entries, 1):
+        for item, alias in enumerate(entry.get("aliases", []), 1):
+            owner = owners.get(name_key(alias))
+            if owner is not None and owner[1] != entry["name"]:
+                where = f"[[actors]] #{number} ({shown(entry['name'])}): item {item}"
+                return (
+                    f"key 'aliases' in {where} ({shown(alias)}) is the name of actor "
+                    f"{shown(owner[1])} ([[actors]] #{owner[0]}); the coder would take that "
+                    "actor's mentions for this one's"
+                )
+    return None
 
 
 def load_actors(connection: Connection, path: Path) -> int:
@@ -81,7 +129,9 @@ def load_actors(connection: Connection, path: Path) -> int:
     for entry in entries:
         name, kind = entry.get("name"), entry.get("kind", "person")
         if not name or kind not in ACTOR_KINDS:
-            raise TrackerError(f"{path}: actor {name!r} needs a name and a kind in {ACTOR_KINDS}")
+            raise TrackerError(
+                f"{path}: actor {shown(name)} needs a name and a kind in {ACTOR_KINDS}"
+            )
         ids[name] = _upsert(
             connection,
             Actor,
@@ -106,7 +156,9 @@ def load_actors(connection: Connection, path: Path) -> int:
         for role in entry.get("roles", []):
             of = role.get("of")
             if of is not None and of not in ids:
-                raise TrackerError(f"{path}: role of {entry['name']!r} names unknown actor {of!r}")
+                raise TrackerError(
+                    f"{path}: role of {shown(entry['name'])} names unknown actor {shown(of)}"
+                )
             for title in role["titles"]:
                 if title:
                     roles.append(
@@ -129,11 +181,6 @@ def _date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value))
 
 
-def _whole_slug(data: dict[str, Any]) -> str:
-    """The slug of a plan file's target for the plan as a whole."""
-    return data.get("plan_target", {}).get("slug", "plan")
-
-
 def load_plan(connection: Connection, path: Path, data: dict[str, Any]) -> str:
     """Upsert the plan of ``path``; ``data`` is the file as ``check_plan_files`` read it."""
     slug = data.get("slug")
@@ -144,7 +191,9 @@ def load_plan(connection: Connection, path: Path, data: dict[str, Any]) -> str:
     if author:
         author_id = connection.execute(select(Actor.id).where(Actor.name == author)).scalar()
         if author_id is None:
-            raise TrackerError(f"{path}: the plan's author {author!r} is not in the actors file")
+            raise TrackerError(
+                f"{path}: the plan's author {shown(author)} is not in the actors file"
+            )
     plan_id = _upsert(
         connection,
         Plan,
@@ -156,7 +205,7 @@ def load_plan(connection: Connection, path: Path, data: dict[str, Any]) -> str:
         (
             "plan",
             None,
-            _whole_slug(data),
+            WHOLE_SLUG,
             whole.get("title", data["title"]),
             "",
             [(p, 1) for p in whole.get("phrases", [])]
@@ -210,7 +259,8 @@ def _plan_problem(data: dict[str, Any]) -> str | None:
     """What the schema cannot say is wrong with a plan that fits it: targets that would be
     stored as one (a slug twice, the plan-as-a-whole's slug reused by a point), a point
     number twice or below 1, a blank phrase, a point or issue no phrase could ever link, a
-    plan with no points (which ``db check`` would report)."""
+    plan with no points (which ``db check`` would report), generic words with no date to
+    count the plan's first months from, and then a slug not made as slugs are."""
     if not data.get("points"):
         return "the plan has no [[points]]"
     if not data["slug"].strip() or not data["title"].strip():
@@ -219,30 +269,52 @@ def _plan_problem(data: dict[str, Any]) -> str | None:
     for phrase in whole.get("phrases", []) + whole.get("generic", []):
         if not phrase.strip():
             return "plan_target has a blank phrase"
-    slugs: dict[str, str] = {_whole_slug(data): "the plan as a whole"}
-    numbers: set[int] = set()
+    if whole.get("generic") and "published" not in data:  # without it, they named it forever
+        return (
+            "key 'generic' in [plan_target] needs the plan's 'published' date: generic words "
+            "name the plan only in the first months after it (the lexicon's generic_plan_days)"
+        )
+    return _target_problem(data) or slug_problem(data) or None
+
+
+def _target_problem(data: dict[str, Any]) -> str:
+    """The first point or issue that would be stored as another target (its slug another's,
+    in any letter case, or the plan as a whole's), a point number twice or out of range, a
+    blank slug, title or phrase, a target with no phrases; or "". A number given twice
+    names both entries, so that the analyst need not search the file for the other."""
+    slugs = {WHOLE_SLUG: (WHOLE_SLUG, "the plan as a whole")}  # by folded slug
+    numbers: dict[int, str] = {}  # the entry that has each number
     for key, kind in (("points", "point"), ("issues", "issue")):
-        for entry in data.get(key, []):
+        for index, entry in enumerate(data.get(key, []), 1):
             slug, number = entry["slug"], entry.get("number")
-            what = f"{kind} {number}" if number is not None else f"{kind} {slug!r}"
-            named = f"{what} ({slug!r})" if number is not None else what
+            what = f"{kind} {number}" if number is not None else f"{kind} {shown(slug)}"
+            named = f"{what} ({shown(slug)})" if number is not None else what
             if not slug.strip() or not entry["title"].strip():
                 return f"{what}: its {'slug' if not slug.strip() else 'title'} is blank"
-            if slug in slugs:
-                return f"{what}: slug {slug!r} is already that of {slugs[slug]}"
-            slugs[slug] = what
+            if _folded(slug) in slugs:
+                return f"{what}: slug {shown(slug)} {_slug_taken(slug, *slugs[_folded(slug)])}"
+            slugs[_folded(slug)] = (slug, what)
             if number is not None:
                 if not 1 <= number <= LARGEST_POINT:
                     return f"{what}: point numbers go from 1 to {LARGEST_POINT}"
+                label = f"[[{key}]] #{index} ({shown(slug)})"
                 if number in numbers:
-                    return f"{what}: another point has the number {number}"
-                numbers.add(number)
+                    return f"{label} and {numbers[number]} both have the number {number}"
+                numbers[number] = label
             phrases = entry.get("phrases", []) + entry.get("against", [])
             if any(not p.strip() for p in phrases):
                 return f"{named} has a blank phrase"
             if not phrases:
                 return f"{named} has no phrases: no sentence could ever link to it"
-    return None
+    return ""
+
+
+def _slug_taken(slug: str, taken: str, owner: str) -> str:
+    """Why a slug may not be used again: another target of the plan has it, or has it in
+    another letter case ("Ceasefire" and "ceasefire" are one target to a reader)."""
+    if taken == slug:
+        return f"is already that of {owner}"
+    return f"is that of {owner} ({shown(taken)}) but for letter case"
 
 
 def check_plan_files(paths: list[Path]) -> list[dict[str, Any]]:
@@ -258,7 +330,7 @@ def check_plan_files(paths: list[Path]) -> list[dict[str, Any]]:
             raise TrackerError(f"{path}: {problem}")
         slug = data["slug"]
         if slug in owners:
-            raise TrackerError(f"{path}: slug {slug!r} is also that of {owners[slug]}")
+            raise TrackerError(f"{path}: slug {shown(slug)} is also that of {owners[slug]}")
         owners[slug] = path
         plans.append(data)
     return plans
@@ -270,18 +342,16 @@ def check_seed_files(folder: Path | None = None) -> None:
     schema without plans)."""
     folder = folder or seeds_dir()
     if not folder.is_dir():
-        own = os.environ.get(SEEDS_ENV)
-        where = f"{SEEDS_ENV}={own}" if own else str(folder)
-        raise TrackerError(f"no seeds folder at {where}; nothing was created")
+        raise TrackerError(f"{missing_seeds_folder(folder)}; nothing was created")
     names = {entry["name"] for entry in check_actor_file(folder / "actors.toml")}
-    paths = sorted((folder / "plans").glob("*.toml"))
+    paths = plan_files(folder)
     if not paths:
         raise TrackerError(f"no plans in {folder / 'plans'}; nothing was created")
     for path, data in zip(paths, check_plan_files(paths), strict=True):
         author = data.get("author")
         if author and author not in names:
             raise TrackerError(
-                f"{path}: the plan's author {author!r} is not in the actors file; "
+                f"{path}: the plan's author {shown(author)} is not in the actors file; "
                 "nothing was created"
             )
 
@@ -290,7 +360,9 @@ def load_seeds(connection: Connection, folder: Path | None = None) -> dict[str, 
     """Load actors, then every plan under ``plans/``; returns what was loaded, and a
     warning line for each point renamed, renumbered or retired."""
     folder = folder or seeds_dir()
-    paths = sorted((folder / "plans").glob("*.toml"))
+    if not folder.is_dir():  # a mistyped TRACKER_SEEDS_DIR: it was "no plans in …/plans"
+        raise TrackerError(f"{missing_seeds_folder(folder)}; nothing was loaded")
+    paths = plan_files(folder)
     if not paths:  # would retire every stored plan
         raise TrackerError(f"no plans in {folder / 'plans'}; nothing was loaded")
     files = check_plan_files(paths)  # all of them before any is written
@@ -320,17 +392,16 @@ def record_seeding(connection: Connection, folder: Path) -> None:
 
 def plan_file_targets(folder: Path | None = None) -> set[tuple[str, str]]:
     """The targets the plan files hold, as (plan slug, target slug), the files checked."""
-    plans = (folder or seeds_dir()) / "plans"
     return {
         (data["slug"], slug)
-        for data in check_plan_files(sorted(plans.glob("*.toml")))
+        for data in check_plan_files(plan_files(folder or seeds_dir()))
         for _, _, slug in _file_targets(data)
     }
 
 
 def _file_targets(data: dict[str, Any]) -> list[tuple[str, int | None, str]]:
     """A plan file's targets as (kind, number, slug), the plan as a whole first."""
-    found: list[tuple[str, int | None, str]] = [("plan", None, _whole_slug(data))]
+    found: list[tuple[str, int | None, str]] = [("plan", None, WHOLE_SLUG)]
     for kind, key in (("point", "points"), ("issue", "issues")):
         found += [(kind, e.get("number"), e["slug"]) for e in data.get(key, [])]
     return found
@@ -360,12 +431,12 @@ def match_stored(connection: Connection, path: Path, data: dict[str, Any]) -> li
         if row is not None:
             if row.kind != kind:
                 raise TrackerError(
-                    f"{path}: {what} has the slug {slug!r} of a stored {row.kind} target; "
+                    f"{path}: {what} has the slug {shown(slug)} of a stored {row.kind} target; "
                     "give it another slug"
                 )
             if kind == "point" and row.number != number:
                 notes.append(
-                    f"{path}: point {slug!r} was number {row.number} and is now {number}: "
+                    f"{path}: point {shown(slug)} was number {row.number} and is now {number}: "
                     "exports, gold files, review decisions and the model name points by "
                     f"number, so what named point {row.number} now names another point"
                 )
@@ -379,7 +450,9 @@ def match_stored(connection: Connection, path: Path, data: dict[str, Any]) -> li
         if old is not None:  # renamed: the same target under its new slug
             connection.execute(update(Target).where(Target.id == old.id).values(slug=slug))
             del by_slug[old.slug]
-            notes.append(f"{path}: {what} {old.slug!r} is now {slug!r}: the same target, renamed")
+            notes.append(
+                f"{path}: {what} {shown(old.slug)} is now {shown(slug)}: the same target, renamed"
+            )
     return notes
 
 
@@ -393,7 +466,7 @@ def retire_plans_without_file(connection: Connection, folder: Path, loaded: list
     ).all()
     _retire(connection, [row.id for row in rows])
     return [
-        f"{folder}: no file has plan {slug!r} any more: its targets are retired, so they are "
+        f"{folder}: no file has plan {shown(slug)} any more: its targets are retired, so they are "
         f"not coded from now on; the links and positions already coded on them {_STAY}"
         for slug in sorted({row.slug for row in rows})
     ]
@@ -416,7 +489,7 @@ def retire_missing(connection: Connection, path: Path, data: dict[str, Any]) -> 
     _retire(connection, [row.id for row in gone])
     return [
         f"{path}: {row.kind if row.number is None else f'{row.kind} {row.number}'} "
-        f"{row.slug!r} is no longer in the file: retired, so it is not coded from now on; "
+        f"{shown(row.slug)} is no longer in the file: retired, so it is not coded from now on; "
         f"the links and positions already coded on it {_STAY}"
         for row in gone
     ]

@@ -406,9 +406,7 @@ class Registry:
     def add_name(self, actor_id: int, alias: str, fuzzy: bool = True) -> None:
         """``fuzzy``: the name's words join the vocabulary that spelling variants match (an
         article's new people do not: the matcher, and what it has matched, are kept)."""
-        key = normalise_phrase(alias)
-        if alias != alias.lower() or key[:1] != ("the",):
-            key = _strip_article(key)  # "the EU" is "EU"; "the bloc" is not "bloc"
+        key = name_key(alias)
         if key and actor_id not in self.names[key]:
             self.names[key].append(actor_id)
             if alias[:1].isupper():
@@ -574,6 +572,17 @@ class Registry:
                 if holders:
                     return Mention(i, i + n, tuple(holders), "title", " ".join(key))
         return None
+
+
+def name_key(name: str) -> tuple[str, ...]:
+    """The words a name or alias is matched by: normalised (case, accents, dots, hyphens, a
+    possessive 's) and without a leading "the" ("the EU" is "EU"; "the bloc" is not
+    "bloc"). Two names with one key are one name to the coder, so the seed checks use it
+    too (an alias that is another actor's name took that actor's mentions)."""
+    key = normalise_phrase(name)
+    if name != name.lower() or key[:1] != ("the",):
+        key = _strip_article(key)
+    return key
 
 
 def _strip_article(key: tuple[str, ...]) -> tuple[str, ...]:

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from tracker.errors import TrackerError, utf8_text
-from tracker.resources import seeds_dir
-from tracker.seed_schema import LEXICON, check
+from tracker.resources import missing_seeds_folder, seeds_dir
+from tracker.seed_schema import LEXICON, check, cue_problem
 
 
 def lexicon_path() -> Path:
@@ -32,8 +32,16 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 @lru_cache(maxsize=4)
 def _load(path: Path) -> dict[str, Any]:
-    return check(path, read_toml(path), LEXICON)
+    """The lexicon file, checked: its keys (the schema), then a cue in two stance lists."""
+    data = check(path, read_toml(path), LEXICON)
+    problem = cue_problem(data)
+    if problem:
+        raise TrackerError(f"{path}: {problem}")
+    return data
 
 
 def load_lexicon() -> dict[str, Any]:
-    return _load(lexicon_path())
+    path = lexicon_path()
+    if not path.parent.is_dir():
+        raise TrackerError(missing_seeds_folder(path.parent))
+    return _load(path)
