@@ -67,3 +67,8 @@ def export_gold_command(ctx: click.Context, folder: Path, plan: str, force: bool
         f"wrote {result.articles} articles ({result.records} sentences, {result.positions} "
         f"positions) to {folder}; {result.partial} articles only partly reviewed were left out"
     )
+    if result.contradictory:
+        click.echo(
+            f"left out {result.contradictory} articles where one actor holds two stances on "
+            "a target in one sentence (reject one of the two positions to write them)"
+        )

@@ -162,6 +162,7 @@ class GoldExport:
     records: int = 0
     positions: int = 0
     partial: int = 0  # articles with decisions but positions not reviewed yet, left out
+    contradictory: int = 0  # articles where one actor holds two stances on a target, left out
 
 
 def article_text(sentences: list[tuple[int, int, str]], published) -> str:
@@ -229,6 +230,10 @@ def export_gold(connection: Connection, folder: Path, plan: str, force: bool = F
         if any(r["status"] == "auto" for r in rows):
             result.partial += 1
             continue
+        held = _held(rows)
+        if held is None:
+            result.contradictory += 1
+            continue
         name = f"{published.isoformat() if published else 'undated'}-{digest[:12]}.txt"
         sentences = connection.execute(
             select(Sentence.id, Sentence.start, Sentence.end, Sentence.text)
@@ -239,11 +244,7 @@ def export_gold(connection: Connection, folder: Path, plan: str, force: bool = F
             folder / name, article_text([(s.start, s.end, s.text) for s in sentences], published)
         )
         links = _links(connection, article_id, plan)
-        held: dict[int, list[dict[str, str]]] = defaultdict(list)
         for r in rows:
-            held[r["sentence_id"]].append(
-                {"actor": r["actor"], "target": r["target"], "stance": r["stance"]}
-            )
             actors.add(r["actor"])
             if r["target_kind"] != "plan":
                 links[r["sentence_id"]].add(r["target"])
@@ -266,6 +267,23 @@ def export_gold(connection: Connection, folder: Path, plan: str, force: bool = F
     table = _actor_table(connection, actors)
     _write(folder / "actors.json", json.dumps(table, ensure_ascii=False, indent=1) + "\n")
     return result
+
+
+def _held(rows: list[dict[str, Any]]) -> dict[int, list[dict[str, str]]] | None:
+    """An article's positions in force as gold, by sentence: each (actor, target) once, as
+    the annotation guide's format has it (a store reviewed before review refused a second
+    position on one place may hold two). None when one actor holds two stances on a target
+    in one sentence: which is right is the reviewer's to say, so the article is left out."""
+    held: dict[int, dict[tuple[str, str], str]] = defaultdict(dict)
+    for r in rows:
+        stances = held[r["sentence_id"]]
+        place = (r["actor"], r["target"])
+        if stances.setdefault(place, r["stance"]) != r["stance"]:
+            return None
+    return {
+        sentence: [{"actor": a, "target": t, "stance": stance} for (a, t), stance in found.items()]
+        for sentence, found in held.items()
+    }
 
 
 def _target_sort(target: str) -> tuple[int, str]:
