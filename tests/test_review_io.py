@@ -565,3 +565,24 @@ def test_export_gold_writes_an_actor_and_target_once_per_sentence(
     result = invoke("--db", db_url, "review", "export-gold", gold, "--force")
     assert "wrote 0 articles" in result.output
     assert "left out 1 articles where one actor holds two stances on a target" in result.output
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "jsonl"])
+def test_stats_carry_the_additions_in_every_format(invoke, db_url, tmp_path, fmt):
+    """Only the table said how many positions were added by hand (the coder missed them):
+    CSV, JSON and JSON Lines left the figure out. Each row has it, per target and actor."""
+    _ingest(invoke, db_url, tmp_path)
+    rows = _sheet(invoke, db_url, tmp_path)
+    added = dict(rows[0], key="", decision="add", actor=_free_actor(rows, rows[0]))
+    invoke("--db", db_url, "review", "import", _write(tmp_path / "a.csv", [added]))
+    output = invoke("--db", db_url, "review", "stats", "--format", fmt).output
+    if fmt == "csv":
+        stats = list(csv.DictReader(output.splitlines()))
+    else:
+        stats = json.loads(output) if fmt == "json" else _jsonl(output)
+    by = {(r["scope"], r["name"]): r for r in stats}
+    assert int(by["overall", "all"]["added"]) == 1
+    assert int(by["actor", added["actor"]]["added"]) == 1
+    assert int(by["target", f"{added['plan']}/{added['target']}"]["added"]) == 1
+    table = invoke("--db", db_url, "review", "stats", "--format", "table").output
+    assert "added by hand (not found by the coder): 1" in table

@@ -24,7 +24,8 @@ def stats_command(ctx: click.Context, fmt: str | None) -> None:
 
     reviewed: automatic positions with a decision; kept: confirmed as the coder found
     them; rejected; corrected (actor, target or stance changed); precision: kept /
-    reviewed. Positions added by hand (the coder missed them) are counted below.
+    reviewed; added: positions added by hand (the coder missed them), in every format,
+    and in a table once more below it.
     """
     from tracker.review_gold import stats
 

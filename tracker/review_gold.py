@@ -38,7 +38,18 @@ from tracker.schema import (
     Target,
 )
 
-STATS_COLUMNS = ("scope", "name", "reviewed", "kept", "rejected", "corrected", "precision")
+# "added": positions added by hand that the coder did not find, in every format (only the
+# table's last line said how many)
+STATS_COLUMNS = (
+    "scope",
+    "name",
+    "reviewed",
+    "kept",
+    "rejected",
+    "corrected",
+    "precision",
+    "added",
+)
 
 
 def _auto_positions(connection: Connection) -> dict[str, tuple[str, str, str, str, str]]:
@@ -89,6 +100,7 @@ class _Tally:
     kept: int = 0
     rejected: int = 0
     corrected: int = 0
+    added: int = 0  # by hand, not found by the coder: not among the reviewed
 
     @property
     def reviewed(self) -> int:
@@ -100,7 +112,11 @@ class Stats:
     overall: _Tally = field(default_factory=_Tally)
     targets: dict[str, _Tally] = field(default_factory=lambda: defaultdict(_Tally))
     actors: dict[str, _Tally] = field(default_factory=lambda: defaultdict(_Tally))
-    added: int = 0  # positions the coder did not find
+
+    @property
+    def added(self) -> int:
+        """Positions added by hand, the coder did not find them."""
+        return self.overall.added
 
     def rows(self) -> Rows:
         out = [_row("overall", "all", self.overall)]
@@ -124,6 +140,7 @@ def _row(scope: str, name: str, tally: _Tally) -> dict[str, Any]:
         "rejected": tally.rejected,
         "corrected": tally.corrected,
         "precision": precision,
+        "added": tally.added,
     }
 
 
@@ -134,7 +151,8 @@ def stats(connection: Connection) -> Stats:
     for decision in _in_force(connection):
         found = auto.get(decision["position_key"])
         if found is None:
-            out.added += decision["decision"] == "add"
+            if decision["decision"] == "add":
+                _count_added(out, decision)
             continue
         actor, plan, target, stance = found
         if decision["decision"] == "reject":
@@ -151,6 +169,13 @@ def stats(connection: Connection) -> Stats:
         for tally in (out.overall, out.targets[f"{plan}/{target}"], out.actors[actor]):
             setattr(tally, kind, getattr(tally, kind) + 1)
     return out
+
+
+def _count_added(out: Stats, decision: dict[str, Any]) -> None:
+    """An addition the coder had no position for: overall, on its target, by its actor."""
+    target = f"{decision['decided_plan']}/{decision['decided_target']}"
+    for tally in (out.overall, out.targets[target], out.actors[decision["decided_actor"]]):
+        tally.added += 1
 
 
 # --------------------------------------------------------------------------- gold
