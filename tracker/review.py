@@ -340,7 +340,7 @@ def check_no_duplicate(
 
 def _place(decision: Decision) -> tuple[str, str, str] | None:
     """Where a decision puts its position in force: the decided actor, plan and target (a
-    rejection or a clear of an addition: nowhere; a clear: where the coder put it)."""
+    rejection: nowhere; a clear: where the coder put it, if it still finds it)."""
     if decision.decision == "reject":
         return None
     if decision.decision == "clear":
