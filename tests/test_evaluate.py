@@ -494,3 +494,70 @@ def test_use_db_scores_only_the_gold_articles(invoke, db_url, tmp_path):
         "note: left out the links and positions of 1 stored articles that are not in the "
         "gold folders"
     ]
+
+
+def _use_db(url: str, folder: Path):
+    """`evaluate FOLDER --use-db --format json` with standard output and error apart."""
+    args = ["--db", url, "evaluate", str(folder), "--use-db", "--format", "json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    scored = {(r["measure"], r["target"]): r for r in json.loads(result.stdout)}
+    return scored, result.stderr.splitlines()
+
+
+def test_use_db_finds_the_gold_articles_by_content_not_by_file_name(invoke, db_url, tmp_path):
+    """Gold written by `review export-gold` names its articles <date>-<hash>.txt: the store
+    that holds them (ingest skips them as repeats) was said to lack them and scored 0.
+    And a stored article of another text under a gold article's file name was scored
+    against that article's gold without a word."""
+    folder = _small_corpus(tmp_path / "gold")
+    invoke("--db", db_url, "ingest", folder / "seed.txt")
+    sheet = tmp_path / "sheet.csv"
+    invoke("--db", db_url, "review", "export", sheet)
+    text_ = sheet.read_text(encoding="utf-8").splitlines()
+    confirmed = [line[:-1] + "confirm," for line in text_[1:]]  # decision, then note
+    sheet.write_text("\n".join([text_[0], *confirmed]), encoding="utf-8")
+    assert "0 bad" in invoke("--db", db_url, "review", "import", sheet).output
+    reviewed = tmp_path / "reviewed"
+    invoke("--db", db_url, "review", "export-gold", reviewed)
+    assert "0 new, 1 skipped" in invoke("--db", db_url, "ingest", reviewed).output
+    scored, said = _use_db(db_url, reviewed)
+    assert said == []
+    assert scored["positions", "all"]["recall"] == 1.0
+    assert scored["positions", "all"]["precision"] == 1.0
+
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copy(DEV / "dev-02.txt", other / "dev-01.txt")  # another text, a gold file's name
+    invoke("--db", db_url, "ingest", other)
+    scored, said = _use_db(db_url, folder)
+    assert said == [
+        "warning: the store lacks 1 of the gold folders' articles (dev-01.txt); their gold "
+        "counts as missed",
+        "note: left out the links and positions of 1 stored articles that are not in the "
+        "gold folders",
+    ]
+    assert scored["positions", "all"]["predicted"] == len(_positions_of(invoke, db_url, "seed"))
+
+
+def _positions_of(invoke, url: str, source: str) -> list[dict]:
+    listed = invoke("--db", url, "position", "--format", "jsonl").output.splitlines()
+    rows = [json.loads(line) for line in listed if line.strip()]
+    return [r for r in rows if r["source"] and Path(r["source"]).stem == source]
+
+
+def test_use_db_counts_only_stored_articles_as_left_out(invoke, db_url, tmp_path):
+    """A position added by hand with no stored sentence has a source that is a note (a
+    broadcast, a page not stored), not an article: it was counted as a stored article
+    whose links and positions were left out."""
+    folder = _small_corpus(tmp_path / "gold")
+    invoke("--db", db_url, "ingest", folder)
+    sheet = tmp_path / "added.csv"
+    sheet.write_text(
+        "key,source,sentence,actor,target,stance,decision\n"
+        ",TV interview of 5 March,,Kuleba,troop-withdrawal,support,add\n",
+        encoding="utf-8",
+    )
+    assert "1 add" in invoke("--db", db_url, "review", "import", sheet).output
+    _, said = _use_db(db_url, folder)
+    assert said == []

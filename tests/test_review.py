@@ -496,3 +496,34 @@ def test_the_queue_lists_what_a_reader_needs_with_a_header_even_empty(invoke, db
     assert rows and all(list(r) == QUEUE_LISTED for r in rows)
     empty = invoke("--db", db_url, "review", "--list", "--since", "2030-01-01", "--format", "csv")
     assert empty.output == ",".join(QUEUE_LISTED) + "\n"
+
+
+def test_interactive_review_refuses_a_second_position_on_one_place(invoke, db_url, tmp_path):
+    """Changing a position's actor to one who already holds a stance on its target in the
+    sentence made two positions of one actor on one target in one sentence; it is not
+    saved, with the key of the one already there, and the position stays up to decide."""
+    _ingest(invoke, db_url, tmp_path)
+    queue = _jsonl(invoke("--db", db_url, "review", "--list").output)
+    at = next(
+        i
+        for i, row in enumerate(queue)
+        if any(
+            (o["sentence"], o["target"]) == (row["sentence"], row["target"])
+            and o["actor"] != row["actor"]
+            for o in queue
+        )
+    )
+    mine = queue[at]
+    theirs = next(
+        o
+        for o in queue
+        if (o["sentence"], o["target"]) == (mine["sentence"], mine["target"])
+        and o["actor"] != mine["actor"]
+    )
+    keys = "n" * at + "a" + theirs["actor"] + "\n" + "c" + "q"
+    result = invoke("--db", db_url, "review", "--interactive", "--reviewer", "ana", input=keys)
+    assert f"not saved: position {theirs['key']} already holds {theirs['actor']}'s" in (
+        result.output
+    )
+    made = _sql(db_url, "SELECT position_key, decision FROM review_decisions")
+    assert made == [(mine["key"], "confirm")]  # c then decided the same position

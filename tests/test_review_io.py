@@ -467,3 +467,122 @@ def test_a_confirmed_position_keeps_its_method_once_its_article_is_removed(
     invoke("--db", db_url, "db", "downgrade", "0007", "--yes")
     invoke("--db", db_url, "db", "upgrade")
     assert _positions(invoke, db_url, "--reviewed-only") == shown
+
+
+def _two_actors_on_one_target(rows: list[dict]) -> tuple[dict, dict]:
+    """Two rows of a sheet on one sentence and target, held by different actors."""
+    by_place: dict[tuple, list[dict]] = {}
+    for row in rows:
+        by_place.setdefault((row["sentence"], row["target"]), []).append(row)
+    pairs = (found for found in by_place.values() if len({r["actor"] for r in found}) > 1)
+    first, other = next(pairs)[:2]
+    return first, other
+
+
+def _free_actor(rows: list[dict], row: dict) -> str:
+    """An actor holding no position on the row's sentence and target."""
+    there = {
+        r["actor"] for r in rows if (r["sentence"], r["target"]) == (row["sentence"], row["target"])
+    }
+    return next(a for a in ("Dmytro Kuleba", "Antony Blinken", "Josep Borrell") if a not in there)
+
+
+def _repeated_places(invoke, url: str) -> list[tuple]:
+    """(sentence, actor, plan, target) held by more than one position in force."""
+    from collections import Counter
+
+    places = Counter(
+        (r["sentence"], r["actor"], r["plan"], r["target"]) for r in _positions(invoke, url)
+    )
+    return [place for place, count in places.items() if count > 1]
+
+
+def test_review_never_puts_two_positions_on_one_sentence_actor_and_target(invoke, db_url, tmp_path):
+    """A correction onto another position's actor and target, an addition of a position a
+    correction already put there, and an addition and a correction landing on one place in
+    the same sheet were all applied with "0 bad": `position`, the reports and export-gold
+    then held the same position twice. Each is a bad row naming the position already there."""
+    _ingest(invoke, db_url, tmp_path)
+    rows = _sheet(invoke, db_url, tmp_path)
+    first, other = _two_actors_on_one_target(rows)
+    onto = dict(first, decision="correct", actor=other["actor"], stance=other["stance"])
+    sheet = _write(tmp_path / "onto.csv", [onto])
+    result = invoke("--db", db_url, "review", "import", sheet, expect=1)
+    assert f"error: {sheet}:2: position {other['key']} already holds {other['actor']}'s" in (
+        result.output
+    )
+    assert _count(db_url) == 0
+
+    moved_to = _free_actor(rows, first)
+    moved = dict(first, decision="correct", actor=moved_to)
+    invoke("--db", db_url, "review", "import", _write(tmp_path / "moved.csv", [moved]))
+    again = dict(first, key="", decision="add", actor=moved_to)
+    third = next(
+        r for r in rows if (r["sentence"], r["target"]) != (first["sentence"], first["target"])
+    )
+    newcomer = _free_actor(rows, third)
+    added = dict(third, key="", decision="add", actor=newcomer, stance="mixed")
+    onto_added = dict(third, decision="correct", actor=newcomer)
+    sheet = _write(tmp_path / "again.csv", [again, added, onto_added])
+    result = invoke("--db", db_url, "review", "import", sheet, "--skip-bad", expect=1)
+    assert "applied 0 confirm, 0 reject, 0 correct, 1 add; 0 unchanged; 2 bad" in result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert errors[0].startswith(f"error: {sheet}:2: position {first['key']} already holds")
+    added_key = next(r["key"] for r in _positions(invoke, db_url) if r["actor"] == newcomer)
+    assert errors[1].startswith(f"error: {sheet}:4: position {added_key} already holds")
+    assert _repeated_places(invoke, db_url) == []
+
+
+def test_export_gold_writes_an_actor_and_target_once_per_sentence(
+    invoke, db_url, tmp_path, monkeypatch
+):
+    """A store reviewed before review refused a second position on one place holds two;
+    export-gold wrote both, gold the annotation guide's format does not allow. The same
+    stance twice is written once; two stances leave the article out, said on its own line."""
+    from tracker import review
+
+    _ingest(invoke, db_url, tmp_path)
+    rows = _sheet(invoke, db_url, tmp_path)
+    first, other = _two_actors_on_one_target(rows)
+    decided = [dict(r, decision="confirm") for r in rows if r["key"] != first["key"]]
+    onto = dict(first, decision="correct", actor=other["actor"], stance=other["stance"])
+    monkeypatch.setattr(review, "check_no_duplicate", lambda *a: None, raising=False)
+    invoke("--db", db_url, "review", "import", _write(tmp_path / "old.csv", [*decided, onto]))
+    assert len(_repeated_places(invoke, db_url)) == 1
+    gold = tmp_path / "gold"
+    result = invoke("--db", db_url, "review", "export-gold", gold)
+    assert "wrote 1 articles" in result.output
+    records = _jsonl((gold / "gold.jsonl").read_text(encoding="utf-8"))
+    for record in records:
+        places = [(p["actor"], p["target"]) for p in record["positions"]]
+        assert len(places) == len(set(places)), record
+    assert sum(len(r["positions"]) for r in records) == len(rows) - 1
+
+    stance = next(s for s in ("support", "oppose", "mixed") if s != other["stance"])
+    row = next(r for r in _sheet(invoke, db_url, tmp_path) if r["key"] == first["key"])
+    again = _write(tmp_path / "two.csv", [dict(row, decision="correct", stance=stance)])
+    invoke("--db", db_url, "review", "import", again)
+    result = invoke("--db", db_url, "review", "export-gold", gold, "--force")
+    assert "wrote 0 articles" in result.output
+    assert "left out 1 articles where one actor holds two stances on a target" in result.output
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "jsonl"])
+def test_stats_carry_the_additions_in_every_format(invoke, db_url, tmp_path, fmt):
+    """Only the table said how many positions were added by hand (the coder missed them):
+    CSV, JSON and JSON Lines left the figure out. Each row has it, per target and actor."""
+    _ingest(invoke, db_url, tmp_path)
+    rows = _sheet(invoke, db_url, tmp_path)
+    added = dict(rows[0], key="", decision="add", actor=_free_actor(rows, rows[0]))
+    invoke("--db", db_url, "review", "import", _write(tmp_path / "a.csv", [added]))
+    output = invoke("--db", db_url, "review", "stats", "--format", fmt).output
+    if fmt == "csv":
+        stats = list(csv.DictReader(output.splitlines()))
+    else:
+        stats = json.loads(output) if fmt == "json" else _jsonl(output)
+    by = {(r["scope"], r["name"]): r for r in stats}
+    assert int(by["overall", "all"]["added"]) == 1
+    assert int(by["actor", added["actor"]]["added"]) == 1
+    assert int(by["target", f"{added['plan']}/{added['target']}"]["added"]) == 1
+    table = invoke("--db", db_url, "review", "stats", "--format", "table").output
+    assert "added by hand (not found by the coder): 1" in table

@@ -141,17 +141,17 @@ def evaluate_command(
                 raise TrackerError(
                     f"{done.failures[0]}; a gold article that cannot be read cannot be scored"
                 )
+        gold = scoring.GoldArticles.of(corpus) if use_db else None
         with engine.connect() as connection:
-            warning = scoring.missing_warning(corpus, connection) if use_db else None
-            links = queries.links(connection)
-            positions = queries.positions(connection)
+            warning = scoring.missing_warning(gold, connection) if gold else None
+            links, positions = scoring.stored_rows(connection)
         if not use_db:
             engine.dispose()
     if warning:
         click.echo(warning, err=True)
-    if use_db:  # only the gold folders' articles are scored
-        links, other_links = scoring.of_gold_articles(corpus, links)
-        positions, other_positions = scoring.of_gold_articles(corpus, positions)
+    if gold is not None:  # only the gold folders' articles are scored
+        links, other_links = scoring.of_gold_articles(gold, links)
+        positions, other_positions = scoring.of_gold_articles(gold, positions)
         others = len(other_links | other_positions)
         if others:
             click.echo(

@@ -24,7 +24,8 @@ def stats_command(ctx: click.Context, fmt: str | None) -> None:
 
     reviewed: automatic positions with a decision; kept: confirmed as the coder found
     them; rejected; corrected (actor, target or stance changed); precision: kept /
-    reviewed. Positions added by hand (the coder missed them) are counted below.
+    reviewed; added: positions added by hand (the coder missed them), in every format,
+    and in a table once more below it.
     """
     from tracker.review_gold import stats
 
@@ -67,3 +68,8 @@ def export_gold_command(ctx: click.Context, folder: Path, plan: str, force: bool
         f"wrote {result.articles} articles ({result.records} sentences, {result.positions} "
         f"positions) to {folder}; {result.partial} articles only partly reviewed were left out"
     )
+    if result.contradictory:
+        click.echo(
+            f"left out {result.contradictory} articles where one actor holds two stances on "
+            "a target in one sentence (reject one of the two positions to write them)"
+        )

@@ -3,7 +3,8 @@
 Only presentation and keys: each decision goes to ``tracker.review.decide`` at once
 (saved before the next position shows), so quitting or losing the terminal loses
 nothing decided. A decision someone else made meanwhile is reported and the position is
-passed over.
+passed over; one that would put a second position on the sentence's actor and target is
+reported and the position stays up, to decide otherwise.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from tracker.output import printable
 from tracker.review import (
     Conflict,
     Decision,
+    Duplicate,
     PositionRef,
     canonical_actor,
     decide,
@@ -202,6 +204,9 @@ class Session:
         except Conflict as exc:
             click.echo(f"not saved: {exc}")
             return True  # someone else has it: go on to the next
+        except Duplicate as exc:
+            click.echo(f"not saved: {exc}")
+            return False  # the reviewer decides it otherwise (or rejects it)
         self.revisions[done.key] = done.revision
         self.done.append(Done(index, done.key, done.revision))
         self.counts["decided"] += 1
@@ -217,6 +222,10 @@ class Session:
             done = undo(self.engine, last.key, self.reviewer, last.revision)
         except Conflict as exc:
             click.echo(f"not undone: {exc}")
+            return index
+        except Duplicate as exc:
+            click.echo(f"not undone: {exc}")
+            self.done.append(last)  # it stands: still the last decision of the session
             return index
         self.revisions[done.key] = done.revision
         self.counts["undone"] += 1

@@ -531,41 +531,104 @@ def gold_article_names(corpus: GoldCorpus) -> set[str]:
     return {p.name for p in corpus.articles} | {r["article"] for r in corpus.records}
 
 
-def missing_articles(corpus: GoldCorpus, connection: Connection) -> list[str]:
-    """The gold folders' articles (by file name, as they are matched) that the store does
-    not hold: scoring the store with ``--use-db`` counts all their gold as missed."""
+@dataclass
+class GoldArticles:
+    """How a store's articles are matched to the gold's with ``--use-db``: by what makes an
+    article the same article (its content hash, of its date and words; see
+    ``tracker.read.content_key``) for every gold article whose text the folders hold, so
+    that gold written by `review export-gold` (named by date and hash) finds the articles
+    it was written from, and a stored article that only shares a gold file's name is not
+    scored against its gold. A gold article with no text in the folders can only be
+    matched by file name."""
+
+    by_hash: dict[str, str]  # content hash -> the gold article's file name
+    by_name: set[str]  # gold articles with no text to hash
+
+    @classmethod
+    def of(cls, corpus: GoldCorpus) -> GoldArticles:
+        from tracker.read import Article, read_file
+
+        by_hash: dict[str, str] = {}
+        for path in corpus.articles:
+            for article in read_file(path):
+                if isinstance(article, Article):
+                    by_hash[article.content_hash] = path.name
+        return cls(by_hash, gold_article_names(corpus) - set(by_hash.values()))
+
+    def name_of(self, row: dict[str, Any]) -> str | None:
+        """The gold article a stored row (with ``article_hash``) is of, or None."""
+        found = self.by_hash.get(row.get("article_hash") or "")
+        if found is not None:
+            return found
+        name = Path(row["source"]).name if row.get("source") is not None else None
+        return name if name in self.by_name else None
+
+
+def stored_rows(connection: Connection) -> tuple[list[dict], list[dict]]:
+    """The store's links and positions (as reviewed) as the scorer reads them, each with
+    its article's ``article_id`` (None: no stored article) and ``article_hash``."""
+    from sqlalchemy import select
+
+    from tracker.queries import TARGET_KEY
+    from tracker.review_view import Filters, position_rows
+    from tracker.schema import Article, Link, Plan, Sentence, Target
+
+    query = (
+        select(
+            Article.id.label("article_id"),
+            Article.content_hash.label("article_hash"),
+            Article.source,
+            Sentence.text.label("sentence"),
+            Plan.slug.label("plan"),
+            TARGET_KEY,
+        )
+        .select_from(Link)
+        .join(Sentence, Sentence.id == Link.sentence_id)
+        .join(Article, Article.id == Sentence.article_id)
+        .join(Target, Target.id == Link.target_id)
+        .join(Plan, Plan.id == Target.plan_id)
+        .order_by(Article.id, Sentence.ordinal, Target.id)
+    )
+    links = [dict(row._mapping) for row in connection.execute(query)]
+    return links, list(position_rows(connection, Filters()))
+
+
+def missing_articles(gold: GoldArticles, connection: Connection) -> list[str]:
+    """The gold folders' articles that the store does not hold (by content, or by file
+    name for gold with no text): scoring the store counts all their gold as missed."""
     from sqlalchemy import select
 
     from tracker.schema import Article
 
-    wanted = gold_article_names(corpus)
-    stored = {Path(source).name for source in connection.scalars(select(Article.source))}
-    return sorted(wanted - stored)
+    stored = set(connection.scalars(select(Article.content_hash)))
+    missing = {name for digest, name in gold.by_hash.items() if digest not in stored}
+    if gold.by_name:
+        names = {Path(source).name for source in connection.scalars(select(Article.source))}
+        missing |= gold.by_name - names
+    return sorted(missing)
 
 
-def of_gold_articles(corpus: GoldCorpus, rows: list[dict]) -> tuple[list[dict], set[str]]:
-    """The rows of the gold folders' articles, and the other articles the rest came
-    from: with ``--use-db`` a store may hold articles nobody coded, whose links and
-    positions are no errors."""
-    wanted = gold_article_names(corpus)
+def of_gold_articles(gold: GoldArticles, rows: list[dict]) -> tuple[list[dict], set[int]]:
+    """The rows of the gold folders' articles, each with ``source`` the gold article's file
+    name (as the scorer matches rows to gold), and the ids of the other stored articles the
+    rest came from: with ``--use-db`` a store may hold articles nobody coded, whose links
+    and positions are no errors. A position added by hand with no stored sentence has a
+    note for its source, no article: it is neither kept (the scorer skips it) nor counted."""
     kept: list[dict] = []
-    others: set[str] = set()
+    others: set[int] = set()
     for row in rows:
-        if row.get("source") is None:  # entered by hand, no article: the scorer skips it
-            kept.append(row)
-            continue
-        name = Path(row["source"]).name
-        if name in wanted:
-            kept.append(row)
-        else:
-            others.add(name)
+        name = gold.name_of(row)
+        if name is not None:
+            kept.append({**row, "source": name})
+        elif row.get("article_id") is not None:
+            others.add(row["article_id"])
     return kept, others
 
 
-def missing_warning(corpus: GoldCorpus, connection: Connection) -> str | None:
+def missing_warning(gold: GoldArticles, connection: Connection) -> str | None:
     """One line for standard error when the store lacks gold articles (else None): the
     figures then look worse than the coder is, for want of articles, not of skill."""
-    missing = missing_articles(corpus, connection)
+    missing = missing_articles(gold, connection)
     if not missing:
         return None
     names = ", ".join(missing[:3]) + (", …" if len(missing) > 3 else "")

@@ -291,6 +291,63 @@ def check_stance(stance: str | None) -> str:
     return stance
 
 
+class Duplicate(TrackerError):
+    """The decision would put a second position in force on one sentence, actor and target."""
+
+
+def holder_elsewhere(
+    connection: Connection, ref: PositionRef, actor: str, plan: str, target: str
+) -> dict[str, Any] | None:
+    """The position in force, other than ``ref``'s, that holds ``actor``'s stance on
+    ``plan``/``target`` in ``ref``'s sentence (a row of ``report_positions``), or None.
+
+    A sentence gives an actor one stance on a target: a second position there (a
+    correction onto another's actor and target, an addition of one in force) was listed
+    and counted twice, and made gold the annotation guide's format does not allow."""
+    from tracker.review_view import VIEW, _plain
+
+    query = select(VIEW).where(VIEW.c.actor == actor, VIEW.c.plan == plan, VIEW.c.target == target)
+    if ref.article_hash is None:  # no stored sentence: the note of where it is from
+        query = query.where(VIEW.c.article_hash.is_(None), VIEW.c.source_note == ref.source_note)
+    else:
+        query = query.where(
+            VIEW.c.article_hash == ref.article_hash,
+            VIEW.c.sentence_start == ref.sentence_start,
+            VIEW.c.sentence_end == ref.sentence_end,
+            VIEW.c.sentence == ref.sentence_text,
+        )
+    own = position_key(ref)
+    rows = (_plain(dict(row._mapping)) for row in connection.execute(query))
+    return next((row for row in rows if row["key"] != own), None)
+
+
+def check_no_duplicate(
+    connection: Connection, ref: PositionRef, place: tuple[str, str, str] | None
+) -> None:
+    """A ``Duplicate`` error when putting ``ref``'s position in force at ``place`` (actor,
+    plan, target; None: out of force) would give its sentence a second position there."""
+    if place is None:
+        return
+    found = holder_elsewhere(connection, ref, *place)
+    if found is not None:
+        actor, plan, target = place
+        raise Duplicate(
+            f"position {found['key']} already holds {actor}'s stance on {plan}/{target} in "
+            f"this sentence ({found['stance']}); decide that one instead (one actor, one "
+            "stance on a target per sentence)"
+        )
+
+
+def _place(decision: Decision) -> tuple[str, str, str] | None:
+    """Where a decision puts its position in force: the decided actor, plan and target (a
+    rejection: nowhere; a clear: where the coder put it, if it still finds it)."""
+    if decision.decision == "reject":
+        return None
+    if decision.decision == "clear":
+        return (decision.ref.actor, decision.ref.plan, decision.ref.target)
+    return (decision.actor or "", decision.plan or "", decision.target or "")
+
+
 def _same(row: dict[str, Any], decision: Decision) -> bool:
     return (
         row["decision"] == decision.decision
@@ -314,7 +371,8 @@ def record(
     ``expected`` is the revision the reviewer saw (0: none); a later one is a
     ``Conflict``, unless it already says the same (then nothing is written). None writes
     on top of whatever is there. The position's actor, target and stance must already be
-    canonical (``canonical_actor``, ``canonical_target``, ``check_stance``).
+    canonical (``canonical_actor``, ``canonical_target``, ``check_stance``). A decision
+    that would put a second position on the sentence's actor and target is a ``Duplicate``.
     """
     if decision.decision not in (*DECISIONS, "clear"):
         raise TrackerError(
@@ -328,6 +386,7 @@ def record(
         return Recorded(key, current, decision.decision, unchanged=True)
     if expected is not None and current != expected:
         raise _conflict(key, now) if now else Conflict(f"position {key} has no decisions")
+    check_no_duplicate(connection, ref, _place(decision))
     connection.execute(
         ReviewDecision.__table__.insert().values(
             position_key=key,
@@ -404,6 +463,7 @@ def undo(engine: Engine, key: str, reviewer: str, expected: int | None) -> Recor
             for name in ("decision", "decided_actor", "decided_plan", "decided_target", "stance"):
                 values[name] = source.get(name)
             values["decision"] = values["decision"] or "clear"
+            check_no_duplicate(connection, ref_of_decision(now), _undone_place(values))
             connection.execute(
                 ReviewDecision.__table__.insert().values(
                     **values,
@@ -420,6 +480,14 @@ def undo(engine: Engine, key: str, reviewer: str, expected: int | None) -> Recor
         if now is None:
             raise
         raise _conflict(key, now) from None
+
+
+def _undone_place(values: dict[str, Any]) -> tuple[str, str, str] | None:
+    """Where an undo puts its position in force (see ``_place``): the decision it puts
+    back may hold a place another position took since."""
+    ref = ref_of_decision(values)
+    decided = (values["decided_actor"], values["decided_plan"], values["decided_target"])
+    return _place(Decision(ref, values["decision"], None, *decided))
 
 
 def history(connection: Connection, key: str) -> Rows:

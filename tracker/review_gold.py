@@ -38,7 +38,18 @@ from tracker.schema import (
     Target,
 )
 
-STATS_COLUMNS = ("scope", "name", "reviewed", "kept", "rejected", "corrected", "precision")
+# "added": positions added by hand that the coder did not find, in every format (only the
+# table's last line said how many)
+STATS_COLUMNS = (
+    "scope",
+    "name",
+    "reviewed",
+    "kept",
+    "rejected",
+    "corrected",
+    "precision",
+    "added",
+)
 
 
 def _auto_positions(connection: Connection) -> dict[str, tuple[str, str, str, str, str]]:
@@ -89,6 +100,7 @@ class _Tally:
     kept: int = 0
     rejected: int = 0
     corrected: int = 0
+    added: int = 0  # by hand, not found by the coder: not among the reviewed
 
     @property
     def reviewed(self) -> int:
@@ -100,7 +112,11 @@ class Stats:
     overall: _Tally = field(default_factory=_Tally)
     targets: dict[str, _Tally] = field(default_factory=lambda: defaultdict(_Tally))
     actors: dict[str, _Tally] = field(default_factory=lambda: defaultdict(_Tally))
-    added: int = 0  # positions the coder did not find
+
+    @property
+    def added(self) -> int:
+        """Positions added by hand, the coder did not find them."""
+        return self.overall.added
 
     def rows(self) -> Rows:
         out = [_row("overall", "all", self.overall)]
@@ -124,6 +140,7 @@ def _row(scope: str, name: str, tally: _Tally) -> dict[str, Any]:
         "rejected": tally.rejected,
         "corrected": tally.corrected,
         "precision": precision,
+        "added": tally.added,
     }
 
 
@@ -134,7 +151,8 @@ def stats(connection: Connection) -> Stats:
     for decision in _in_force(connection):
         found = auto.get(decision["position_key"])
         if found is None:
-            out.added += decision["decision"] == "add"
+            if decision["decision"] == "add":
+                _count_added(out, decision)
             continue
         actor, plan, target, stance = found
         if decision["decision"] == "reject":
@@ -153,6 +171,13 @@ def stats(connection: Connection) -> Stats:
     return out
 
 
+def _count_added(out: Stats, decision: dict[str, Any]) -> None:
+    """An addition the coder had no position for: overall, on its target, by its actor."""
+    target = f"{decision['decided_plan']}/{decision['decided_target']}"
+    for tally in (out.overall, out.targets[target], out.actors[decision["decided_actor"]]):
+        tally.added += 1
+
+
 # --------------------------------------------------------------------------- gold
 
 
@@ -162,6 +187,7 @@ class GoldExport:
     records: int = 0
     positions: int = 0
     partial: int = 0  # articles with decisions but positions not reviewed yet, left out
+    contradictory: int = 0  # articles where one actor holds two stances on a target, left out
 
 
 def article_text(sentences: list[tuple[int, int, str]], published) -> str:
@@ -229,6 +255,10 @@ def export_gold(connection: Connection, folder: Path, plan: str, force: bool = F
         if any(r["status"] == "auto" for r in rows):
             result.partial += 1
             continue
+        held = _held(rows)
+        if held is None:
+            result.contradictory += 1
+            continue
         name = f"{published.isoformat() if published else 'undated'}-{digest[:12]}.txt"
         sentences = connection.execute(
             select(Sentence.id, Sentence.start, Sentence.end, Sentence.text)
@@ -239,11 +269,7 @@ def export_gold(connection: Connection, folder: Path, plan: str, force: bool = F
             folder / name, article_text([(s.start, s.end, s.text) for s in sentences], published)
         )
         links = _links(connection, article_id, plan)
-        held: dict[int, list[dict[str, str]]] = defaultdict(list)
         for r in rows:
-            held[r["sentence_id"]].append(
-                {"actor": r["actor"], "target": r["target"], "stance": r["stance"]}
-            )
             actors.add(r["actor"])
             if r["target_kind"] != "plan":
                 links[r["sentence_id"]].add(r["target"])
@@ -266,6 +292,23 @@ def export_gold(connection: Connection, folder: Path, plan: str, force: bool = F
     table = _actor_table(connection, actors)
     _write(folder / "actors.json", json.dumps(table, ensure_ascii=False, indent=1) + "\n")
     return result
+
+
+def _held(rows: list[dict[str, Any]]) -> dict[int, list[dict[str, str]]] | None:
+    """An article's positions in force as gold, by sentence: each (actor, target) once, as
+    the annotation guide's format has it (a store reviewed before review refused a second
+    position on one place may hold two). None when one actor holds two stances on a target
+    in one sentence: which is right is the reviewer's to say, so the article is left out."""
+    held: dict[int, dict[tuple[str, str], str]] = defaultdict(dict)
+    for r in rows:
+        stances = held[r["sentence_id"]]
+        place = (r["actor"], r["target"])
+        if stances.setdefault(place, r["stance"]) != r["stance"]:
+            return None
+    return {
+        sentence: [{"actor": a, "target": t, "stance": stance} for (a, t), stance in found.items()]
+        for sentence, found in held.items()
+    }
 
 
 def _target_sort(target: str) -> tuple[int, str]:
