@@ -94,6 +94,18 @@ def test_a_preposition_right_after_a_phrase_does_not_predicate_on_it(coder):
     assert positions(coder, text)[0] == {("China", "10", "support")}
 
 
+def test_a_cue_after_as_describes_the_target_and_does_not_turn_the_verb_round(coder):
+    # reject × unrealistic multiplied to support; a cue after "as" says what the verb says
+    text = (
+        "date 2023-03-10 Russian Foreign Minister Sergei Lavrov rejected the 12-point paper "
+        "as unrealistic. Mr Lavrov said sanctions must be lifted."
+    )
+    found = positions(coder, text)
+    assert found[0] == {("Sergei Lavrov", "plan", "oppose")}
+    # without "as", a predicate still turns the cue before it: "sanctions must be lifted"
+    assert found[1] == {("Sergei Lavrov", "10", "support")}
+
+
 def test_praise_and_criticism_by_different_holders_is_not_mixed(coder):
     text = (
         "date 2023-02-25 Moscow welcomed the paper, while Kyiv rejected its call to end sanctions."

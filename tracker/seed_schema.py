@@ -169,6 +169,7 @@ LEXICON = Table(
                 "require_cue": bool,
                 "outcome_conditions": WORDS,
                 "not_yet_endorsements": WORDS,
+                "complement_markers": WORDS,
             },
         ),
     }

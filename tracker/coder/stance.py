@@ -215,6 +215,7 @@ class Lexicon:
     outcome_conditions: PhraseSet | None = None
     # "conditions are not ripe, but we support…": an endorsement with a "not yet" is mixed
     not_yet: PhraseSet | None = None
+    complement_markers: frozenset[str] = frozenset()  # "rejected X as unrealistic"
     cue_bits: int = field(init=False)  # the cue lists' bits in their FirstWords
     # (polarity, list), in the order a cue is looked for: mixed, then oppose, then support
     cue_lists: list[tuple[int, PhraseSet]] = field(init=False)
@@ -264,6 +265,7 @@ class Lexicon:
             omissions=phrases(stance["omission_cues"]),
             outcome_conditions=phrases(stance.get("outcome_conditions", ())),
             not_yet=phrases(stance.get("not_yet_endorsements", ())),
+            complement_markers=frozenset(w.lower() for w in stance.get("complement_markers", ())),
             conditions=phrases(stance["conditions"]),
             condition_gap=int(stance.get("condition_gap", 0)),
             pronouns_male=frozenset(actors["pronouns_male"]),
@@ -462,7 +464,10 @@ def stance_of(
         bare = []  # "not a peace deal but a path to peace": a contrast, not a rejection
     if bare and not any(c.start >= own for c in chain):
         chain = []
-    chain += after[:1]
+    # "rejected the paper as unrealistic": a cue after "as" describes the target as the verb
+    # before it judges it, and would turn that verb round if the two were multiplied
+    if not (chain and after and norms[match.end] in lexicon.complement_markers):
+        chain += after[:1]
     if not after:  # "the conditions for a settlement were not yet in place": a negated predicate
         for j in range(match.end, hi):
             if breaks[j] or not _linking(lexicon, norms[j]):
