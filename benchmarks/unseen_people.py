@@ -22,22 +22,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
-import tempfile
 from pathlib import Path
-
-
-def _reference():
-    """The shipped plans, actors and lexicon, as a seeded throw-away store gives them."""
-    from tracker.coder.pipeline import ReferenceData
-    from tracker.db import make_engine, prepare
-
-    with tempfile.TemporaryDirectory() as tmp:
-        engine = make_engine(f"sqlite:///{Path(tmp) / 'ref.db'}")
-        prepare(engine)
-        with engine.connect() as connection:
-            reference = ReferenceData.load(connection)
-        engine.dispose()
-    return reference
 
 
 def without(reference, people: set[int]):
@@ -64,14 +49,14 @@ def unseen(coded, reference, trained_on: list[str]) -> set[int]:
 def run(folders: list[Path], seeds: list[int], k: int) -> list[tuple]:
     from tracker.coder.pipeline import Coder
     from tracker.evaluate import evaluate
-    from tracker.learn.corpus import code_gold, merge_corpora, subset
+    from tracker.learn.corpus import code_gold, merge_corpora, seeded_reference, subset
     from tracker.learn.crossval import decide_rows, folds_of
     from tracker.learn.fit import Settings, train
     from tracker.read import read_file
 
     corpus = merge_corpora(folders)
     coded = code_gold(corpus)
-    reference = _reference()
+    reference = seeded_reference()
     paths = {p.name: p for p in corpus.articles}
     out = []
     for seed in seeds:

@@ -66,3 +66,25 @@ def test_learning_curve_prints_a_figure_per_share():
     assert re.fullmatch(
         r"per doubling of the training articles: [+-]\d\.\d{4} positions F1", lines[2]
     )
+
+
+def test_unseen_people_takes_the_held_out_folds_people_out_of_the_registry():
+    """The registry-ablated cross-validation runs on the dev copy, takes out people the
+    held-out articles name, and scores positions lower without them than with them (the
+    registry knows them by name; the rules for unknown names find fewer)."""
+    script = ROOT / "benchmarks" / "unseen_people.py"
+    dev = ROOT / "tests" / "data" / "dev"
+    out = subprocess.run(
+        [sys.executable, str(script), "--seeds", "0", "--folds", "3", str(dev)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    row = re.search(
+        r"^\s+0  (0\.\d{4}) (0\.\d{4}) (0\.\d{4}) \| (0\.\d{4}) (0\.\d{4}) (0\.\d{4}) \| (\d+)$",
+        out,
+        re.M,
+    )
+    assert row, out
+    full, reduced, taken_out = float(row.group(2)), float(row.group(5)), int(row.group(7))
+    assert taken_out > 0 and 0 < reduced < full

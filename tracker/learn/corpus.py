@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tracker.coder.candidates import SentenceProposals
 from tracker.coder.decide.learned import NO_POSITION, DecisionModel, LearnedDecider
@@ -16,6 +16,9 @@ from tracker.coder.decide.rules import rule_decisions
 from tracker.coder.link import TargetSpec
 from tracker.errors import TrackerError
 from tracker.evaluate import ActorMap, Aligner, GoldCorpus, check_gold_targets, norm_text
+
+if TYPE_CHECKING:
+    from tracker.coder.pipeline import ReferenceData
 
 
 @dataclass
@@ -94,12 +97,11 @@ def subset(corpus: GoldCorpus, articles: Iterable[str]) -> GoldCorpus:
     )
 
 
-def code_gold(corpus: GoldCorpus, plan: str = "china-2023") -> CodedGold:
-    """Propose candidates for every gold article, on a throw-away seeded store's reference
-    data (the shipped plans, actors and lexicon)."""
-    from tracker.coder.pipeline import Coder, ReferenceData
+def seeded_reference() -> ReferenceData:
+    """The reference data of a throw-away store seeded from the seeds folder (the shipped
+    plans, actors and lexicon, or TRACKER_SEEDS_DIR's)."""
+    from tracker.coder.pipeline import ReferenceData
     from tracker.db import make_engine, prepare
-    from tracker.read import InputFailure, read_file
 
     with tempfile.TemporaryDirectory() as tmp:
         engine = make_engine(f"sqlite:///{Path(tmp) / 'learn.db'}")
@@ -107,6 +109,16 @@ def code_gold(corpus: GoldCorpus, plan: str = "china-2023") -> CodedGold:
         with engine.connect() as connection:
             reference = ReferenceData.load(connection)
         engine.dispose()
+    return reference
+
+
+def code_gold(corpus: GoldCorpus, plan: str = "china-2023") -> CodedGold:
+    """Propose candidates for every gold article, on a throw-away seeded store's reference
+    data (the shipped plans, actors and lexicon)."""
+    from tracker.coder.pipeline import Coder
+    from tracker.read import InputFailure, read_file
+
+    reference = seeded_reference()
     coder = Coder(reference, decider="rules")
     keys = [t.key for t in reference.targets if t.plan == plan and t.kind != "plan"]
     if not keys:

@@ -31,21 +31,28 @@ DATE_FIELDS = ("since", "until")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def hidden_columns(datasette, path: str, query: str) -> list[str]:
-    """The columns to leave out of the page at ``path`` (``/db/table``, ``/db/table.json``)."""
+def page_of(datasette, path: str) -> tuple[str, str] | None:
+    """The database and the table or query a path names (``/db/name``, ``/db/name.json``),
+    or None for any other page."""
     parts = path.strip("/").split("/")
     if len(parts) != 2:
-        return []
-    route, table = parts
+        return None
+    route, name = parts
     for suffix in FORMATS:
-        if table.endswith(suffix):
-            table = table[: -len(suffix)]
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
             break
     names = {db.route: name for name, db in datasette.databases.items()}
     database = names.get(route) or names.get(tilde_decode(route))
-    if database is None:
+    return None if database is None else (database, tilde_decode(name))
+
+
+def hidden_columns(datasette, path: str, query: str) -> list[str]:
+    """The columns to leave out of the page at ``path`` (``/db/table``, ``/db/table.json``)."""
+    page = page_of(datasette, path)
+    if page is None:
         return []
-    config = datasette.plugin_config(PLUGIN, database=database, table=tilde_decode(table)) or {}
+    config = datasette.plugin_config(PLUGIN, database=page[0], table=page[1]) or {}
     asked = {key for key, _ in parse_qsl(query, keep_blank_values=True)}
     if asked & {"_col", "_nocol", SHOW_ALL}:
         return []
@@ -72,20 +79,11 @@ def bad_date(query: str) -> str | None:
 
 async def _canned_query(datasette, path: str) -> bool:
     """Whether ``path`` (``/db/name``, ``/db/name.json``) is one of the canned queries."""
-    parts = path.strip("/").split("/")
-    if len(parts) != 2:
+    page = page_of(datasette, path)
+    if page is None:
         return False
-    route, name = parts
-    for suffix in FORMATS:
-        if name.endswith(suffix):
-            name = name[: -len(suffix)]
-            break
-    names = {db.route: name for name, db in datasette.databases.items()}
-    database = names.get(route) or names.get(tilde_decode(route))
-    if database is None:
-        return False
-    queries = await datasette.get_canned_queries(database, None)
-    return tilde_decode(name) in (queries or {})
+    queries = await datasette.get_canned_queries(page[0], None)
+    return page[1] in (queries or {})
 
 
 async def _refuse(send, path: str, message: str) -> None:
