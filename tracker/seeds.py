@@ -123,7 +123,8 @@ def _alias_taking_a_name(entries: list[dict[str, Any]]) -> str | None:
     return None
 
 
-def load_actors(connection: Connection, path: Path) -> int:
+def load_actors(connection: Connection, path: Path) -> set[str]:
+    """Upsert the actors file's actors with their aliases and roles; their names."""
     entries = check_actor_file(path)
     ids: dict[str, int] = {}
     for entry in entries:
@@ -172,7 +173,7 @@ def load_actors(connection: Connection, path: Path) -> int:
                     )
         if roles:
             connection.execute(ActorRole.__table__.insert(), roles)
-    return len(entries)
+    return set(ids)
 
 
 def _date(value: Any) -> dt.date | None:
@@ -367,14 +368,14 @@ def load_seeds(connection: Connection, folder: Path | None = None) -> dict[str, 
         raise TrackerError(f"no plans in {folder / 'plans'}; nothing was loaded")
     files = check_plan_files(paths)  # all of them before any is written
     actors = load_actors(connection, folder / "actors.toml")
-    plans, notes = [], retire_missing_actors(connection, folder / "actors.toml")
+    plans, notes = [], retire_missing_actors(connection, folder / "actors.toml", actors)
     for path, data in zip(paths, files, strict=True):
         notes += match_stored(connection, path, data)
         plans.append(load_plan(connection, path, data))
         notes += retire_missing(connection, path, data)
     notes += retire_plans_without_file(connection, folder / "plans", plans)
     record_seeding(connection, folder)
-    return {"actors": actors, "plans": plans, "warnings": notes}
+    return {"actors": len(actors), "plans": plans, "warnings": notes}
 
 
 def record_seeding(connection: Connection, folder: Path) -> None:
@@ -495,14 +496,14 @@ def retire_missing(connection: Connection, path: Path, data: dict[str, Any]) -> 
     ]
 
 
-def retire_missing_actors(connection: Connection, path: Path) -> list[str]:
+def retire_missing_actors(connection: Connection, path: Path, names: set[str]) -> list[str]:
     """Stop recognising the actors of an earlier seeding that the actors file no longer has,
     as a point taken out of its plan file is no longer coded: a renamed actor ("Volodymyr
     Zelensky" to "Volodymyr Zelenskyy") kept its old self, aliases and all, so that every
     alias named two actors and new mentions coded neither. Nothing is deleted: the actor
     keeps its name and what was coded for it (unconfirmed, as a name coding met is).
-    Returns a warning line for each actor retired now."""
-    names = {entry["name"] for entry in check_actor_file(path)}
+    ``names`` are the file's actors (as ``load_actors`` loaded them). Returns a warning
+    line for each actor retired now."""
     rows = connection.execute(
         select(Actor.id, Actor.name).where(Actor.confirmed.is_(True)).order_by(Actor.name)
     ).all()
