@@ -229,6 +229,46 @@ def test_a_speaker_may_be_described_at_length_or_by_an_institution() -> None:
     assert _speaking("Jane Roe, the talks and the truce. Officials said so.") == []
 
 
+def _with_particles(text: str) -> list[tuple[str, str | None]]:
+    """The unknown people ``discover`` finds with the speaker, title and apposition rules
+    on and the lexicon's name particles."""
+    registry = build_registry(
+        ACTORS,
+        ALIASES,
+        ROLES,
+        person_titles=["spokeswoman", "president"],
+        apposition_openers=["a", "an", "the"],
+        place_words=["the", "in", "at"],
+        speech_verbs=["say", "said", "wrote", "told"],
+        name_particles=["de", "da", "van", "von", "der", "bin"],
+    )
+    return _people(registry, text)
+
+
+def test_an_unknown_name_may_hold_lowercase_particles() -> None:
+    assert _with_particles("Jane van der Roe said the talks must go on.") == [
+        ("Jane van der Roe", None)
+    ]
+    assert _with_particles("Jane de Roe, a Ukrainian spokeswoman, said so.") == [
+        ("Jane de Roe", "Ukraine")
+    ]
+    assert _with_particles("The talks will go on, President Luis da Silva Roe said.") == [
+        ("Luis da Silva Roe", None)
+    ]  # after a title: three capitalised words, the particle between them
+    # a particle is inside a name, never at its end or its start
+    assert _with_particles("Jane Roe de facto said so.") == []
+    assert _with_particles("The plan of Jane van said so.") == []
+    # without the list, "Jane van der Roe" holds no two capitalised words in a row
+    assert _speaking("Jane van der Roe said so.") == []
+
+
+def test_a_state_s_possessive_before_an_unknown_speaker_is_their_state() -> None:
+    assert _with_particles("Ukraine's Jane Roe said the talks must go on.") == [
+        ("Jane Roe", "Ukraine")
+    ]
+    assert _with_particles("The Kyiv Independent Jane Roe said so.") == []  # one long name
+
+
 def test_names_that_do_not_speak_or_are_places_are_not_people() -> None:
     assert _speaking("Jane Roe met the president on Friday.") == []  # no reporting verb
     assert _speaking("Jane Roe, the talks and the truce were discussed, officials said.") == []

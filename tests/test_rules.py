@@ -240,6 +240,22 @@ def test_a_speakers_own_state_reported_after_a_pronoun_stays_the_speakers(coder)
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Jana von der Linde, a German diplomat, said talks must resume.",
+        "Germany's Jana von der Linde said talks must resume.",
+    ],
+)
+def test_an_unknown_speaker_with_name_particles_holds_the_sentence(coder, text):
+    """The shipped lexicon's ``name_particles`` make "Jana von der Linde" one unknown person,
+    with the state named before her or in her description."""
+    assert holders_of(coder, text) == [[("Jana von der Linde", "reporting_verb")]]
+    sentences = coder.propose(parse_text_article("date 2023-03-01 " + text, "t.txt"))
+    found = [c.info for c in sentences[0].actors.values() if c.info.name.startswith("Jana")]
+    assert [(a.name, a.affiliation) for a in found] == [("Jana von der Linde", "Germany")]
+
+
+@pytest.mark.parametrize(
     ("text", "speaker"),
     [
         # "Mr Li" is an alias of Li Mingjiang in the actor table; after Li Hui it is Li Hui

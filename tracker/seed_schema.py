@@ -117,6 +117,7 @@ LEXICON = Table(
                 "topic_nouns": WORDS,
                 "honorifics": WORDS,
                 "institution_words": WORDS,
+                "name_particles": WORDS,
                 "anaphors": MapOf([KIND]),  # "the group" = ["group", "organisation"]
                 "collectives": MapOf(KIND),  # "the two ministers" = "person"
             },

@@ -172,6 +172,7 @@ class Coder:
             topic_nouns=lexicon["actors"].get("topic_nouns", ()),
             honorifics=lexicon["actors"].get("honorifics", ()),
             institution_words=lexicon["actors"].get("institution_words", ()),
+            name_particles=lexicon["actors"].get("name_particles", ()),
             speech_verbs=lexicon["speakers"]["reporting_verbs"],
         )
         self.attributor = Attributor(
