@@ -407,6 +407,28 @@ def test_a_name_set_off_after_an_object_title_is_an_object(coder):
     assert holders_of(coder, text)[0] == [("Xi Jinping", "reporting_verb")]
 
 
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        # 2023-04-02: Zbigniew Rau was Poland's foreign minister; the sentence names another
+        ("Poland's foreign minister, Radosław Sikorski, rejected the peace plan.", "subject"),
+        (
+            "Poland's foreign minister, Radosław Sikorski, said the plan was flawed.",
+            "reporting_verb",
+        ),
+    ],
+)
+def test_a_person_named_after_a_title_between_commas_is_the_holder_not_the_titles(
+    coder, text, rule
+):
+    """The guide's most specific holder: the person the sentence names for the title, not
+    whoever held the title on the article's date."""
+    sentences = coder.propose(parse_text_article("date 2023-04-02 " + text, "t.txt"))
+    assert [
+        (s.actors[h.actor_id].info.name, h.rule_id) for s in sentences for h in s.facts.holders
+    ] == [("Radosław Sikorski", rule)]
+
+
 def test_according_to_a_source_another_speaker_holds_what_they_said(coder):
     """ "According to X, Y told…": X reports Y, so Y holds it (the guide: when A reports
     B's stance, B holds it); with no other speaker, X still does."""
@@ -418,6 +440,10 @@ def test_according_to_a_source_another_speaker_holds_what_they_said(coder):
     assert holders_of(coder, "According to Beijing, peace talks must resume.")[0] == [
         ("China", "according_to")
     ]
+    # the other speaker right after the source's comma
+    assert holders_of(coder, "According to Beijing, Mr Xi told leaders that talks must resume.")[
+        0
+    ] == [("Xi Jinping", "reporting_verb")]
 
 
 def test_it_does_not_stand_for_a_state_named_as_a_topic(coder):

@@ -483,7 +483,11 @@ class Registry:
     def mentions(self, words: list[Word], day: dt.date | None) -> list[Mention]:
         """Names and titles in the sentence, longest first, never overlapping.
 
-        A title followed by a name ("Secretary of State Antony Blinken") is that name.
+        A title followed by a name ("Secretary of State Antony Blinken") is that name, and
+        so is a title followed by a person's name set off by commas ("Poland's foreign
+        minister, Radosław Sikorski, said"), whoever held the title on the article's date:
+        cross-validated positions F1 0.6565 -> 0.6572 on the mean of six fold seeds (five
+        up), with "according to X, Y told" reading Y right after X's comma.
         """
         canonical = [
             self._canonical(w) if w.capital and len(w.norm) >= 6 else w.norm for w in words
@@ -515,6 +519,18 @@ class Registry:
                     and (set(previous.candidates) & set(hit.candidates) or previous.via == "title")
                 ):  # "NATO Secretary General Jens Stoltenberg": one mention, the name's
                     found.pop()
+                    hit = Mention(previous.start, hit.end, hit.candidates, hit.via, hit.surface)
+                elif (
+                    previous
+                    and previous.via == "title"
+                    and previous.end == hit.start
+                    and hit.via == "name"
+                    and words[hit.start].gap == ","
+                    and hit.end < len(words)
+                    and words[hit.end].gap.startswith(",")
+                    and all(self.actors[a].kind == "person" for a in hit.candidates)
+                ):  # "Poland's foreign minister, Radosław Sikorski, said": the name, not the
+                    found.pop()  # title's holder at the article's date
                     hit = Mention(previous.start, hit.end, hit.candidates, hit.via, hit.surface)
                 found.append(hit)
                 after = hit.end

@@ -35,7 +35,7 @@ def according_to(
                 if facts.words[mention.end - 1].possessive:
                     break  # "according to China's account, X said…": a source, not X
                 if any(
-                    m.start > mention.end + 1 and verb > m.start
+                    m.start >= mention.end and verb > m.start
                     for verb, _ in rules.lexicon.reporting.find(facts.stems)
                     for m, _ in actors
                     if not rules.in_object_apposition(facts.words, facts.norms, m)
