@@ -656,10 +656,14 @@ class LearnedDecider:
         self, candidate: PositionCandidate, stance: str, parts: dict[int, StancePart], top: int = 3
     ) -> list[str]:
         """The stance model's features that weighed most for the stance chosen, against the
-        mean of the others ("stance: near:reject|china-2023:3 +0.84"), among the words
-        around the target and the cue words crossed with it (the actor's own features are in
-        ``explain``); none without a stance model. Ranked once per target and stance (in
-        ``parts``)."""
+        mean of the others ("stance: near:reject|china-2023:3 +0.84"), among all it read:
+        the sentence's and the target's (the phrase match, the cues), the words around the
+        target and those crossed with it, and the actor's own. (The position model's lines,
+        from ``explain``, say why the actor holds a position, not why this stance: before,
+        only the words around the target were shown here, so a stance chosen by the others,
+        such as `support` in "Hungary opposes the ceasefire.", had no reason shown.) None
+        without a stance model. What the candidates of a target share is ranked once per
+        target and stance (in ``parts``); ``explain_stance_plain`` is the plain form."""
         stances = self.model.stances
         part = parts.get(candidate.target.id)
         if stances is None or part is None or stance not in stances.classes:
@@ -667,10 +671,11 @@ class LearnedDecider:
         j = stances.classes.index(stance)
         shared = part[2].get(j)
         if shared is None:
-            shared = part[2][j] = self._stance_weights(part[0], j, top)
+            shared = part[2][j] = self._stance_weights(part[0] + candidate.about, j, top)
+        ranked = sorted(shared + self._stance_weights(candidate.own, j, top), reverse=True)
         out: list[str] = []
         lines = self.stance_lines
-        for w, f in shared:
+        for w, f in ranked:
             line = lines.get((j, f))
             if line is None:  # one per feature of the model and stance: bounded
                 line = lines[j, f] = f"stance: {f} {w:+.2f}"
@@ -679,6 +684,22 @@ class LearnedDecider:
                 if len(out) == top:
                     break
         return out
+
+    def explain_stance_plain(
+        self, sp: SentenceProposals, candidate: PositionCandidate, stance: str, top: int = 3
+    ) -> list[str]:
+        """``explain_stance`` from the candidate's stance features whole."""
+        stances = self.model.stances
+        if stances is None or stance not in stances.classes:
+            return []
+        j = stances.classes.index(stance)
+        features = self.features.stance(sp, candidate.features, candidate.target, candidate.match)
+        out: list[str] = []
+        for w, f in sorted(self._stance_weights(features, j, len(features)), reverse=True):
+            line = f"stance: {f} {w:+.2f}"
+            if line not in out:
+                out.append(line)
+        return out[:top]
 
     def _stance_weights(self, features: list[str], j: int, top: int) -> list[tuple[float, str]]:
         """The ``top`` features weighing most for stance j against the others' mean (a
