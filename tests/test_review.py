@@ -449,17 +449,22 @@ def test_articles_show_gives_positions_as_reviewed(invoke, db_url, tmp_path):
     shown = json.loads(
         invoke("--db", db_url, "articles", "show", article_id, "--format", "json").output
     )
-    listed = "; ".join(s["positions"] for s in shown["sentences"])
+    listed = [
+        (p["status"], p["actor"], p["stance"], p["plan"], p["target"])
+        for s in shown["sentences"]
+        for p in s["positions"]
+    ]
     confirm, correct = decided["confirm"], decided["correct"]
-    assert f"confirmed: {confirm['actor']} {confirm['stance']} " in listed
-    assert f"corrected: {correct['actor']} {correct['stance']} " in listed
-    assert "manual: Volodymyr Zelensky mixed china-2023/3" in listed
+    assert ("confirmed", confirm["actor"], confirm["stance"]) in [p[:3] for p in listed]
+    assert ("corrected", correct["actor"], correct["stance"]) in [p[:3] for p in listed]
+    assert ("manual", "Volodymyr Zelensky", "mixed", "china-2023", "3") in listed
     rejected = decided["reject"]
     own = next(s for s in shown["sentences"] if s["sentence"] == rejected["sentence"])
-    assert (
-        f"{rejected['actor']} {rejected['stance']} china-2023/{rejected['target']}"
-        not in (own["positions"])
-    )
+    assert (rejected["actor"], rejected["stance"], "china-2023", str(rejected["target"])) not in [
+        (p["actor"], p["stance"], p["plan"], p["target"]) for p in own["positions"]
+    ]
+    as_csv = invoke("--db", db_url, "articles", "show", article_id, "--format", "csv").output
+    assert "manual: Volodymyr Zelensky mixed china-2023/3" in as_csv  # the table's text
 
 
 def test_interactive_review_without_a_terminal_is_one_line(invoke, db_url, tmp_path):
