@@ -532,3 +532,25 @@ def test_interactive_review_refuses_a_second_position_on_one_place(invoke, db_ur
     )
     made = _sql(db_url, "SELECT position_key, decision FROM review_decisions")
     assert made == [(mine["key"], "confirm")]  # c then decided the same position
+
+
+def test_interactive_prompt_errors_name_what_was_typed(invoke, db_url, tmp_path):
+    """An actor typed at the prompt (after a or +) that fits several actors or none was
+    reported as a command-line option ("--actor 'Wang' could be…"), which the reviewer
+    never gave: the error names what was typed, and the position stays up."""
+    _ingest(invoke, db_url, tmp_path)
+    keys = "aWang\n" + "a%\n" + "+Wang\n" + "q"
+    result = invoke("--db", db_url, "review", "--interactive", "--reviewer", "ana", input=keys)
+    errors = [
+        line[line.index("not saved") :]
+        for line in result.output.splitlines()
+        if "not saved" in line
+    ]
+    assert len(errors) == 3, result.output
+    assert errors[0].startswith("not saved: actor 'Wang' could be ")
+    assert errors[0].endswith("; give a full name") and "Wang Yi" in errors[0]
+    assert errors[1].startswith("not saved: actor '%' holds no letter or digit of a name")
+    assert errors[2] == errors[0]
+    assert not any("--" in line for line in errors), errors
+    assert "0 decisions saved" in result.output
+    assert _sql(db_url, "SELECT COUNT(*) FROM review_decisions") == [(0,)]
