@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 class State:
     url: str | None
     _engine: Engine | None = field(default=None, repr=False)
+    # what opening in "write" mode seeded (a new store, or one with no plan): load_seeds's
+    # summary, so that `tracker seed` does not load and record the same seeds a second time
+    seeded: dict[str, Any] | None = field(default=None, repr=False)
 
     def engine(self, ctx: click.Context, *, mode: str = "read") -> Engine:
         """The database, opened on first use.
@@ -68,7 +71,7 @@ class State:
             if mode in ("read", "dry-run"):
                 db.check_ready(engine)
             elif mode == "write":
-                db.prepare_or_leave_nothing(engine)
+                self.seeded = db.prepare_or_leave_nothing(engine)
             self._engine = engine
         return self._engine
 
@@ -492,9 +495,12 @@ def seed(ctx: click.Context, articles: bool) -> None:
     from tracker.ingest import ingest
     from tracker.seeds import load_seeds, seed_articles
 
-    engine = _state(ctx).engine(ctx, mode="write")
-    with writer(engine).begin() as connection:
-        loaded = load_seeds(connection)
+    state = _state(ctx)
+    engine = state.engine(ctx, mode="write")
+    loaded = state.seeded  # a new store: seeded as it was made, in the same transaction
+    if loaded is None:
+        with writer(engine).begin() as connection:
+            loaded = load_seeds(connection)
     click.echo(f"seeded {loaded['actors']} actors and plans {', '.join(loaded['plans'])}")
     for line in loaded["warnings"]:
         click.echo(f"warning: {line}", err=True)
