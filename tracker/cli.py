@@ -20,7 +20,14 @@ from click.exceptions import NoArgsIsHelpError
 
 from tracker import coder_is_compiled
 from tracker.cli_options import decider_option, no_blank_paths
-from tracker.errors import StoppedByError, TrackerError, terminate_as_interrupt
+from tracker.errors import (
+    INTERRUPTED,
+    INTERRUPTED_STATUS,
+    StoppedByError,
+    TrackerError,
+    is_interrupt,
+    terminate_as_interrupt,
+)
 from tracker.output import (
     ARTICLE_ID,
     default_format,
@@ -31,6 +38,8 @@ from tracker.output import (
 )
 
 if TYPE_CHECKING:
+    from types import TracebackType
+
     from sqlalchemy import Engine
 
 
@@ -187,12 +196,42 @@ class TrackerGroup(click.Group):
                 raise click.ClickException(_encoding_line(exc)) from None
             raise  # not the user's text: a bug
         except KeyboardInterrupt:
-            click.echo(
-                "interrupted; what was being written was rolled back, and what was committed "
-                "before is kept",
-                err=True,
-            )
-            ctx.exit(130)
+            raise _interrupted() from None
+
+
+def _interrupted() -> click.exceptions.Exit:
+    """Ctrl-C or SIGTERM, wherever it came: its one line on standard error, and the exit
+    (status 130) to raise. Click's own "Aborted!" and status 1 are never shown."""
+    click.echo(INTERRUPTED, err=True)
+    return click.exceptions.Exit(INTERRUPTED_STATUS)
+
+
+class RootContext(click.Context):
+    """The context of ``tracker`` itself, which every command runs inside: a Ctrl-C that
+    no group's ``invoke`` turned into its line (one during the import of SQLAlchemy that
+    the first group does before its handlers, a tenth of a second or two after the start,
+    or while this context closes) came to click as "Aborted!" and status 1; here it ends
+    as any other."""
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> bool | None:
+        try:
+            suppressed = super().__exit__(exc_type, exc_value, tb)
+        except BaseException as exc:
+            if not is_interrupt(exc):
+                raise
+            if isinstance(exc_value, click.exceptions.Exit) and (
+                exc_value.exit_code == INTERRUPTED_STATUS
+            ):
+                raise exc_value from None  # interrupted already, and said so
+            raise _interrupted() from None
+        if exc_value is not None and is_interrupt(exc_value):
+            raise _interrupted() from None
+        return suppressed
 
 
 # Errors of a write to a file already open, which names no file: standard output sent to
@@ -214,6 +253,8 @@ def _null_stdout() -> None:
 class RootGroup(TrackerGroup):
     """``tracker``: also takes ``--db URL`` after the subcommand (``tracker position --db
     x.db``), by moving it before the subcommand's name; the last --db given wins."""
+
+    context_class = RootContext
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         """A write that fails (``tracker articles > /dev/full``, a full disk) is one line
@@ -263,6 +304,10 @@ class RootGroup(TrackerGroup):
             raise
         except click.UsageError as exc:  # tracker's own options: one line too
             raise click.ClickException(_usage_line(exc)) from None
+        except BaseException as exc:  # a Ctrl-C while parsing, or in --version
+            if not is_interrupt(exc):
+                raise
+            raise _interrupted() from None
 
 
 def _db_first(args: list[str]) -> list[str]:

@@ -2,6 +2,21 @@
 
 from typing import Any
 
+# What Ctrl-C or SIGTERM prints, as one line on standard error, before status 130.
+INTERRUPTED = (
+    "interrupted; what was being written was rolled back, and what was committed before is kept"
+)
+INTERRUPTED_STATUS = 130
+
+
+def is_interrupt(exc: BaseException) -> bool:
+    """Whether ``exc`` is a Ctrl-C (or SIGTERM, ``terminate_as_interrupt``): a
+    KeyboardInterrupt, or the RuntimeError Python 3.11 wraps one in when it comes while a
+    class is made (``Error calling __set_name__``, in an import: a traceback at the start)."""
+    if isinstance(exc, KeyboardInterrupt):
+        return True
+    return isinstance(exc, RuntimeError) and isinstance(exc.__cause__, KeyboardInterrupt)
+
 
 class TrackerError(Exception):
     """A problem with the user's input, data or database, explained in one line."""
