@@ -23,6 +23,7 @@ from tracker.cli_options import decider_option, no_blank_paths
 from tracker.errors import (
     INTERRUPTED,
     INTERRUPTED_STATUS,
+    InterruptLine,
     StoppedByError,
     TrackerError,
     is_interrupt,
@@ -188,7 +189,12 @@ class TrackerGroup(click.Group):
         except StoppedByError as exc:  # an ingest's summary is printed by its command
             raise click.ClickException(_database_line(exc.error)) from None
         except SQLAlchemyError as exc:
+            if is_interrupt(exc):  # a clean-up that a Ctrl-C made fail: the Ctrl-C's line
+                raise _interrupted() from None
             raise click.ClickException(_database_line(exc)) from None
+        except InterruptLine as exc:  # a Ctrl-C that says what it left in a line of its own
+            click.echo(str(exc), err=True)
+            raise click.exceptions.Exit(INTERRUPTED_STATUS) from None
         except UnicodeEncodeError as exc:
             if exc.reason == "surrogates not allowed":
                 raise click.ClickException(_not_utf8_line(exc)) from None
@@ -197,6 +203,14 @@ class TrackerGroup(click.Group):
             raise  # not the user's text: a bug
         except KeyboardInterrupt:
             raise _interrupted() from None
+
+
+def _came_of_interrupt(exc: BaseException) -> bool:
+    """``is_interrupt``, but never for click's own ends of a command (its exit, as after an
+    ingest's interrupted line, and its one-line errors), which say what they have to."""
+    if isinstance(exc, (click.exceptions.Exit, click.ClickException, SystemExit)):
+        return False
+    return is_interrupt(exc)
 
 
 def _interrupted() -> click.exceptions.Exit:
@@ -222,15 +236,15 @@ class RootContext(click.Context):
         try:
             suppressed = super().__exit__(exc_type, exc_value, tb)
         except BaseException as exc:
-            if not is_interrupt(exc):
+            if not _came_of_interrupt(exc):
                 raise
             if isinstance(exc_value, click.exceptions.Exit) and (
                 exc_value.exit_code == INTERRUPTED_STATUS
             ):
                 raise exc_value from None  # interrupted already, and said so
             raise _interrupted() from None
-        if exc_value is not None and is_interrupt(exc_value):
-            raise _interrupted() from None
+        if exc_value is not None and _came_of_interrupt(exc_value):
+            raise _interrupted() from None  # SQLAlchemy's assertion after a COMMIT, say
         return suppressed
 
 
@@ -305,7 +319,7 @@ class RootGroup(TrackerGroup):
         except click.UsageError as exc:  # tracker's own options: one line too
             raise click.ClickException(_usage_line(exc)) from None
         except BaseException as exc:  # a Ctrl-C while parsing, or in --version
-            if not is_interrupt(exc):
+            if not _came_of_interrupt(exc):
                 raise
             raise _interrupted() from None
 
@@ -392,25 +406,27 @@ def db_upgrade(ctx: click.Context, revision: str) -> None:
     from tracker import db as database
 
     engine = _state(ctx).engine(ctx, mode="create")
-    with database.leaving_nothing(engine):  # a revision mistyped on a new file: no file
-        if database.is_new_store(engine) and revision in ("head", database.head_revision()):
-            from tracker.seeds import check_seed_files
+    with database.telling_interrupts(engine):  # rolled back or committed: which, and where
+        with database.leaving_nothing(engine):  # a revision mistyped on a new file: no file
+            if database.is_new_store(engine) and revision in ("head", database.head_revision()):
+                from tracker.seeds import check_seed_files
 
-            check_seed_files()  # a broken seed file: no store migrated but never seeded
-        older = database.revisions_undone(engine, revision)  # the store is past REVISION
-        new = database.is_new_store(engine)
-        database.upgrade(engine, revision, seed_new=True)
-    current = _current(ctx)
-    seeded = current == database.head_revision() and (new or database.seed_if_empty(engine))
-    click.echo(
-        f"database at revision {current or 'base'}"
-        + ("; loaded the seed plans and actors" if seeded else "")
-        + (
-            f"; {revision} is older, so nothing was changed (db downgrade goes back)"
-            if older
-            else ""
+                check_seed_files()  # a broken seed file: no store migrated but never seeded
+            older = database.revisions_undone(engine, revision)  # the store is past REVISION
+            new = database.is_new_store(engine)
+            database.upgrade(engine, revision, seed_new=True)
+        current = _current(ctx)
+        seeded = current == database.head_revision() and (new or database.seed_if_empty(engine))
+        click.echo(
+            f"database at revision {current or 'base'}"
+            + ("; loaded the seed plans and actors" if seeded else "")
+            + (
+                f"; {revision} is older, so nothing was changed (db downgrade goes back)"
+                if older
+                else ""
+            )
         )
-    )
+        engine.dispose()  # closing the file (SQLite checkpoints it) is the migration's end too
 
 
 @db.command("downgrade")
@@ -438,8 +454,10 @@ def db_downgrade(ctx: click.Context, revision: str, yes: bool) -> None:
             raise TrackerError(
                 "not confirmed; nothing was changed (--yes skips the question)"
             ) from None
-    database.downgrade(engine, revision)
-    click.echo(f"database at revision {_current(ctx) or 'base'}")
+    with database.telling_interrupts(engine):  # rolled back or committed: which, and where
+        database.downgrade(engine, revision)
+        click.echo(f"database at revision {_current(ctx) or 'base'}")
+        engine.dispose()  # closing the file (SQLite checkpoints it) is the migration's end too
 
 
 @db.command("current")

@@ -25,7 +25,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-from tracker.errors import TrackerError
+from tracker.errors import INTERRUPTED, InterruptLine, TrackerError, is_interrupt
 from tracker.resources import migrations_dir
 
 URL_ENV = "TRACKER_DATABASE_URL"
@@ -485,6 +485,46 @@ def leaving_nothing(engine: Engine) -> Iterator[None]:
                 for end in ("", "-wal", "-shm", "-journal"):
                     Path(f"{path}{end}").unlink(missing_ok=True)
         raise
+
+
+def _revision_if_any(engine: Engine) -> tuple[bool, str | None]:
+    """Whether the store exists, and its revision (None at base); a SQLite file that is not
+    there is not created by looking."""
+    path = sqlite_file(engine)
+    if path is not None and not path.exists():
+        return False, None
+    with engine.connect() as connection:
+        return True, current_revision(connection)
+
+
+@contextmanager
+def telling_interrupts(engine: Engine) -> Iterator[None]:
+    """Around a migration (`db upgrade`, `db downgrade`): a Ctrl-C or SIGTERM ends it with a
+    line that says what it left, read from the database after it (the migration, with the
+    seeding of a new store, is one transaction: rolled back whole, or committed whole),
+    never "rolled back" once it was committed, as the usual line said of a Ctrl-C in the
+    moment after the COMMIT. Raises ``InterruptLine``."""
+    before = _revision_if_any(engine)
+    try:
+        yield
+    except BaseException as exc:
+        if isinstance(exc, (SystemExit, TrackerError)) or not is_interrupt(exc):
+            raise
+        raise InterruptLine(_interrupted_migration(engine, before)) from None
+
+
+def _interrupted_migration(engine: Engine, before: tuple[bool, str | None]) -> str:
+    try:
+        now = _revision_if_any(engine)
+    except Exception:  # the database cannot say: the usual line, which claims no revision
+        return INTERRUPTED
+    if now == before:
+        if not now[0]:
+            return "interrupted; the migration was rolled back, and no database was made"
+        at = f"revision {now[1]}" if now[1] else "base (no tables)"
+        return f"interrupted; the migration was rolled back: the database is still at {at}"
+    at = f"revision {now[1]}" if now[1] else "base (no tables)"
+    return f"interrupted, but the migration had been committed: the database is at {at}"
 
 
 def prepare(engine: Engine) -> dict[str, Any] | None:
