@@ -126,14 +126,54 @@ def test_show_every_format(store, invoke, fmt):
     assert [int(s["ordinal"]) for s in sentences] == [0, 1]
     assert sentences[0]["sentence"].startswith("China called for a ceasefire")
     assert set(sentences[0]) == {"ordinal", "sentence", "links", "positions"}
-    # links and positions as short text: "plan/target score", "actor stance plan/target"
     assert any(s["links"] for s in sentences)
+    if fmt in ("json", "jsonl"):
+        return  # lists of objects: test_show_json_gives_links_and_positions_as_objects
+    # CSV: links and positions as short text, "plan/target score", "actor stance plan/target"
     for s in sentences:
         for link in filter(None, s["links"].split("; ")):
             key, score = link.rsplit(" ", 1)
             assert "/" in key and 0 <= float(score) <= 1
         for position in filter(None, s["positions"].split("; ")):
             assert position.split(" ")[-2] in ("support", "oppose", "mixed")
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_show_json_gives_links_and_positions_as_objects(store, invoke, fmt):
+    """In json and jsonl a sentence's links and positions are lists of objects, not the
+    table's joined text; the table keeps the text, and says the same things."""
+    article_id = _ids(invoke, store)["b.txt"]
+    output = invoke("--db", store, "articles", "show", article_id, "--format", fmt).output
+    if fmt == "json":
+        sentences = json.loads(output)["sentences"]
+    else:
+        sentences = _jsonl(output)[1:]
+    links = [link for s in sentences for link in s["links"]]
+    positions = [position for s in sentences for position in s["positions"]]
+    assert links and positions
+    for s in sentences:
+        assert isinstance(s["links"], list) and isinstance(s["positions"], list)
+    for link in links:
+        assert set(link) == {"plan", "target", "score", "phrase"}
+        assert link["plan"] == "china-2023" and isinstance(link["target"], str)
+        assert isinstance(link["score"], float) and 0 <= link["score"] <= 1
+        assert link["phrase"] is None or isinstance(link["phrase"], str)
+    for position in positions:
+        assert set(position) == {"actor", "stance", "plan", "target", "status"}
+        assert position["stance"] in ("support", "oppose", "mixed")
+        assert position["status"] == "auto" and position["plan"] == "china-2023"
+    assert any("Lukashenko" in p["actor"] for p in positions)
+    # the table says the same as text: "plan/target score" and "actor stance plan/target"
+    table = invoke("--db", store, "articles", "show", article_id, "--format", "csv").output
+    body = list(csv.DictReader(io.StringIO(table.partition("\n\n")[2])))
+    assert [row["links"] for row in body] == [
+        "; ".join(f"{k['plan']}/{k['target']} {k['score']:.3f}" for k in s["links"])
+        for s in sentences
+    ]
+    assert [row["positions"] for row in body] == [
+        "; ".join(f"{p['actor']} {p['stance']} {p['plan']}/{p['target']}" for p in s["positions"])
+        for s in sentences
+    ]
 
 
 def test_show_unknown_id(store, invoke):

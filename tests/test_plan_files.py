@@ -623,3 +623,29 @@ def test_a_slug_is_lower_case_ascii_letters_digits_and_hyphens(invoke, tmp_path,
         f"two-points.toml: key 'slug' {where} must be lower-case ASCII letters, digits and "
         "hyphens, not starting with a hyphen (like 'troop-withdrawal')"
     )
+
+
+def test_interactive_review_target_of_two_plans(invoke, tmp_path, with_plan):
+    """At the interactive review's target prompt (after +), a point number two plans have
+    was an error telling the reviewer to "add --plan SLUG", an option that prompt has no
+    place for: the error says to type PLAN/TARGET, and that is taken."""
+    with_plan()
+    db = f"sqlite:///{tmp_path / 'two.db'}"
+    invoke("--db", db, "ingest", "-", input="date 2023-03-01\nZelensky supports a ceasefire.\n")
+    keys = "+Kuleba\n1\n" + "+Kuleba\nchina-2023/1\ns" + "q"
+    result = invoke("--db", db, "review", "--interactive", "--reviewer", "ana", input=keys)
+    errors = [
+        line[line.index("not saved") :]
+        for line in result.output.splitlines()
+        if "not saved" in line
+    ]
+    assert errors == [
+        "not saved: target 1 is a point of 2 plans (china-2023: sovereignty, "
+        "two-points: de-escalation); type it as PLAN/TARGET"
+    ], result.output
+    assert "saved: add " in result.output and "1 decisions saved" in result.output
+    shown = json.loads(invoke("--db", db, "position", "--format", "json").output)
+    added = [row for row in shown if row["status"] == "manual"]
+    assert [(r["actor"], r["plan"], r["target"], r["stance"]) for r in added] == [
+        ("Dmytro Kuleba", "china-2023", "1", "support")
+    ]

@@ -449,17 +449,22 @@ def test_articles_show_gives_positions_as_reviewed(invoke, db_url, tmp_path):
     shown = json.loads(
         invoke("--db", db_url, "articles", "show", article_id, "--format", "json").output
     )
-    listed = "; ".join(s["positions"] for s in shown["sentences"])
+    listed = [
+        (p["status"], p["actor"], p["stance"], p["plan"], p["target"])
+        for s in shown["sentences"]
+        for p in s["positions"]
+    ]
     confirm, correct = decided["confirm"], decided["correct"]
-    assert f"confirmed: {confirm['actor']} {confirm['stance']} " in listed
-    assert f"corrected: {correct['actor']} {correct['stance']} " in listed
-    assert "manual: Volodymyr Zelensky mixed china-2023/3" in listed
+    assert ("confirmed", confirm["actor"], confirm["stance"]) in [p[:3] for p in listed]
+    assert ("corrected", correct["actor"], correct["stance"]) in [p[:3] for p in listed]
+    assert ("manual", "Volodymyr Zelensky", "mixed", "china-2023", "3") in listed
     rejected = decided["reject"]
     own = next(s for s in shown["sentences"] if s["sentence"] == rejected["sentence"])
-    assert (
-        f"{rejected['actor']} {rejected['stance']} china-2023/{rejected['target']}"
-        not in (own["positions"])
-    )
+    assert (rejected["actor"], rejected["stance"], "china-2023", str(rejected["target"])) not in [
+        (p["actor"], p["stance"], p["plan"], p["target"]) for p in own["positions"]
+    ]
+    as_csv = invoke("--db", db_url, "articles", "show", article_id, "--format", "csv").output
+    assert "manual: Volodymyr Zelensky mixed china-2023/3" in as_csv  # the table's text
 
 
 def test_interactive_review_without_a_terminal_is_one_line(invoke, db_url, tmp_path):
@@ -527,3 +532,25 @@ def test_interactive_review_refuses_a_second_position_on_one_place(invoke, db_ur
     )
     made = _sql(db_url, "SELECT position_key, decision FROM review_decisions")
     assert made == [(mine["key"], "confirm")]  # c then decided the same position
+
+
+def test_interactive_prompt_errors_name_what_was_typed(invoke, db_url, tmp_path):
+    """An actor typed at the prompt (after a or +) that fits several actors or none was
+    reported as a command-line option ("--actor 'Wang' could be…"), which the reviewer
+    never gave: the error names what was typed, and the position stays up."""
+    _ingest(invoke, db_url, tmp_path)
+    keys = "aWang\n" + "a%\n" + "+Wang\n" + "q"
+    result = invoke("--db", db_url, "review", "--interactive", "--reviewer", "ana", input=keys)
+    errors = [
+        line[line.index("not saved") :]
+        for line in result.output.splitlines()
+        if "not saved" in line
+    ]
+    assert len(errors) == 3, result.output
+    assert errors[0].startswith("not saved: actor 'Wang' could be ")
+    assert errors[0].endswith("; give a full name") and "Wang Yi" in errors[0]
+    assert errors[1].startswith("not saved: actor '%' holds no letter or digit of a name")
+    assert errors[2] == errors[0]
+    assert not any("--" in line for line in errors), errors
+    assert "0 decisions saved" in result.output
+    assert _sql(db_url, "SELECT COUNT(*) FROM review_decisions") == [(0,)]

@@ -139,3 +139,34 @@ def test_a_seeds_folder_that_does_not_exist_is_named_as_such(invoke, tmp_path, m
     ]
     result = invoke("--db", db, "ingest", "-", input="Mr Xi backed a ceasefire.", expect=1)
     assert result.output.splitlines() == [f"Error: no seeds folder at TRACKER_SEEDS_DIR={missing}"]
+
+
+def _seedings(url: str) -> int:
+    from sqlalchemy import func, select
+
+    from tracker.db import make_engine
+    from tracker.schema import Seeding
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(select(func.count()).select_from(Seeding)).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def test_one_seed_command_records_one_seeding(invoke, empty_db_url):
+    """`tracker seed` on a new store seeded it as it was made and then loaded the seeds
+    again, recording two seedings for one command; each command records one."""
+    result = invoke("--db", empty_db_url, "seed", "--no-articles")
+    assert result.output.startswith("seeded ") and "plans china-2023" in result.output
+    assert _seedings(empty_db_url) == 1
+    invoke("--db", empty_db_url, "seed", "--no-articles")
+    assert _seedings(empty_db_url) == 2
+
+
+def test_a_new_store_made_by_ingest_or_db_upgrade_records_one_seeding(invoke, tmp_path):
+    for name, command in (("ingest", ("ingest", SEED)), ("upgrade", ("db", "upgrade"))):
+        url = f"sqlite:///{tmp_path / name}.db"
+        invoke("--db", url, *command)
+        assert _seedings(url) == 1, name

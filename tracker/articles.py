@@ -129,10 +129,11 @@ class ArticleDetail:
 
 
 def show_article(connection: Connection, article_id: int) -> ArticleDetail:
-    """One article's metadata and its sentences, each with its links and positions as
-    short text (``china-2023/1 0.912``; ``Zelensky support china-2023/1``). Positions are
-    as reviewed (``tracker.review``): rejected ones left out, others after their status
-    when an analyst decided them (``corrected: Zelensky oppose china-2023/1``)."""
+    """One article's metadata and its sentences, each with its links and positions as lists
+    of objects: a link's ``plan``, ``target``, ``score`` and ``phrase`` (the words that made
+    it, when the coder kept them), a position's ``actor``, ``stance``, ``plan``, ``target``
+    and ``status``. Positions are as reviewed (``tracker.review``): rejected ones left out,
+    corrections and additions in. ``sentences_as_text`` gives them as short text for a table."""
     row = connection.execute(
         select(
             Article.id,
@@ -153,30 +154,29 @@ def show_article(connection: Connection, article_id: int) -> ArticleDetail:
     if row is None:
         raise TrackerError(f"no article with id {article_id}")
     article = _iso(dict(row._mapping))
-    target = (Plan.slug + "/" + TARGET_KEY).label("target")
-    links: dict[int, list[str]] = {}
-    for sentence_id, key, score in connection.execute(
-        select(Link.sentence_id, target, Link.score)
+    links: dict[int, list[dict[str, Any]]] = {}
+    for sentence_id, plan, key, score, phrase in connection.execute(
+        select(Link.sentence_id, Plan.slug, TARGET_KEY, Link.score, Link.phrase)
         .join(Sentence, Sentence.id == Link.sentence_id)
         .join(Target, Target.id == Link.target_id)
         .join(Plan, Plan.id == Target.plan_id)
         .where(Sentence.article_id == article_id)
         .order_by(Sentence.ordinal, Target.id)
     ):
-        links.setdefault(sentence_id, []).append(f"{key} {score:.3f}")
-    positions: dict[int, list[str]] = {}
+        link = {"plan": plan, "target": key, "score": score, "phrase": phrase}
+        links.setdefault(sentence_id, []).append(link)
+    positions: dict[int, list[dict[str, Any]]] = {}
     from tracker.review_view import Filters, position_rows
 
     for row in position_rows(connection, Filters(article=article_id)):  # as reviewed
-        status = "" if row["status"] == "auto" else f"{row['status']}: "
-        text = f"{status}{row['actor']} {row['stance']} {row['plan']}/{row['target']}"
-        positions.setdefault(row["sentence_id"], []).append(text)
+        position = {name: row[name] for name in ("actor", "stance", "plan", "target", "status")}
+        positions.setdefault(row["sentence_id"], []).append(position)
     sentences = [
         {
             "ordinal": ordinal,
             "sentence": text,
-            "links": "; ".join(links.get(sentence_id, [])),
-            "positions": "; ".join(positions.get(sentence_id, [])),
+            "links": links.get(sentence_id, []),
+            "positions": positions.get(sentence_id, []),
         }
         for sentence_id, ordinal, text in connection.execute(
             select(Sentence.id, Sentence.ordinal, Sentence.text)
@@ -185,6 +185,33 @@ def show_article(connection: Connection, article_id: int) -> ArticleDetail:
         )
     ]
     return ArticleDetail(article, sentences)
+
+
+def link_text(link: dict[str, Any]) -> str:
+    """A link as a table shows it: ``china-2023/1 0.912``."""
+    return f"{link['plan']}/{link['target']} {link['score']:.3f}"
+
+
+def position_text(position: dict[str, Any]) -> str:
+    """A position as a table shows it: ``Zelensky support china-2023/1``, after its status
+    when an analyst decided it (``corrected: Zelensky oppose china-2023/1``)."""
+    status = "" if position["status"] == "auto" else f"{position['status']}: "
+    return (
+        f"{status}{position['actor']} {position['stance']} {position['plan']}/{position['target']}"
+    )
+
+
+def sentences_as_text(sentences: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``show_article``'s sentences with their links and positions as one text each, joined
+    by "; ", for a table or CSV."""
+    return [
+        {
+            **sentence,
+            "links": "; ".join(map(link_text, sentence["links"])),
+            "positions": "; ".join(map(position_text, sentence["positions"])),
+        }
+        for sentence in sentences
+    ]
 
 
 def words_from_sentences(rows: Iterable[tuple[int, int, str]]) -> str:

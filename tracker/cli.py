@@ -20,7 +20,15 @@ from click.exceptions import NoArgsIsHelpError
 
 from tracker import coder_is_compiled
 from tracker.cli_options import decider_option, no_blank_paths
-from tracker.errors import StoppedByError, TrackerError, terminate_as_interrupt
+from tracker.errors import (
+    INTERRUPTED,
+    INTERRUPTED_STATUS,
+    InterruptLine,
+    StoppedByError,
+    TrackerError,
+    is_interrupt,
+    terminate_as_interrupt,
+)
 from tracker.output import (
     ARTICLE_ID,
     default_format,
@@ -31,6 +39,8 @@ from tracker.output import (
 )
 
 if TYPE_CHECKING:
+    from types import TracebackType
+
     from sqlalchemy import Engine
 
 
@@ -38,6 +48,9 @@ if TYPE_CHECKING:
 class State:
     url: str | None
     _engine: Engine | None = field(default=None, repr=False)
+    # what opening in "write" mode seeded (a new store, or one with no plan): load_seeds's
+    # summary, so that `tracker seed` does not load and record the same seeds a second time
+    seeded: dict[str, Any] | None = field(default=None, repr=False)
 
     def engine(self, ctx: click.Context, *, mode: str = "read") -> Engine:
         """The database, opened on first use.
@@ -68,7 +81,7 @@ class State:
             if mode in ("read", "dry-run"):
                 db.check_ready(engine)
             elif mode == "write":
-                db.prepare_or_leave_nothing(engine)
+                self.seeded = db.prepare_or_leave_nothing(engine)
             self._engine = engine
         return self._engine
 
@@ -176,7 +189,12 @@ class TrackerGroup(click.Group):
         except StoppedByError as exc:  # an ingest's summary is printed by its command
             raise click.ClickException(_database_line(exc.error)) from None
         except SQLAlchemyError as exc:
+            if is_interrupt(exc):  # a clean-up that a Ctrl-C made fail: the Ctrl-C's line
+                raise _interrupted() from None
             raise click.ClickException(_database_line(exc)) from None
+        except InterruptLine as exc:  # a Ctrl-C that says what it left in a line of its own
+            click.echo(str(exc), err=True)
+            raise click.exceptions.Exit(INTERRUPTED_STATUS) from None
         except UnicodeEncodeError as exc:
             if exc.reason == "surrogates not allowed":
                 raise click.ClickException(_not_utf8_line(exc)) from None
@@ -184,12 +202,50 @@ class TrackerGroup(click.Group):
                 raise click.ClickException(_encoding_line(exc)) from None
             raise  # not the user's text: a bug
         except KeyboardInterrupt:
-            click.echo(
-                "interrupted; what was being written was rolled back, and what was committed "
-                "before is kept",
-                err=True,
-            )
-            ctx.exit(130)
+            raise _interrupted() from None
+
+
+def _came_of_interrupt(exc: BaseException) -> bool:
+    """``is_interrupt``, but never for click's own ends of a command (its exit, as after an
+    ingest's interrupted line, and its one-line errors), which say what they have to."""
+    if isinstance(exc, (click.exceptions.Exit, click.ClickException, SystemExit)):
+        return False
+    return is_interrupt(exc)
+
+
+def _interrupted() -> click.exceptions.Exit:
+    """Ctrl-C or SIGTERM, wherever it came: its one line on standard error, and the exit
+    (status 130) to raise. Click's own "Aborted!" and status 1 are never shown."""
+    click.echo(INTERRUPTED, err=True)
+    return click.exceptions.Exit(INTERRUPTED_STATUS)
+
+
+class RootContext(click.Context):
+    """The context of ``tracker`` itself, which every command runs inside: a Ctrl-C that
+    no group's ``invoke`` turned into its line (one during the import of SQLAlchemy that
+    the first group does before its handlers, a tenth of a second or two after the start,
+    or while this context closes) came to click as "Aborted!" and status 1; here it ends
+    as any other."""
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> bool | None:
+        try:
+            suppressed = super().__exit__(exc_type, exc_value, tb)
+        except BaseException as exc:
+            if not _came_of_interrupt(exc):
+                raise
+            if isinstance(exc_value, click.exceptions.Exit) and (
+                exc_value.exit_code == INTERRUPTED_STATUS
+            ):
+                raise exc_value from None  # interrupted already, and said so
+            raise _interrupted() from None
+        if exc_value is not None and _came_of_interrupt(exc_value):
+            raise _interrupted() from None  # SQLAlchemy's assertion after a COMMIT, say
+        return suppressed
 
 
 # Errors of a write to a file already open, which names no file: standard output sent to
@@ -211,6 +267,8 @@ def _null_stdout() -> None:
 class RootGroup(TrackerGroup):
     """``tracker``: also takes ``--db URL`` after the subcommand (``tracker position --db
     x.db``), by moving it before the subcommand's name; the last --db given wins."""
+
+    context_class = RootContext
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         """A write that fails (``tracker articles > /dev/full``, a full disk) is one line
@@ -260,6 +318,10 @@ class RootGroup(TrackerGroup):
             raise
         except click.UsageError as exc:  # tracker's own options: one line too
             raise click.ClickException(_usage_line(exc)) from None
+        except BaseException as exc:  # a Ctrl-C while parsing, or in --version
+            if not _came_of_interrupt(exc):
+                raise
+            raise _interrupted() from None
 
 
 def _db_first(args: list[str]) -> list[str]:
@@ -344,25 +406,27 @@ def db_upgrade(ctx: click.Context, revision: str) -> None:
     from tracker import db as database
 
     engine = _state(ctx).engine(ctx, mode="create")
-    with database.leaving_nothing(engine):  # a revision mistyped on a new file: no file
-        if database.is_new_store(engine) and revision in ("head", database.head_revision()):
-            from tracker.seeds import check_seed_files
+    with database.telling_interrupts(engine):  # rolled back or committed: which, and where
+        with database.leaving_nothing(engine):  # a revision mistyped on a new file: no file
+            if database.is_new_store(engine) and revision in ("head", database.head_revision()):
+                from tracker.seeds import check_seed_files
 
-            check_seed_files()  # a broken seed file: no store migrated but never seeded
-        older = database.revisions_undone(engine, revision)  # the store is past REVISION
-        new = database.is_new_store(engine)
-        database.upgrade(engine, revision, seed_new=True)
-    current = _current(ctx)
-    seeded = current == database.head_revision() and (new or database.seed_if_empty(engine))
-    click.echo(
-        f"database at revision {current or 'base'}"
-        + ("; loaded the seed plans and actors" if seeded else "")
-        + (
-            f"; {revision} is older, so nothing was changed (db downgrade goes back)"
-            if older
-            else ""
+                check_seed_files()  # a broken seed file: no store migrated but never seeded
+            older = database.revisions_undone(engine, revision)  # the store is past REVISION
+            new = database.is_new_store(engine)
+            database.upgrade(engine, revision, seed_new=True)
+        current = _current(ctx)
+        seeded = current == database.head_revision() and (new or database.seed_if_empty(engine))
+        click.echo(
+            f"database at revision {current or 'base'}"
+            + ("; loaded the seed plans and actors" if seeded else "")
+            + (
+                f"; {revision} is older, so nothing was changed (db downgrade goes back)"
+                if older
+                else ""
+            )
         )
-    )
+        engine.dispose()  # closing the file (SQLite checkpoints it) is the migration's end too
 
 
 @db.command("downgrade")
@@ -390,8 +454,10 @@ def db_downgrade(ctx: click.Context, revision: str, yes: bool) -> None:
             raise TrackerError(
                 "not confirmed; nothing was changed (--yes skips the question)"
             ) from None
-    database.downgrade(engine, revision)
-    click.echo(f"database at revision {_current(ctx) or 'base'}")
+    with database.telling_interrupts(engine):  # rolled back or committed: which, and where
+        database.downgrade(engine, revision)
+        click.echo(f"database at revision {_current(ctx) or 'base'}")
+        engine.dispose()  # closing the file (SQLite checkpoints it) is the migration's end too
 
 
 @db.command("current")
@@ -492,9 +558,12 @@ def seed(ctx: click.Context, articles: bool) -> None:
     from tracker.ingest import ingest
     from tracker.seeds import load_seeds, seed_articles
 
-    engine = _state(ctx).engine(ctx, mode="write")
-    with writer(engine).begin() as connection:
-        loaded = load_seeds(connection)
+    state = _state(ctx)
+    engine = state.engine(ctx, mode="write")
+    loaded = state.seeded  # a new store: seeded as it was made, in the same transaction
+    if loaded is None:
+        with writer(engine).begin() as connection:
+            loaded = load_seeds(connection)
     click.echo(f"seeded {loaded['actors']} actors and plans {', '.join(loaded['plans'])}")
     for line in loaded["warnings"]:
         click.echo(f"warning: {line}", err=True)

@@ -55,8 +55,9 @@ def show_command(ctx: click.Context, article_id: int, fmt: str | None) -> None:
     """Print one article's metadata, then its sentences with their links and positions.
 
     json: one object with "article" and "sentences"; jsonl: the article's line, then one
-    line per sentence; table and CSV: the metadata as field and value, a blank line, the
-    sentences.
+    line per sentence; in both a sentence's "links" and "positions" are lists of objects.
+    Table and CSV: the metadata as field and value, a blank line, the sentences, with their
+    links ("plan/target score") and positions ("actor stance plan/target") as text.
     """
     from tracker import articles
 
@@ -74,7 +75,7 @@ def show_command(ctx: click.Context, article_id: int, fmt: str | None) -> None:
     click.echo(render(fields, fmt), nl=False)
     click.echo("")
     columns = ["ordinal", "sentence", "links", "positions"]
-    click.echo(render(detail.sentences, fmt, columns), nl=False)
+    click.echo(render(articles.sentences_as_text(detail.sentences), fmt, columns), nl=False)
 
 
 @articles_group.command("set-date")

@@ -135,7 +135,7 @@ class Session:
             what = "confirm" if stance == row["stance"] else "correct"
             return Decision(ref, what, stance, *same, None, *context)
         if key == "a":
-            actor = self._ask("actor", lambda c, v: canonical_actor(c, v))
+            actor = self._ask("actor", _actor)
             if actor is None:
                 return None
             return Decision(
@@ -150,10 +150,10 @@ class Session:
         if row.get("article_hash") is None:
             click.echo("this position has no stored sentence to add to")
             return None
-        actor = self._ask("actor", lambda c, v: canonical_actor(c, v))
+        actor = self._ask("actor", _actor)
         if actor is None:
             return None
-        found = self._ask("target", lambda c, v: live_target(c, None, v))
+        found = self._ask("target", _target)
         if found is None:
             return None
         stance = self._stance()
@@ -232,6 +232,20 @@ class Session:
         self.counts["decided"] -= 1
         click.echo(f"undone: {last.key} is back to {done.decision} (revision {done.revision})")
         return last.index
+
+
+def _actor(connection, typed: str) -> str:
+    """The actor typed at the prompt; an error names what was typed, never an option."""
+    return canonical_actor(connection, typed, "actor")
+
+
+def _target(connection, typed: str) -> tuple[str, str]:
+    """The target typed at the prompt: a point number or a slug (``3``, ``plan``), or
+    PLAN/TARGET (``china-2023/3``, as a position shows it) where several plans have it."""
+    plan, slash, target = typed.strip().partition("/")
+    if not slash:
+        plan, target = None, typed
+    return live_target(connection, plan, target, "target")
 
 
 def _day(value: Any):

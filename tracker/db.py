@@ -25,7 +25,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-from tracker.errors import TrackerError
+from tracker.errors import INTERRUPTED, InterruptLine, TrackerError, is_interrupt
 from tracker.resources import migrations_dir
 
 URL_ENV = "TRACKER_DATABASE_URL"
@@ -236,11 +236,14 @@ def known_revisions() -> set[str]:
     return {rev.revision for rev in script.walk_revisions()}
 
 
-def upgrade(engine: Engine, revision: str = "head", seed_new: bool = False) -> None:
+def upgrade(
+    engine: Engine, revision: str = "head", seed_new: bool = False
+) -> dict[str, Any] | None:
     """Migrate to ``revision``; with ``seed_new``, a new store brought to head gets the seed
     plans and actors in the same transaction, so that an interruption leaves no store
     with a schema and nothing in it (which `db check` passed and every command read as
-    empty)."""
+    empty). Returns what ``load_seeds`` loaded when it seeded, else None."""
+    loaded = None
     with writer(engine).begin() as connection:
         lock_schema(connection)
         _check_known(connection)
@@ -253,7 +256,8 @@ def upgrade(engine: Engine, revision: str = "head", seed_new: bool = False) -> N
         if seed_new and new and current_revision(connection) == head_revision():
             from tracker.seeds import load_seeds
 
-            load_seeds(connection)
+            loaded = load_seeds(connection)
+    return loaded
 
 
 def downgrade(engine: Engine, revision: str) -> None:
@@ -348,17 +352,17 @@ FOREIGN_DATABASE = (
 )
 
 
-def ensure_schema(engine: Engine) -> bool:
-    """Bring a new or older database to the head revision; True when it was new."""
+def ensure_schema(engine: Engine) -> dict[str, Any] | None:
+    """Bring a new or older database to the head revision; what ``load_seeds`` loaded when
+    it was new (and so seeded in the same transaction), else None."""
     with engine.connect() as connection:
         current = current_revision(connection)
         has_tables = _has_tables(connection)
     if current is not None and current == head_revision():
-        return False
+        return None
     if current is None and has_tables:
         raise TrackerError(FOREIGN_DATABASE)
-    upgrade(engine, seed_new=True)
-    return current is None
+    return upgrade(engine, seed_new=True)
 
 
 def sqlite_file(engine: Engine) -> Path | None:
@@ -434,28 +438,28 @@ def check_ready(engine: Engine) -> None:
     )
 
 
-def seed_if_empty(engine: Engine) -> bool:
-    """Load the seed plans and actors into a store at head that has no plan; True if loaded."""
+def seed_if_empty(engine: Engine) -> dict[str, Any] | None:
+    """Load the seed plans and actors into a store at head that has no plan; what
+    ``load_seeds`` loaded, or None when the store had a plan."""
     from tracker.schema import Plan
     from tracker.seeds import load_seeds
 
     with engine.connect() as connection:  # seeded already: no lock (lock_schema says why)
         if connection.execute(select(Plan.id).limit(1)).first() is not None:
-            return False
+            return None
     with writer(engine).begin() as connection:
         lock_schema(connection)
         if connection.execute(select(Plan.id).limit(1)).first() is not None:
-            return False
-        load_seeds(connection)
-    return True
+            return None
+        return load_seeds(connection)
 
 
-def prepare_or_leave_nothing(engine: Engine) -> None:
+def prepare_or_leave_nothing(engine: Engine) -> dict[str, Any] | None:
     """``prepare``, and when it fails or is interrupted (Ctrl-C, SIGTERM) on a SQLite file
     it was about to create, no empty file left behind: a half-made store would pass for a
     store that `db check` refuses."""
     with leaving_nothing(engine):
-        prepare(engine)
+        return prepare(engine)
 
 
 @contextmanager
@@ -483,12 +487,52 @@ def leaving_nothing(engine: Engine) -> Iterator[None]:
         raise
 
 
-def prepare(engine: Engine) -> None:
+def _revision_if_any(engine: Engine) -> tuple[bool, str | None]:
+    """Whether the store exists, and its revision (None at base); a SQLite file that is not
+    there is not created by looking."""
+    path = sqlite_file(engine)
+    if path is not None and not path.exists():
+        return False, None
+    with engine.connect() as connection:
+        return True, current_revision(connection)
+
+
+@contextmanager
+def telling_interrupts(engine: Engine) -> Iterator[None]:
+    """Around a migration (`db upgrade`, `db downgrade`): a Ctrl-C or SIGTERM ends it with a
+    line that says what it left, read from the database after it (the migration, with the
+    seeding of a new store, is one transaction: rolled back whole, or committed whole),
+    never "rolled back" once it was committed, as the usual line said of a Ctrl-C in the
+    moment after the COMMIT. Raises ``InterruptLine``."""
+    before = _revision_if_any(engine)
+    try:
+        yield
+    except BaseException as exc:
+        if isinstance(exc, (SystemExit, TrackerError)) or not is_interrupt(exc):
+            raise
+        raise InterruptLine(_interrupted_migration(engine, before)) from None
+
+
+def _interrupted_migration(engine: Engine, before: tuple[bool, str | None]) -> str:
+    try:
+        now = _revision_if_any(engine)
+    except Exception:  # the database cannot say: the usual line, which claims no revision
+        return INTERRUPTED
+    if now == before:
+        if not now[0]:
+            return "interrupted; the migration was rolled back, and no database was made"
+        at = f"revision {now[1]}" if now[1] else "base (no tables)"
+        return f"interrupted; the migration was rolled back: the database is still at {at}"
+    at = f"revision {now[1]}" if now[1] else "base (no tables)"
+    return f"interrupted, but the migration had been committed: the database is at {at}"
+
+
+def prepare(engine: Engine) -> dict[str, Any] | None:
     """Make a store usable: schema at head, and the seed plans and actors in a new one (its
-    seed files checked first, so that a broken one leaves no half-made store)."""
+    seed files checked first, so that a broken one leaves no half-made store). Returns what
+    ``load_seeds`` loaded when it seeded the store (a seeding is recorded), else None."""
     if is_new_store(engine):
         from tracker.seeds import check_seed_files
 
         check_seed_files()
-    ensure_schema(engine)
-    seed_if_empty(engine)
+    return ensure_schema(engine) or seed_if_empty(engine)

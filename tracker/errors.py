@@ -2,6 +2,43 @@
 
 from typing import Any
 
+# What Ctrl-C or SIGTERM prints, as one line on standard error, before status 130.
+INTERRUPTED = (
+    "interrupted; what was being written was rolled back, and what was committed before is kept"
+)
+INTERRUPTED_STATUS = 130
+
+
+def is_interrupt(exc: BaseException) -> bool:
+    """Whether ``exc`` is a Ctrl-C (a KeyboardInterrupt; SIGTERM is one too, see
+    ``terminate_as_interrupt``) or came of one: an error whose traceback would show one,
+    as its cause or as the exception it was raised while handling (unless that was
+    replaced on purpose, ``raise … from None``). Such an error is the interrupt's
+    consequence, not a fault of its own: Python 3.11 wraps a Ctrl-C that comes while a
+    class is made in a RuntimeError ("Error calling __set_name__", in an import); Alembic's
+    batch migration on SQLite, interrupted while it copies a table, drops its copy on the
+    connection the interrupt invalidated ("Can't reconnect until invalid transaction is
+    rolled back"); SQLAlchemy, interrupted right after a COMMIT, fails an assertion."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return True
+        seen.add(id(current))
+        if current.__cause__ is not None:
+            current = current.__cause__
+        elif current.__suppress_context__:
+            return False
+        else:
+            current = current.__context__
+    return False
+
+
+class InterruptLine(Exception):
+    """A Ctrl-C (or SIGTERM) told in a line of its own instead of ``INTERRUPTED``, because
+    the usual line would not be true (a migration that had in fact been committed); the
+    command line prints it and exits with status 130."""
+
 
 class TrackerError(Exception):
     """A problem with the user's input, data or database, explained in one line."""
