@@ -194,10 +194,14 @@ def article_text(sentences: list[tuple[int, int, str]], published) -> str:
     """An article's text again from its sentences (start, end, text), each at its offset
     where it fits: one space between sentences one character apart (a sentence end), blank
     lines between those further apart (a blank line always ends a sentence), so that the
-    text splits into the same sentences. Dated: the date header first."""
+    text splits into the same sentences. Dated: the date header first. A text file's
+    offsets count its header, a JSON Lines article's start at 0 (its date is a field): the
+    sentences are moved past the header when it would overlap them, all by the same
+    amount, so that the gaps between them, and with them the sentence ends, stay."""
     text = f"date {published.isoformat()} " if published is not None else ""
+    shift = max(0, len(text) - sentences[0][0]) if sentences else 0
     for start, _, sentence in sentences:
-        gap = start - len(text)
+        gap = start + shift - len(text)
         if gap >= 2:
             text += "\n" * gap
         elif gap == 1:
