@@ -369,12 +369,22 @@ class _Sheet:
         expected = _revision(row)
         if what == "reject":
             return Decision(ref, "reject", note=_value(row, "note") or None), expected
+        for index, name in ((0, "actor"), (2, "target"), (3, "stance")):
+            if name in row and not _value(row, name) and current[index] is not None:
+                as_it = "as exported, or corrected" if what == "correct" else "as exported"
+                raise _Bad(f"the {name} cell is blank; a {what} row needs one ({as_it})")
         actor, plan, target, stance = self._position(row, current)
         edited = (actor, plan, target) != current[:3] or (
             current[3] is not None and stance != current[3]
         )
         if what == "confirm" and edited:
             raise _Bad("the row's actor, target or stance was edited: write 'correct' for that")
+        if what == "correct" and not edited and shown is not None:
+            if shown["status"] != "corrected":  # else the same correction again: unchanged
+                raise _Bad(
+                    "a correct row changes the actor, target or stance, and this one changes "
+                    "none; write 'confirm' to keep the position as it is"
+                )
         if what == "correct" and (plan, target) != current[1:3]:
             self.live(plan, target)  # corrected onto another target: one the plan has now
         if what == "correct" and (actor, plan, target) == (ref.actor, ref.plan, ref.target):
