@@ -222,6 +222,56 @@ def test_the_reports_mark_a_retired_point(invoke, tmp_path, with_plan):
     assert "target_retired" not in invoke(*queue, "--format", "table").output.splitlines()[0]
 
 
+def test_the_timeline_page_of_the_plan_as_a_whole_keeps_each_plan_apart(
+    invoke, tmp_path, with_plan
+):
+    """`--target plan` names every plan as a whole: the page drew one chart of both plans'
+    positions under the first one's title ("plan · The plan as a whole: 4 support, …") and
+    its rows had no plan. Now a chart per plan, named with it, counts per plan, a Plan
+    column; the table and CSV had them right."""
+    with_plan()
+    db = tmp_path / "both.db"
+    texts = [
+        "date 2023-03-02\nLukashenko backed China's 12-point plan.\n",
+        "date 2024-06-01\nLavrov welcomed the two-point plan.\n",
+    ]
+    for number, text in enumerate(texts):
+        (tmp_path / f"{number}.txt").write_text(text, encoding="utf-8")
+    invoke("--db", db, "ingest", tmp_path / "0.txt", tmp_path / "1.txt")
+    timeline = ("--db", db, "report", "timeline", "--target", "plan", "--format")
+    rows = json.loads(invoke(*timeline, "json").output)
+    assert [(r["actor"], r["plan"], r["stance"]) for r in rows] == [
+        ("Alexander Lukashenko", "china-2023", "support"),
+        ("Sergei Lavrov", "two-points", "support"),
+    ]
+    page = invoke(*timeline, "html").output
+    charts = [c.split('"')[0] for c in page.split('aria-label="')[1:]]
+    assert [c.split(";")[0] for c in charts] == [
+        "china-2023 · plan · The plan as a whole: 1 support",
+        "two-points · plan · A plan of two points: 1 support",
+    ]
+    assert '<p class="meta count">2 positions: 1 on china-2023, 1 on two-points</p>' in page
+    heads = page.split('<table class="data timeline"')[1].split("</thead>")[0]
+    assert heads.count("<th scope") == 7 and ">Plan</th><th" in heads
+    cells = page.split("</thead>")[1].split("</tr>")[:2]
+    assert ['<td class="plain">china-2023</td>' in c for c in cells] == [True, False]
+    assert ['<td class="plain">two-points</td>' in c for c in cells] == [False, True]
+    one = invoke(
+        "--db",
+        db,
+        "report",
+        "timeline",
+        "--target",
+        "plan",
+        "--plan",
+        "two-points",
+        "--format",
+        "html",
+    ).output  # one plan: as before, no Plan column
+    assert 'aria-label="plan · A plan of two points: 1 support' in one
+    assert ">Plan</th>" not in one and '<p class="meta count">1 position</p>' in one
+
+
 def test_a_number_a_retired_point_had_names_the_point_that_has_it_now(invoke, tmp_path, with_plan):
     """Point 2 taken out and point 1 renumbered 2: `--target 2` is the live point in every
     report, as in `position` (the reports matched the retired point's rows too), and the
