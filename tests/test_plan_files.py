@@ -111,6 +111,17 @@ def _plan_error(invoke, tmp_path, with_plan, text: str) -> str:
         ),
         ('phrases = ["peace conference"]', 'phrases = [" "]', "has a blank phrase"),
         ('phrases = ["peace conference"]', "phrases = []", "no sentence could ever link to it"),
+        (
+            'phrases = ["peace conference"]',
+            'phrases = ["peace conference", "All for all"]',
+            "point 2 ('peace-conference'): the phrase 'All for all' is made of the lexicon's "
+            "stopwords alone, which matching leaves out, so it can never match",
+        ),
+        (
+            'phrases = ["two-point plan"]',
+            'phrases = ["two-point plan"]\nnot_this_plan = ["—"]',
+            "plan_target: the phrase '—' has no words, so it can never match",
+        ),
         ('title = "A peace conference"', 'title = " "', "point 2: its title is blank"),
         ('title = "A plan of two points"', 'title = ""', "the plan's title is blank"),
         (
@@ -133,6 +144,23 @@ def test_a_plan_file_mistake_is_one_error_and_no_store(
 ):
     assert old in SECOND
     assert words in _plan_error(invoke, tmp_path, with_plan, SECOND.replace(old, new, 1))
+
+
+def test_a_phrase_that_can_never_match_is_refused_by_seed(invoke, tmp_path, with_plan):
+    """The linker leaves the lexicon's stopwords out of a phrase: "all for all" was loaded
+    by `tracker seed` and never linked a sentence, with no word said."""
+    own = with_plan()
+    db = tmp_path / "two.db"
+    invoke("--db", db, "seed", "--no-articles")
+    path = own / "plans" / "two-points.toml"
+    path.write_text(SECOND.replace('"peace conference"]', '"peace conference", "all for all"]'))
+    result = invoke("--db", db, "seed", "--no-articles", expect=1)
+    assert result.output == (
+        f"Error: {path}: point 2 ('peace-conference'): the phrase 'all for all' is made of the "
+        "lexicon's stopwords alone, which matching leaves out, so it can never match\n"
+    )
+    phrases = invoke("--db", db, "sql", "SELECT phrase FROM target_phrases", "--format", "csv")
+    assert "all for all" not in phrases.output  # nothing loaded
 
 
 def test_a_plan_file_not_in_utf8_is_one_error(invoke, tmp_path, with_plan):
