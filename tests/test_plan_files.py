@@ -642,6 +642,35 @@ def test_no_position_is_added_on_a_retired_point(invoke, tmp_path, with_plan):
     assert "applied 1 confirm" in invoke("--db", db, "review", "import", sheet).output
 
 
+def test_a_sheet_s_target_that_two_plans_have_is_named_as_plan_slash_target(
+    invoke, tmp_path, with_plan
+):
+    """An add row whose plan cell is blank, on a point number both plans have: the error
+    said "--target 1 is a point of 2 plans …; add --plan SLUG", an option a sheet has not.
+    It says to write PLAN/TARGET, which the target cell now takes (as the prompt does)."""
+    from test_review import _sheet, _write
+
+    with_plan()
+    db = f"sqlite:///{tmp_path / 'two.db'}"
+    text = "Mr Wang Yi called for de-escalation and for a peace conference."
+    invoke("--db", db, "ingest", "-", input=f"date 2024-06-01\n{text}\n")
+    row = next(r for r in _sheet(invoke, db, tmp_path) if r["target"] == "1")
+    add = dict(row, decision="add", key="", plan="", actor="Sergei Lavrov")
+    sheet = _write(tmp_path / "add.csv", [add])
+    result = invoke("--db", db, "review", "import", sheet, expect=1)
+    assert result.output.splitlines()[0] == (
+        f"error: {sheet}:2: target 1 is a point of 2 plans (china-2023: sovereignty, "
+        "two-points: de-escalation); type it as PLAN/TARGET"
+    )
+    sheet = _write(tmp_path / "add.csv", [dict(add, target="two-points/1")])
+    assert "applied 0 confirm, 0 reject, 0 correct, 1 add" in (
+        invoke("--db", db, "review", "import", sheet).output
+    )
+    listed = invoke("--db", db, "position", "--actor", "Lavrov", "--format", "json")
+    shown = json.loads(listed.output)
+    assert [(r["plan"], r["target"], r["status"]) for r in shown] == [("two-points", "1", "manual")]
+
+
 @pytest.mark.parametrize("name", ["._two-points.toml", ".old.toml"])
 def test_a_plan_file_whose_name_starts_with_a_dot_is_passed_over(invoke, tmp_path, with_plan, name):
     """macOS writes `._two-points.toml` (not UTF-8) beside a file copied to some disks, and

@@ -48,21 +48,24 @@ TITLES = (("mr",), ("ms",), ("mrs",), ("dr",), ("president",))
 SHOWN_CANDIDATES = 8  # actors named in the error for an ambiguous --actor
 
 
-def find_actor_ids(connection: Connection, name: str) -> list[int]:
+def find_actor_ids(connection: Connection, name: str, what: str = "--actor") -> list[int]:
     """The actor answering to a name, alias or spelling variant ("Zelenskyy" → Zelensky).
 
     A name that fits several actors ("Wang": Wang Yi and Wang Wenbin; "President")
     is an error naming them, as is one that fits none; a canonical name always
-    means its actor alone.
+    means its actor alone. ``what`` is how the errors name where the name was given: the
+    option, or ``actor`` for one typed at the interactive review's prompt.
     """
     name.encode("utf-8")  # bytes that are not UTF-8 raise here, which the CLI says in a line;
     wanted = normalise_phrase(name)  # normalising would drop them and leave no name at all
     if not wanted:
         if name.strip():  # "%", "_": given, but no word of a name in it
             raise TrackerError(
-                f"--actor {_shown(name)} holds no letter or digit of a name; names match "
+                f"{what} {_shown(name)} holds no letter or digit of a name; names match "
                 "as words, with no wildcards (`tracker actors` lists them)"
             )
+        if what != "--actor":
+            raise TrackerError(f"{what} needs a name")
         raise TrackerError("--actor needs a name (leave it out for every actor)")
     canonical: dict[int, tuple[str, tuple[str, ...]]] = {}
     people: set[int] = set()
@@ -78,14 +81,14 @@ def find_actor_ids(connection: Connection, name: str) -> list[int]:
         names.setdefault(normalise_phrase(alias), set()).add(actor_id)
     exact = {i for i, (_, words) in canonical.items() if words == wanted}
     if exact:
-        return _one_actor(name, exact, canonical)
+        return _one_actor(name, exact, canonical, what)
     if wanted not in names and wanted[:1] in TITLES and wanted[1:] in names:
         wanted = wanted[1:]  # "President Xi" as "Xi"
     if wanted in names:
         found = set(names[wanted])
         if found <= people:  # a surname ("Wang") may be one's alias and part of another's name
             found |= {i for i in people if _within(wanted, canonical[i][1])}
-        return _one_actor(name, found, canonical)
+        return _one_actor(name, found, canonical, what)
     choices = {" ".join(k): ids for k, ids in names.items()}
     found = {
         actor_id
@@ -96,7 +99,7 @@ def find_actor_ids(connection: Connection, name: str) -> list[int]:
     }
     found |= {i for key, ids in names.items() if _within(wanted, key) for i in ids}
     if found:
-        return _one_actor(name, found, canonical)
+        return _one_actor(name, found, canonical, what)
     raise TrackerError(f"no actor matches {_shown(name)}; `tracker actors` lists them")
 
 
@@ -107,7 +110,7 @@ def _within(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
 
 
 def _one_actor(
-    name: str, ids: set[int], canonical: dict[int, tuple[str, tuple[str, ...]]]
+    name: str, ids: set[int], canonical: dict[int, tuple[str, tuple[str, ...]]], what: str
 ) -> list[int]:
     if len(ids) == 1:
         return sorted(ids)
@@ -115,7 +118,7 @@ def _one_actor(
     more = len(shown) - SHOWN_CANDIDATES
     listed = ", ".join(shown[:SHOWN_CANDIDATES]) + (f" and {more} more" if more > 0 else "")
     raise TrackerError(
-        f"--actor {_shown(name)} could be {len(shown)} actors: {listed}; give a full name"
+        f"{what} {_shown(name)} could be {len(shown)} actors: {listed}; give a full name"
     )
 
 
@@ -148,13 +151,17 @@ def target_keys(connection: Connection, plan: str, retired: bool = False) -> set
     return set(connection.execute(query).scalars())
 
 
-def find_targets(connection: Connection, target: str, plan: str | None = None) -> list[int]:
+def find_targets(
+    connection: Connection, target: str, plan: str | None = None, what: str = "--target"
+) -> list[int]:
     """The ids of the targets a --target names: a point number or a slug, in ``plan`` if given.
 
     None found is an error naming the targets there are; so is a point number or a slug
     that several plans have when no plan is given (their points are different targets). A
     number names the point its plan file has now, not a retired point that had it
-    before (that one is named by its slug).
+    before (that one is named by its slug). ``what`` is how the errors name where the
+    target was given: the option, or ``target`` for one typed at the interactive review's
+    prompt, where the plan is given as PLAN/TARGET, not with --plan.
     """
     query = select(
         Target.id, Target.kind, Target.number, Target.slug, Target.retired, Plan.slug.label("plan")
@@ -179,25 +186,31 @@ def find_targets(connection: Connection, target: str, plan: str | None = None) -
         if len(plans) == 1:  # retired points that had the number one after the other
             slugs = ", ".join(slug for _, slug in found)
             raise TrackerError(
-                f"--target {number} names {len(found)} points of plan {found[0][0]!r} "
+                f"{what} {number} names {len(found)} points of plan {found[0][0]!r} "
                 f"({slugs}), all taken out of its file; give the slug"
             )
         listed = ", ".join(f"{p}: {slug}" for p, slug in found)
         raise TrackerError(
-            f"--target {number} is a point of {len(plans)} plans ({listed}); add --plan SLUG"
+            f"{what} {number} is a point of {len(plans)} plans ({listed}); {plan_hint(what)}"
         )
     plans = sorted({row.plan for row in rows if row.id in ids})
     if number is None and len(plans) > 1 and wanted.casefold() != "plan":
         # one slug in two plans names two different points, as a shared number does; the
         # plan as a whole is "plan" in every plan, and names them all
         raise TrackerError(
-            f"--target {_shown(wanted)} is a target of {len(plans)} plans "
-            f"({', '.join(plans)}); add --plan SLUG"
+            f"{what} {_shown(wanted)} is a target of {len(plans)} plans "
+            f"({', '.join(plans)}); {plan_hint(what)}"
         )
     if ids:
         return ids
     where = f" in plan {plan!r}" if plan is not None else ""
     raise TrackerError(f"no target {_shown(target)}{where}; targets: {_target_names(rows)}")
+
+
+def plan_hint(what: str) -> str:
+    """How to name the plan of a target several plans have: the option on the command line,
+    PLAN/TARGET at the interactive review's prompt (``what`` not an option)."""
+    return "add --plan SLUG" if what.startswith("--") else "type it as PLAN/TARGET"
 
 
 def _target_names(rows) -> str:

@@ -241,22 +241,26 @@ def _conflict(key: str, row: dict[str, Any]) -> Conflict:
     )
 
 
-def canonical_actor(connection: Connection, name: str) -> str:
+def canonical_actor(connection: Connection, name: str, what: str = "--actor") -> str:
     """The registry's name for an actor given by any alias or spelling; one error line
-    when it fits none or several."""
+    when it fits none or several (``what``: see ``find_actor_ids``)."""
     from tracker.queries import find_actor_ids
 
-    ids = find_actor_ids(connection, name)
+    ids = find_actor_ids(connection, name, what)
     return connection.execute(select(Actor.name).where(Actor.id == ids[0])).scalar_one()
 
 
-def canonical_target(connection: Connection, plan: str | None, target: str) -> tuple[str, str]:
-    """(plan slug, target key) for a --target within a plan; one error line when unknown."""
-    from tracker.queries import TARGET_KEY, find_targets
+def canonical_target(
+    connection: Connection, plan: str | None, target: str, what: str = "--target"
+) -> tuple[str, str]:
+    """(plan slug, target key) for a --target within a plan; one error line when unknown
+    (``what``: see ``find_targets``)."""
+    from tracker.queries import TARGET_KEY, find_targets, plan_hint
 
-    ids = find_targets(connection, target, plan)
+    ids = find_targets(connection, target, plan, what)
     if len(ids) > 1:
-        raise TrackerError(f"target {target!r} is in several plans; give the plan")
+        hint = "give the plan" if what.startswith("--") else plan_hint(what)
+        raise TrackerError(f"target {target!r} is in several plans; {hint}")
     row = connection.execute(
         select(Plan.slug, TARGET_KEY)
         .join(Plan, Plan.id == Target.plan_id)
@@ -265,13 +269,15 @@ def canonical_target(connection: Connection, plan: str | None, target: str) -> t
     return row[0], row[1]
 
 
-def live_target(connection: Connection, plan: str | None, target: str) -> tuple[str, str]:
+def live_target(
+    connection: Connection, plan: str | None, target: str, what: str = "--target"
+) -> tuple[str, str]:
     """``canonical_target`` for a position decided now (added, or corrected onto another
     target): a retired target (taken out of its plan's file) is refused, since the coder no
     longer codes it. Confirming or rejecting what was coded on one stays possible."""
     from tracker.queries import target_keys
 
-    plan_slug, key = canonical_target(connection, plan, target)
+    plan_slug, key = canonical_target(connection, plan, target, what)
     check_live(plan_slug, key, target_keys(connection, plan_slug))
     return plan_slug, key
 
