@@ -48,3 +48,50 @@ def test_export_gold_writes_the_stored_article_as_it_was_read(invoke, db_url, tm
     scored = _jsonl(result.stdout)
     positions = next(r for r in scored if r["measure"] == "positions" and r["target"] == "all")
     assert (positions["tp"], positions["gold"], positions["recall"]) == (2, 2, 1.0)
+
+
+def test_positions_on_a_retired_point_stay_counted_and_out_of_the_gold(
+    invoke, db_url, tmp_path, own_seeds
+):
+    """Point 1 taken out of the plan file, seeded and re-coded: its confirmed positions stay
+    in force (`tracker position` lists them, retired), but `review stats` stopped counting
+    them once the coder no longer found them, and `export-gold` wrote them, so that
+    `evaluate --use-db` refused the gold ("the gold codes targets … that are retired")."""
+    source = tmp_path / "seed.txt"
+    source.write_text((own_seeds / "articles" / "seed.txt").read_text(encoding="utf-8"))
+    invoke("--db", db_url, "ingest", source)
+    confirmed = _confirm_all(invoke, db_url, tmp_path)
+    before = _jsonl(invoke("--db", db_url, "review", "stats").output)
+    on_one = next(r for r in before if r["name"] == "china-2023/1")["kept"]
+    assert on_one > 0 and before[0]["kept"] == confirmed
+
+    plan = own_seeds / "plans" / "china-2023.toml"
+    text = plan.read_text(encoding="utf-8")
+    start, end = text.index("[[points]]\nnumber = 1\n"), text.index("[[points]]\nnumber = 2\n")
+    plan.write_text(text[:start] + text[end:], encoding="utf-8")
+    invoke("--db", db_url, "seed", "--no-articles")
+    invoke("--db", db_url, "recode", "--stale")
+    shown = _jsonl(invoke("--db", db_url, "position", "--format", "jsonl").output)
+    assert sum(1 for r in shown if r["target_retired"]) == on_one
+    assert {r["status"] for r in shown} == {"confirmed"}
+
+    after = _jsonl(invoke("--db", db_url, "review", "stats").output)
+    assert after[0]["reviewed"] == after[0]["kept"] == len(shown) == confirmed
+    assert next(r for r in after if r["name"] == "china-2023/1")["kept"] == on_one
+
+    gold = tmp_path / "gold"
+    result = invoke("--db", db_url, "review", "export-gold", gold)
+    assert f"wrote 1 articles ({result.output.split('(')[1].split(')')[0]})" in result.output
+    assert f"{confirmed - on_one} positions)" in result.stdout
+    assert result.stderr == (
+        f"warning: left out {on_one} positions on retired targets (taken out of the plan "
+        "file, so no longer coded; evaluate refuses gold on them)\n"
+    )
+    records = _jsonl((gold / "gold.jsonl").read_text(encoding="utf-8"))
+    assert all(p["target"] != "1" for r in records for p in r["positions"])
+    assert all("1" not in r["links"] for r in records)
+    scored = invoke("--db", db_url, "evaluate", "--use-db", gold, "--format", "jsonl")
+    positions = next(
+        r for r in _jsonl(scored.stdout) if r["measure"] == "positions" and r["target"] == "all"
+    )
+    assert positions["recall"] == 1.0 and positions["gold"] == confirmed - on_one
