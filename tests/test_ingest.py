@@ -146,6 +146,33 @@ def test_folder_ingest_is_recursive_and_skips_gold_files(invoke, db_url, tmp_pat
     assert "2 new, 0 skipped, 0 failed" in result.output
 
 
+def test_a_jsonl_file_passed_over_that_holds_articles_is_named(invoke, db_url, tmp_path: Path):
+    """A JSON Lines file whose first record has no text is passed over (README: gold files,
+    metadata); one whose later lines are articles was passed over without a word. It is
+    still passed over, as the rule says, with a warning naming it and the line."""
+    from tracker.progress import count_inputs
+
+    (tmp_path / "meta.jsonl").write_text(
+        '{"title": "meta only"}\n{"text": "Norway backs peace talks."}\n', encoding="utf-8"
+    )
+    (tmp_path / "gold.jsonl").write_text(
+        '{"article": "one.txt", "sentence": "x", "links": [], "positions": []}\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "one.txt").write_text("China called for a ceasefire.", encoding="utf-8")
+    result = invoke("--db", db_url, "ingest", tmp_path)
+    assert result.output.splitlines() == [
+        f'warning: {tmp_path / "meta.jsonl"}: passed over: its first record has no "text" '
+        "(as a gold or metadata file's), though line 2 holds an article; name the file itself "
+        "to ingest its articles",
+        result.output.splitlines()[-1],
+    ]
+    assert "articles: 1 new, 0 skipped, 0 failed" in result.output
+    assert count_inputs([str(tmp_path)]) == 1  # the bar counts the text file alone
+    named = invoke("--db", db_url, "ingest", tmp_path / "meta.jsonl", expect=1)
+    assert "meta.jsonl:1: missing 'text'" in named.output and "1 new" in named.output
+
+
 def test_bad_inputs_fail_alone(invoke, db_url, tmp_path: Path):
     good = tmp_path / "good.txt"
     good.write_text("China called for a ceasefire.", encoding="utf-8")

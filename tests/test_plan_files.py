@@ -111,6 +111,17 @@ def _plan_error(invoke, tmp_path, with_plan, text: str) -> str:
         ),
         ('phrases = ["peace conference"]', 'phrases = [" "]', "has a blank phrase"),
         ('phrases = ["peace conference"]', "phrases = []", "no sentence could ever link to it"),
+        (
+            'phrases = ["peace conference"]',
+            'phrases = ["peace conference", "All for all"]',
+            "point 2 ('peace-conference'): the phrase 'All for all' is made of the lexicon's "
+            "stopwords alone, which matching leaves out, so it can never match",
+        ),
+        (
+            'phrases = ["two-point plan"]',
+            'phrases = ["two-point plan"]\nnot_this_plan = ["—"]',
+            "plan_target: the phrase '—' has no words, so it can never match",
+        ),
         ('title = "A peace conference"', 'title = " "', "point 2: its title is blank"),
         ('title = "A plan of two points"', 'title = ""', "the plan's title is blank"),
         (
@@ -133,6 +144,23 @@ def test_a_plan_file_mistake_is_one_error_and_no_store(
 ):
     assert old in SECOND
     assert words in _plan_error(invoke, tmp_path, with_plan, SECOND.replace(old, new, 1))
+
+
+def test_a_phrase_that_can_never_match_is_refused_by_seed(invoke, tmp_path, with_plan):
+    """The linker leaves the lexicon's stopwords out of a phrase: "all for all" was loaded
+    by `tracker seed` and never linked a sentence, with no word said."""
+    own = with_plan()
+    db = tmp_path / "two.db"
+    invoke("--db", db, "seed", "--no-articles")
+    path = own / "plans" / "two-points.toml"
+    path.write_text(SECOND.replace('"peace conference"]', '"peace conference", "all for all"]'))
+    result = invoke("--db", db, "seed", "--no-articles", expect=1)
+    assert result.output == (
+        f"Error: {path}: point 2 ('peace-conference'): the phrase 'all for all' is made of the "
+        "lexicon's stopwords alone, which matching leaves out, so it can never match\n"
+    )
+    phrases = invoke("--db", db, "sql", "SELECT phrase FROM target_phrases", "--format", "csv")
+    assert "all for all" not in phrases.output  # nothing loaded
 
 
 def test_a_plan_file_not_in_utf8_is_one_error(invoke, tmp_path, with_plan):
@@ -220,6 +248,56 @@ def test_the_reports_mark_a_retired_point(invoke, tmp_path, with_plan):
     assert rows and {r["target_retired"] for r in rows} == {0}
     assert "target_retired" not in invoke(*listing, "--format", "table").output.splitlines()[0]
     assert "target_retired" not in invoke(*queue, "--format", "table").output.splitlines()[0]
+
+
+def test_the_timeline_page_of_the_plan_as_a_whole_keeps_each_plan_apart(
+    invoke, tmp_path, with_plan
+):
+    """`--target plan` names every plan as a whole: the page drew one chart of both plans'
+    positions under the first one's title ("plan · The plan as a whole: 4 support, …") and
+    its rows had no plan. Now a chart per plan, named with it, counts per plan, a Plan
+    column; the table and CSV had them right."""
+    with_plan()
+    db = tmp_path / "both.db"
+    texts = [
+        "date 2023-03-02\nLukashenko backed China's 12-point plan.\n",
+        "date 2024-06-01\nLavrov welcomed the two-point plan.\n",
+    ]
+    for number, text in enumerate(texts):
+        (tmp_path / f"{number}.txt").write_text(text, encoding="utf-8")
+    invoke("--db", db, "ingest", tmp_path / "0.txt", tmp_path / "1.txt")
+    timeline = ("--db", db, "report", "timeline", "--target", "plan", "--format")
+    rows = json.loads(invoke(*timeline, "json").output)
+    assert [(r["actor"], r["plan"], r["stance"]) for r in rows] == [
+        ("Alexander Lukashenko", "china-2023", "support"),
+        ("Sergei Lavrov", "two-points", "support"),
+    ]
+    page = invoke(*timeline, "html").output
+    charts = [c.split('"')[0] for c in page.split('aria-label="')[1:]]
+    assert [c.split(";")[0] for c in charts] == [
+        "china-2023 · plan · The plan as a whole: 1 support",
+        "two-points · plan · A plan of two points: 1 support",
+    ]
+    assert '<p class="meta count">2 positions: 1 on china-2023, 1 on two-points</p>' in page
+    heads = page.split('<table class="data timeline"')[1].split("</thead>")[0]
+    assert heads.count("<th scope") == 7 and ">Plan</th><th" in heads
+    cells = page.split("</thead>")[1].split("</tr>")[:2]
+    assert ['<td class="plain">china-2023</td>' in c for c in cells] == [True, False]
+    assert ['<td class="plain">two-points</td>' in c for c in cells] == [False, True]
+    one = invoke(
+        "--db",
+        db,
+        "report",
+        "timeline",
+        "--target",
+        "plan",
+        "--plan",
+        "two-points",
+        "--format",
+        "html",
+    ).output  # one plan: as before, no Plan column
+    assert 'aria-label="plan · A plan of two points: 1 support' in one
+    assert ">Plan</th>" not in one and '<p class="meta count">1 position</p>' in one
 
 
 def test_a_number_a_retired_point_had_names_the_point_that_has_it_now(invoke, tmp_path, with_plan):
@@ -562,6 +640,35 @@ def test_no_position_is_added_on_a_retired_point(invoke, tmp_path, with_plan):
     assert result.output.count(retired) == 2, result.output
     sheet = _write(tmp_path / "good.csv", [dict(on_retired, decision="confirm")])
     assert "applied 1 confirm" in invoke("--db", db, "review", "import", sheet).output
+
+
+def test_a_sheet_s_target_that_two_plans_have_is_named_as_plan_slash_target(
+    invoke, tmp_path, with_plan
+):
+    """An add row whose plan cell is blank, on a point number both plans have: the error
+    said "--target 1 is a point of 2 plans …; add --plan SLUG", an option a sheet has not.
+    It says to write PLAN/TARGET, which the target cell now takes (as the prompt does)."""
+    from test_review import _sheet, _write
+
+    with_plan()
+    db = f"sqlite:///{tmp_path / 'two.db'}"
+    text = "Mr Wang Yi called for de-escalation and for a peace conference."
+    invoke("--db", db, "ingest", "-", input=f"date 2024-06-01\n{text}\n")
+    row = next(r for r in _sheet(invoke, db, tmp_path) if r["target"] == "1")
+    add = dict(row, decision="add", key="", plan="", actor="Sergei Lavrov")
+    sheet = _write(tmp_path / "add.csv", [add])
+    result = invoke("--db", db, "review", "import", sheet, expect=1)
+    assert result.output.splitlines()[0] == (
+        f"error: {sheet}:2: target 1 is a point of 2 plans (china-2023: sovereignty, "
+        "two-points: de-escalation); type it as PLAN/TARGET"
+    )
+    sheet = _write(tmp_path / "add.csv", [dict(add, target="two-points/1")])
+    assert "applied 0 confirm, 0 reject, 0 correct, 1 add" in (
+        invoke("--db", db, "review", "import", sheet).output
+    )
+    listed = invoke("--db", db, "position", "--actor", "Lavrov", "--format", "json")
+    shown = json.loads(listed.output)
+    assert [(r["plan"], r["target"], r["status"]) for r in shown] == [("two-points", "1", "manual")]
 
 
 @pytest.mark.parametrize("name", ["._two-points.toml", ".old.toml"])

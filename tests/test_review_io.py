@@ -586,3 +586,78 @@ def test_stats_carry_the_additions_in_every_format(invoke, db_url, tmp_path, fmt
     assert int(by["target", f"{added['plan']}/{added['target']}"]["added"]) == 1
     table = invoke("--db", db_url, "review", "stats", "--format", "table").output
     assert "added by hand (not found by the coder): 1" in table
+
+
+def test_a_correct_row_that_corrects_nothing_or_a_blank_cell_is_a_bad_row(invoke, db_url, tmp_path):
+    """A `correct` row left as exported was applied as `applied 1 confirm`, and a blank
+    actor or stance in a `correct` or `confirm` row was read as the position's own: what
+    the analyst meant is not known, so each is a bad row and the sheet changes nothing."""
+    _ingest(invoke, db_url, tmp_path)
+    rows = _sheet(invoke, db_url, tmp_path)
+    bad = [
+        dict(rows[0], decision="correct"),
+        dict(rows[1], decision="correct", stance=""),
+        dict(rows[2], decision="correct", actor=" "),
+        dict(rows[3], decision="confirm", actor="", stance=""),
+        dict(rows[4], decision="correct", target=""),
+    ]
+    good = dict(
+        rows[5], decision="correct", stance="mixed" if rows[5]["stance"] != "mixed" else "oppose"
+    )
+    sheet = _write(tmp_path / "bad.csv", [*bad, good])
+    result = invoke("--db", db_url, "review", "import", sheet, expect=1)
+    assert [line for line in result.output.splitlines() if line.startswith("error:")] == [
+        f"error: {sheet}:2: a correct row changes the actor, target or stance, and this one "
+        "changes none; write 'confirm' to keep the position as it is",
+        f"error: {sheet}:3: the stance cell is blank; a correct row needs one (as exported, "
+        "or corrected)",
+        f"error: {sheet}:4: the actor cell is blank; a correct row needs one (as exported, "
+        "or corrected)",
+        f"error: {sheet}:5: the actor cell is blank; a confirm row needs one (as exported)",
+        f"error: {sheet}:6: the target cell is blank; a correct row needs one (as exported, "
+        "or corrected)",
+    ]
+    assert "nothing changed: 5 bad rows" in result.output
+    assert _count(db_url) == 0
+
+    once = _write(tmp_path / "good.csv", [good])
+    assert "applied 0 confirm, 0 reject, 1 correct" in (
+        invoke("--db", db_url, "review", "import", once).output
+    )
+    again = invoke("--db", db_url, "review", "import", once).output  # the same correction
+    assert "applied 0 confirm, 0 reject, 0 correct, 0 add; 1 unchanged; 0 bad" in again
+    bare = _write(tmp_path / "bare.csv", [{"key": rows[0]["key"], "decision": "confirm"}])
+    assert "applied 1 confirm" in invoke("--db", db_url, "review", "import", bare).output
+
+
+def test_an_add_row_s_errors_name_the_sheet_s_columns_not_options(invoke, db_url, tmp_path):
+    """A sheet's bad rows spoke of the command line and of Python: "stance must be one of
+    support, oppose, mixed, not None" for a blank stance, "--actor needs a name (leave it
+    out for every actor)" for a blank actor, "--actor 'Wang' could be 2 actors" for one
+    that fits two; the sheet has no --actor, and leaving the actor out is no choice there."""
+    _ingest(invoke, db_url, tmp_path)
+    rows = _sheet(invoke, db_url, tmp_path)
+    add = dict(rows[0], key="", decision="add", status="", revision="", score="")
+    sheet = _write(
+        tmp_path / "add.csv",
+        [
+            dict(add, stance=""),
+            dict(add, actor=""),
+            dict(add, actor="Wang"),
+            dict(add, target=" "),
+            dict(add, actor="%"),
+        ],
+    )
+    result = invoke("--db", db_url, "review", "import", sheet, expect=1)
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert errors == [
+        f"error: {sheet}:2: the stance cell is blank; an add row needs one (support, oppose "
+        "or mixed)",
+        f"error: {sheet}:3: the actor cell is blank; an add row needs one",
+        f"error: {sheet}:4: actor 'Wang' could be 2 actors: Wang Wenbin, Wang Yi; give a full name",
+        f"error: {sheet}:5: the target cell is blank; an add row needs one",
+        f"error: {sheet}:6: actor '%' holds no letter or digit of a name; names match as "
+        "words, with no wildcards (`tracker actors` lists them)",
+    ]
+    assert "--" not in result.output.replace("--skip-bad", "") and "None" not in result.output
+    assert _count(db_url) == 0

@@ -615,8 +615,8 @@ def ingest_command(
     if bar_wanted(sys.stderr, quiet):
         bar = ProgressBar(sys.stderr, count_inputs(paths), dry_run=dry_run)
 
-    def report(failure) -> None:
-        line = "error: " + printable(str(failure))  # one line, even for a name with a newline
+    def report(failure, kind: str = "error") -> None:
+        line = f"{kind}: " + printable(str(failure))  # one line, even for a name with a newline
         if bar is not None:
             bar.write(line)
         else:
@@ -628,6 +628,7 @@ def ingest_command(
             paths,
             workers=workers,
             on_failure=report,
+            on_warning=lambda passed: report(passed, "warning"),
             on_progress=bar.update if bar is not None else None,
             strict=strict,
             dry_run=dry_run,

@@ -159,6 +159,14 @@ def evaluate_command(
                 "are not in the gold folders",
                 err=True,
             )
+        links, retired_links = scoring.live_rows(links, plan)
+        positions, retired_positions = scoring.live_rows(positions, plan)
+        if retired_links or retired_positions:
+            click.echo(
+                f"note: left out {retired_links} links and {retired_positions} positions on "
+                "retired targets (taken out of the plan file, so no longer coded)",
+                err=True,
+            )
     result = scoring.evaluate(corpus, links, positions, plan=plan)
     fmt = default_format(fmt)
     if fmt != "table":

@@ -73,3 +73,9 @@ def export_gold_command(ctx: click.Context, folder: Path, plan: str, force: bool
             f"left out {result.contradictory} articles where one actor holds two stances on "
             "a target in one sentence (reject one of the two positions to write them)"
         )
+    if result.retired:
+        click.echo(
+            f"warning: left out {result.retired} positions on retired targets (taken out of "
+            "the plan file, so no longer coded; evaluate refuses gold on them)",
+            err=True,
+        )

@@ -566,7 +566,8 @@ class GoldArticles:
 
 def stored_rows(connection: Connection) -> tuple[list[dict], list[dict]]:
     """The store's links and positions (as reviewed) as the scorer reads them, each with
-    its article's ``article_id`` (None: no stored article) and ``article_hash``."""
+    its article's ``article_id`` (None: no stored article), ``article_hash`` and
+    ``target_retired`` (see ``live_rows``)."""
     from sqlalchemy import select
 
     from tracker.queries import TARGET_KEY
@@ -581,6 +582,7 @@ def stored_rows(connection: Connection) -> tuple[list[dict], list[dict]]:
             Sentence.text.label("sentence"),
             Plan.slug.label("plan"),
             TARGET_KEY,
+            Target.retired.label("target_retired"),
         )
         .select_from(Link)
         .join(Sentence, Sentence.id == Link.sentence_id)
@@ -591,6 +593,15 @@ def stored_rows(connection: Connection) -> tuple[list[dict], list[dict]]:
     )
     links = [dict(row._mapping) for row in connection.execute(query)]
     return links, list(position_rows(connection, Filters()))
+
+
+def live_rows(rows: list[dict], plan: str) -> tuple[list[dict], int]:
+    """The rows on targets the plan files still have, and how many of ``plan``'s were on
+    retired ones (taken out of the file): the coder no longer codes those, and gold may not
+    code them (``check_gold_targets``), so what the store still holds on them would all be
+    extra."""
+    live = [row for row in rows if not row["target_retired"]]
+    return live, sum(1 for row in rows if row["target_retired"] and row["plan"] == plan)
 
 
 def missing_articles(gold: GoldArticles, connection: Connection) -> list[str]:

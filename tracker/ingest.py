@@ -40,7 +40,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from tracker.db import writer
 from tracker.errors import StoppedByError, TrackerError, terminate_as_interrupt
 from tracker.provenance import FILES_CHANGED, coding_configuration
-from tracker.read import Article, InputFailure, read_inputs
+from tracker.read import Article, InputFailure, PassedOver, read_inputs
 from tracker.runs import LazyRun
 from tracker.schema import Article as ArticleRow
 from tracker.schema import ArticleRun, CodingRun
@@ -165,15 +165,17 @@ def ingest(
     strict: bool = False,
     dry_run: bool = False,
     decider: str = "learned",
+    on_warning: Callable[[PassedOver], None] = lambda warning: None,
 ) -> Summary:
     """Ingest every article of ``paths``; failures are reported and counted, not raised.
     ``decider`` chooses how candidates become positions (``tracker.coder.pipeline.DECIDERS``).
 
-    ``on_progress`` is called whenever a count changes (from the writing thread too, one
-    call at a time): after each commit, with ``new`` counting exactly the articles
-    committed so far. Ctrl-C or SIGTERM raises ``Interrupted``, whose summary counts what
-    was committed before it. The run is recorded (``tracker.runs``) when it first stores an
-    article, and every row it stores points to it."""
+    ``on_warning`` is told of each file of a folder passed over that holds articles after
+    its first record (neither a failure nor counted). ``on_progress`` is called whenever a
+    count changes (from the writing thread too, one call at a time): after each commit,
+    with ``new`` counting exactly the articles committed so far. Ctrl-C or SIGTERM raises
+    ``Interrupted``, whose summary counts what was committed before it. The run is recorded
+    (``tracker.runs``) when it first stores an article, and every row it stores points to it."""
     summary = Summary(listener=on_progress)
     started = perf_counter()
     with engine.connect() as connection:  # the store's plans and actors, as the coder's
@@ -192,7 +194,7 @@ def ingest(
 
     fresh = _fresh_articles(
         engine,
-        _timed(read_inputs(paths), summary.timings),
+        _warned(_timed(read_inputs(paths), summary.timings), on_warning),
         summary,
         fail,
         batch_size,
@@ -364,6 +366,17 @@ def _long_lived_data() -> Iterator[None]:
     finally:
         gc.set_threshold(*thresholds)
         gc.unfreeze()
+
+
+def _warned(
+    items: Iterator[Article | InputFailure], warn: Callable[[PassedOver], None]
+) -> Iterator[Article | InputFailure]:
+    """``items`` without the warnings, each told to ``warn`` as it comes."""
+    for item in items:
+        if isinstance(item, PassedOver):
+            warn(item)
+        else:
+            yield item
 
 
 def _fresh_articles(

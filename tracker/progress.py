@@ -18,7 +18,7 @@ from pathlib import Path
 from time import monotonic
 from typing import TYPE_CHECKING, Any, TextIO
 
-from tracker.read import JSONL_SUFFIXES, walk
+from tracker.read import JSONL_SUFFIXES, InputFailure, PassedOver, walk
 
 if TYPE_CHECKING:
     from tracker.ingest import Progress, Summary
@@ -59,10 +59,18 @@ def count_inputs(paths: Iterable[str]) -> int | None:
             total += 1
             continue
         if stat.S_ISDIR(mode):
-            total += sum(_articles_in(i) if isinstance(i, Path) else 1 for i in walk(path))
+            total += sum(_in_folder(item) for item in walk(path))
         else:
             total += _articles_in(path) if stat.S_ISREG(mode) else 1
     return total
+
+
+def _in_folder(item: Path | InputFailure) -> int:
+    """What an item of a folder adds to the total: a file its articles, a failure one, a
+    file passed over with a warning none."""
+    if isinstance(item, Path):
+        return _articles_in(item)
+    return 0 if isinstance(item, PassedOver) else 1
 
 
 def _articles_in(path: Path) -> int:

@@ -132,6 +132,12 @@ class InputFailure:
         return f"{self.source}: {self.reason}"
 
 
+@dataclass(frozen=True, slots=True)
+class PassedOver(InputFailure):
+    """A file of a folder that is not read, as the rule says, but looks as if it was meant to
+    be: a warning, not a failure (nothing of it is counted)."""
+
+
 class InputError(TrackerError):
     pass
 
@@ -449,21 +455,43 @@ class _Prefixed:
         return line + self.stream.readline(limit - len(line) if limit >= 0 else -1)
 
 
-def _looks_like_articles(path: Path) -> bool:
-    """In a folder, a JSON Lines file counts as articles only if its first record has text.
+def _passed_over(path: Path) -> PassedOver | bool:
+    """In a folder, a JSON Lines file counts as articles only if its first record has text:
+    False when it does (or cannot be read, which read_file reports), True when not.
 
-    Corpus folders also hold gold and metadata files in JSON Lines; those are
-    passed over (and reported) instead of failing line by line.
+    Corpus folders also hold gold and metadata files in JSON Lines; those are passed over
+    instead of failing line by line. One that holds an article after its first record (a
+    metadata line put first) is passed over too, but with a ``PassedOver`` warning naming
+    the line: it was passed over without a word.
     """
     try:
         with _open_regular(path) as handle:
-            for raw in handle:
-                if raw.strip():
-                    record = json.loads(raw)
-                    return isinstance(record, dict) and "text" in record
+            lines = enumerate(handle, 1)
+            first = next((raw for _, raw in lines if raw.strip()), None)
+            if first is None:  # blank lines alone: read_file fails it, as an empty file
+                return False
+            record = json.loads(first)
+            if isinstance(record, dict) and "text" in record:
+                return False
+            for number, raw in lines:
+                if b'"text"' in raw and _has_text(raw):
+                    return PassedOver(
+                        printable(str(path)),
+                        'passed over: its first record has no "text" (as a gold or metadata '
+                        f"file's), though line {number} holds an article; name the file itself "
+                        "to ingest its articles",
+                    )
     except (OSError, ValueError):  # InputError is a ValueError too
-        return True  # let read_file report the problem
+        return False  # let read_file report the problem
     return True
+
+
+def _has_text(raw: bytes) -> bool:
+    try:
+        record = json.loads(raw)
+    except ValueError:
+        return False
+    return isinstance(record, dict) and "text" in record
 
 
 def _stat_failure(path: str, exc: OSError) -> InputFailure:
@@ -484,7 +512,9 @@ def walk(root: Path) -> Iterator[Path | InputFailure]:
     Only regular files are yielded. What cannot be read is reported in its place: a folder
     that cannot be listed, an entry that cannot be looked at (a broken symbolic link, whatever
     its name, since it may have pointed to a folder), and a FIFO or device with an article's
-    name. Hidden entries and files without an article's suffix are passed over.
+    name. Hidden entries and files without an article's suffix are passed over, and so are
+    JSON Lines files whose first record has no text (``_passed_over``), with a warning
+    (``PassedOver``) when a later line holds an article.
     """
     seen: set[tuple[int, int]] = set()
     pending = [root]  # folders still to list, the next on top: depth first, as os.walk
@@ -518,8 +548,12 @@ def walk(root: Path) -> Iterator[Path | InputFailure]:
                 continue
             elif not stat.S_ISREG(mode):
                 yield InputFailure(printable(entry.path), _not_regular(mode))
-            elif suffix in TEXT_SUFFIXES or _looks_like_articles(path):
+            elif suffix in TEXT_SUFFIXES:
                 yield path
+            elif (passed := _passed_over(path)) is False:
+                yield path
+            elif isinstance(passed, PassedOver):
+                yield passed
         pending.extend(reversed(subfolders))
 
 

@@ -154,31 +154,54 @@ def _subject_chart(points: list[tuple[Any, str]], span: Span | None, label: str)
     ]
 
 
+def _by_plan(rows: Sequence[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:
+    """The rows by plan, in the order the plans first come."""
+    out: dict[str, list[Mapping[str, Any]]] = {}
+    for row in rows:
+        out.setdefault(cell_text(row.get("plan")), []).append(row)
+    return out
+
+
+def _count(rows: Sequence[Mapping[str, Any]]) -> str:
+    """ "6 positions", and with several plans how many of each: "6 positions: 4 on
+    china-2023, 2 on two-points"."""
+    text = f"{len(rows)} position{'s' if len(rows) != 1 else ''}"
+    by_plan = _by_plan(rows)
+    if len(by_plan) > 1:
+        text += ": " + ", ".join(f"{len(shown)} on {plan}" for plan, shown in by_plan.items())
+    return f'<p class="meta count">{escape(text)}</p>'
+
+
 def _timeline(
     rows: Sequence[Mapping[str, Any]], filters: Mapping[str, Any], links: Mapping[str, str]
 ) -> list[str]:
-    """One row per position, its sentence in full; a change of stance is marked."""
+    """One row per position, its sentence in full; a change of stance is marked. Rows of
+    several plans (`--target plan` names each plan as a whole) get a chart per plan, each
+    named with its plan, and a Plan column: one chart ran the plans' stances together
+    under the first row's title."""
     span = Span.of(row.get("date") for row in rows)
-    parts = []
-    if filters.get("actor"):
-        parts.append(cell_text(rows[0].get("actor")))
-    if filters.get("target"):
-        target = cell_text(rows[0].get("target"))
-        parts.append(f"{target} · {cell_text(rows[0].get('target_title'))}")
-    subject = " on ".join(parts)
-    out = _subject_chart(
-        [(row.get("date"), cell_text(row.get("stance"))) for row in rows], span, subject
-    )
+    by_plan = _by_plan(rows)
+    several = len(by_plan) > 1
+    out: list[str] = []
+    for plan, shown in by_plan.items():
+        target = plan if several else ""
+        if filters.get("target"):
+            title = (
+                f"{cell_text(shown[0].get('target'))} · {cell_text(shown[0].get('target_title'))}"
+            )
+            target = f"{plan} · {title}" if several else title
+        actor = cell_text(shown[0].get("actor")) if filters.get("actor") else ""
+        subject = " on ".join(part for part in (actor, target) if part)
+        points = [(row.get("date"), cell_text(row.get("stance"))) for row in shown]
+        out += _subject_chart(points, span, subject)
+    heads = ("Date", "Actor", *(("Plan",) if several else ()), "Target", "Stance", "Sentence")
     out += [
         '<form class="tools" data-table="timeline" onsubmit="return false">'
         '<label>Find <input type="search" placeholder="any text in a row"></label>'
         "<output></output></form>",
         '<div class="scroll"><table class="data timeline" id="timeline">',
         "<thead><tr>"
-        + "".join(
-            f'<th scope="col" tabindex="0">{c}</th>'
-            for c in ("Date", "Actor", "Target", "Stance", "Sentence", "Source")
-        )
+        + "".join(f'<th scope="col" tabindex="0">{c}</th>' for c in (*heads, "Source"))
         + "</tr></thead><tbody>",
     ]
     for row in rows:
@@ -201,7 +224,9 @@ def _timeline(
         out.append(
             f'<tr class="{"changed" if changed else "same"}">'
             f'<td class="date" data-value="{escape(date)}">{escape(date) or "undated"}</td>'
-            f"<td>{actor}</td><td>{target}</td>"
+            f"<td>{actor}</td>"
+            + (f'<td class="plain">{escape(cell_text(row.get("plan")))}</td>' if several else "")
+            + f"<td>{target}</td>"
             f'<td class="stance" data-value="{escape(stance)}">'
             f'<span class="badge {escape(stance)}">{escape(stance)}</span>{was}</td>'
             f'<td class="sentence">{escape(cell_text(row.get("sentence")))}</td>'
@@ -264,9 +289,7 @@ def render_html(
     elif report == "matrix" and MATRIX_COLUMNS <= keys:
         body += MatrixPage(rows, context).body()
     elif report == "timeline" and TIMELINE_COLUMNS <= keys:
-        body.append(
-            f'<p class="meta count">{len(rows)} position{"s" if len(rows) != 1 else ""}</p>'
-        )
+        body.append(_count(rows))
         body += _timeline(rows, shown, links)
     else:
         if report == "actor" and context and context.positions:

@@ -3,7 +3,10 @@
 ``stats`` counts, for every automatic position the store holds now that has a decision
 in force, whether the reviewer kept it as the coder found it (confirmed with the same
 stance) or not (rejected, corrected, or confirmed with another stance before a re-code);
-additions with no automatic position are what the coder missed.
+a decision on a position the coder found that the store no longer holds (re-coded since,
+on a point taken out of its plan file, or its article removed) stays in force, as
+`tracker position` shows it, and is counted as it was decided; additions with no
+automatic position are what the coder missed.
 
 ``export_gold`` writes the reviewed articles in the annotation guide's format (article
 files, ``gold.jsonl``, ``actors.json``), so that `tracker evaluate` and `tracker train`
@@ -150,9 +153,14 @@ def stats(connection: Connection) -> Stats:
     out = Stats()
     for decision in _in_force(connection):
         found = auto.get(decision["position_key"])
-        if found is None:
-            if decision["decision"] == "add":
-                _count_added(out, decision)
+        if found is None and decision["decision"] == "add":
+            _count_added(out, decision)
+            continue
+        if found is None:  # no longer coded (re-coded, a point retired, the article gone):
+            # as `tracker position` shows it, the decision stands on what the coder found
+            actor, plan, target = decision["actor"], decision["plan"], decision["target"]
+            kind = {"reject": "rejected", "confirm": "kept"}.get(decision["decision"])
+            _count(out, kind or "corrected", actor, f"{plan}/{target}")
             continue
         actor, plan, target, stance = found
         if decision["decision"] == "reject":
@@ -166,9 +174,13 @@ def stats(connection: Connection) -> Stats:
             kind = "kept"
         else:
             kind = "corrected"
-        for tally in (out.overall, out.targets[f"{plan}/{target}"], out.actors[actor]):
-            setattr(tally, kind, getattr(tally, kind) + 1)
+        _count(out, kind, actor, f"{plan}/{target}")
     return out
+
+
+def _count(out: Stats, kind: str, actor: str, target: str) -> None:
+    for tally in (out.overall, out.targets[target], out.actors[actor]):
+        setattr(tally, kind, getattr(tally, kind) + 1)
 
 
 def _count_added(out: Stats, decision: dict[str, Any]) -> None:
@@ -188,16 +200,21 @@ class GoldExport:
     positions: int = 0
     partial: int = 0  # articles with decisions but positions not reviewed yet, left out
     contradictory: int = 0  # articles where one actor holds two stances on a target, left out
+    retired: int = 0  # positions on targets taken out of their plan file, left out
 
 
 def article_text(sentences: list[tuple[int, int, str]], published) -> str:
     """An article's text again from its sentences (start, end, text), each at its offset
     where it fits: one space between sentences one character apart (a sentence end), blank
     lines between those further apart (a blank line always ends a sentence), so that the
-    text splits into the same sentences. Dated: the date header first."""
+    text splits into the same sentences. Dated: the date header first. A text file's
+    offsets count its header, a JSON Lines article's start at 0 (its date is a field): the
+    sentences are moved past the header when it would overlap them, all by the same
+    amount, so that the gaps between them, and with them the sentence ends, stay."""
     text = f"date {published.isoformat()} " if published is not None else ""
+    shift = max(0, len(text) - sentences[0][0]) if sentences else 0
     for start, _, sentence in sentences:
-        gap = start - len(text)
+        gap = start + shift - len(text)
         if gap >= 2:
             text += "\n" * gap
         elif gap == 1:
@@ -252,6 +269,10 @@ def export_gold(connection: Connection, folder: Path, plan: str, force: bool = F
         if digest not in decided:
             continue
         rows = by_article.get(article_id, [])
+        # a point taken out of its plan file is no longer coded, and evaluate refuses gold
+        # that codes it: its positions, reviewed or not, are left out (and counted)
+        retired = sum(1 for r in rows if r["target_retired"])
+        rows = [r for r in rows if not r["target_retired"]]
         if any(r["status"] == "auto" for r in rows):
             result.partial += 1
             continue
@@ -285,6 +306,7 @@ def export_gold(connection: Connection, folder: Path, plan: str, force: bool = F
                 )
                 result.positions += len(held.get(s.id, []))
         result.articles += 1
+        result.retired += retired
     result.records = len(records)
     _write(
         folder / "gold.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
@@ -324,7 +346,12 @@ def _links(connection: Connection, article_id: int, plan: str) -> dict[int, set[
         .join(Sentence, Sentence.id == Link.sentence_id)
         .join(Target, Target.id == Link.target_id)
         .join(Plan, Plan.id == Target.plan_id)
-        .where(Sentence.article_id == article_id, Plan.slug == plan, Target.kind != "plan")
+        .where(
+            Sentence.article_id == article_id,
+            Plan.slug == plan,
+            Target.kind != "plan",
+            Target.retired.is_(False),  # left out as the positions on it are
+        )
     )
     for sentence_id, target in connection.execute(query):
         found[sentence_id].add(str(target))

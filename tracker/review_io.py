@@ -294,7 +294,7 @@ class _Sheet:
     def actor(self, name: str) -> str:
         if name not in self.actors:
             try:
-                self.actors[name] = canonical_actor(self.connection, name)
+                self.actors[name] = canonical_actor(self.connection, name, "actor")
             except TrackerError as exc:
                 self.actors[name] = exc
         found = self.actors[name]
@@ -303,9 +303,15 @@ class _Sheet:
         return found
 
     def target(self, plan: str | None, target: str) -> tuple[str, str]:
+        """A target cell: a point number or slug of the row's plan, or PLAN/TARGET (as the
+        error for one several plans have says) when the plan cell is blank."""
+        if plan is None and "/" in target:
+            plan, _, target = target.strip().partition("/")
         if (plan, target) not in self.targets:
             try:
-                self.targets[plan, target] = canonical_target(self.connection, plan, target)
+                self.targets[plan, target] = canonical_target(
+                    self.connection, plan, target, "target"
+                )
             except TrackerError as exc:
                 self.targets[plan, target] = exc
         found = self.targets[plan, target]
@@ -369,12 +375,18 @@ class _Sheet:
         expected = _revision(row)
         if what == "reject":
             return Decision(ref, "reject", note=_value(row, "note") or None), expected
-        actor, plan, target, stance = self._position(row, current)
+        actor, plan, target, stance = self._position(row, current, what)
         edited = (actor, plan, target) != current[:3] or (
             current[3] is not None and stance != current[3]
         )
         if what == "confirm" and edited:
             raise _Bad("the row's actor, target or stance was edited: write 'correct' for that")
+        if what == "correct" and not edited and shown is not None:
+            if shown["status"] != "corrected":  # else the same correction again: unchanged
+                raise _Bad(
+                    "a correct row changes the actor, target or stance, and this one changes "
+                    "none; write 'confirm' to keep the position as it is"
+                )
         if what == "correct" and (plan, target) != current[1:3]:
             self.live(plan, target)  # corrected onto another target: one the plan has now
         if what == "correct" and (actor, plan, target) == (ref.actor, ref.plan, ref.target):
@@ -385,7 +397,20 @@ class _Sheet:
         )
         return decision, expected
 
-    def _position(self, row: dict[str, str], current) -> tuple[str, str, str, str]:
+    def _position(self, row: dict[str, str], current, what: str) -> tuple[str, str, str, str]:
+        """The row's actor, plan, target and stance, canonical; a cell left out of the
+        sheet (a column it does not have) is the position's ``current`` one, but a blank
+        cell is a bad row (an add row has no current position: every cell is needed)."""
+        for index, name in ((0, "actor"), (2, "target"), (3, "stance")):
+            if not _value(row, name) and (name in row or current[index] is None):
+                if what == "add":
+                    choices = " (support, oppose or mixed)" if name == "stance" else ""
+                    needs = f"an add row needs one{choices}"
+                elif what == "correct":
+                    needs = "a correct row needs one (as exported, or corrected)"
+                else:
+                    needs = f"a {what} row needs one (as exported)"
+                raise _Bad(f"the {name} cell is blank; {needs}")
         try:
             actor = self.actor(_value(row, "actor") or current[0] or "")
             plan, target = self.target(
@@ -408,7 +433,7 @@ class _Sheet:
             raise _Bad(str(exc)) from None
 
     def _add(self, row: dict[str, str]) -> Decision:
-        actor, plan, target, stance = self._position(row, (None, None, None, None))
+        actor, plan, target, stance = self._position(row, (None, None, None, None), "add")
         self.live(plan, target)
         source, text = _value(row, "source"), row.get("sentence") or ""
         date = _date(_value(row, "date"))

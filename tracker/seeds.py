@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy import Connection, delete, select, update
 
 from tracker.coder.actors import name_key
-from tracker.coder.lexicon import read_toml
+from tracker.coder.lexicon import lexicon_path, load_lexicon, read_toml
+from tracker.coder.text import normalise_phrase
 from tracker.errors import TrackerError
 from tracker.resources import missing_seeds_folder, plan_files, seeds_dir
 from tracker.schema import (
@@ -256,10 +257,38 @@ def load_plan(connection: Connection, path: Path, data: dict[str, Any]) -> str:
 LARGEST_POINT = 2**31 - 1
 
 
-def _plan_problem(data: dict[str, Any]) -> str | None:
+def link_stopwords(folder: Path) -> frozenset[str]:
+    """The words the linker leaves out of plan phrases: the stopwords of the lexicon the
+    coder reads (checked, as every command that codes reads it), when it is the seeds
+    ``folder``'s; none when that folder has no lexicon (nothing could be coded with it)."""
+    if lexicon_path() != folder / "lexicon.toml" or not lexicon_path().is_file():
+        return frozenset()
+    return frozenset(load_lexicon().get("link", {}).get("stopwords", ()))
+
+
+def _unmatchable(phrases: list[str], stopwords: frozenset[str]) -> str:
+    """Why the first phrase that no sentence could ever match cannot (the linker leaves the
+    lexicon's stopwords out of a phrase: one made of them alone, "all for all", was loaded
+    and never matched, with no word), or ""."""
+    for phrase in phrases:
+        if not phrase.strip():
+            continue  # a blank phrase has its own error
+        found = normalise_phrase(phrase)
+        if not found:
+            return f"the phrase {shown(phrase)} has no words, so it can never match"
+        if all(word in stopwords for word in found):
+            return (
+                f"the phrase {shown(phrase)} is made of the lexicon's stopwords alone, which "
+                "matching leaves out, so it can never match"
+            )
+    return ""
+
+
+def _plan_problem(data: dict[str, Any], stopwords: frozenset[str]) -> str | None:
     """What the schema cannot say is wrong with a plan that fits it: targets that would be
     stored as one (a slug twice, the plan-as-a-whole's slug reused by a point), a point
-    number twice or below 1, a blank phrase, a point or issue no phrase could ever link, a
+    number twice or below 1, a blank phrase, one of the lexicon's ``stopwords`` alone (or
+    of no words), a point or issue no phrase could ever link, a
     plan with no points (which ``db check`` would report), generic words with no date to
     count the plan's first months from, and then a slug not made as slugs are."""
     if not data.get("points"):
@@ -270,15 +299,21 @@ def _plan_problem(data: dict[str, Any]) -> str | None:
     for phrase in whole.get("phrases", []) + whole.get("generic", []):
         if not phrase.strip():
             return "plan_target has a blank phrase"
+    whole_phrases = [
+        phrase for key in ("phrases", "generic", "not_this_plan") for phrase in whole.get(key, [])
+    ]
+    unmatchable = _unmatchable(whole_phrases, stopwords)
+    if unmatchable:
+        return f"plan_target: {unmatchable}"
     if whole.get("generic") and "published" not in data:  # without it, they named it forever
         return (
             "key 'generic' in [plan_target] needs the plan's 'published' date: generic words "
             "name the plan only in the first months after it (the lexicon's generic_plan_days)"
         )
-    return _target_problem(data) or slug_problem(data) or None
+    return _target_problem(data, stopwords) or slug_problem(data) or None
 
 
-def _target_problem(data: dict[str, Any]) -> str:
+def _target_problem(data: dict[str, Any], stopwords: frozenset[str]) -> str:
     """The first point or issue that would be stored as another target (its slug another's,
     in any letter case, or the plan as a whole's), a point number twice or out of range, a
     blank slug, title or phrase, a target with no phrases; or "". A number given twice
@@ -307,6 +342,9 @@ def _target_problem(data: dict[str, Any]) -> str:
                 return f"{named} has a blank phrase"
             if not phrases:
                 return f"{named} has no phrases: no sentence could ever link to it"
+            unmatchable = _unmatchable(phrases, stopwords)
+            if unmatchable:
+                return f"{named}: {unmatchable}"
     return ""
 
 
@@ -318,7 +356,9 @@ def _slug_taken(slug: str, taken: str, owner: str) -> str:
     return f"is that of {owner} ({shown(taken)}) but for letter case"
 
 
-def check_plan_files(paths: list[Path]) -> list[dict[str, Any]]:
+def check_plan_files(
+    paths: list[Path], stopwords: frozenset[str] = frozenset()
+) -> list[dict[str, Any]]:
     """Every plan file read and checked, before anything is written: its keys (the
     schema), its targets (``_plan_problem``), and its slug, which no other file may
     take (two files with one slug would be loaded as one plan)."""
@@ -326,7 +366,7 @@ def check_plan_files(paths: list[Path]) -> list[dict[str, Any]]:
     owners: dict[str, Path] = {}
     for path in paths:
         data = check(path, read_toml(path), PLAN)
-        problem = _plan_problem(data)
+        problem = _plan_problem(data, stopwords)
         if problem:
             raise TrackerError(f"{path}: {problem}")
         slug = data["slug"]
@@ -348,7 +388,8 @@ def check_seed_files(folder: Path | None = None) -> None:
     paths = plan_files(folder)
     if not paths:
         raise TrackerError(f"no plans in {folder / 'plans'}; nothing was created")
-    for path, data in zip(paths, check_plan_files(paths), strict=True):
+    checked = check_plan_files(paths, link_stopwords(folder))
+    for path, data in zip(paths, checked, strict=True):
         author = data.get("author")
         if author and author not in names:
             raise TrackerError(
@@ -366,7 +407,7 @@ def load_seeds(connection: Connection, folder: Path | None = None) -> dict[str, 
     paths = plan_files(folder)
     if not paths:  # would retire every stored plan
         raise TrackerError(f"no plans in {folder / 'plans'}; nothing was loaded")
-    files = check_plan_files(paths)  # all of them before any is written
+    files = check_plan_files(paths, link_stopwords(folder))  # all before any is written
     actors = load_actors(connection, folder / "actors.toml")
     plans, notes = [], retire_missing_actors(connection, folder / "actors.toml", actors)
     for path, data in zip(paths, files, strict=True):
