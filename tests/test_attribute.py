@@ -88,6 +88,18 @@ def test_worried_about_is_a_stance(coder):
     assert positions(coder, text)[0] == {("Fu Cong", "10", "support")}
 
 
+def test_a_basis_for_talks_is_support_on_the_plan_and_the_talks(coder):
+    # the guide: "The plan can be a basis for talks": support on plan and on 4
+    text = "date 2023-03-05 Macron said the Chinese plan could be a basis for talks."
+    assert positions(coder, text)[0] == {
+        ("Emmanuel Macron", "plan", "support"),
+        ("Emmanuel Macron", "4", "support"),
+    }
+    # negated, the plan is rejected (whether the talks are is another question)
+    text = "date 2023-03-05 Macron said the Chinese plan was not a basis for talks."
+    assert ("Emmanuel Macron", "plan", "oppose") in positions(coder, text)[0]
+
+
 def test_a_preposition_right_after_a_phrase_does_not_predicate_on_it(coder):
     # "against" here names whom the sanctions hit; it is no second "oppose".
     text = "date 2023-03-03 China opposes unilateral sanctions against Belarus."
