@@ -479,6 +479,70 @@ def test_a_renamed_point_stays_the_same_point(invoke, tmp_path, with_plan):
     assert result.output.startswith("Error: no target 'peace-conference'")
 
 
+def test_review_decisions_move_with_a_renumbered_point(invoke, tmp_path, with_plan, empty_db_url):
+    """Two points swap numbers after review: each confirmation or correction stays on its
+    point. Decisions name points by number, so before, the correction of point 2 was shown
+    on the point that took number 2 and the reviewed positions went back to `auto`."""
+    from test_review import _sheet, _write
+
+    own = with_plan()
+    db = empty_db_url
+    text = "Mr Wang Yi called for de-escalation and for a peace conference."
+    invoke("--db", db, "ingest", "-", input=f"date 2024-06-01\n{text}\n")
+    rows = {r["target"]: r for r in _sheet(invoke, db, tmp_path, "--plan", "two-points")}
+    assert rows["1"]["actor"] == rows["2"]["actor"] == "Wang Yi"
+    confirmed = dict(rows["1"], decision="confirm")
+    corrected = dict(rows["2"], decision="correct", stance="oppose")
+    invoke("--db", db, "review", "import", _write(tmp_path / "s.csv", [confirmed, corrected]))
+    path = own / "plans" / "two-points.toml"
+    swapped = SECOND.replace("number = 1", "number = 9").replace("number = 2", "number = 1")
+    path.write_text(swapped.replace("number = 9", "number = 2"), encoding="utf-8")
+    warnings = invoke("--db", db, "seed", "--no-articles").stderr
+    assert (
+        "point 'de-escalation' was number 1 and is now 2; 1 review decision on it moved"
+        in warnings
+    )
+
+    def listed() -> set[tuple[str, str, str]]:
+        out = invoke("--db", db, "position", "--plan", "two-points", "--format", "json").output
+        return {(r["target"], r["stance"], r["status"]) for r in json.loads(out)}
+
+    # de-escalation is 2 now, the peace conference 1
+    assert listed() == {("2", "support", "confirmed"), ("1", "oppose", "corrected")}
+    path.write_text(SECOND, encoding="utf-8")  # and back
+    invoke("--db", db, "seed", "--no-articles")
+    assert listed() == {("1", "support", "confirmed"), ("2", "oppose", "corrected")}
+
+
+def test_a_renumbered_point_never_merges_with_a_retired_point_s_decisions(
+    invoke, tmp_path, with_plan
+):
+    """Point 2 taken out and point 1 renumbered 2, when both have decisions on the same
+    sentence and actor: their histories would become one position's, so it is an error and
+    nothing is loaded."""
+    from test_review import _sheet, _write
+
+    own = with_plan()
+    db = f"sqlite:///{tmp_path / 'two.db'}"
+    text = "Mr Wang Yi called for de-escalation and for a peace conference."
+    invoke("--db", db, "ingest", "-", input=f"date 2024-06-01\n{text}\n")
+    rows = [
+        dict(r, decision="confirm") for r in _sheet(invoke, db, tmp_path, "--plan", "two-points")
+    ]
+    invoke("--db", db, "review", "import", _write(tmp_path / "s.csv", rows))
+    before = invoke("--db", db, "points", "--format", "csv").output
+    path = own / "plans" / "two-points.toml"
+    only = SECOND.split("[[points]]\nnumber = 2")[0].replace("number = 1", "number = 2")
+    path.write_text(only, encoding="utf-8")
+    result = invoke("--db", db, "seed", "--no-articles", expect=1)
+    assert result.output.strip() == (
+        "Error: plan 'two-points': point 2 has review decisions on the same positions as the "
+        "point renumbered to its number; give the renumbered point another number; nothing "
+        "was loaded"
+    )
+    assert invoke("--db", db, "points", "--format", "csv").output == before
+
+
 def test_a_renumbered_point_is_named_and_a_slug_of_another_kind_refused(
     invoke, tmp_path, with_plan
 ):
@@ -490,7 +554,7 @@ def test_a_renumbered_point_is_named_and_a_slug_of_another_kind_refused(
     path.write_text(swapped.replace("number = 9", "number = 2"), encoding="utf-8")
     warnings = invoke("--db", db, "seed", "--no-articles").stderr
     assert f"warning: {path}: point 'de-escalation' was number 1 and is now 2: " in warnings
-    assert "so what named point 1 now names another point" in warnings
+    assert "so what they name point 1 now names another point" in warnings
     issue = '\n[[issues]]\nslug = "talks"\ntitle = "Talks"\nphrases = ["talks"]\n'
     path.write_text(SECOND + issue, encoding="utf-8")
     invoke("--db", db, "seed", "--no-articles")

@@ -21,7 +21,8 @@ import datetime as dt
 import getpass
 import hashlib
 import os
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import (
@@ -175,6 +176,57 @@ def rekey_article(connection: Connection, old_hash: str, new_hash: str) -> int:
             .values(article_hash=new_hash, position_key=position_key(ref))
         )
     return len(rows)
+
+
+def renumber_decisions(connection: Connection, plan: str, numbers: dict[str, str]) -> Counter[str]:
+    """Move the decisions on a plan's renumbered points with them (``numbers``: old number
+    to new, as the store names points), inside the caller's transaction, so that a
+    confirmation or correction stays on its point and never lands on the point that took
+    its number. Two points may swap numbers. Returns how many decision rows moved, by the
+    old number; a number that now names another point's decision on the same position is
+    an error."""
+    counts: Counter[str] = Counter()
+    if not numbers:
+        return counts
+    table = ReviewDecision.__table__
+    c = table.c
+    rows = connection.execute(
+        select(table).where(
+            ((c.plan == plan) & c.target.in_(numbers))
+            | ((c.decided_plan == plan) & c.decided_target.in_(numbers))
+        )
+    ).all()
+    moved: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        values: dict[str, Any] = {}
+        if row.plan == plan and row.target in numbers:
+            ref = replace(ref_of_decision(dict(row._mapping)), target=numbers[row.target])
+            values["target"] = ref.target
+            values["position_key"] = position_key(ref)
+        if row.decided_plan == plan and row.decided_target in numbers:
+            values["decided_target"] = numbers[row.decided_target]
+        moved[row.id] = values
+        counts[row.target if "target" in values else row.decided_target] += 1
+    new_keys = {v["position_key"] for v in moved.values() if "position_key" in v}
+    if new_keys:  # a key is a position's whole history: two histories must never merge
+        staying = connection.execute(
+            select(c.target).where(c.position_key.in_(new_keys), c.id.not_in(moved))
+        ).first()
+        if staying is not None:
+            raise TrackerError(
+                f"plan {plan!r}: point {staying.target} has review decisions on the same "
+                "positions as the point renumbered to its number; give the renumbered point "
+                "another number; nothing was loaded"
+            )
+    # keys first set apart, so that two points that swap numbers never hold one key at once
+    for row_id in moved:
+        if "position_key" in moved[row_id]:
+            connection.execute(
+                table.update().where(c.id == row_id).values(position_key=f"~{row_id}")
+            )
+    for row_id, values in moved.items():
+        connection.execute(table.update().where(c.id == row_id).values(**values))
+    return counts
 
 
 # --------------------------------------------------------------------------- deciding

@@ -20,6 +20,7 @@ from tracker.coder.lexicon import lexicon_path, load_lexicon, read_toml
 from tracker.coder.text import normalise_phrase
 from tracker.errors import TrackerError
 from tracker.resources import missing_seeds_folder, plan_files, seeds_dir
+from tracker.review import renumber_decisions
 from tracker.schema import (
     ACTOR_KINDS,
     Actor,
@@ -467,6 +468,7 @@ def match_stored(connection: Connection, path: Path, data: dict[str, Any]) -> li
     in_file = {slug for _, _, slug in targets}
     by_slug = {row.slug: row for row in stored}
     notes = []
+    renumbered: dict[str, str] = {}  # old number to new, as decisions name points
     for kind, number, slug in targets:
         row = by_slug.get(slug)
         what = kind if number is None else f"{kind} {number}"
@@ -477,11 +479,7 @@ def match_stored(connection: Connection, path: Path, data: dict[str, Any]) -> li
                     "give it another slug"
                 )
             if kind == "point" and row.number != number:
-                notes.append(
-                    f"{path}: point {shown(slug)} was number {row.number} and is now {number}: "
-                    "exports, gold files, review decisions and the model name points by "
-                    f"number, so what named point {row.number} now names another point"
-                )
+                renumbered[str(row.number)] = str(number)
             continue
         if kind == "issue":  # an issue has no number: a new slug is a new issue
             continue
@@ -494,6 +492,17 @@ def match_stored(connection: Connection, path: Path, data: dict[str, Any]) -> li
             del by_slug[old.slug]
             notes.append(
                 f"{path}: {what} {shown(old.slug)} is now {shown(slug)}: the same target, renamed"
+            )
+    if renumbered:
+        moved = renumber_decisions(connection, data["slug"], renumbered)
+        slugs = {str(row.number): row.slug for row in stored if row.kind == "point"}
+        for old, new in renumbered.items():
+            n = moved[old]
+            decisions = f"; {n} review decision{'s' * (n != 1)} on it moved with it" if n else ""
+            notes.append(
+                f"{path}: point {shown(slugs[old])} was number {old} and is now {new}"
+                f"{decisions}: exports, gold files and the decision model name points by "
+                f"number, so what they name point {old} now names another point"
             )
     return notes
 
