@@ -335,6 +335,28 @@ def test_a_number_a_retired_point_had_names_the_point_that_has_it_now(invoke, tm
     assert "A peace conference" in numbered[1] and "De-escalation" in numbered[0]
 
 
+def test_a_slug_another_plan_retired_names_the_live_point(invoke, tmp_path, with_plan):
+    """A second plan's point slugged like a shipped one ("ceasefire"), then taken out of its
+    file: `--target ceasefire` names the shipped plan's point, as a number names the live
+    point; before, it was an error asking for --plan for as long as the store was kept."""
+    own = with_plan(SECOND.replace('"peace-conference"', '"ceasefire"'))
+    db = tmp_path / "both.db"
+    text = "Brazil called for a ceasefire and a peace conference."
+    invoke("--db", db, "ingest", "-", input=f"date 2024-06-01\n{text}\n")
+    both = invoke("--db", db, "links", "--target", "ceasefire", expect=1).output
+    assert "is a target of 2 plans (china-2023, two-points); add --plan SLUG" in both
+    path = own / "plans" / "two-points.toml"
+    path.write_text(SECOND.split("[[points]]\nnumber = 2")[0], encoding="utf-8")
+    invoke("--db", db, "seed", "--no-articles")
+    rows = json.loads(
+        invoke("--db", db, "links", "--target", "ceasefire", "--format", "json").output
+    )
+    assert {(r["plan"], r["target"]) for r in rows} == {("china-2023", "3")}
+    retired = ("--db", db, "links", "--target", "ceasefire", "--plan", "two-points")
+    rows = json.loads(invoke(*retired, "--format", "json").output)
+    assert {(r["plan"], r["target"]) for r in rows} == {("two-points", "2")}
+
+
 def test_a_point_taken_out_of_the_file_is_retired(invoke, tmp_path, with_plan):
     """A point taken out of its plan file is retired when seeding: named once in a
     warning, no longer coded, listed as retired; what was coded on it stays until its
@@ -499,8 +521,7 @@ def test_review_decisions_move_with_a_renumbered_point(invoke, tmp_path, with_pl
     path.write_text(swapped.replace("number = 9", "number = 2"), encoding="utf-8")
     warnings = invoke("--db", db, "seed", "--no-articles").stderr
     assert (
-        "point 'de-escalation' was number 1 and is now 2; 1 review decision on it moved"
-        in warnings
+        "point 'de-escalation' was number 1 and is now 2; 1 review decision on it moved" in warnings
     )
 
     def listed() -> set[tuple[str, str, str]]:

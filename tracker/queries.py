@@ -159,7 +159,8 @@ def find_targets(
     None found is an error naming the targets there are; so is a point number or a slug
     that several plans have when no plan is given (their points are different targets). A
     number names the point its plan file has now, not a retired point that had it
-    before (that one is named by its slug). ``what`` is how the errors name where the
+    before (that one is named by its slug), and so does a slug that another plan's retired
+    point has (that one is named with its plan). ``what`` is how the errors name where the
     target was given: the option, or ``target`` for one typed at the interactive review's
     prompt, where the plan is given as PLAN/TARGET, not with --plan.
     """
@@ -194,6 +195,12 @@ def find_targets(
             f"{what} {number} is a point of {len(plans)} plans ({listed}); {plan_hint(what)}"
         )
     plans = sorted({row.plan for row in rows if row.id in ids})
+    if number is None and len(plans) > 1 and wanted.casefold() != "plan":
+        # a slug that one plan has now and others had once names the live point, as a
+        # number does (the retired ones are named with --plan)
+        live = [row for row in rows if row.id in ids and not row.retired]
+        if len({row.plan for row in live}) == 1:
+            ids, plans = [row.id for row in live], [live[0].plan]
     if number is None and len(plans) > 1 and wanted.casefold() != "plan":
         # one slug in two plans names two different points, as a shared number does; the
         # plan as a whole is "plan" in every plan, and names them all
