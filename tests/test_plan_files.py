@@ -357,6 +357,35 @@ def test_a_slug_another_plan_retired_names_the_live_point(invoke, tmp_path, with
     assert {(r["plan"], r["target"]) for r in rows} == {("two-points", "2")}
 
 
+def test_seed_names_the_points_whose_phrases_changed(invoke, tmp_path, with_plan):
+    """Phrases edited after coding: `tracker seed` names each point whose phrases changed,
+    and how, since what was coded with the old ones stays until it is coded again (it said
+    nothing, and only `db check` hinted that the plan files had changed)."""
+    own = with_plan()
+    db = tmp_path / "both.db"
+    invoke("--db", db, "seed", "--no-articles")
+    path = own / "plans" / "two-points.toml"
+    edited = SECOND.replace('"no expansion of the battlefield"', '"de-escalate", "calm"')
+    path.write_text(edited, encoding="utf-8")
+    assert "phrase" not in invoke("--db", db, "seed", "--no-articles").stderr  # nothing coded
+    path.write_text(SECOND, encoding="utf-8")
+    invoke("--db", db, "seed")  # the seed article: coded
+    path.write_text(
+        edited.replace('phrases = ["peace conference"]', 'against = ["peace conference"]'), "utf-8"
+    )
+    warnings = invoke("--db", db, "seed", "--no-articles").stderr.splitlines()
+    changed = [w for w in warnings if "phrase" in w]
+    assert changed == [
+        f"warning: {path}: point 1 'de-escalation': 2 phrases added, 1 phrase taken out; the "
+        "links and positions already coded with the old phrases stay until their articles are "
+        "coded again (tracker recode --stale)",
+        f"warning: {path}: point 2 'peace-conference': 1 phrase moved between lists; the "
+        "links and positions already coded with the old phrases stay until their articles are "
+        "coded again (tracker recode --stale)",
+    ]
+    assert "phrase" not in invoke("--db", db, "seed", "--no-articles").stderr  # unchanged
+
+
 def test_a_point_taken_out_of_the_file_is_retired(invoke, tmp_path, with_plan):
     """A point taken out of its plan file is retired when seeding: named once in a
     warning, no longer coded, listed as retired; what was coded on it stays until its

@@ -126,6 +126,21 @@ def test_seed_ingests_every_article_file_of_the_seeds_folder(invoke, tmp_path, o
     assert "articles: 2 new, 0 skipped, 0 failed" in output
 
 
+def test_seed_names_what_its_articles_folder_could_not_read(invoke, tmp_path, own_seeds):
+    """A file of the seeds' articles that fails, or a `.jsonl` file passed over, is named on
+    standard error as `tracker ingest` names it, and a failure exits 1; before, only the
+    summary's count said so."""
+    folder = own_seeds / "articles"
+    (folder / "broken.txt").write_bytes(b"\xff\xfe\x00not text")
+    lines = [{"title": "no text"}, {"text": "Zelensky said Ukraine supports a ceasefire."}]
+    (folder / "feed.jsonl").write_text("\n".join(map(json.dumps, lines)) + "\n", "utf-8")
+    result = invoke("--db", tmp_path / "fed.db", "seed", expect=1)
+    assert "articles: 1 new, 0 skipped, 1 failed" in result.stdout
+    errors = result.stderr.splitlines()
+    assert any(e.startswith("error: ") and "broken.txt" in e for e in errors), errors
+    assert any(e.startswith("warning: ") and "feed.jsonl" in e for e in errors), errors
+
+
 def test_a_seeds_folder_that_does_not_exist_is_named_as_such(invoke, tmp_path, monkeypatch):
     """A mistyped TRACKER_SEEDS_DIR on a store that exists was "no plans in …/plans" for
     `seed`, and "cannot read …/lexicon.toml" for `ingest`: the folder itself is missing."""

@@ -567,9 +567,20 @@ def seed(ctx: click.Context, articles: bool) -> None:
     click.echo(f"seeded {loaded['actors']} actors and plans {', '.join(loaded['plans'])}")
     for line in loaded["warnings"]:
         click.echo(f"warning: {line}", err=True)
-    if articles:
-        summary = ingest(engine, [str(p) for p in seed_articles()])
+    if articles:  # read as `tracker ingest` reads a folder, and reported the same way
+
+        def report(problem, kind: str = "error") -> None:
+            click.echo(f"{kind}: " + printable(str(problem)), err=True)
+
+        summary = ingest(
+            engine,
+            [str(p) for p in seed_articles()],
+            on_failure=report,
+            on_warning=lambda passed: report(passed, "warning"),
+        )
         click.echo(summary.line())
+        if summary.failed:
+            ctx.exit(1)
 
 
 @cli.command("ingest")

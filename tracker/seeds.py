@@ -26,6 +26,7 @@ from tracker.schema import (
     Actor,
     ActorAlias,
     ActorRole,
+    Article,
     Plan,
     Seeding,
     Target,
@@ -184,27 +185,12 @@ def _date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value))
 
 
-def load_plan(connection: Connection, path: Path, data: dict[str, Any]) -> str:
-    """Upsert the plan of ``path``; ``data`` is the file as ``check_plan_files`` read it."""
-    slug = data.get("slug")
-    if not slug or not data.get("title"):
-        raise TrackerError(f"{path}: a plan needs a slug and a title")
-    author = data.get("author")
-    author_id = None
-    if author:
-        author_id = connection.execute(select(Actor.id).where(Actor.name == author)).scalar()
-        if author_id is None:
-            raise TrackerError(
-                f"{path}: the plan's author {shown(author)} is not in the actors file"
-            )
-    plan_id = _upsert(
-        connection,
-        Plan,
-        {"slug": slug},
-        {"title": data["title"], "published": _date(data.get("published")), "author_id": author_id},
-    )
+def _plan_targets(data: dict[str, Any]) -> list[tuple[str, int | None, str, str, str, list]]:
+    """A plan file's targets as (kind, number, slug, title, description, phrases), the
+    plan as a whole first; each phrase with its polarity as stored (1 for, -1 against,
+    2 generic, 0 not this plan)."""
     whole = data.get("plan_target", {})
-    targets = [
+    targets: list[tuple[str, int | None, str, str, str, list]] = [
         (
             "plan",
             None,
@@ -230,6 +216,67 @@ def load_plan(connection: Connection, path: Path, data: dict[str, Any]) -> str:
                     phrases,
                 )
             )
+    return targets
+
+
+def changed_phrases(connection: Connection, path: Path, data: dict[str, Any]) -> list[str]:
+    """A warning for each stored target of the file whose phrases the file changes: what
+    was coded before was linked by the old ones, and stays so until it is coded again."""
+    if connection.execute(select(Article.id).limit(1)).first() is None:
+        return []  # nothing coded yet
+    stored: dict[str, dict[str, int]] = {}
+    for slug, phrase, polarity in connection.execute(
+        select(Target.slug, TargetPhrase.phrase, TargetPhrase.polarity)
+        .join(Plan, Plan.id == Target.plan_id)
+        .outerjoin(TargetPhrase, TargetPhrase.target_id == Target.id)
+        .where(Plan.slug == data["slug"])
+    ):
+        phrases = stored.setdefault(slug, {})
+        if phrase is not None:
+            phrases[phrase] = polarity
+    notes = []
+    for kind, number, slug, _, _, phrases in _plan_targets(data):
+        old = stored.get(slug)
+        new = dict(phrases)
+        if old is None or old == new:
+            continue
+        parts = [
+            f"{n} phrase{'s' * (n != 1)} {what}"
+            for n, what in (
+                (len(new.keys() - old.keys()), "added"),
+                (len(old.keys() - new.keys()), "taken out"),
+                (sum(old[p] != new[p] for p in old.keys() & new.keys()), "moved between lists"),
+            )
+            if n
+        ]
+        name = kind if number is None else f"{kind} {number}"
+        notes.append(
+            f"{path}: {name} {shown(slug)}: {', '.join(parts)}; the links and positions already "
+            f"coded with the old phrases {_STAY}"
+        )
+    return notes
+
+
+def load_plan(connection: Connection, path: Path, data: dict[str, Any]) -> str:
+    """Upsert the plan of ``path``; ``data`` is the file as ``check_plan_files`` read it."""
+    slug = data.get("slug")
+    if not slug or not data.get("title"):
+        raise TrackerError(f"{path}: a plan needs a slug and a title")
+    author = data.get("author")
+    author_id = None
+    if author:
+        author_id = connection.execute(select(Actor.id).where(Actor.name == author)).scalar()
+        if author_id is None:
+            raise TrackerError(
+                f"{path}: the plan's author {shown(author)} is not in the actors file"
+            )
+    plan_id = _upsert(
+        connection,
+        Plan,
+        {"slug": slug},
+        {"title": data["title"], "published": _date(data.get("published")), "author_id": author_id},
+    )
+    targets = _plan_targets(data)
     for kind, number, target_slug, title, description, phrases in targets:
         target_id = _upsert(
             connection,
@@ -413,6 +460,7 @@ def load_seeds(connection: Connection, folder: Path | None = None) -> dict[str, 
     plans, notes = [], retire_missing_actors(connection, folder / "actors.toml", actors)
     for path, data in zip(paths, files, strict=True):
         notes += match_stored(connection, path, data)
+        notes += changed_phrases(connection, path, data)
         plans.append(load_plan(connection, path, data))
         notes += retire_missing(connection, path, data)
     notes += retire_plans_without_file(connection, folder / "plans", plans)
