@@ -3,6 +3,7 @@ article per transaction, idempotent, interrupt-safe, on both stores."""
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -166,6 +167,34 @@ def test_stale_recodes_only_articles_of_another_configuration(db_url, invoke, ow
     assert "re-coded 0 of 0" in invoke("--db", db_url, "recode", "--stale").output
     check = invoke("--db", db_url, "db", "check").output
     assert "articles coded by another configuration: 0\n" in check
+
+
+def test_recode_says_how_the_positions_changed(db_url, invoke, own_seeds):
+    """The summary counts the positions new, with another stance and no longer found
+    against the ones they replaced (it gave only totals, so an analyst could not tell
+    whether a lexicon edit changed anything)."""
+    text = "date 2024-03-01\nPoland said it supports a ceasefire. Brazil called for peace talks.\n"
+    invoke("--db", db_url, "ingest", "-", input=text)
+    same = invoke("--db", db_url, "recode").output
+    assert "positions (0 new, 0 with another stance; 0 no longer found)" in same
+    before = {
+        (r["actor"], r["target"], r["stance"])
+        for r in json.loads(invoke("--db", db_url, "position", "--format", "json").output)
+    }
+    assert ("Poland", "3", "support") in before
+    plan = own_seeds / "plans" / "china-2023.toml"
+    head, point_4 = plan.read_text(encoding="utf-8").split("number = 4\n", 1)
+    start, end = point_4.index("phrases = ["), point_4.index("]\n", point_4.index("phrases = ["))
+    point_4 = point_4[:start] + 'phrases = ["xyzzy"' + point_4[end:]  # talks no longer link
+    plan.write_text(head + "number = 4\n" + point_4, encoding="utf-8")
+    invoke("--db", db_url, "seed", "--no-articles")
+    out = invoke("--db", db_url, "recode", "--stale").output
+    after = {
+        (r["actor"], r["target"], r["stance"])
+        for r in json.loads(invoke("--db", db_url, "position", "--format", "json").output)
+    }
+    gone = len(before - after)
+    assert gone and f"; {gone} no longer found)" in out, (out, before - after)
 
 
 def test_recode_keeps_what_was_entered_by_hand(db_url, invoke):

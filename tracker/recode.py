@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from tracker.articles import parse_day
@@ -37,7 +37,7 @@ from tracker.provenance import FILES_CHANGED, coding_configuration
 from tracker.read import Article
 from tracker.runs import finish_run, stale_condition, start_run
 from tracker.schema import Article as ArticleRow
-from tracker.schema import ArticleRun, CodingRun, Plan, Sentence, Target
+from tracker.schema import ArticleRun, CodingRun, Plan, Position, Sentence, Target
 from tracker.store import replace_coding
 
 READ_CHUNK = 200  # articles read from the store per query
@@ -51,6 +51,10 @@ class RecodeSummary:
     gone: int = 0  # removed (or changed) by someone else while this ran
     links: int = 0
     positions: int = 0
+    # automatic positions against the ones they replaced (by actor, target, sentence)
+    positions_new: int = 0
+    positions_gone: int = 0
+    stances_changed: int = 0
     interrupted: bool = False
     run_id: int | None = None
     files_changed: bool = False  # plan or actor files edited since the store was seeded
@@ -63,6 +67,11 @@ class RecodeSummary:
                 "the others are as they were"
             )
         line += f": {self.links} links, {self.positions} positions"
+        if self.recoded:  # what an analyst re-codes for: how the positions changed
+            line += (
+                f" ({self.positions_new} new, {self.stances_changed} with another stance; "
+                f"{self.positions_gone} no longer found)"
+            )
         if self.gone:
             line += f"; {self.gone} removed or changed meanwhile, left alone"
         if self.run_id is not None and self.recoded:
@@ -198,12 +207,35 @@ def _write(
         if found is None or now != stored.sentence_ids:
             summary.gone += 1
             return
+        before = _auto_positions(connection, stored.article_id, targets)
         result = replace_coding(
             connection, stored.article_id, coded, _sentence_ids(stored, coded), run_id, targets
         )
+        after = _auto_positions(connection, stored.article_id, targets)
+    summary.positions_new += len(after.keys() - before.keys())
+    summary.positions_gone += len(before.keys() - after.keys())
+    summary.stances_changed += sum(before[k] != after[k] for k in before.keys() & after.keys())
     summary.recoded += 1
     summary.links += result.links
     summary.positions += result.positions
+
+
+def _auto_positions(
+    connection: Connection, article_id: int, targets: frozenset[int] | None
+) -> dict[tuple[int, int, int], set[str]]:
+    """An article's automatic positions (on ``targets``), their stances by (actor, target,
+    sentence): what re-coding replaces, to say what changed."""
+    query = (
+        select(Position.actor_id, Position.target_id, Position.sentence_id, Position.stance)
+        .join(Sentence, Sentence.id == Position.sentence_id)
+        .where(Sentence.article_id == article_id, Position.method == "auto")
+    )
+    if targets is not None:
+        query = query.where(Position.target_id.in_(targets))
+    out: dict[tuple[int, int, int], set[str]] = {}
+    for actor, target, sentence, stance in connection.execute(query):
+        out.setdefault((actor, target, sentence), set()).add(stance)
+    return out
 
 
 def recode(
