@@ -57,6 +57,37 @@ def test_failures_name_the_file_and_reason(tmp_path: Path):
     assert "expected YYYY-MM-DD" in results["words.txt"]
 
 
+def test_text_of_invisible_characters_alone_is_an_empty_article(tmp_path: Path, invoke):
+    """Zero-width spaces and soft hyphens alone, as a page copied with nothing on it holds:
+    they were stored as an article with no sentence, which `db check` then called a problem."""
+    (tmp_path / "blank.txt").write_text("\u200b\u00ad \u200d\n", encoding="utf-8")
+    (tmp_path / "dated.txt").write_text("date 2023-03-05 \u200b\u200b\u00ad\n", "utf-8")
+    line = json.dumps({"text": "\u200b\u2060", "date": "2023-03-02"})
+    (tmp_path / "feed.jsonl").write_text(line + "\n", encoding="utf-8")
+    found = {Path(r.source).name: r.reason for r in _read(*sorted(tmp_path.iterdir()))}
+    assert found == {
+        "blank.txt": "empty article",
+        "dated.txt": "empty article (only a date header)",
+        "feed.jsonl:1": "empty 'text'",
+    }
+    db = tmp_path / "t.db"
+    result = invoke("--db", db, "ingest", tmp_path, expect=1)
+    assert "articles: 0 new, 0 skipped, 3 failed" in result.stdout
+    assert invoke("--db", db, "db", "check").output.rstrip().endswith("no problems found")
+
+
+def test_a_blank_or_null_jsonl_date_is_no_date(tmp_path: Path):
+    """As the README says: `""` (a spreadsheet's blank cell) and `null` are an undated
+    article, as a record without `date` is; a date in another form is refused."""
+    records = [{"text": "A.", "date": ""}, {"text": "B.", "date": None}, {"text": "C."}]
+    records.append({"text": "D.", "date": "2023/03/12"})
+    path = tmp_path / "feed.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    found = _read(path)
+    assert [a.published for a in found[:3]] == [None, None, None]
+    assert "bad date '2023/03/12'" in str(found[3])
+
+
 def test_an_empty_jsonl_file_fails_as_an_empty_text_file_does(tmp_path: Path):
     """An empty export is a failure to see, not a run that stored nothing and said fine."""
     for name, data in (("empty.jsonl", b""), ("blank.jsonl", b"\n  \n\n")):

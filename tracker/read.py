@@ -232,9 +232,16 @@ def parse_date(value: str) -> dt.date:
         raise InputError(f"bad date {value!r}: no such day ({exc})") from None
 
 
+def _blank(text: str) -> bool:
+    """Whether a reader sees nothing in ``text``: spaces, and invisible characters (zero-width
+    spaces, soft hyphens) that the coder leaves out, as a page copied with nothing on it
+    holds (such an article was stored with no sentence, which `db check` calls a problem)."""
+    return not text.translate(_UNSEEN).strip() if has_any(text, INVISIBLE) else not text.strip()
+
+
 def parse_text_article(text: str, source: str) -> Article:
     """An article in the seed format: an optional ``date YYYY-MM-DD`` header, then the text."""
-    if not text.strip():
+    if _blank(text):
         raise InputError("empty article")
     published = None
     body_start = 0
@@ -242,7 +249,7 @@ def parse_text_article(text: str, source: str) -> Article:
     if header:
         published = parse_date(header.group(1).translate(_UNSEEN))  # "2023-03-09\u200b"
         body_start = header.end()
-        if not text[body_start:].strip():
+        if _blank(text[body_start:]):
             raise InputError("empty article (only a date header)")
     return Article(source=source, text=text, body_start=body_start, published=published)
 
@@ -257,7 +264,7 @@ def parse_jsonl_record(line: str, source: str) -> Article:
     text = record.get("text")
     if not isinstance(text, str):
         raise InputError("missing 'text'" if text is None else "'text' must be a string")
-    if not text.strip():
+    if _blank(text):
         raise InputError("empty 'text'")
     for key in ("text", "date", "title", "url", "source"):
         value = record.get(key)
