@@ -469,6 +469,32 @@ def test_a_confirmed_position_keeps_its_method_once_its_article_is_removed(
     assert _positions(invoke, db_url, "--reviewed-only") == shown
 
 
+def test_a_decided_position_s_status_says_whether_it_is_the_coder_s(invoke, db_url, tmp_path):
+    """A stance corrected and the corrected position confirmed later was `confirmed`, and the
+    coder's own position added by hand `manual`, while `review stats` counted the first as
+    corrected and the second as kept (migration 0009): the status now says the same."""
+    _ingest(invoke, db_url, tmp_path)
+    rows = _sheet(invoke, db_url, tmp_path)
+    first, second = rows[0], rows[1]
+    other = next(s for s in ("support", "oppose", "mixed") if s != first["stance"])
+    corrected = dict(first, decision="correct", stance=other)
+    again = dict(second, key="", decision="add")  # what the coder found, added by hand
+    invoke("--db", db_url, "review", "import", _write(tmp_path / "a.csv", [corrected, again]))
+    confirmed = next(r for r in _sheet(invoke, db_url, tmp_path) if r["key"] == first["key"])
+    sheet = _write(tmp_path / "b.csv", [dict(confirmed, decision="confirm")])
+    invoke("--db", db_url, "review", "import", sheet)
+    status = {r["key"]: r["status"] for r in _positions(invoke, db_url, "--reviewed-only")}
+    assert status == {first["key"]: "corrected", second["key"]: "confirmed"}
+    stats = json.loads(invoke("--db", db_url, "review", "stats", "--format", "json").output)
+    overall = next(r for r in stats if r["scope"] == "overall")
+    assert (overall["kept"], overall["corrected"], overall["added"]) == (1, 1, 0)
+    invoke("--db", db_url, "db", "downgrade", "0008", "--yes")  # the status by kind again
+    query = "SELECT position_key, status FROM report_positions WHERE status <> 'auto'"
+    assert dict(_sql(db_url, query)) == {first["key"]: "confirmed", second["key"]: "manual"}
+    invoke("--db", db_url, "db", "upgrade")
+    assert dict(_sql(db_url, query)) == {first["key"]: "corrected", second["key"]: "confirmed"}
+
+
 def _two_actors_on_one_target(rows: list[dict]) -> tuple[dict, dict]:
     """Two rows of a sheet on one sentence and target, held by different actors."""
     by_place: dict[tuple, list[dict]] = {}
