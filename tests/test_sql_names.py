@@ -68,6 +68,24 @@ def test_a_dollar_quote_tag_may_be_non_ascii():
         sql_check.check_readonly("SELECT $é$x$é$ AS x, 1 DELETE", "postgresql")
 
 
+def test_tracker_sql_lexes_the_query_as_the_store_s_database(invoke, db_url):
+    """On PostgreSQL, `$$a;b$$` and `$t$delete$t$` are strings, and `tracker sql` ran them
+    through the check as both databases read SQL, refusing them as two statements or a
+    write; SQLite reads `$$` as no quote, and still refuses them."""
+    queries = {"SELECT $$a;b$$ AS x": "a;b", "SELECT $t$delete me$t$ AS x": "delete me"}
+    for query, value in queries.items():
+        if db_url.startswith("postgresql"):
+            assert _rows(invoke("--db", db_url, "sql", query, "--format", "jsonl")) == [
+                {"x": value}
+            ]
+        else:  # refused by the check or by SQLite itself
+            assert invoke("--db", db_url, "sql", query, expect=1).output.startswith("Error: ")
+    assert (
+        "Error: refused: 2 statements"
+        in invoke("--db", db_url, "sql", "SELECT 1; DELETE FROM actors", expect=1).output
+    )
+
+
 def test_a_parameter_postgresql_cannot_type_is_named(invoke, db_url):
     """`(:kind IS NULL OR kind = :kind)` runs on SQLite; PostgreSQL cannot tell the type of
     a parameter first compared with NULL, and said only "$1"."""

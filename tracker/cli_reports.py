@@ -47,6 +47,22 @@ def _timeout_option(command: Callable) -> Callable:
 SUPERUSER_ENV = "TRACKER_NO_SUPERUSER_WARNING"
 
 
+def _dialect(ctx: click.Context) -> str | None:
+    """The store's database ("sqlite" or "postgresql") by its URL, without opening it; None
+    for a URL that opening it will refuse."""
+    from sqlalchemy.engine import make_url
+
+    from tracker import db
+    from tracker.cli import State
+    from tracker.sql_check import DIALECTS
+
+    try:
+        name = make_url(db.resolve_url(ctx.find_object(State).url)).get_backend_name()
+    except Exception:  # a malformed URL: make_engine says what is wrong with it
+        return None
+    return name if name in DIALECTS else None
+
+
 def _engine(ctx: click.Context):
     """The store; on PostgreSQL, a one-line warning when the role is a superuser."""
     from tracker import readonly_sql
@@ -271,7 +287,9 @@ def sql_command(
 
         query = utf8_text(sys.stdin.buffer.read(), "standard input")
     bound = readonly_sql.parse_params(params)
-    sql_check.check_readonly(query)  # refuse a write before opening (and migrating) the store
+    # refuse a write before opening the store, lexed as the store's database reads it
+    # (as both, the check refused PostgreSQL's $$a;b$$, a string to it, as two statements)
+    sql_check.check_readonly(query, _dialect(ctx))
     fmt = default_format(fmt)
     if fmt in STREAMED:  # written as the rows come, never all held
         with readonly_sql.stream_readonly_sql(_engine(ctx), query, bound, timeout=seconds) as (
