@@ -516,7 +516,7 @@ def match_stored(connection: Connection, path: Path, data: dict[str, Any]) -> li
     in_file = {slug for _, _, slug in targets}
     by_slug = {row.slug: row for row in stored}
     notes = []
-    renumbered: dict[str, str] = {}  # old number to new, as decisions name points
+    renumbered: list[tuple[str, str, str]] = []  # (old number, new, slug) of each point
     for kind, number, slug in targets:
         row = by_slug.get(slug)
         what = kind if number is None else f"{kind} {number}"
@@ -527,7 +527,7 @@ def match_stored(connection: Connection, path: Path, data: dict[str, Any]) -> li
                     "give it another slug"
                 )
             if kind == "point" and row.number != number:
-                renumbered[str(row.number)] = str(number)
+                renumbered.append((str(row.number), str(number), slug))
             continue
         if kind == "issue":  # an issue has no number: a new slug is a new issue
             continue
@@ -541,14 +541,13 @@ def match_stored(connection: Connection, path: Path, data: dict[str, Any]) -> li
             notes.append(
                 f"{path}: {what} {shown(old.slug)} is now {shown(slug)}: the same target, renamed"
             )
-    if renumbered:
-        moved = renumber_decisions(connection, data["slug"], renumbered)
-        slugs = {str(row.number): row.slug for row in stored if row.kind == "point"}
-        for old, new in renumbered.items():
+    if renumbered:  # decisions name points by number, as the store does
+        moved = renumber_decisions(connection, data["slug"], {o: n for o, n, _ in renumbered})
+        for old, new, slug in renumbered:
             n = moved[old]
             decisions = f"; {n} review decision{'s' * (n != 1)} on it moved with it" if n else ""
             notes.append(
-                f"{path}: point {shown(slugs[old])} was number {old} and is now {new}"
+                f"{path}: point {shown(slug)} was number {old} and is now {new}"
                 f"{decisions}: exports, gold files and the decision model name points by "
                 f"number, so what they name point {old} now names another point"
             )
