@@ -222,8 +222,18 @@ def test_decisions_follow_an_article_re_dated(invoke, db_url, tmp_path):
     after = _view(db_url, invoke)
     assert sorted(r[1:] for r in after) == sorted(r[1:] for r in before)
     assert len({r[0] for r in after} & {r[0] for r in before}) == 1  # the one with no sentence
+    reviewed = _positions(invoke, db_url, "--reviewed-only")
+    assert {r["date"] for r in reviewed} == {"2023-03-09", "2023-03-05"}  # the addition
+    # without a sentence keeps its own; the decisions keep the new date for when the article is gone (they kept the old one,
+    # so its confirmed positions fell outside --since once it was removed)
+    invoke("--db", db_url, "articles", "remove", article_id, "--yes")
     dates = {r["date"] for r in _positions(invoke, db_url, "--reviewed-only")}
-    assert dates == {"2023-03-09", "2023-03-05"}  # the addition without a sentence keeps its own
+    assert dates == {"2023-03-09", "2023-03-05"}
+    kept = _positions(invoke, db_url, "--reviewed-only", "--since", "2023-03-09")
+    assert len(kept) == len([r for r in reviewed if r["date"] == "2023-03-09"]) > 0
+    old_key = next(iter({r[0] for r in before} - {r[0] for r in after}))
+    result = invoke("--db", db_url, "review", "history", old_key, expect=1)
+    assert "a key changes when its article is re-dated" in result.output
 
 
 def test_key_is_the_same_after_reingest(invoke, db_url, tmp_path):
@@ -280,7 +290,7 @@ def test_undo_is_a_new_revision_and_history_keeps_all(invoke, db_url, tmp_path):
     history = _jsonl(invoke("--db", db_url, "review", "history", key).output)
     assert [(h["revision"], h["decision"]) for h in history] == [(1, "reject"), (2, "clear")]
     result = invoke("--db", db_url, "review", "history", "nokey", expect=1)
-    assert result.output == "Error: no decision on a position with key 'nokey'\n"
+    assert result.output.startswith("Error: no decision on a position with key 'nokey' (a key ")
 
 
 def test_interactive_keys(invoke, db_url, tmp_path):

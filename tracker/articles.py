@@ -275,7 +275,7 @@ def set_date(engine: Engine, article_id: int, day: dt.date) -> tuple[dt.date | N
             if digest != old[1]:  # the review decisions on its positions follow it
                 from tracker.review import rekey_article
 
-                rekey_article(connection, old[1], digest)
+                rekey_article(connection, old[1], digest, day)
         connection.execute(Article.__table__.update().where(Article.id == article_id), values)
     return old[0], day
 

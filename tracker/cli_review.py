@@ -235,7 +235,7 @@ def history_command(ctx: click.Context, key: str, fmt: str | None) -> None:
     with _engine(ctx).connect() as connection:
         rows = review.history(connection, key)
     if not rows:
-        raise TrackerError(f"no decision on a position with key {key!r}")
+        raise TrackerError(f"no decision on a position with key {key!r}{review.REDATED_HINT}")
     click.echo(render(rows, fmt), nl=False)
 
 

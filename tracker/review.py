@@ -41,6 +41,11 @@ from tracker.schema import STANCES, Actor, Plan, ReviewDecision, Target
 REVIEWER_ENV = "TRACKER_REVIEWER"
 KEY_VERSION = "tracker-position-1"
 KEY_LENGTH = 16  # hex digits: 64 bits, no collision in any store's lifetime
+# A key is worked out from the article's content and date, so re-dating changes it.
+REDATED_HINT = (
+    " (a key changes when its article is re-dated with `tracker articles set-date`: "
+    "`tracker position --article ID` lists the keys now)"
+)
 # What an analyst decides; "clear" (back to unreviewed) is written only by undo.
 DECISIONS = ("confirm", "reject", "correct", "add")
 STATUSES = ("auto", "confirmed", "corrected", "manual")
@@ -154,10 +159,14 @@ def decided_refs(connection: Connection, article_hash: str) -> list[PositionRef]
     return list(dict.fromkeys(refs))
 
 
-def rekey_article(connection: Connection, old_hash: str, new_hash: str) -> int:
+def rekey_article(
+    connection: Connection, old_hash: str, new_hash: str, day: dt.date | None = None
+) -> int:
     """Move the decisions on an article's positions to its new content hash (the article
-    was re-dated), inside the caller's transaction; their keys are worked out again.
-    Returns how many decision rows moved."""
+    was re-dated to ``day``), inside the caller's transaction; their keys are worked out
+    again, and the article date they keep for when the article is gone becomes ``day``
+    (it stayed the old one, or none, so that a removed article's decisions fell outside
+    `--since`). Returns how many decision rows moved."""
     table = ReviewDecision.__table__
     rows = connection.execute(select(table).where(table.c.article_hash == old_hash)).all()
     for row in rows:
@@ -173,7 +182,7 @@ def rekey_article(connection: Connection, old_hash: str, new_hash: str) -> int:
         connection.execute(
             table.update()
             .where(table.c.id == row.id)
-            .values(article_hash=new_hash, position_key=position_key(ref))
+            .values(article_hash=new_hash, position_key=position_key(ref), article_date=day)
         )
     return len(rows)
 
@@ -500,7 +509,7 @@ def undo(engine: Engine, key: str, reviewer: str, expected: int | None) -> Recor
         with _writing(engine) as connection:
             now = latest(connection, key)
             if now is None:
-                raise TrackerError(f"position {key} has no decision to undo")
+                raise TrackerError(f"position {key} has no decision to undo{REDATED_HINT}")
             if expected is not None and now["revision"] != expected:
                 raise _conflict(key, now)
             before = None
