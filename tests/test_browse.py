@@ -130,11 +130,23 @@ def _canned(name: str) -> dict:
     return browse.canned_queries(list_reports()).queries[name]
 
 
+def _plugin():
+    """The Datasette plugin ``tracker browse`` loads, imported by file as Datasette does."""
+    spec = importlib.util.spec_from_file_location(
+        "tracker_browse_plugin", browse.plugins_dir() / "tracker_browse.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def _run_canned(path: Path, name: str, fields: dict[str, str]) -> list[dict]:
     """A canned query as Datasette runs it: read-only, every field given, blank as ''."""
     query = _canned(name)
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     connection.row_factory = sqlite3.Row
+    _plugin().prepare_connection(connection)  # as Datasette does for every connection
     try:
         values = {f: fields.get(f, "") for f in query["params"]}
         return [dict(row) for row in connection.execute(query["sql"], values)]
@@ -227,6 +239,16 @@ def test_an_alias_of_several_actors_finds_nothing_and_a_slug_any_case_finds_its_
     assert ceasefire != [] and _run_canned(store, "matrix", {"target": " CeaseFire "}) == ceasefire
 
 
+def test_the_actor_field_takes_any_letter_case_in_any_alphabet(invoke, store):
+    """SQLite's lower() folds A to Z alone: "STÉPHANE DUJARRIC" and "élysée" found nobody
+    in the form, where `tracker report --actor` finds them."""
+    for name in ("Stéphane Dujarric", "Élysée"):
+        expected = _run_canned(store, "actor", {"actor": name})
+        assert expected, name
+        for spelling in (name.upper(), name.lower()):
+            assert _run_canned(store, "actor", {"actor": spelling}) == expected, spelling
+
+
 def test_the_sql_keeps_its_with_clause_and_drops_comments():
     contested = _canned("contested")["sql"]
     assert contested.startswith("WITH RECURSIVE browse_args AS (")
@@ -267,6 +289,7 @@ def test_own_reports_are_offered_and_those_that_cannot_be_say_why(tmp_path, stor
     assert "DELETE" in reasons["writes"]
     assert "not UTF-8" in reasons["broken"]
     connection = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
+    _plugin().prepare_connection(connection)
     rows = connection.execute(queries["stances"]["sql"], {"actor": "Zelenskyy"}).fetchall()
     connection.close()
     assert rows and {actor for actor, _ in rows} == {"Volodymyr Zelensky"}

@@ -224,8 +224,8 @@ def test_decisions_follow_an_article_re_dated(invoke, db_url, tmp_path):
     assert len({r[0] for r in after} & {r[0] for r in before}) == 1  # the one with no sentence
     reviewed = _positions(invoke, db_url, "--reviewed-only")
     assert {r["date"] for r in reviewed} == {"2023-03-09", "2023-03-05"}  # the addition
-    # without a sentence keeps its own; the decisions keep the new date for when the article is gone (they kept the old one,
-    # so its confirmed positions fell outside --since once it was removed)
+    # without a sentence keeps its own; the decisions keep the new date for when the article
+    # is gone (they kept the old one, so its positions fell outside --since once removed)
     invoke("--db", db_url, "articles", "remove", article_id, "--yes")
     dates = {r["date"] for r in _positions(invoke, db_url, "--reviewed-only")}
     assert dates == {"2023-03-09", "2023-03-05"}

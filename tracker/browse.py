@@ -70,16 +70,19 @@ def shipped_metadata() -> dict[str, Any]:
 # NULL when blank, as `tracker report` binds it. An actor that is not found is -1 (no
 # actor), so that a misspelt name shows nothing rather than everyone; so is an alias that
 # several actors have ("Mr Wang"), which `tracker report` refuses, rather than one of them.
+# Letter case is folded by the plugin's tracker_casefold(), for every alphabet (SQLite's
+# lower() folds A to Z alone: "STÉPHANE DUJARRIC" found nobody).
 _ACTOR_ID = (
     "SELECT COALESCE("
-    "(SELECT MIN(id) FROM actors WHERE lower(name) = lower(TRIM(:actor))), "
+    "(SELECT MIN(id) FROM actors WHERE tracker_casefold(name) = tracker_casefold(TRIM(:actor))), "
     "(SELECT CASE WHEN COUNT(DISTINCT actor_id) = 1 THEN MIN(actor_id) END "
-    "FROM actor_aliases WHERE kind = 'name' AND lower(alias) = lower(TRIM(:actor))))"
+    "FROM actor_aliases WHERE kind = 'name' "
+    "AND tracker_casefold(alias) = tracker_casefold(TRIM(:actor))))"
 )
 # A slug in any letter case, as --target takes it: the stored slug it names.
 _TARGET_SLUG = (
-    "COALESCE((SELECT MIN(slug) FROM targets WHERE lower(slug) = lower(TRIM(:target))), "
-    "TRIM(:target))"
+    "COALESCE((SELECT MIN(slug) FROM targets "
+    "WHERE tracker_casefold(slug) = tracker_casefold(TRIM(:target))), TRIM(:target))"
 )
 ARGUMENTS: dict[str, str] = {
     "plan": "NULLIF(TRIM(:plan), '')",

@@ -31,6 +31,22 @@ DATE_FIELDS = ("since", "until")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+CASEFOLD = "tracker_casefold"
+
+
+def casefold(value):
+    """A text's letter case folded as Python folds it, for every alphabet: SQLite's lower()
+    folds A to Z alone, so the actor field found nobody for "STÉPHANE DUJARRIC" or "élysée",
+    where `tracker report --actor` finds them."""
+    return value.casefold() if isinstance(value, str) else value
+
+
+@hookimpl
+def prepare_connection(conn):
+    """``tracker_casefold(text)`` on every connection, for the reports' form fields."""
+    conn.create_function(CASEFOLD, 1, casefold, deterministic=True)
+
+
 def page_of(datasette, path: str) -> tuple[str, str] | None:
     """The database and the table or query a path names (``/db/name``, ``/db/name.json``),
     or None for any other page."""
