@@ -274,6 +274,16 @@ def test_reviewer_comes_from_option_environment_or_login(invoke, db_url, tmp_pat
     assert _sql(db_url, "SELECT reviewer FROM review_decisions") == [("bea",)]
     result = invoke("--db", db_url, "review", "undo", key, "--reviewer", " ", expect=1)
     assert result.output == "Error: --reviewer needs a name (leave it out for your login name)\n"
+    # a name longer than the store keeps: PostgreSQL refused it with a driver's error, and
+    # SQLite kept it whole; both refuse it in one line now, before anything is written
+    long = "z" * 300
+    for args, named in (((), "TRACKER_REVIEWER"), (("--reviewer", long), "--reviewer")):
+        monkeypatch.setenv("TRACKER_REVIEWER", long)
+        result = invoke("--db", db_url, "review", "undo", key, *args, expect=1)
+        assert result.output == (
+            f"Error: {named} is 300 characters long; the store keeps at most 200\n"
+        )
+    assert _sql(db_url, "SELECT reviewer FROM review_decisions") == [("bea",)]
     monkeypatch.delenv("TRACKER_REVIEWER")
     assert review.reviewer_name() == review.reviewer_name(None) != ""
 

@@ -51,15 +51,20 @@ DECISIONS = ("confirm", "reject", "correct", "add")
 STATUSES = ("auto", "confirmed", "corrected", "manual")
 
 
+# The longest reviewer name the store keeps (``review_decisions.reviewer``): PostgreSQL
+# refused a longer one with a driver's error, SQLite kept it whole.
+LONGEST_REVIEWER = 200
+
+
 def reviewer_name(given: str | None = None) -> str:
     """Who decides: --reviewer, else $TRACKER_REVIEWER, else the login name."""
     if given is not None:
         if not given.strip():
             raise TrackerError("--reviewer needs a name (leave it out for your login name)")
-        return given.strip()
+        return _not_too_long(given.strip(), "--reviewer")
     from_env = os.environ.get(REVIEWER_ENV, "")
     if from_env.strip():
-        return from_env.strip()
+        return _not_too_long(from_env.strip(), REVIEWER_ENV)
     try:
         return getpass.getuser() or "unknown"
     except Exception:  # no login name (a container without a passwd entry)
@@ -236,6 +241,14 @@ def renumber_decisions(connection: Connection, plan: str, numbers: dict[str, str
     for row_id, values in moved.items():
         connection.execute(table.update().where(c.id == row_id).values(**values))
     return counts
+
+
+def _not_too_long(name: str, given: str) -> str:
+    if len(name) > LONGEST_REVIEWER:
+        raise TrackerError(
+            f"{given} is {len(name)} characters long; the store keeps at most {LONGEST_REVIEWER}"
+        )
+    return name
 
 
 # --------------------------------------------------------------------------- deciding
