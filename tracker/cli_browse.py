@@ -32,12 +32,14 @@ def _port(ctx: click.Context, param: click.Parameter, value: str) -> int:
     "--host",
     default="127.0.0.1",
     show_default=True,
+    metavar="H",
     help="Where to listen; 0.0.0.0 lets other machines read the store.",
 )
 @click.option(
     "--port",
     default="8001",
     show_default=True,
+    metavar="N",
     callback=_port,
     help="The port (0: any free one).",
 )
