@@ -3,6 +3,7 @@ every automatic link and position points to the run that found it (both stores).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -84,6 +85,33 @@ def test_each_file_has_its_own_hash(own_seeds, tmp_path, monkeypatch):
     assert moved.model != plans.model and moved.model_path == str(model)
     assert current_configuration("rules").model == "none"  # the rules read no model
     assert current_configuration("rules").hash != moved.hash
+
+
+def test_db_check_names_a_model_that_does_not_load_or_fits_no_plan(
+    db_url, invoke, tmp_path, monkeypatch
+):
+    """A truncated TRACKER_MODEL made every ingest fail while `db check` said "no problems
+    found"; a model trained for a plan the store does not have loaded without a word."""
+    assert "decision model: ok\n" in invoke("--db", db_url, "db", "check").output
+    broken = tmp_path / "broken.json"
+    shipped = (seeds_dir() / "model.json").read_text(encoding="utf-8")
+    broken.write_text(shipped[: len(shipped) // 2], encoding="utf-8")
+    monkeypatch.setenv("TRACKER_MODEL", str(broken))
+    result = invoke("--db", db_url, "db", "check", expect=1)
+    assert f"decision model: {broken}: not a tracker model (" in result.output
+    assert result.output.rstrip().endswith("problem(s) found")
+    other = tmp_path / "other.json"
+    data = json.loads(shipped)
+    other.write_text(json.dumps(dict(data, plan="other-plan")), encoding="utf-8")
+    monkeypatch.setenv("TRACKER_MODEL", str(other))
+    result = invoke("--db", db_url, "db", "check")
+    assert "decision model: ok, but trained for plan 'other-plan', which the store" in (
+        result.output
+    )
+    assert result.output.rstrip().endswith("no problems found")
+    other.write_text(json.dumps(dict(data, format=True)), encoding="utf-8")  # true == 1
+    result = invoke("--db", db_url, "db", "check", expect=1)
+    assert "not a tracker model (format True, expected" in result.output
 
 
 def test_another_lexicon_makes_stored_articles_stale(db_url, invoke, own_seeds):

@@ -501,6 +501,9 @@ def db_check(ctx: click.Context) -> None:
             coding = coding_configuration(connection)
     configuration = coding.configuration if coding is not None else current_configuration()
     click.echo(configuration.describe())
+    model = doctor.model_problem(engine if coding is not None else None)
+    problems += model.endswith("PROBLEM")
+    click.echo(f"decision model: {model}")
     if coding is not None:  # not a problem: a hint
         stale = doctor.stale_articles(engine, configuration.hash)
         click.echo(

@@ -108,3 +108,26 @@ def targets_unlike_files(engine: Engine) -> int:
             )
         }
     return len(live ^ expected)
+
+
+def model_problem(engine: Engine | None) -> str:
+    """Whether the decision model the coder would load loads: "ok", a hint, or its error and
+    PROBLEM (every ingest would fail with it; `db check` said "no problems found"). With
+    ``engine``, a model trained for a plan the store does not have is named too."""
+    from tracker.coder.decide.learned import DecisionModel
+    from tracker.errors import TrackerError
+    from tracker.resources import model_path
+
+    try:
+        model = DecisionModel.load(model_path())
+    except TrackerError as exc:
+        return f"{exc}  PROBLEM"
+    if engine is not None:
+        with engine.connect() as connection:
+            plans = set(connection.execute(text("SELECT slug FROM plans")).scalars())
+        if model.plan not in plans:
+            return (
+                f"ok, but trained for plan {model.plan!r}, which the store does not have "
+                "(the links to the store's points are then the hand rules')"
+            )
+    return "ok"

@@ -163,7 +163,11 @@ class DecisionModel:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> DecisionModel:
-        if not isinstance(data, dict) or data.get("format") not in READABLE_FORMATS:
+        if (
+            not isinstance(data, dict)
+            or isinstance(data.get("format"), bool)  # true == 1 to Python, no format
+            or data.get("format") not in READABLE_FORMATS
+        ):
             found = data.get("format") if isinstance(data, dict) else None
             raise ValueError(f"format {found!r}, expected {MODEL_FORMAT}")
         positions = data["positions"]
