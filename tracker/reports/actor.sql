@@ -57,8 +57,10 @@ SELECT
     CASE WHEN c.dated_stances > 1 THEN 1 ELSE 0 END AS changed,
     c.first_date,
     c.last_date,
-    (SELECT COUNT(*) FROM p AS e WHERE e.target_id = r.target_id AND e.stance = r.stance)
-        AS evidence,
+    -- counted once per cell, not by a subquery per row (PostgreSQL read the whole of p for
+    -- each: the matrix of 3,000 articles took 8 s there, 1.4 s on SQLite)
+    CASE r.stance WHEN 'support' THEN c.support WHEN 'oppose' THEN c.oppose
+        WHEN 'mixed' THEN c.mixed ELSE 0 END AS evidence,
     c.positions,
     c.support,
     c.oppose,

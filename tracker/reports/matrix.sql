@@ -40,7 +40,10 @@ cells AS (
         target_id,
         COUNT(*) AS positions,
         COUNT(DISTINCT CASE WHEN date IS NOT NULL THEN stance END) AS dated_stances,
-        MAX(date) AS last_date
+        MAX(date) AS last_date,
+        SUM(CASE WHEN stance = 'support' THEN 1 ELSE 0 END) AS support,
+        SUM(CASE WHEN stance = 'oppose' THEN 1 ELSE 0 END) AS oppose,
+        SUM(CASE WHEN stance = 'mixed' THEN 1 ELSE 0 END) AS mixed
     FROM p
     GROUP BY actor_id, target_id
 )
@@ -53,11 +56,10 @@ SELECT
     CASE WHEN (SELECT t.retired FROM targets t WHERE t.id = r.target_id) THEN 1 ELSE 0 END
         AS target_retired,
     r.stance,
-    (
-        SELECT COUNT(*)
-        FROM p AS e
-        WHERE e.actor_id = r.actor_id AND e.target_id = r.target_id AND e.stance = r.stance
-    ) AS evidence,
+    -- counted once per cell, not by a subquery per row (PostgreSQL read the whole of p for
+    -- each: the matrix of 3,000 articles took 8 s there, 1.4 s on SQLite)
+    CASE r.stance WHEN 'support' THEN c.support WHEN 'oppose' THEN c.oppose
+        WHEN 'mixed' THEN c.mixed ELSE 0 END AS evidence,
     c.positions,
     CASE WHEN c.dated_stances > 1 THEN 1 ELSE 0 END AS changed,
     c.last_date,
