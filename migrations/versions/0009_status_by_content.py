@@ -26,14 +26,6 @@ down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-_BY_KIND = """
-            CASE
-                WHEN d.decision = 'confirm' THEN 'confirmed'
-                WHEN d.decision = 'correct' THEN 'corrected'
-                WHEN d.decision = 'add' THEN 'manual'
-                WHEN po.method = 'manual' THEN 'manual'
-                ELSE 'auto'
-            END"""
 _BY_CONTENT = """
             CASE
                 WHEN d.decision IN ('confirm', 'correct', 'add')
@@ -57,21 +49,25 @@ def _migration(name: str):
     return module
 
 
-def _report_positions_0008() -> str:
-    """0008's definition of the view: 0005's, with 0008's change."""
+def _report_positions_0008() -> tuple[str, str]:
+    """0008's definition of the view (0005's, with 0008's change), and 0005's status by the
+    kind of decision in it."""
+    m0005 = _migration("0005_review_decisions.py")
     m0008 = _migration("0008_method_of_reviewed_positions.py")
     view: str = m0008._report_positions_0005().replace(m0008._MANUAL, m0008._BY_DECISION)
-    if view.count(_BY_KIND) != 1:
+    by_kind: str = m0005._STATUS
+    if view.count(by_kind) != 1:
         raise RuntimeError("0008's report_positions is not the view 0009 was written for")
-    return view
+    return view, by_kind
 
 
 def upgrade() -> None:
-    view = _report_positions_0008().replace(_BY_KIND, _BY_CONTENT)
+    view, by_kind = _report_positions_0008()
+    view = view.replace(by_kind, _BY_CONTENT)
     op.execute("DROP VIEW IF EXISTS report_positions")
     op.execute(f"CREATE VIEW report_positions AS {view.strip()}")
 
 
 def downgrade() -> None:
     op.execute("DROP VIEW IF EXISTS report_positions")
-    op.execute(f"CREATE VIEW report_positions AS {_report_positions_0008().strip()}")
+    op.execute(f"CREATE VIEW report_positions AS {_report_positions_0008()[0].strip()}")
