@@ -384,6 +384,8 @@ def test_seed_names_the_points_whose_phrases_changed(invoke, tmp_path, with_plan
         "coded again (tracker recode --stale)",
     ]
     assert "phrase" not in invoke("--db", db, "seed", "--no-articles").stderr  # unchanged
+    path.write_text(path.read_text("utf-8").replace('"calm"', '"CALM"'), "utf-8")  # any case
+    assert "phrase" not in invoke("--db", db, "seed", "--no-articles").stderr
 
 
 def test_a_point_taken_out_of_the_file_is_retired(invoke, tmp_path, with_plan):

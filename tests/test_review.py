@@ -233,7 +233,7 @@ def test_decisions_follow_an_article_re_dated(invoke, db_url, tmp_path):
     assert len(kept) == len([r for r in reviewed if r["date"] == "2023-03-09"]) > 0
     old_key = next(iter({r[0] for r in before} - {r[0] for r in after}))
     result = invoke("--db", db_url, "review", "history", old_key, expect=1)
-    assert "a key changes when its article is re-dated" in result.output
+    assert "a key changes when its article is re-dated or its point renumbered" in result.output
 
 
 def test_key_is_the_same_after_reingest(invoke, db_url, tmp_path):

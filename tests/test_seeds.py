@@ -141,6 +141,18 @@ def test_seed_names_what_its_articles_folder_could_not_read(invoke, tmp_path, ow
     assert any(e.startswith("warning: ") and "feed.jsonl" in e for e in errors), errors
 
 
+def test_an_articles_entry_that_is_no_folder_is_named(invoke, tmp_path, own_seeds):
+    """A broken link or a file where `articles/` should be was passed over: `articles: 0
+    new` and exit 0."""
+    shutil.rmtree(own_seeds / "articles")
+    (own_seeds / "articles").symlink_to(tmp_path / "nowhere")
+    result = invoke("--db", tmp_path / "a.db", "seed", expect=1)
+    assert result.output.splitlines()[-1] == (
+        f"Error: {own_seeds / 'articles'}: not a folder (a file, or a link to nothing)"
+    )
+    assert "articles: 0 new" not in result.output
+
+
 def test_a_seeds_folder_that_does_not_exist_is_named_as_such(invoke, tmp_path, monkeypatch):
     """A mistyped TRACKER_SEEDS_DIR on a store that exists was "no plans in …/plans" for
     `seed`, and "cannot read …/lexicon.toml" for `ingest`: the folder itself is missing."""

@@ -43,8 +43,8 @@ KEY_VERSION = "tracker-position-1"
 KEY_LENGTH = 16  # hex digits: 64 bits, no collision in any store's lifetime
 # A key is worked out from the article's content and date, so re-dating changes it.
 REDATED_HINT = (
-    " (a key changes when its article is re-dated with `tracker articles set-date`: "
-    "`tracker position --article ID` lists the keys now)"
+    " (a key changes when its article is re-dated or its point renumbered: "
+    "`tracker position` lists the keys now)"
 )
 # What an analyst decides; "clear" (back to unreviewed) is written only by undo.
 DECISIONS = ("confirm", "reject", "correct", "add")

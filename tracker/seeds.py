@@ -238,8 +238,9 @@ def changed_phrases(connection: Connection, path: Path, data: dict[str, Any]) ->
     for kind, number, slug, _, _, phrases in _plan_targets(data):
         old = stored.get(slug)
         new = dict(phrases)
-        if old is None or old == new:
+        if old is None or _phrases_folded(old) == _phrases_folded(new):  # as matching reads
             continue
+        old, new = _phrases_folded(old), _phrases_folded(new)
         parts = [
             f"{n} phrase{'s' * (n != 1)} {what}"
             for n, what in (
@@ -255,6 +256,11 @@ def changed_phrases(connection: Connection, path: Path, data: dict[str, Any]) ->
             f"coded with the old phrases {_STAY}"
         )
     return notes
+
+
+def _phrases_folded(phrases: dict[str, int]) -> dict[str, int]:
+    """Phrases as matching reads them: in any letter case."""
+    return {_folded(p): polarity for p, polarity in phrases.items()}
 
 
 def load_plan(connection: Connection, path: Path, data: dict[str, Any]) -> str:
@@ -631,4 +637,8 @@ def seed_articles(folder: Path | None = None) -> list[Path]:
     and ``.jsonl``, hidden names passed over); none when there is no such folder. (Only
     ``*.txt`` was read: a ``.jsonl`` feed there was passed over silently.)"""
     articles = (folder or seeds_dir()) / "articles"
-    return [articles] if articles.is_dir() else []
+    if articles.is_dir():
+        return [articles]
+    if articles.exists() or articles.is_symlink():  # it was passed over in silence
+        raise TrackerError(f"{articles}: not a folder (a file, or a link to nothing)")
+    return []
