@@ -236,6 +236,26 @@ def test_decisions_follow_an_article_re_dated(invoke, db_url, tmp_path):
     assert "a key changes when its article is re-dated or its point renumbered" in result.output
 
 
+def test_re_dating_onto_a_reviewed_removed_copy_is_one_line(invoke, db_url, tmp_path):
+    """The same text at two dates, both reviewed, the first removed, the second re-dated to
+    the first's date: a UNIQUE constraint error from the database; now one line."""
+    text = "Zelensky said he supports a ceasefire."
+    for day in ("2023-03-01", "2023-03-02"):
+        invoke("--db", db_url, "ingest", "-", input=f"date {day} {text}\n")
+    rows = _sheet(invoke, db_url, tmp_path)
+    assert len(rows) == 2
+    sheet = _write(tmp_path / "d.csv", [dict(r, decision="confirm") for r in rows])
+    invoke("--db", db_url, "review", "import", sheet)
+    first, second = (i for (i,) in _sql(db_url, "SELECT id FROM articles ORDER BY published"))
+    invoke("--db", db_url, "articles", "remove", first, "--yes")
+    result = invoke("--db", db_url, "articles", "set-date", second, "2023-03-01", expect=1)
+    assert result.output == (
+        "Error: the same text dated 2023-03-01 was stored once and reviewed: its review "
+        "decisions would take the same positions as this article's (their histories would "
+        "merge); nothing was changed\n"
+    )
+
+
 def test_key_is_the_same_after_reingest(invoke, db_url, tmp_path):
     path = _ingest(invoke, db_url, tmp_path)
     keys = sorted(r["key"] for r in _positions(invoke, db_url))

@@ -174,20 +174,37 @@ def rekey_article(
     `--since`). Returns how many decision rows moved."""
     table = ReviewDecision.__table__
     rows = connection.execute(select(table).where(table.c.article_hash == old_hash)).all()
-    for row in rows:
-        ref = PositionRef(
-            new_hash,
-            row.sentence_start,
-            row.sentence_end,
-            row.sentence_text,
-            row.actor,
-            row.plan,
-            row.target,
+    keys = {
+        row.id: position_key(
+            PositionRef(
+                new_hash,
+                row.sentence_start,
+                row.sentence_end,
+                row.sentence_text,
+                row.actor,
+                row.plan,
+                row.target,
+            )
         )
+        for row in rows
+    }
+    if (
+        keys
+        and connection.execute(  # a removed copy of the text at that date was reviewed
+            select(table.c.id).where(table.c.position_key.in_(set(keys.values()))).limit(1)
+        ).first()
+    ):
+        shown = day.isoformat() if day is not None else "no date"
+        raise TrackerError(
+            f"the same text dated {shown} was stored once and reviewed: its review decisions "
+            "would take the same positions as this article's (their histories would merge); "
+            "nothing was changed"
+        )
+    for row in rows:
         connection.execute(
             table.update()
             .where(table.c.id == row.id)
-            .values(article_hash=new_hash, position_key=position_key(ref), article_date=day)
+            .values(article_hash=new_hash, position_key=keys[row.id], article_date=day)
         )
     return len(rows)
 
