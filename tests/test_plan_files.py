@@ -566,12 +566,11 @@ def test_review_decisions_move_with_a_renumbered_point(invoke, tmp_path, with_pl
     assert listed() == {("1", "support", "confirmed"), ("2", "oppose", "corrected")}
 
 
-def test_a_renumbered_point_never_merges_with_a_retired_point_s_decisions(
-    invoke, tmp_path, with_plan
-):
-    """Point 2 taken out and point 1 renumbered 2, when both have decisions on the same
-    sentence and actor: their histories would become one position's, so it is an error and
-    nothing is loaded."""
+def test_a_renumber_onto_a_retired_point_s_decided_number_is_refused(invoke, tmp_path, with_plan):
+    """Point 2 taken out and point 1 renumbered 2, while decisions name point 2 (the retired
+    one's): decisions name points by number, so they would be read as the live point's (and
+    where both have one on the same sentence and actor, their histories would merge). An
+    error, and nothing is loaded."""
     from test_review import _sheet, _write
 
     own = with_plan()
@@ -588,11 +587,37 @@ def test_a_renumbered_point_never_merges_with_a_retired_point_s_decisions(
     path.write_text(only, encoding="utf-8")
     result = invoke("--db", db, "seed", "--no-articles", expect=1)
     assert result.output.strip() == (
-        "Error: plan 'two-points': point 2 has review decisions on the same positions as the "
-        "point renumbered to its number; give the renumbered point another number; nothing "
-        "was loaded"
+        f"Error: {path}: point 'de-escalation' would take number 2, which 'peace-conference', "
+        "taken out of the file, still has, and review decisions name point 2: they could not "
+        "be told apart; give it another number; nothing was loaded"
     )
     assert invoke("--db", db, "points", "--format", "csv").output == before
+
+
+def test_a_decision_on_a_number_a_retired_point_shares_is_listed_once(
+    invoke, tmp_path, with_plan, empty_db_url
+):
+    """Point 1 taken out, then point 2 renumbered 1 after review: its confirmation named
+    number 1, which the retired point still has, and the position was listed twice, once
+    as `corrected` onto the retired point (migration 0010)."""
+    from test_review import _sheet, _write
+
+    own = with_plan()
+    db = empty_db_url
+    text = "Mr Wang Yi called for de-escalation and for a peace conference."
+    invoke("--db", db, "ingest", "-", input=f"date 2024-06-01\n{text}\n")
+    rows = {r["target"]: r for r in _sheet(invoke, db, tmp_path, "--plan", "two-points")}
+    sheet = _write(tmp_path / "c.csv", [dict(rows["2"], decision="confirm")])
+    invoke("--db", db, "review", "import", sheet)
+    path = own / "plans" / "two-points.toml"
+    second_only = SECOND.split("[[points]]\n")
+    path.write_text(second_only[0] + "[[points]]\n" + second_only[2], encoding="utf-8")
+    invoke("--db", db, "seed", "--no-articles")  # point 1 retired
+    path.write_text(path.read_text("utf-8").replace("number = 2", "number = 1"), "utf-8")
+    invoke("--db", db, "seed", "--no-articles")  # the peace conference is point 1 now
+    out = invoke("--db", db, "position", "--plan", "two-points", "--format", "json").output
+    listed = sorted((r["target"], r["target_retired"], r["status"]) for r in json.loads(out))
+    assert listed == [("1", 0, "confirmed"), ("1", 1, "auto")]
 
 
 def test_a_renumbered_point_is_named_and_a_slug_of_another_kind_refused(

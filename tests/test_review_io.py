@@ -488,6 +488,15 @@ def test_a_decided_position_s_status_says_whether_it_is_the_coder_s(invoke, db_u
     stats = json.loads(invoke("--db", db_url, "review", "stats", "--format", "json").output)
     overall = next(r for r in stats if r["scope"] == "overall")
     assert (overall["kept"], overall["corrected"], overall["added"]) == (1, 1, 0)
+    # once the article is removed, the confirmed correction stays a correction (0010)
+    article = _sql(db_url, "SELECT id FROM articles")[0][0]
+    invoke("--db", db_url, "articles", "remove", article, "--yes")
+    status = {r["key"]: r["status"] for r in _positions(invoke, db_url, "--reviewed-only")}
+    assert status[first["key"]] == "corrected"
+    stats = json.loads(invoke("--db", db_url, "review", "stats", "--format", "json").output)
+    overall = next(r for r in stats if r["scope"] == "overall")
+    assert overall["corrected"] == 1
+    _ingest(invoke, db_url, tmp_path)  # back, for the downgrade below
     invoke("--db", db_url, "db", "downgrade", "0008", "--yes")  # the status by kind again
     query = "SELECT position_key, status FROM report_positions WHERE status <> 'auto'"
     assert dict(_sql(db_url, query)) == {first["key"]: "confirmed", second["key"]: "manual"}

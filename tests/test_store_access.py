@@ -201,9 +201,11 @@ def test_every_downgrade_asks_naming_what_it_undoes(invoke, db_url):
     """A downgrade that keeps the tables still removes what the migrations it undoes added,
     with its data (0005 the analysts' review decisions, 0006 which points are retired): it
     asks first, like base."""
-    result = invoke("--db", db_url, "db", "downgrade", "0008", input="n\n", expect=1)
-    assert "undoes 0009 (report_positions: a decision's status says whether" in result.output
+    result = invoke("--db", db_url, "db", "downgrade", "0009", input="n\n", expect=1)
+    assert "undoes 0010 (report_positions: one row per decision where a retired" in (result.output)
     assert "what it added, with its data" in result.output
+    result = invoke("--db", db_url, "db", "downgrade", "0008", input="n\n", expect=1)
+    assert "), 0009 (report_positions: a decision's status says whether" in result.output
     result = invoke("--db", db_url, "db", "downgrade", "0007", input="n\n", expect=1)
     assert "), 0008 (report_positions: a reviewed position whose article" in result.output
     result = invoke("--db", db_url, "db", "downgrade", "0005", input="n\n", expect=1)
@@ -217,7 +219,7 @@ def test_every_downgrade_asks_naming_what_it_undoes(invoke, db_url):
     assert "no longer coded), 0005 (review decisions" in result.output
     assert "what they added, with its data" in result.output
     assert _revision(db_url) == db.head_revision()
-    result = invoke("--db", db_url, "db", "downgrade", "--", "-6", input="n\n", expect=1)
+    result = invoke("--db", db_url, "db", "downgrade", "--", "-7", input="n\n", expect=1)
     assert "0005 (review decisions" in result.output
     assert ", 0004 (coding runs" in result.output
     assert _revision(db_url) == db.head_revision()

@@ -150,6 +150,11 @@ def _row(scope: str, name: str, tally: _Tally) -> dict[str, Any]:
 def stats(connection: Connection) -> Stats:
     """The coder's precision on the reviewed positions, overall, per target and per actor."""
     auto = _auto_positions(connection)
+    corrected_once = set(  # a correction confirmed later is still a correction
+        connection.execute(
+            select(ReviewDecision.position_key).where(ReviewDecision.decision == "correct")
+        ).scalars()
+    )
     out = Stats()
     for decision in _in_force(connection):
         found = auto.get(decision["position_key"])
@@ -158,8 +163,16 @@ def stats(connection: Connection) -> Stats:
             continue
         if found is None:  # no longer coded (re-coded, a point retired, the article gone):
             # as `tracker position` shows it, the decision stands on what the coder found
+            # (and read as the view reads it: a confirmation of another actor or target than
+            # the coder's, or of a position corrected before, is a correction)
             actor, plan, target = decision["actor"], decision["plan"], decision["target"]
             kind = {"reject": "rejected", "confirm": "kept"}.get(decision["decision"])
+            if kind == "kept" and (
+                (decision["decided_actor"], decision["decided_plan"], decision["decided_target"])
+                != (actor, plan, target)
+                or decision["position_key"] in corrected_once
+            ):
+                kind = "corrected"
             _count(out, kind or "corrected", actor, f"{plan}/{target}")
             continue
         actor, plan, target, stance = found

@@ -28,6 +28,7 @@ from tracker.schema import (
     ActorRole,
     Article,
     Plan,
+    ReviewDecision,
     Seeding,
     Target,
     TargetPhrase,
@@ -548,6 +549,7 @@ def match_stored(connection: Connection, path: Path, data: dict[str, Any]) -> li
                 f"{path}: {what} {shown(old.slug)} is now {shown(slug)}: the same target, renamed"
             )
     if renumbered:  # decisions name points by number, as the store does
+        _refuse_shadowing(connection, path, data["slug"], stored, in_file, renumbered)
         moved = renumber_decisions(connection, data["slug"], {o: n for o, n, _ in renumbered})
         for old, new, slug in renumbered:
             n = moved[old]
@@ -558,6 +560,43 @@ def match_stored(connection: Connection, path: Path, data: dict[str, Any]) -> li
                 f"number, so what they name point {old} now names another point"
             )
     return notes
+
+
+def _refuse_shadowing(
+    connection: Connection,
+    path: Path,
+    plan: str,
+    stored: list,
+    in_file: set[str],
+    renumbered: list[tuple[str, str, str]],
+) -> None:
+    """A point renumbered onto the number of a point taken out of the file, while review
+    decisions name that number: they are the retired point's, and would be read as the
+    live one's (decisions name points by number). An error, before anything is written."""
+    moving_off = {old for old, _, _ in renumbered}
+    for _, new, slug in renumbered:
+        retired = [
+            r.slug
+            for r in stored
+            if r.kind == "point" and str(r.number) == new and r.slug not in in_file
+        ]
+        if not retired or new in moving_off:
+            continue
+        c = ReviewDecision.__table__.c
+        named = connection.execute(
+            select(c.id)
+            .where(
+                ((c.plan == plan) & (c.target == new))
+                | ((c.decided_plan == plan) & (c.decided_target == new))
+            )
+            .limit(1)
+        ).first()
+        if named is not None:
+            raise TrackerError(
+                f"{path}: point {shown(slug)} would take number {new}, which {shown(retired[0])}, "
+                f"taken out of the file, still has, and review decisions name point {new}: they "
+                "could not be told apart; give it another number; nothing was loaded"
+            )
 
 
 def retire_plans_without_file(connection: Connection, folder: Path, loaded: list[str]) -> list[str]:
