@@ -76,6 +76,15 @@ def test_text_of_invisible_characters_alone_is_an_empty_article(tmp_path: Path, 
     assert invoke("--db", db, "db", "check").output.rstrip().endswith("no problems found")
 
 
+def test_a_date_header_after_invisible_characters_is_the_header():
+    """A zero-width space, soft hyphen or second BOM before `date`, as a page copied gives
+    it: the article was undated, its first words the header's."""
+    for lead in ("\u200b", "\u00ad", "\ufeff", " \u200b\n"):
+        article = parse_text_article(f"{lead}date 2023-03-01 Xi said he supports peace.", "x")
+        assert article.published == dt.date(2023, 3, 1), repr(lead)
+        assert article.text[article.body_start :] == "Xi said he supports peace.", repr(lead)
+
+
 def test_a_blank_or_null_jsonl_date_is_no_date(tmp_path: Path):
     """As the README says: `""` (a spreadsheet's blank cell) and `null` are an undated
     article, as a record without `date` is; a date in another form is refused."""

@@ -42,13 +42,16 @@ EMPTY_JSONL = "no articles in the file (it is empty or blank)"
 # The seed format's header, "date 2023-03-09": a value with a digit, or a word alone on the
 # first line, is taken for a date ("date 9/3/2023" and "date tomorrow" on a line of their
 # own are bad dates), while "date palms grow…" is an article's first words.
+# Spaces and invisible characters before it ("\u200bdate 2023-03-01 …" copied from a page
+# was an undated article whose first words were the header)
+_LEAD = r"\A[\s" + "".join(INVISIBLE) + "]*"
 _DATE_HEADER = re.compile(
-    r"\A\s*date[ \t\u00a0]+(\S*[0-9]\S*|\S+(?=[ \t\u00a0]*(?:\r?\n|\Z)))[ \t\u00a0]*"
+    _LEAD + r"date[ \t\u00a0]+(\S*[0-9]\S*|\S+(?=[ \t\u00a0]*(?:\r?\n|\Z)))[ \t\u00a0]*"
 )
 # The same header as people also write it ("Date 2023-03-09", "date: 2023-03-09"): taken
 # only with a date after it, so that "Date palms…" stays text
 _DATE_HEADER_LOOSE = re.compile(
-    r"\A\s*date[ \t\u00a0]*:?[ \t\u00a0]*([0-9]{4}-[0-9]{2}-[0-9]{2})(?![0-9])[ \t\u00a0]*",
+    _LEAD + r"date[ \t\u00a0]*:?[ \t\u00a0]*([0-9]{4}-[0-9]{2}-[0-9]{2})(?![0-9])[ \t\u00a0]*",
     re.IGNORECASE,
 )
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")  # ASCII digits: "２０２３" is no date
