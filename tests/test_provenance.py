@@ -110,7 +110,10 @@ def test_db_check_names_a_model_that_does_not_load_or_fits_no_plan(
     )
     assert result.output.rstrip().endswith("no problems found")
     other.write_text(json.dumps(dict(data, plan=["a"])), encoding="utf-8")  # was a traceback
-    assert "trained for plan ['a']" in invoke("--db", db_url, "db", "check").output
+    result = invoke("--db", db_url, "db", "check", expect=1)
+    assert "not a tracker model ('plan' must be the slug of the plan it was trained" in (
+        result.output
+    )
     other.write_text(json.dumps(dict(data, format=True)), encoding="utf-8")  # true == 1
     result = invoke("--db", db_url, "db", "check", expect=1)
     assert "not a tracker model (format True, expected" in result.output

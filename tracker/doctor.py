@@ -125,7 +125,7 @@ def model_problem(engine: Engine | None) -> str:
     if engine is not None:
         with engine.connect() as connection:
             plans = set(connection.execute(text("SELECT slug FROM plans")).scalars())
-        if not isinstance(model.plan, str) or model.plan not in plans:
+        if model.plan not in plans:
             return (
                 f"ok, but trained for plan {model.plan!r}, which the store does not have "
                 "(the links to the store's points are then the hand rules')"

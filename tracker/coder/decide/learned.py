@@ -170,6 +170,8 @@ class DecisionModel:
         ):
             found = data.get("format") if isinstance(data, dict) else None
             raise ValueError(f"format {found!r}, expected {MODEL_FORMAT}")
+        if not isinstance(data["plan"], str):  # the compiled coder refused it, Python did not
+            raise ValueError("'plan' must be the slug of the plan it was trained for")
         positions = data["positions"]
         if NO_POSITION not in positions.get("classes", []):
             raise ValueError(f"the position model has no {NO_POSITION!r} class")
