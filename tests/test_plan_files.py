@@ -335,6 +335,26 @@ def test_a_number_a_retired_point_had_names_the_point_that_has_it_now(invoke, tm
     assert "A peace conference" in numbered[1] and "De-escalation" in numbered[0]
 
 
+def test_db_check_names_a_model_of_a_plan_whose_file_is_gone(
+    invoke, tmp_path, with_plan, monkeypatch
+):
+    """A model trained for a plan whose file was removed (every point retired): `db check`
+    said "decision model: ok"."""
+    own = with_plan()
+    db = tmp_path / "both.db"
+    invoke("--db", db, "seed", "--no-articles")
+    model = json.loads((own / "model.json").read_text(encoding="utf-8"))
+    (tmp_path / "m.json").write_text(json.dumps(dict(model, plan="two-points")), "utf-8")
+    monkeypatch.setenv("TRACKER_MODEL", str(tmp_path / "m.json"))
+    assert "decision model: ok\n" in invoke("--db", db, "db", "check").output
+    (own / "plans" / "two-points.toml").unlink()
+    invoke("--db", db, "seed", "--no-articles")
+    assert (
+        "decision model: ok, but trained for plan 'two-points', which the store does not "
+        "have, or has only retired" in invoke("--db", db, "db", "check").output
+    )
+
+
 def test_a_slug_another_plan_retired_names_the_live_point(invoke, tmp_path, with_plan):
     """A second plan's point slugged like a shipped one ("ceasefire"), then taken out of its
     file: `--target ceasefire` names the shipped plan's point, as a number names the live

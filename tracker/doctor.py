@@ -124,10 +124,17 @@ def model_problem(engine: Engine | None) -> str:
         return f"{exc}  PROBLEM"
     if engine is not None:
         with engine.connect() as connection:
-            plans = set(connection.execute(text("SELECT slug FROM plans")).scalars())
+            plans = set(
+                connection.execute(
+                    text(
+                        "SELECT DISTINCT p.slug FROM plans p JOIN targets t ON t.plan_id = p.id "
+                        "WHERE t.kind = 'point' AND NOT t.retired"
+                    )
+                ).scalars()
+            )
         if model.plan not in plans:
             return (
-                f"ok, but trained for plan {model.plan!r}, which the store does not have "
-                "(the links to the store's points are then the hand rules')"
+                f"ok, but trained for plan {model.plan!r}, which the store does not have, or "
+                "has only retired (the links to the store's points are then the hand rules')"
             )
     return "ok"
