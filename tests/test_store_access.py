@@ -200,10 +200,15 @@ def test_after_downgrade_to_base_commands_point_to_db_upgrade(invoke, db_url):
 def test_every_downgrade_asks_naming_what_it_undoes(invoke, db_url):
     """A downgrade that keeps the tables still removes what the migrations it undoes added,
     with its data (0005 the analysts' review decisions, 0006 which points are retired): it
-    asks first, like base."""
+    asks first, like base. The migrations that change views only are said to remove no
+    data, and a title wrapped over two lines is named whole."""
     result = invoke("--db", db_url, "db", "downgrade", "0009", input="n\n", expect=1)
-    assert "undoes 0010 (report_positions: one row per decision where a retired" in (result.output)
-    assert "what it added, with its data" in result.output
+    assert (
+        "undoes 0010 (report_positions: one row per decision where a retired point shares a"
+        " live one's number, and a removed article's corrected position stays corrected),"
+        " which changes views only (no stored data is removed), in "
+    ) in result.output
+    assert "with its data" not in result.output
     result = invoke("--db", db_url, "db", "downgrade", "0008", input="n\n", expect=1)
     assert "), 0009 (report_positions: a decision's status says whether" in result.output
     result = invoke("--db", db_url, "db", "downgrade", "0007", input="n\n", expect=1)
@@ -212,12 +217,14 @@ def test_every_downgrade_asks_naming_what_it_undoes(invoke, db_url):
     assert "0007 (seedings: which plan and actor files the store holds), 0006 (retired" in (
         result.output
     )
-    assert "what they added, with its data" in result.output
+    assert (
+        "and removes what 0007, 0006 added, with its data (0010, 0009, 0008 change views only)"
+    ) in result.output
     assert "Error: not confirmed; nothing was changed" in result.output
     assert _revision(db_url) == db.head_revision()
     result = invoke("--db", db_url, "db", "downgrade", "0004", input="n\n", expect=1)
     assert "no longer coded), 0005 (review decisions" in result.output
-    assert "what they added, with its data" in result.output
+    assert "removes what 0007, 0006, 0005 added, with its data (0010" in result.output
     assert _revision(db_url) == db.head_revision()
     result = invoke("--db", db_url, "db", "downgrade", "--", "-7", input="n\n", expect=1)
     assert "0005 (review decisions" in result.output

@@ -446,8 +446,19 @@ def db_downgrade(ctx: click.Context, revision: str, yes: bool) -> None:
             what = "removes every table and all the data"
         else:
             steps = ", ".join(f"{rev} ({title})" if title else rev for rev, title in undone)
-            they = "it" if len(undone) == 1 else "they"
-            what = f"undoes {steps} and removes what {they} added, with its data,"
+            views = database.views_only([rev for rev, _ in undone])
+            with_data = [rev for rev, _ in undone if rev not in views]
+            if not with_data:
+                change = "changes" if len(undone) == 1 else "change"
+                what = f"undoes {steps}, which {change} views only (no stored data is removed),"
+            elif not views:
+                they = "it" if len(undone) == 1 else "they"
+                what = f"undoes {steps} and removes what {they} added, with its data,"
+            else:
+                what = (
+                    f"undoes {steps} and removes what {', '.join(with_data)} added, with its"
+                    f" data ({', '.join(views)} change views only),"
+                )
         try:
             click.confirm(f"downgrading to {revision} {what} in {where}; continue?", abort=True)
         except click.Abort:

@@ -315,7 +315,19 @@ def _full_id(script: ScriptDirectory, revision: str) -> str:
 
 
 def _title(script: Script | None) -> str:
-    return (script.doc or "").strip().splitlines()[0] if script and script.doc else ""
+    """A migration's title: the first paragraph of its docstring, on one line (a title
+    wrapped over two lines was cut at the first line's end)."""
+    if script is None or not script.doc:
+        return ""
+    return " ".join(script.doc.strip().split("\n\n")[0].split())
+
+
+def views_only(revisions: list[str]) -> list[str]:
+    """Those of ``revisions`` whose migration changes views alone (``VIEWS_ONLY = True`` in
+    its file): undoing them removes no stored data, which the downgrade's question says."""
+    script = ScriptDirectory.from_config(alembic_config())
+    found = [(rev, script.get_revision(rev)) for rev in revisions]
+    return [rev for rev, s in found if s is not None and getattr(s.module, "VIEWS_ONLY", False)]
 
 
 def reaches_base(undone: list[tuple[str, str]]) -> bool:

@@ -30,6 +30,8 @@ revision: str = "0002"
 down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+# it creates and replaces views only: undoing it removes no stored data
+VIEWS_ONLY = True
 
 VIEWS: dict[str, str] = {
     "report_targets": """

@@ -24,6 +24,8 @@ revision: str = "0008"
 down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+# it creates and replaces views only: undoing it removes no stored data
+VIEWS_ONLY = True
 
 _MANUAL = "'manual' AS method"
 _BY_DECISION = "CASE WHEN d.decision = 'add' THEN 'manual' ELSE 'auto' END AS method"

@@ -25,6 +25,8 @@ revision: str = "0009"
 down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+# it creates and replaces views only: undoing it removes no stored data
+VIEWS_ONLY = True
 
 _BY_CONTENT = """
             CASE

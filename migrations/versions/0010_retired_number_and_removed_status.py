@@ -31,6 +31,8 @@ revision: str = "0010"
 down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+# it creates and replaces views only: undoing it removes no stored data
+VIEWS_ONLY = True
 
 _JOIN = "LEFT JOIN report_targets dt ON dt.plan = d.decided_plan AND dt.target = d.decided_target"
 # the positions' join to their decisions, and the check that a decision's position is coded
