@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import json
+import re
 import signal
 from contextlib import contextmanager
 from pathlib import Path
@@ -342,6 +343,14 @@ def test_a_date_header_as_people_write_it_is_read():
     for text in ("date 9/3/2023 Ukraine wants peace.", "date tomorrow\nUkraine wants peace."):
         with pytest.raises(InputError, match="bad date"):
             parse_text_article(text, "c.txt")
+    # the header's value is its whole word, in every spelling: part of it was taken for the
+    # date and the rest ("T10:00", ",") stored as the first sentence's words
+    for header in ("date", "Date", "date:", "Date:", "DATE:"):
+        for value in ("2023-03-09T10:00", "2023-03-09,", "9/3/2023"):
+            with pytest.raises(InputError, match=f"bad date '{re.escape(value)}'"):
+                parse_text_article(f"{header} {value} Zelensky said so.", "c.txt")
+    with pytest.raises(InputError, match="bad date 'tomorrow'"):
+        parse_text_article("Date: tomorrow\nUkraine wants peace.", "c.txt")
     with pytest.raises(InputError, match="bad date"):
         parse_text_article("date 2023-02-30 No such day.", "c.txt")
 

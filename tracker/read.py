@@ -48,10 +48,13 @@ _LEAD = r"\A[\s" + "".join(INVISIBLE) + "]*"
 _DATE_HEADER = re.compile(
     _LEAD + r"date[ \t\u00a0]+(\S*[0-9]\S*|\S+(?=[ \t\u00a0]*(?:\r?\n|\Z)))[ \t\u00a0]*"
 )
-# The same header as people also write it ("Date 2023-03-09", "date: 2023-03-09"): taken
-# only with a date after it, so that "Date palms…" stays text
+# The same header as people also write it ("Date 2023-03-09", "date: 2023-03-09"): with a
+# colon, whatever follows on the line is its date; without one, a value with a digit, so
+# that "Date palms…" stays text. The value is the whole word, as in the seed format's
+# header: "Date: 2023-03-09T10:00" and "date: 2023-03-09," are bad dates, where the date
+# was taken and ", …" or "T10:00 …" stored as the first sentence's words
 _DATE_HEADER_LOOSE = re.compile(
-    _LEAD + r"date[ \t\u00a0]*:?[ \t\u00a0]*([0-9]{4}-[0-9]{2}-[0-9]{2})(?![0-9])[ \t\u00a0]*",
+    _LEAD + r"date(?:[ \t\u00a0]*:[ \t\u00a0]*(\S+)|[ \t\u00a0]+(\S*[0-9]\S*))[ \t\u00a0]*",
     re.IGNORECASE,
 )
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")  # ASCII digits: "２０２３" is no date
@@ -250,7 +253,8 @@ def parse_text_article(text: str, source: str) -> Article:
     body_start = 0
     header = _DATE_HEADER.match(text) or _DATE_HEADER_LOOSE.match(text)
     if header:
-        published = parse_date(header.group(1).translate(_UNSEEN))  # "2023-03-09\u200b"
+        value = next(group for group in header.groups() if group)
+        published = parse_date(value.translate(_UNSEEN))  # "2023-03-09\u200b"
         body_start = header.end()
         if _blank(text[body_start:]):
             raise InputError("empty article (only a date header)")
