@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -313,3 +314,23 @@ def test_source_matches_letters_past_ascii_in_any_case_on_both_databases(invoke,
     for given in ("агентство", "АГЕНТСТВО", "ü"):
         found = invoke("--db", db_url, "articles", "--source", given, "--format", "json")
         assert [r["source"] for r in json.loads(found.output)] == ["Агентство Ü 🙂"], given
+
+
+def test_a_dotted_capital_i_matches_alike_on_both_databases(invoke, db_url, tmp_path):
+    """Python lowers "İ" to "i" and a combining dot, PostgreSQL to "i": "istanbul" found
+    "İSTANBUL Times" on PostgreSQL alone, and "i̇stanbul" on SQLite alone."""
+    line = json.dumps({"text": "China backed a ceasefire.", "source": "İSTANBUL Times"})
+    (tmp_path / "a.jsonl").write_text(line + "\n", encoding="utf-8")
+    invoke("--db", db_url, "ingest", tmp_path / "a.jsonl")
+    for given in ("istanbul", "İstanbul", "İSTANBUL times"):
+        found = invoke("--db", db_url, "articles", "--source", given, "--format", "json")
+        assert [r["source"] for r in json.loads(found.output)] == ["İSTANBUL Times"], given
+
+
+def test_times_are_utc_text_alike_on_both_databases(store, invoke):
+    """`ingested_at` was "2026-12-07T20:06:15" from SQLite and
+    "2026-12-07T20:06:18.258761+00:00" from PostgreSQL."""
+    article_id = _ids(invoke, store)["a.txt"]
+    output = invoke("--db", store, "articles", "show", article_id, "--format", "json").output
+    stamp = json.loads(output)["article"]["ingested_at"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", stamp), stamp

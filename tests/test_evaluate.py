@@ -190,6 +190,34 @@ def test_a_malformed_gold_folder_is_one_line(invoke, tmp_path, file, content, me
         assert len(result.output.splitlines()) == 1
 
 
+def test_an_uncoded_article_and_a_sentence_not_in_its_text_are_said(invoke, tmp_path):
+    """An article left in the folder with no gold lines lowered precision in silence (the
+    guide: a sentence not listed has neither, so a note, not an error), and a gold sentence
+    its article does not hold was counted as missed in silence."""
+    folder = _small_gold(tmp_path / "gold")
+    before = _scores(invoke("evaluate", folder, "--format", "table").output)
+    shutil.copy(DEV / "dev-02.txt", folder / "dev-02.txt")
+    result = invoke("evaluate", folder, "--format", "table")
+    assert result.stderr == (
+        "note: 1 article of the gold folders has no gold lines (dev-02.txt); it is scored as "
+        "holding no links and no positions (move it out of the folder if not coded)\n"
+    )
+    assert _scores(result.output)["positions"] <= before["positions"]
+    gold = folder / "gold.jsonl"
+    record = json.loads(gold.read_text(encoding="utf-8").splitlines()[0])
+    record["sentence"] = "China   said\nnothing of the kind in this article."
+    with gold.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(record) + "\n")
+    for args in ((), ("--cv", "2"), ("--format", "table")):
+        result = invoke("evaluate", *args, folder)
+        assert result.stderr.splitlines()[1] == (
+            f"warning: 1 gold sentence is not in its article's text ({record['article']}: "
+            "“China said nothing of the kind in this …”); it can only be counted as missed"
+        ), args
+    result = invoke("train", folder, "--out", tmp_path / "model.json")
+    assert "warning: 1 gold sentence is not in its article's text" in result.stderr
+
+
 def test_gold_whose_article_is_missing_or_unreadable_is_refused(invoke, tmp_path):
     """Its gold was counted as missed, silently, and the command exited 0."""
     folder = _small_gold(tmp_path / "gold")

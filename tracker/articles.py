@@ -66,9 +66,13 @@ def _position_counts():
 
 
 def _iso(row: dict[str, Any]) -> dict[str, Any]:
-    for key in ("published", "ingested_at"):
-        if row.get(key) is not None and hasattr(row[key], "isoformat"):
-            row[key] = row[key].isoformat()
+    """The date as ISO text, the time of ingest as UTC text, the same on both databases."""
+    from tracker.review_view import utc_text
+
+    if row.get("published") is not None and hasattr(row["published"], "isoformat"):
+        row["published"] = row["published"].isoformat()
+    if isinstance(row.get("ingested_at"), dt.datetime):
+        row["ingested_at"] = utc_text(row["ingested_at"])
     return row
 
 
@@ -116,7 +120,7 @@ def list_articles(
                 f"{LONGEST_SOURCE_FILTER} (a part of the source's name or path)"
             )
         lowered = db.lower(connection, Article.source)
-        query = query.where(lowered.contains(source.lower(), autoescape=True))
+        query = query.where(lowered.contains(db.lower_text(source), autoescape=True))
     if limit is not None:
         query = query.limit(limit)
     return [_iso(dict(row._mapping)) for row in connection.execute(query)]

@@ -33,6 +33,7 @@ from tracker.output import (
     ARTICLE_ID,
     default_format,
     limit_option,
+    min_score_option,
     output_options,
     printable,
     render,
@@ -706,6 +707,7 @@ def links(
 @click.option(
     "--reviewed-only", is_flag=True, help="Only positions confirmed, corrected or added by hand."
 )
+@min_score_option
 @click.option("--explain", is_flag=True, help="Show why the coder found each position.")
 @limit_option
 @output_options
@@ -719,6 +721,7 @@ def position(
     until: str | None,
     article: int | None,
     reviewed_only: bool,
+    min_score: float | None,
     explain: bool,
     limit: int | None,
     fmt: str | None,
@@ -743,6 +746,7 @@ def position(
             until=until,
             article=article,
             reviewed_only=reviewed_only,
+            min_score=min_score,
         )
     fmt = default_format(fmt)
     columns = None

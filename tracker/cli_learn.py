@@ -102,10 +102,12 @@ def evaluate_command(
     from tracker.db import make_engine, prepare
     from tracker.ingest import ingest
     from tracker.learn.corpus import code_gold, merge_corpora
-    from tracker.learn.crossval import cross_validation_report, cv_summary
+    from tracker.learn.crossval import cross_validation_report, cv_summary, score_lines
     from tracker.learn.fit import Settings
 
     corpus = merge_corpora(gold_dirs)
+    for warning in scoring.gold_warnings(corpus):
+        click.echo(warning, err=True)
     if folds:
         if use_db:
             raise TrackerError("--cv codes the gold articles itself: leave out --use-db")
@@ -179,6 +181,19 @@ def evaluate_command(
     if errors:
         click.echo(f"\nerrors (up to {errors} of each kind):")
         click.echo(render(result.error_rows(errors), "table"), nl=False)
+    kept = [
+        {
+            "min_score": t,
+            "precision": m.precision,
+            "recall": m.recall,
+            "f1": m.f1,
+            "positions": m.predicted,
+        }
+        for t, m in result.by_score().items()
+    ]
+    if kept:
+        total = result.measures["positions"].predicted
+        click.echo("\n" + "\n".join(score_lines(kept, total, "")))
     click.echo(result.score_line())
 
 
@@ -198,12 +213,16 @@ def train_command(gold_dirs: tuple[Path, ...], out: Path, plan: str) -> None:
     Needs scikit-learn (pip install '.[learn]'); coding with the model does not.
     Check the figures with `tracker evaluate --cv 5 GOLD_DIRS` first.
     """
+    from tracker import evaluate as scoring
     from tracker.files import output_path
     from tracker.learn.corpus import code_gold, merge_corpora
     from tracker.learn.fit import Settings, train
 
     output_path(out)  # a folder or a missing one is said before the training, not after it
-    coded = code_gold(merge_corpora(gold_dirs), plan)
+    corpus = merge_corpora(gold_dirs)
+    for warning in scoring.gold_warnings(corpus):
+        click.echo(warning, err=True)
+    coded = code_gold(corpus, plan)
     model = train(coded, coded.names, Settings())
     model.save(out)
     stances = len(model.stances.weights) if model.stances is not None else 0

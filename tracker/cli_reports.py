@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from tracker.output import FORMATS, STREAMED, default_format, render, render_stream
+from tracker.output import (
+    FORMATS,
+    STREAMED,
+    default_format,
+    min_score_option,
+    render,
+    render_stream,
+)
 
 if TYPE_CHECKING:
     from tracker.report_context import PageContext
@@ -135,6 +142,7 @@ def _emit(
     is_flag=True,
     help="Only positions an analyst confirmed, corrected or added (`tracker review`).",
 )
+@min_score_option
 @click.option(
     "--reports-dir",
     metavar="DIR",
@@ -153,6 +161,7 @@ def report_command(
     since: str | None,
     until: str | None,
     reviewed_only: bool,
+    min_score: float | None,
     reports_dir: str | None,
     timeout: str,
     fmt: str | None,
@@ -193,6 +202,7 @@ def report_command(
         since=since,
         until=until,
         reviewed_only=reviewed_only,
+        min_score=min_score,
         folder=reports_dir,
         timeout=seconds,
     )
@@ -203,6 +213,7 @@ def report_command(
         "since": since,
         "until": until,
         "reviewed_only": reviewed_only or None,
+        "min_score": min_score,
     }
     _emit(
         rows,

@@ -70,8 +70,15 @@ def resolve_url(url: str | None = None) -> str:
 UNICODE_LOWER = "tracker_lower"
 
 
+def lower_text(text: str) -> str:
+    """``text`` lowered as PostgreSQL's lower() does, letter by letter: Python lowers "İ"
+    (dotted capital I) to "i" and a combining dot, PostgreSQL to "i", so "istanbul" found
+    "İSTANBUL Times" on one database and not the other."""
+    return text.replace("\u0130", "i").lower()
+
+
 def _unicode_lower(value: object) -> object:
-    return value.lower() if isinstance(value, str) else value
+    return lower_text(value) if isinstance(value, str) else value
 
 
 def lower(connection: Connection, expression: Any) -> Any:

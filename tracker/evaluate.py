@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 TARGETS = {"plan", "troop-withdrawal"} | {str(i) for i in range(1, 13)}
 ALIGN_MIN = 0.85
 STANCES = ("support", "oppose", "mixed")
+# The --min-score thresholds whose figures `evaluate` prints (``Evaluation.by_score``)
+SCORE_THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9)
 AFFILIATION_ALIASES = {
     "us": "united states",
     "usa": "united states",
@@ -121,6 +123,48 @@ class GoldCorpus:
                 f"folders do not hold ({shown}); "
                 "put their text beside the gold, or score a store with --use-db"
             )
+
+
+def gold_warnings(corpus: GoldCorpus) -> list[str]:
+    """What the gold folders hold that would distort the figures without an error: an
+    article with no gold lines is scored (and trained on) as holding no links and no
+    positions (the guide: a sentence not listed has neither), so a file left in the folder
+    uncoded lowers precision; a gold sentence that is not in its article's text can only
+    be missed."""
+    coded = {r["article"] for r in corpus.records}
+    out = []
+    bare = sorted(p.name for p in corpus.articles if p.name not in coded)
+    if bare:
+        many = len(bare) > 1
+        out.append(  # the guide's "a sentence not listed has neither": a note, not an error
+            f"note: {len(bare)} article{'s' if many else ''} of the gold folders "
+            f"{'have' if many else 'has'} no gold lines ({_first(bare)}); "
+            f"{'they are' if many else 'it is'} scored as holding no links and no positions "
+            f"(move {'them' if many else 'it'} out of the folder if not coded)"
+        )
+    texts = {p.name: " ".join(_text(p).split()) for p in corpus.articles if p.name in coded}
+    absent = [
+        f"{r['article']}: “{_short(r['sentence'])}”"
+        for r in corpus.records
+        if r["article"] in texts and " ".join(r["sentence"].split()) not in texts[r["article"]]
+    ]
+    if absent:
+        many = len(absent) > 1
+        out.append(
+            f"warning: {len(absent)} gold sentence{'s are' if many else ' is'} not in "
+            f"{'their' if many else 'its'} article's text ({_first(absent)}); "
+            f"{'they' if many else 'it'} can only be counted as missed"
+        )
+    return out
+
+
+def _first(items: list[str]) -> str:
+    return ", ".join(items[:3]) + (", …" if len(items) > 3 else "")
+
+
+def _short(sentence: str) -> str:
+    words = " ".join(sentence.split())
+    return words if len(words) <= 40 else words[:39] + "…"
 
 
 def _text(path: Path) -> str:
@@ -276,6 +320,26 @@ class Evaluation:
     per_target: dict[str, dict[str, Measure]]
     confusion: Counter
     errors: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # the predicted positions' scores (the coder's, a reviewed position has none) and the
+    # gold positions, for the figures at each --min-score (``by_score``)
+    position_scores: dict[tuple, float] = field(default_factory=dict)
+    predicted_positions: set[tuple] = field(default_factory=set)
+    gold_positions: set[tuple] = field(default_factory=set)
+
+    def by_score(self, thresholds: Iterable[float] = SCORE_THRESHOLDS) -> dict[float, Measure]:
+        """Positions F1 when only the positions the coder scored at least each threshold are
+        kept (``--min-score``), with those an analyst reviewed kept whatever their score:
+        how far a score can be trusted. Empty when no position has a score."""
+        if not self.position_scores:
+            return {}
+        scores = self.position_scores
+        return {
+            t: Measure.of(
+                {k for k in self.predicted_positions if scores.get(k, t) >= t},
+                self.gold_positions,
+            )
+            for t in thresholds
+        }
 
     def rows(self, blank: str | None = None) -> list[dict[str, Any]]:
         """The measures overall, then per target. A measure with no gold and no prediction
@@ -356,6 +420,7 @@ def evaluate(
             gold_aff.add(key + (affiliation, p["target"], p["stance"]))
             gold_art.add((record["article"], p["actor"], p["target"], p["stance"]))
     pred_links, pred_pos, pred_aff, pred_art = set(), set(), set(), set()
+    scores: dict[tuple, float] = {}
     for row in links:
         if not _scored(row, plan):
             continue
@@ -372,6 +437,10 @@ def evaluate(
             shown.actors.setdefault(actor, row.get("actor", ""))
         target, stance = str(row["target"]), row.get("stance")
         pred_pos.add(key + (actor, target, stance))
+        score = row.get("score")
+        if isinstance(score, (int, float)) and row.get("status") in (None, "auto"):
+            found = key + (actor, target, stance)  # a position found twice: its best score
+            scores[found] = max(scores.get(found, float(score)), float(score))
         affiliation = actor_map.affiliation.get(actor) or norm_affiliation(
             row.get("affiliation") or row.get("actor", "")
         )
@@ -405,7 +474,7 @@ def evaluate(
         if x[:-1] not in gold_keys:
             confusion[("none", x[-1])] += 1
     errors = _errors(shown, gold_links, pred_links, gold_pos, pred_pos)
-    return Evaluation(measures, per_target, confusion, errors)
+    return Evaluation(measures, per_target, confusion, errors, scores, pred_pos, gold_pos)
 
 
 def _scored(row: dict, plan: str) -> bool:

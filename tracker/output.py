@@ -68,6 +68,35 @@ class ArticleId(click.ParamType):
 ARTICLE_ID = ArticleId()
 
 
+class Score(click.ParamType):
+    """A score from 0 to 1 (``--min-score``); "nan" and "inf" are no scores."""
+
+    name = "score"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        if isinstance(value, float):
+            return value
+        try:
+            number = float(str(value).strip())
+        except ValueError:
+            number = math.nan
+        if not 0.0 <= number <= 1.0:  # NaN fails this too
+            self.fail(f"{value!r} is not a score from 0 to 1", param, ctx)
+        return number
+
+
+def min_score_option(command: Callable) -> Callable:
+    return click.option(
+        "--min-score",
+        type=Score(),
+        metavar="S",
+        help="Only positions the coder scored S (0 to 1) or more, and those an analyst "
+        "reviewed; `tracker evaluate` shows what each S keeps.",
+    )(command)
+
+
 def limit_option(command: Callable) -> Callable:
     return click.option(
         "--limit",

@@ -308,13 +308,14 @@ def positions(
     until: str | None = None,
     article: int | None = None,
     reviewed_only: bool = False,
+    min_score: float | None = None,
 ) -> list[dict]:
     """The positions in force, as reviewed (``tracker.review``): rejected ones left out,
     corrections applied, additions included; ``status`` says which (auto, confirmed,
     corrected, manual) and ``key`` names the position for a review sheet."""
     from tracker.review_view import Filters, decision_text, position_rows
 
-    filters = Filters(actor, target, plan, since, until, article, limit, reviewed_only)
+    filters = Filters(actor, target, plan, since, until, article, limit, reviewed_only, min_score)
     columns = list(POSITION_COLUMNS) + (["explanation"] if explain else [])
     rows = Rows([], columns)
     for row in position_rows(connection, filters):

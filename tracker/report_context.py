@@ -34,6 +34,7 @@ WHERE (CAST(:plan AS TEXT) IS NULL OR plan = :plan)
   AND (CAST(:since AS DATE) IS NULL OR date >= :since)
   AND (CAST(:until AS DATE) IS NULL OR date <= :until)
   AND (CAST(:reviewed_only AS INTEGER) IS NULL OR status <> 'auto')
+  AND (CAST(:min_score AS FLOAT) IS NULL OR status <> 'auto' OR score >= CAST(:min_score AS FLOAT))
 ORDER BY actor_id, target_id, CASE WHEN date IS NULL THEN 1 ELSE 0 END, date DESC,
          COALESCE(article_id, 0) DESC, COALESCE(sentence_start, 0) DESC,
          COALESCE(position_id, 9223372036854775807) DESC
@@ -118,6 +119,7 @@ def gather(
     since: str | None = None,
     until: str | None = None,
     reviewed_only: bool | None = None,
+    min_score: float | None = None,
     timeout: float | None = readonly_sql.DEFAULT_TIMEOUT,
 ) -> PageContext:
     """The context of report ``report`` run with these options (no store: footer only), under
@@ -149,6 +151,7 @@ def gather(
                 since=since,
                 until=until,
                 reviewed_only=reviewed_only,
+                min_score=min_score,
             )
         used = sql_check.check_readonly(POSITIONS_SQL, engine.dialect.name).parameters
         context.positions = readonly_sql.run_readonly_sql(

@@ -38,7 +38,16 @@ from tracker.readonly_sql import DEFAULT_TIMEOUT, execute_statement, readonly_co
 
 REPORTS_ENV = "TRACKER_REPORTS_DIR"
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
-PARAMETERS = ("plan", "actor", "actor_id", "target", "since", "until", "reviewed_only")
+PARAMETERS = (
+    "plan",
+    "actor",
+    "actor_id",
+    "target",
+    "since",
+    "until",
+    "reviewed_only",
+    "min_score",
+)
 # The command-line option that sets each parameter.
 OPTION_OF = {
     "plan": "plan",
@@ -48,6 +57,7 @@ OPTION_OF = {
     "since": "since",
     "until": "until",
     "reviewed_only": "reviewed-only",
+    "min_score": "min-score",
 }
 
 
@@ -189,6 +199,7 @@ def report_parameters(
     since: str | dt.date | None = None,
     until: str | dt.date | None = None,
     reviewed_only: bool | None = None,
+    min_score: float | None = None,
 ) -> dict[str, Any]:
     """The bound parameters of a report from the options, checked against the store.
     ``reviewed_only`` binds :reviewed_only to 1 (NULL when not given): only positions
@@ -199,6 +210,7 @@ def report_parameters(
     params["since"] = _iso_date(since, "since")
     params["until"] = _iso_date(until, "until")
     params["reviewed_only"] = 1 if reviewed_only else None
+    params["min_score"] = min_score  # :min_score: the coder's score; reviewed ones are kept
     if params["since"] and params["until"] and params["since"] > params["until"]:
         raise TrackerError(f"--since {params['since']} is after --until {params['until']}")
     if plan is not None:
@@ -245,6 +257,7 @@ def run_report(
     since: str | dt.date | None = None,
     until: str | dt.date | None = None,
     reviewed_only: bool = False,
+    min_score: float | None = None,
     folder: str | Path | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
 ) -> list[dict[str, Any]]:
@@ -269,6 +282,7 @@ def run_report(
         "since": since,
         "until": until,
         "reviewed-only": reviewed_only or None,
+        "min-score": min_score,
     }
     given = {k: v for k, v in given.items() if v is not None}
     used_options = {OPTION_OF[p] for p in statement.parameters}

@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     case,
     column,
+    or_,
     select,
     table,
 )
@@ -97,6 +98,7 @@ class Filters:
     article: int | None = None
     limit: int | None = None
     reviewed_only: bool = False
+    min_score: float | None = None  # the coder's score; reviewed positions are kept
 
 
 def _narrowed(connection: Connection, query, filters: Filters):
@@ -129,9 +131,19 @@ def _narrowed(connection: Connection, query, filters: Filters):
         query = query.where(VIEW.c.article_id == filters.article)
     if filters.reviewed_only:
         query = query.where(VIEW.c.status != "auto")
+    if filters.min_score is not None:
+        query = query.where(or_(VIEW.c.status != "auto", VIEW.c.score >= filters.min_score))
     if filters.limit is not None:
         query = query.limit(filters.limit)
     return query
+
+
+def utc_text(value: dt.datetime) -> str:
+    """A stored time as UTC text ("2026-12-04T22:10:00Z"), the same from both databases:
+    SQLite keeps UTC without the offset, PostgreSQL gives the offset and microseconds."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def plain_times(row: dict[str, Any]) -> dict[str, Any]:
@@ -139,9 +151,7 @@ def plain_times(row: dict[str, Any]) -> dict[str, Any]:
     for name in ("date", "decided_at"):
         value = row.get(name)
         if isinstance(value, dt.datetime):
-            if value.tzinfo is None:  # SQLite keeps UTC without the offset
-                value = value.replace(tzinfo=dt.UTC)
-            row[name] = value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            row[name] = utc_text(value)
         elif isinstance(value, dt.date):
             row[name] = value.isoformat()
     return row

@@ -164,6 +164,7 @@ def _rows(
                     "actor": info.name if info else "",
                     "affiliation": info.affiliation if info else None,
                     "stance": finding.stance,
+                    "score": finding.score,
                 }
             )
     return links, positions

@@ -142,6 +142,8 @@ def cross_validation_report(
         for t, by in per_target.items()
     }
     report["candidate_recall"] = candidate_recall(coded, coded.names)
+    report["positions_by_score"] = by_score(folds)
+    report["positions_predicted"] = sum(f.evaluation.measures["positions"].predicted for f in folds)
     report["rows"] = [
         {
             "fold": str(f["fold"]),
@@ -159,6 +161,40 @@ def cross_validation_report(
     return report
 
 
+def by_score(folds: list[Fold]) -> list[dict[str, float]]:
+    """Positions at each ``--min-score`` threshold, the mean over the folds as for the
+    figures: how much precision a higher threshold buys, and at what cost in recall."""
+    per_fold = [f.evaluation.by_score() for f in folds]
+    if not all(per_fold):
+        return []
+    out = []
+    for t in per_fold[0]:
+        ms = [fold[t] for fold in per_fold]
+        out.append(
+            {
+                "min_score": t,
+                "precision": sum(m.precision for m in ms) / len(ms),
+                "recall": sum(m.recall for m in ms) / len(ms),
+                "f1": sum(m.f1 for m in ms) / len(ms),
+                "positions": sum(m.predicted for m in ms),
+            }
+        )
+    return out
+
+
+def score_lines(rows: list[dict[str, float]], total: int, across: str) -> list[str]:
+    """The lines that show ``by_score``'s rows (or one evaluation's, ``across`` "")."""
+    if not rows:
+        return []
+    lines = [f"positions kept at each --min-score{across} (of {total} positions):"]
+    for r in rows:
+        lines.append(
+            f"  score >= {r['min_score']:.1f}  {r['positions']:5d} positions  "
+            f"P={r['precision']:.3f} R={r['recall']:.3f} F1={r['f1']:.3f}"
+        )
+    return lines
+
+
 def cv_summary(report: dict[str, Any]) -> str:
     """Per-target means, the candidates' recall, then the mean figures: last, where a
     reader of the end of the output finds them."""
@@ -171,6 +207,9 @@ def cv_summary(report: dict[str, Any]) -> str:
         lines.append(f"  {target:17s} links {link:5s}  positions {position}")
     recall = report["candidate_recall"]
     lines.append(f"candidate recall: positions {recall['positions']:.3f}")
+    lines += score_lines(
+        report["positions_by_score"], report["positions_predicted"], " (means over the folds)"
+    )
     lines.append(f"cross-validated ({len(report['folds'])} folds by article, {report['decider']}):")
     for name in MEASURES:
         m = report[name]

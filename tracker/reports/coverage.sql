@@ -33,6 +33,7 @@ l AS (
       AND (CAST(:since AS DATE) IS NULL OR date >= :since)
       AND (CAST(:until AS DATE) IS NULL OR date <= :until)
       AND (CAST(:reviewed_only AS INTEGER) IS NULL OR status <> 'auto')
+      AND (CAST(:min_score AS FLOAT) IS NULL OR status <> 'auto' OR score >= CAST(:min_score AS FLOAT))
 ),
 p AS (
     SELECT *
@@ -40,6 +41,7 @@ p AS (
     WHERE (CAST(:since AS DATE) IS NULL OR date >= :since)
       AND (CAST(:until AS DATE) IS NULL OR date <= :until)
       AND (CAST(:reviewed_only AS INTEGER) IS NULL OR status <> 'auto')
+      AND (CAST(:min_score AS FLOAT) IS NULL OR status <> 'auto' OR score >= CAST(:min_score AS FLOAT))
 ),
 latest AS (
     SELECT target_id, stance
