@@ -122,6 +122,19 @@ def _plan_error(invoke, tmp_path, with_plan, text: str) -> str:
             'phrases = ["two-point plan"]\nnot_this_plan = ["—"]',
             "plan_target: the phrase '—' has no words, so it can never match",
         ),
+        (
+            'phrases = ["peace conference"]',
+            'phrases = ["peace conference"]\nagainst = ["war", "Peace  Conference"]',
+            "point 2 ('peace-conference'): the phrase 'Peace  Conference' is in both 'phrases' "
+            "and 'against'; a phrase says what the point asks for or what it is against, not "
+            "both",
+        ),
+        (
+            'phrases = ["two-point plan"]',
+            'phrases = ["two-point plan"]\nnot_this_plan = ["other plan", "Two-point plan"]',
+            "plan_target: the phrase 'Two-point plan' is in 'not_this_plan' and names the plan "
+            "too ('phrases' or 'generic')",
+        ),
         ('title = "A peace conference"', 'title = " "', "point 2: its title is blank"),
         ('title = "A plan of two points"', 'title = ""', "the plan's title is blank"),
         (

@@ -360,6 +360,14 @@ def _plan_problem(data: dict[str, Any], stopwords: frozenset[str]) -> str | None
     unmatchable = _unmatchable(whole_phrases, stopwords)
     if unmatchable:
         return f"plan_target: {unmatchable}"
+    both = _in_both(
+        whole.get("phrases", []) + whole.get("generic", []), whole.get("not_this_plan", [])
+    )
+    if both:
+        return (
+            f"plan_target: the phrase {shown(both)} is in 'not_this_plan' and names the plan too"
+            " ('phrases' or 'generic')"
+        )
     if whole.get("generic") and "published" not in data:  # without it, they named it forever
         return (
             "key 'generic' in [plan_target] needs the plan's 'published' date: generic words "
@@ -400,7 +408,21 @@ def _target_problem(data: dict[str, Any], stopwords: frozenset[str]) -> str:
             unmatchable = _unmatchable(phrases, stopwords)
             if unmatchable:
                 return f"{named}: {unmatchable}"
+            both = _in_both(entry.get("phrases", []), entry.get("against", []))
+            if both:
+                return (
+                    f"{named}: the phrase {shown(both)} is in both 'phrases' and 'against'; "
+                    "a phrase says what the point asks for or what it is against, not both"
+                )
     return ""
+
+
+def _in_both(phrases: list[str], against: list[str]) -> str:
+    """The first of ``against`` that is one of ``phrases`` as matching reads them (words,
+    letter case aside), or "". Stored once, such a phrase was ``against`` alone, so that
+    "supported a truce" read as oppose, with no word from `tracker seed`."""
+    wanted = {tuple(normalise_phrase(p)) for p in phrases}
+    return next((p for p in against if tuple(normalise_phrase(p)) in wanted), "")
 
 
 def _slug_taken(slug: str, taken: str, owner: str) -> str:
