@@ -159,7 +159,15 @@ def test_every_builtin_report_is_a_canned_query():
     assert canned.skipped == []
     assert set(canned.queries) == {r.name for r in list_reports()}
     matrix = canned.queries["matrix"]
-    assert matrix["params"] == ["plan", "actor", "target", "since", "until", "reviewed_only"]
+    assert matrix["params"] == [
+        "plan",
+        "actor",
+        "target",
+        "since",
+        "until",
+        "reviewed_only",
+        "min_score",
+    ]
     assert matrix["title"].startswith("matrix: Actors × targets")
     assert "--" not in matrix["description"]  # options are fields there
     assert matrix["hide_sql"] is True
@@ -170,6 +178,7 @@ def test_every_builtin_report_is_a_canned_query():
         "since",
         "until",
         "reviewed_only",
+        "min_score",
     ]
     assert "Needs actor and target." in canned.queries["evidence"]["description"]
     assert "Needs actor or target." in canned.queries["timeline"]["description"]
@@ -191,13 +200,16 @@ def test_every_builtin_report_is_a_canned_query():
         ("timeline", {"target": "plan", "since": "2023-02-25"}),
         ("actor", {"actor": "China", "until": "2023-03-01"}),
         ("evidence", {"actor": "Zelensky", "target": "plan"}),
+        ("matrix", {"min-score": "0.8"}),
+        ("evidence", {"actor": "Zelensky", "target": "plan", "min-score": "0.5"}),
     ],
 )
 def test_a_canned_query_gives_the_reports_rows(invoke, store, name, options):
     args = [arg for key, value in options.items() for arg in (f"--{key}", value)]
     expected = json.loads(invoke("--db", store, "report", name, *args, "--format", "json").output)
     assert expected, "pick options the dev corpus has rows for"
-    assert _run_canned(store, name, options) == expected
+    fields = {key.replace("-", "_"): value for key, value in options.items()}
+    assert _run_canned(store, name, fields) == expected
 
 
 def test_reviewed_only_in_a_canned_query_is_the_reports_option(invoke, store, tmp_path):

@@ -816,6 +816,41 @@ def test_no_position_is_added_on_a_retired_point(invoke, tmp_path, with_plan):
     assert "applied 1 confirm" in invoke("--db", db, "review", "import", sheet).output
 
 
+def test_a_sheet_applied_before_its_point_was_retired_is_unchanged_again(
+    invoke, tmp_path, with_plan
+):
+    """Importing the same sheet again changes nothing, also once the point it added a
+    position on (or corrected one onto) is retired: it was a bad row saying to put the
+    point back "to add positions on it", while the position was in force."""
+    from test_review import _sheet, _write
+
+    own = with_plan()
+    db = f"sqlite:///{tmp_path / 'two.db'}"
+    text = "Mr Wang Yi called for de-escalation and for a peace conference."
+    invoke("--db", db, "ingest", "-", input=f"date 2024-06-01\n{text}\n")
+    rows = {(r["plan"], r["target"]): r for r in _sheet(invoke, db, tmp_path)}
+    on_one = rows["two-points", "1"]
+    added = dict(on_one, decision="add", key="", actor="Zelensky", target="2", stance="oppose")
+    moved = dict(
+        rows["china-2023", "3"], decision="correct", actor="Putin", plan="two-points", target="2"
+    )
+    sheet = _write(tmp_path / "sheet.csv", [added, moved])
+    assert "1 correct, 1 add" in invoke("--db", db, "review", "import", sheet).output
+    before = invoke("--db", db, "position", "--format", "jsonl").output
+    path = own / "plans" / "two-points.toml"
+    path.write_text(SECOND.split("[[points]]\nnumber = 2")[0], encoding="utf-8")
+    invoke("--db", db, "seed", "--no-articles")
+    result = invoke("--db", db, "review", "import", sheet)
+    assert "applied 0 confirm, 0 reject, 0 correct, 0 add; 2 unchanged; 0 bad" in result.output
+    after = invoke("--db", db, "position", "--format", "jsonl").output
+    assert after.replace('"target_retired": 1', '"target_retired": 0') == before
+    stance = dict(added, stance="mixed")  # a new decision on it is still refused
+    result = invoke(
+        "--db", db, "review", "import", _write(tmp_path / "new.csv", [stance]), expect=1
+    )
+    assert "target '2' of plan 'two-points' is retired" in result.output
+
+
 def test_a_sheet_s_target_that_two_plans_have_is_named_as_plan_slash_target(
     invoke, tmp_path, with_plan
 ):

@@ -102,15 +102,21 @@ ARGUMENTS: dict[str, str] = {
     "reviewed_only": (
         "CASE WHEN lower(TRIM(:reviewed_only)) IN ('1', 'yes', 'true') THEN 1 ELSE NULL END"
     ),
+    # --min-score: a number from 0 to 1; blank (or no number) counts everything
+    "min_score": (
+        "CASE WHEN TRIM(:min_score) GLOB '*[0-9]*' AND TRIM(:min_score) NOT GLOB '*[^0-9.]*' "
+        "THEN CAST(TRIM(:min_score) AS REAL) ELSE NULL END"
+    ),
 }
 ARGUMENTS_TABLE = "browse_args"
 # The form's fields, in this order; :actor_id is filled from the actor field.
-FIELDS = ("plan", "actor", "target", "since", "until", "reviewed_only")
+FIELDS = ("plan", "actor", "target", "since", "until", "reviewed_only", "min_score")
 FIELD_OF = {p: "actor" if p == "actor_id" else p for p in PARAMETERS}
 FIELD_NOTE = (
     "A blank field filters nothing. actor: a name or alias (Zelenskyy); target: a point "
     "number, a slug or plan; since, until: YYYY-MM-DD; reviewed_only: 1 for the positions "
-    "an analyst confirmed, corrected or added."
+    "an analyst confirmed, corrected or added; min_score: 0 to 1, the positions the coder "
+    "scored that or more, and the reviewed ones."
 )
 
 

@@ -445,6 +445,13 @@ def _place(decision: Decision) -> tuple[str, str, str] | None:
     return (decision.actor or "", decision.plan or "", decision.target or "")
 
 
+def already_decided(connection: Connection, decision: Decision) -> bool:
+    """Whether ``decision`` is the one in force for its position already: importing it
+    again changes nothing, even once its point is retired (no new position is added)."""
+    now = latest(connection, position_key(decision.ref))
+    return now is not None and _same(now, decision)
+
+
 def _same(row: dict[str, Any], decision: Decision) -> bool:
     return (
         row["decision"] == decision.decision

@@ -39,6 +39,7 @@ from tracker.review import (
     Decision,
     PositionRef,
     Recorded,
+    already_decided,
     canonical_actor,
     canonical_target,
     check_live,
@@ -387,14 +388,14 @@ class _Sheet:
                     "a correct row changes the actor, target or stance, and this one changes "
                     "none; write 'confirm' to keep the position as it is"
                 )
-        if what == "correct" and (plan, target) != current[1:3]:
-            self.live(plan, target)  # corrected onto another target: one the plan has now
         if what == "correct" and (actor, plan, target) == (ref.actor, ref.plan, ref.target):
             if shown is not None and shown.get("auto_stance") == stance:
                 what = "confirm"  # corrected to what the coder found: a confirmation
         decision = Decision(
             ref, what, stance, actor, plan, target, _value(row, "note") or None, *context
         )
+        if what == "correct" and (plan, target) != current[1:3]:
+            self.live(decision)  # corrected onto another target: one the plan has now
         return decision, expected
 
     def _position(self, row: dict[str, str], current, what: str) -> tuple[str, str, str, str]:
@@ -422,19 +423,27 @@ class _Sheet:
             raise _Bad(str(exc)) from None
         return actor, plan, target, stance
 
-    def live(self, plan: str, target: str) -> None:
-        """``target`` (a canonical key of ``plan``) must not be retired; each plan's live
-        keys are read once per sheet."""
+    def live(self, decision: Decision) -> None:
+        """The decision's target must not be retired, unless the decision is the one in
+        force already (the same sheet imported again: unchanged, where it was a bad row
+        saying to add the position that is there); each plan's live keys are read once
+        per sheet."""
+        plan, target = decision.plan or "", decision.target or ""
         if plan not in self.live_keys:
             self.live_keys[plan] = target_keys(self.connection, plan)
         try:
             check_live(plan, target, self.live_keys[plan])
         except TrackerError as exc:
-            raise _Bad(str(exc)) from None
+            if not already_decided(self.connection, decision):
+                raise _Bad(str(exc)) from None
 
     def _add(self, row: dict[str, str]) -> Decision:
+        decision = self._added(row)
+        self.live(decision)
+        return decision
+
+    def _added(self, row: dict[str, str]) -> Decision:
         actor, plan, target, stance = self._position(row, (None, None, None, None), "add")
-        self.live(plan, target)
         source, text = _value(row, "source"), row.get("sentence") or ""
         date = _date(_value(row, "date"))
         note = _value(row, "note") or None
