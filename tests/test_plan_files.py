@@ -959,9 +959,35 @@ def test_interactive_review_target_of_two_plans(invoke, tmp_path, with_plan):
         "not saved: target 1 is a point of 2 plans (china-2023: sovereignty, "
         "two-points: de-escalation); type it as PLAN/TARGET"
     ], result.output
-    assert "saved: add " in result.output and "1 decisions saved" in result.output
+    assert "saved: add Dmytro Kuleba support china-2023/1 (" in result.output
+    assert "1 decisions saved" in result.output
     shown = json.loads(invoke("--db", db, "position", "--format", "json").output)
     added = [row for row in shown if row["status"] == "manual"]
     assert [(r["actor"], r["plan"], r["target"], r["stance"]) for r in added] == [
         ("Dmytro Kuleba", "china-2023", "1", "support")
+    ]
+
+
+def test_interactive_review_with_plan_takes_a_bare_target_as_that_plan_s(
+    invoke, tmp_path, with_plan
+):
+    """In `review --plan two-points`, a number only china-2023 has live (two-points' point
+    2 retired) was added on china-2023's point in silence: a bare target is the session's
+    plan's, so the retired point is refused, and what is saved names its plan."""
+    own = with_plan()
+    db = f"sqlite:///{tmp_path / 'two.db'}"
+    text = "Mr Wang Yi called for de-escalation and for a peace conference."
+    invoke("--db", db, "ingest", "-", input=f"date 2024-06-01\n{text}\n")
+    path = own / "plans" / "two-points.toml"
+    path.write_text(SECOND.split("[[points]]\nnumber = 2")[0], encoding="utf-8")
+    invoke("--db", db, "seed", "--no-articles")
+    keys = "+Kuleba\n2\n" + "+Kuleba\n1\no" + "q"
+    args = ("review", "--interactive", "--reviewer", "ana", "--plan", "two-points")
+    result = invoke("--db", db, *args, input=keys)
+    assert "not saved: target '2' of plan 'two-points' is retired" in result.output
+    assert "saved: add Dmytro Kuleba oppose two-points/1 (" in result.output
+    shown = json.loads(invoke("--db", db, "position", "--format", "json").output)
+    added = [row for row in shown if row["status"] == "manual"]
+    assert [(r["actor"], r["plan"], r["target"], r["stance"]) for r in added] == [
+        ("Dmytro Kuleba", "two-points", "1", "oppose")
     ]

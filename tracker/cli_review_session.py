@@ -48,6 +48,7 @@ class Session:
     def __init__(self, engine: Engine, filters: Filters, reviewer: str) -> None:
         self.engine = engine
         self.reviewer = reviewer
+        self.plan = filters.plan  # a bare target typed at the prompt is this plan's
         with engine.connect() as connection:
             self.rows = list(position_rows(connection, filters, queue=True))
             self.revisions = latest_revisions(connection, [r["key"] for r in self.rows])
@@ -153,7 +154,7 @@ class Session:
         actor = self._ask("actor", _actor)
         if actor is None:
             return None
-        found = self._ask("target", _target)
+        found = self._ask("target", lambda connection, typed: _target(connection, typed, self.plan))
         if found is None:
             return None
         stance = self._stance()
@@ -210,7 +211,14 @@ class Session:
         self.revisions[done.key] = done.revision
         self.done.append(Done(index, done.key, done.revision))
         self.counts["decided"] += 1
-        click.echo(f"saved: {done.decision} ({done.key}, revision {done.revision})")
+        # what an addition or a correction put in force, its plan named: a bare number
+        # that only another plan has live lands there
+        what = (
+            f" {decision.actor} {decision.stance} {decision.plan}/{decision.target}"
+            if decision.decision in ("add", "correct")
+            else ""
+        )
+        click.echo(f"saved: {done.decision}{what} ({done.key}, revision {done.revision})")
         return decision.decision != "add"  # after an addition, the position itself is next
 
     def _undo(self, index: int) -> int:
@@ -239,12 +247,14 @@ def _actor(connection, typed: str) -> str:
     return canonical_actor(connection, typed, "actor")
 
 
-def _target(connection, typed: str) -> tuple[str, str]:
+def _target(connection, typed: str, session_plan: str | None = None) -> tuple[str, str]:
     """The target typed at the prompt: a point number or a slug (``3``, ``plan``), or
-    PLAN/TARGET (``china-2023/3``, as a position shows it) where several plans have it."""
+    PLAN/TARGET (``china-2023/3``, as a position shows it) where several plans have it. In
+    a session with ``--plan``, a bare target is that plan's (its retired point 3 was
+    china-2023's point 3, in silence)."""
     plan, slash, target = typed.strip().partition("/")
     if not slash:
-        plan, target = None, typed
+        plan, target = session_plan, typed
     return live_target(connection, plan, target, "target")
 
 
