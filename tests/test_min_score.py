@@ -177,3 +177,14 @@ def test_evaluate_prints_what_each_min_score_keeps(invoke, tmp_path):
         int(line.split()[3]) for line in output.splitlines() if line.startswith("  score >= ")
     ]
     assert len(counts) == 5 and counts == sorted(counts, reverse=True) and counts[0] > 0
+
+
+def test_a_page_names_the_min_score_applied(invoke, db_url, tmp_path):
+    """The page's Filters line showed a cell's three decimals: 0.500 for --min-score
+    0.5000001, which keeps fewer positions than 0.5, and -0.000 for -0."""
+    _ingested(invoke, db_url, tmp_path)
+    for given, shown in (("0.5000001", "0.5000001"), ("-0", "0.0"), ("1e-3", "0.001")):
+        page = invoke(
+            "--db", db_url, "report", "coverage", "--min-score", given, "--format", "html"
+        ).output
+        assert f"Filters: min_score {shown}<" in page, given

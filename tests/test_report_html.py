@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import re
 import shutil
 from html.parser import HTMLParser
@@ -357,6 +358,36 @@ def test_evidence_and_timeline_link_sources_with_a_web_address(store, invoke):
     assert "changed" in rows[2].classes and "was support" in rows[2].text()
     assert [a.attrs["href"] for a in table.all("a")] == ["https://example.org/a1?x=1&y=2"]
     assert timeline.all("figure", "subject-chart")[0].all("svg")
+
+
+def test_a_source_of_several_addresses_links_each_row_to_its_own(db_url, invoke, tmp_path):
+    """Two articles under one source, each with its address: every timeline row (and every
+    `sql` row) linked to the first one's. A row links to its own article's address (by
+    source and date); where source and date name several addresses, to none."""
+    said = "Olaf Scholz said Germany "
+    lines = [
+        {
+            "date": "2023-04-01",
+            "url": "https://r.example/first",
+            "text": said + "opposes the plan.",
+        },
+        {"date": "2023-04-02", "url": "https://r.example/second", "text": said + "backs talks."},
+        {"date": "2023-04-02", "url": "https://r.example/third", "text": said + "wants a truce."},
+    ]
+    feed = tmp_path / "wire.jsonl"
+    feed.write_text(
+        "".join(json.dumps({**line, "source": "Wire"}) + "\n" for line in lines), encoding="utf-8"
+    )
+    invoke("--db", db_url, "ingest", feed)
+    for args in (
+        ("report", "timeline", "--actor", "Scholz"),
+        ("sql", "SELECT date, source FROM report_positions ORDER BY date, position_id"),
+    ):
+        page = parse(_page(invoke, db_url, *args))
+        hrefs = [a.attrs["href"] for a in page.all("a") if a.attrs["href"].startswith("http")]
+        assert hrefs == ["https://r.example/first"], args
+    page = parse(_page(invoke, db_url, "sql", "SELECT source FROM report_positions"))
+    assert not [a for a in page.all("a") if a.attrs["href"].startswith("http")]
 
 
 @pytest.mark.parametrize(

@@ -229,6 +229,12 @@ def test_every_downgrade_asks_naming_what_it_undoes(invoke, db_url):
     result = invoke("--db", db_url, "db", "downgrade", "--", "-7", input="n\n", expect=1)
     assert "0005 (review decisions" in result.output
     assert ", 0004 (coding runs" in result.output
+    result = invoke("--db", db_url, "db", "downgrade", "0002", input="n\n", expect=1)
+    assert (  # 0003's downgrade removes nothing: its hashes and merges stay, and it says so
+        "removes what 0007, 0006, 0005, 0004 added, with its data (0010, 0009, 0008 change "
+        "views only; 0003 keeps the new hashes and the merged articles, so an older version "
+        "stores an article it reads again once more)"
+    ) in result.output
     assert _revision(db_url) == db.head_revision()
     assert invoke("--db", db_url, "db", "downgrade", "0001", input="y\n").output.endswith(
         "database at revision 0001\n"

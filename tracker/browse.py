@@ -169,7 +169,11 @@ def _description(report: Report) -> str:
         lines.append(line[2:].strip())
     body = [line for line in lines[1:] if not line.lower().startswith("requires:")]
     text = " ".join(line for line in body if line)
-    text = re.sub(r"(?<![\w-])--(plan|actor|target|since|until)\b", r"\1", text)
+    text = re.sub(
+        r"(?<![\w-])--(plan|actor|target|since|until|reviewed-only|min-score)\b",
+        lambda m: m.group(1).replace("-", "_"),
+        text,
+    )
     text = text.replace("Options:", "Fields:")
     needs = [" or ".join(group) for group in report.requires]
     if needs:

@@ -447,19 +447,7 @@ def db_downgrade(ctx: click.Context, revision: str, yes: bool) -> None:
             what = "removes every table and all the data"
         else:
             steps = ", ".join(f"{rev} ({title})" if title else rev for rev, title in undone)
-            views = database.views_only([rev for rev, _ in undone])
-            with_data = [rev for rev, _ in undone if rev not in views]
-            if not with_data:
-                change = "changes" if len(undone) == 1 else "change"
-                what = f"undoes {steps}, which {change} views only (no stored data is removed),"
-            elif not views:
-                they = "it" if len(undone) == 1 else "they"
-                what = f"undoes {steps} and removes what {they} added, with its data,"
-            else:
-                what = (
-                    f"undoes {steps} and removes what {', '.join(with_data)} added, with its"
-                    f" data ({', '.join(views)} change views only),"
-                )
+            what = _downgrade_text(steps, [rev for rev, _ in undone])
         try:
             click.confirm(f"downgrading to {revision} {what} in {where}; continue?", abort=True)
         except click.Abort:
@@ -470,6 +458,31 @@ def db_downgrade(ctx: click.Context, revision: str, yes: bool) -> None:
         database.downgrade(engine, revision)
         click.echo(f"database at revision {_current(ctx) or 'base'}")
         engine.dispose()  # closing the file (SQLite checkpoints it) is the migration's end too
+
+
+def _downgrade_text(steps: str, revisions: list[str]) -> str:
+    """What a downgrade undoing ``revisions`` (named in ``steps``) does to the data: the
+    migrations that remove none (views only; 0003, whose hashes and merges stay) are said
+    to, and the others' additions go with their data."""
+    from tracker import db as database
+
+    notes = database.downgrade_notes(revisions)
+    views = [rev for rev in revisions if notes.get(rev) is database.VIEWS]
+    with_data = [rev for rev in revisions if rev not in notes]
+    if not with_data and len(views) == len(revisions):
+        change = "changes" if len(views) == 1 else "change"
+        return f"undoes {steps}, which {change} views only (no stored data is removed),"
+    said = []
+    if views:
+        said.append(f"{', '.join(views)} {'change' if len(views) > 1 else 'changes'} views only")
+    said += [f"{rev} {note}" for rev, note in notes.items() if note is not database.VIEWS]
+    if not with_data:
+        return f"undoes {steps}, which remove no stored data ({'; '.join(said)}),"
+    they = "it" if len(revisions) == 1 else "they"
+    added = ", ".join(with_data) if said else they
+    return f"undoes {steps} and removes what {added} added, with its data" + (
+        f" ({'; '.join(said)})," if said else ","
+    )
 
 
 @db.command("current")

@@ -329,12 +329,24 @@ def _title(script: Script | None) -> str:
     return " ".join(script.doc.strip().split("\n\n")[0].split())
 
 
-def views_only(revisions: list[str]) -> list[str]:
-    """Those of ``revisions`` whose migration changes views alone (``VIEWS_ONLY = True`` in
-    its file): undoing them removes no stored data, which the downgrade's question says."""
+VIEWS = "changes views only"
+
+
+def downgrade_notes(revisions: list[str]) -> dict[str, str]:
+    """Those of ``revisions`` whose undoing removes no stored data, each with what the
+    downgrade's question says of it: ``VIEWS`` (``VIEWS_ONLY = True`` in its file), or the
+    file's ``DOWNGRADE_KEEPS`` (0003's downgrade keeps its hashes and merged articles)."""
     script = ScriptDirectory.from_config(alembic_config())
-    found = [(rev, script.get_revision(rev)) for rev in revisions]
-    return [rev for rev, s in found if s is not None and getattr(s.module, "VIEWS_ONLY", False)]
+    out: dict[str, str] = {}
+    for rev in revisions:
+        found = script.get_revision(rev)
+        if found is None:
+            continue
+        if getattr(found.module, "VIEWS_ONLY", False):
+            out[rev] = VIEWS
+        elif isinstance(getattr(found.module, "DOWNGRADE_KEEPS", None), str):
+            out[rev] = found.module.DOWNGRADE_KEEPS
+    return out
 
 
 def reaches_base(undone: list[tuple[str, str]]) -> bool:

@@ -46,10 +46,23 @@ SELECT COUNT(*) AS articles, MIN(published) AS first_date, MAX(published) AS las
 FROM articles
 """
 # Sources whose article has a web address, to link a report's `source` column.
+# A source links to an address only when all its articles have that one (a wire's two
+# articles under "Reuters" linked every row to the first one's); a source and date, likewise.
 LINKS_SQL = """
-SELECT source, MIN(url) AS url FROM articles
-WHERE url IS NOT NULL AND url <> '' GROUP BY source
+SELECT source, NULL AS published, MIN(url) AS url FROM articles GROUP BY source
+HAVING COUNT(DISTINCT NULLIF(url, '')) = 1 AND COUNT(NULLIF(url, '')) = COUNT(*)
+UNION ALL
+SELECT source, published, MIN(url) AS url FROM articles WHERE published IS NOT NULL
+GROUP BY source, published
+HAVING COUNT(DISTINCT NULLIF(url, '')) = 1 AND COUNT(NULLIF(url, '')) = COUNT(*)
 """
+
+
+def link_key(source: str, date: Any = None) -> str:
+    """The key of ``PageContext.links`` for an article source, or a source on a date."""
+    if date is None or date == "":
+        return source
+    return source + "\x00" + (date.isoformat() if hasattr(date, "isoformat") else str(date))
 
 
 @dataclass
@@ -71,7 +84,8 @@ class PageContext:
     store: StoreSummary | None = None
     positions: list[dict[str, Any]] | None = None  # under the report's filters
     actor_kinds: dict[str, str] = field(default_factory=dict)  # actor name -> kind
-    links: dict[str, str] = field(default_factory=dict)  # article source -> URL
+    # article source (or source and date, ``link_key``) -> URL, where it names one address
+    links: dict[str, str] = field(default_factory=dict)
     report: str = ""  # the report's name, or "sql"
 
 
@@ -140,7 +154,7 @@ def gather(
         undated=int(summary["undated"] or 0),
     )
     links = readonly_sql.run_readonly_sql(engine, LINKS_SQL, timeout=timeout)
-    context.links = {row["source"]: row["url"] for row in links}
+    context.links = {link_key(row["source"], row["published"]): row["url"] for row in links}
     if report in ("matrix", "actor"):
         with readonly_sql.readonly_connection(engine, timeout) as connection:
             params = reports.report_parameters(

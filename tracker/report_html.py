@@ -93,15 +93,31 @@ def _link(url: str, text: str | None = None) -> str:
     return shown
 
 
-def _value(column: str, value: Any, links: Mapping[str, str]) -> tuple[str, str]:
-    """A cell's HTML and its CSS class."""
+def _filter_text(value: Any) -> str:
+    """A filter as it was applied: a --min-score of 0.5000001 in full, where a cell's three
+    decimals showed 0.500 (and -0 as 0)."""
+    if isinstance(value, float):
+        return repr(value + 0.0)
+    return cell_text(value)
+
+
+def _source_url(links: Mapping[str, str], source: str, date: Any = None) -> str | None:
+    """The address of the article(s) of ``source`` (on ``date``, when given and known)."""
+    from tracker.report_context import link_key
+
+    return links.get(link_key(source, date)) or links.get(source)
+
+
+def _value(column: str, value: Any, links: Mapping[str, str], date: Any = None) -> tuple[str, str]:
+    """A cell's HTML and its CSS class; ``date``, the row's, finds a source's address."""
     text = cell_text(value)
     if column in STANCE_COLUMNS and value in STANCES:
         return f'<span class="badge {value}">{escape(text)}</span>', "stance"
     if column == "url" and text:
         return _link(text), "url"
-    if column == "source" and text in links:
-        return _link(links[text], text), "plain"
+    url = _source_url(links, text, date) if column == "source" else None
+    if url:
+        return _link(url, text), "plain"
     if column == "source":
         return _breakable(text), "plain"
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -134,7 +150,7 @@ def _table(
     for row in rows:
         cells = []
         for column in columns:
-            html, kind = _value(column, row.get(column), links)
+            html, kind = _value(column, row.get(column), links, row.get("date"))
             cells.append(
                 f'<td class="{kind}" data-value="{escape(cell_text(row.get(column)))}">{html}</td>'
             )
@@ -219,7 +235,8 @@ def _timeline(
         number, title = cell_text(row.get("target")), cell_text(row.get("target_title"))
         target = f"<b>{escape(number)}</b> {escape(title)}"
         source = cell_text(row.get("source"))
-        source_html = _link(links[source], source) if source in links else _breakable(source)
+        url = _source_url(links, source, row.get("date"))
+        source_html = _link(url, source) if url else _breakable(source)
         date = cell_text(row.get("date"))
         out.append(
             f'<tr class="{"changed" if changed else "same"}">'
@@ -278,7 +295,7 @@ def render_html(
     if description:
         header.append(f'<p class="meta">{escape(description)}</p>')
     if shown:
-        text = " · ".join(f"{k} {cell_text(v)}" for k, v in shown.items())
+        text = " · ".join(f"{k} {_filter_text(v)}" for k, v in shown.items())
         header.append(f'<p class="meta">Filters: {escape(text)}</p>')
     if sql:
         header.append(f'<pre class="sql">{escape(sql)}</pre>')

@@ -41,6 +41,11 @@ revision: str = "0003"
 down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+# what undoing it keeps (the downgrade's question says it, beside what others remove)
+DOWNGRADE_KEEPS = (
+    "keeps the new hashes and the merged articles, so an older version stores an article "
+    "it reads again once more"
+)
 
 HASH_VERSION = "tracker-article-2"
 INVISIBLE = ("\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")

@@ -6,7 +6,8 @@
 -- dated positions, the first and last article date, `evidence` (positions with
 -- the latest stance), `positions` (all) and the count of each stance.
 -- `target_retired` is 1 for a point taken out of its plan file (no longer coded).
--- Options: --actor (required), --plan, --target, --since, --until.
+-- Options: --actor (required), --plan, --target, --since, --until, --reviewed-only,
+-- --min-score.
 -- note: `changed` compares dated positions only: a position from an undated article
 -- never counts as a change, since when it was taken is unknown.
 WITH p AS (

@@ -5,7 +5,7 @@
 -- joined with ", " in alphabetical order. `target_retired` is 1 for a point
 -- taken out of its plan file (no longer coded).
 -- Options: --plan, --actor (targets where that actor is on one side), --target,
--- --since, --until.
+-- --since, --until, --reviewed-only, --min-score.
 WITH RECURSIVE p AS (
     SELECT *
     FROM report_positions

@@ -7,7 +7,7 @@
 -- count actors by their latest stance on the target (as in the matrix report),
 -- so each actor counts once. A point taken out of its plan file (retired) is
 -- listed only while links or positions coded before remain on it.
--- Options: --plan, --target, --since, --until.
+-- Options: --plan, --target, --since, --until, --reviewed-only, --min-score.
 WITH t AS (
     SELECT *
     FROM report_targets

@@ -4,7 +4,8 @@
 -- One row per position of the actor on the target, undated ones first, then
 -- by date and sentence. `target_retired` is 1 for a point taken out of its plan file
 -- (no longer coded) whose positions, coded or reviewed before, are still listed.
--- Options: --actor and --target (required), --plan, --since, --until.
+-- Options: --actor and --target (required), --plan, --since, --until, --reviewed-only,
+-- --min-score.
 SELECT
     date,
     actor,

@@ -8,7 +8,7 @@
 -- cannot be placed in time). `sentence` is the latest evidence. `target_retired`
 -- is 1 for a point taken out of its plan file: it is no longer coded, and what is
 -- listed on it was coded (or reviewed) before.
--- Options: --plan, --actor, --target, --since, --until.
+-- Options: --plan, --actor, --target, --since, --until, --reviewed-only, --min-score.
 -- note: `changed` compares dated positions only: a position from an undated article
 -- never counts as a change, since when it was taken is unknown.
 WITH p AS (

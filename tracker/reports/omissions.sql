@@ -4,7 +4,7 @@
 -- scope "actor": for each actor with a position in the period (or the one
 -- --actor names), the targets it took no position on. A point taken out of its
 -- plan file (retired) is not coded any more, so it is never listed.
--- Options: --plan, --actor, --target, --since, --until.
+-- Options: --plan, --actor, --target, --since, --until, --reviewed-only, --min-score.
 WITH t AS (
     SELECT *
     FROM report_targets

@@ -7,7 +7,8 @@
 -- and `changed` is 1 when the stance differs from it. An undated position
 -- has neither: when it was taken is unknown. `target_retired` is 1 for a point
 -- taken out of its plan file (no longer coded).
--- Options: --actor and/or --target (at least one), --plan, --since, --until.
+-- Options: --actor and/or --target (at least one), --plan, --since, --until,
+-- --reviewed-only, --min-score.
 -- note: `changed` compares dated positions only: a position from an undated article
 -- never counts as a change, since when it was taken is unknown.
 WITH history AS (
