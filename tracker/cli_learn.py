@@ -181,16 +181,7 @@ def evaluate_command(
     if errors:
         click.echo(f"\nerrors (up to {errors} of each kind):")
         click.echo(render(result.error_rows(errors), "table"), nl=False)
-    kept = [
-        {
-            "min_score": t,
-            "precision": m.precision,
-            "recall": m.recall,
-            "f1": m.f1,
-            "positions": m.predicted,
-        }
-        for t, m in result.by_score().items()
-    ]
+    kept = result.by_score_rows()
     if kept:
         total = result.measures["positions"].predicted
         click.echo("\n" + "\n".join(score_lines(kept, total, "")))

@@ -341,6 +341,20 @@ class Evaluation:
             for t in thresholds
         }
 
+    def by_score_rows(self) -> list[dict[str, float]]:
+        """``by_score`` as rows: the threshold, the positions kept, their precision, recall
+        and F1 (``tracker evaluate`` prints them, ``--cv`` their means over the folds)."""
+        return [
+            {
+                "min_score": t,
+                "precision": m.precision,
+                "recall": m.recall,
+                "f1": m.f1,
+                "positions": m.predicted,
+            }
+            for t, m in self.by_score().items()
+        ]
+
     def rows(self, blank: str | None = None) -> list[dict[str, Any]]:
         """The measures overall, then per target. A measure with no gold and no prediction
         (a target nobody mentioned, positions on a target only ever linked) has ``blank``

@@ -34,7 +34,8 @@ WHERE (CAST(:plan AS TEXT) IS NULL OR plan = :plan)
   AND (CAST(:since AS DATE) IS NULL OR date >= :since)
   AND (CAST(:until AS DATE) IS NULL OR date <= :until)
   AND (CAST(:reviewed_only AS INTEGER) IS NULL OR status <> 'auto')
-  AND (CAST(:min_score AS FLOAT) IS NULL OR status <> 'auto' OR score >= CAST(:min_score AS FLOAT))
+  AND (CAST(:min_score AS FLOAT) IS NULL OR status <> 'auto'
+       OR score >= CAST(:min_score AS FLOAT))
 ORDER BY actor_id, target_id, CASE WHEN date IS NULL THEN 1 ELSE 0 END, date DESC,
          COALESCE(article_id, 0) DESC, COALESCE(sentence_start, 0) DESC,
          COALESCE(position_id, 9223372036854775807) DESC

@@ -163,23 +163,19 @@ def cross_validation_report(
 
 def by_score(folds: list[Fold]) -> list[dict[str, float]]:
     """Positions at each ``--min-score`` threshold, the mean over the folds as for the
-    figures: how much precision a higher threshold buys, and at what cost in recall."""
-    per_fold = [f.evaluation.by_score() for f in folds]
+    figures (the positions kept, summed): how much precision a higher threshold buys, and
+    at what cost in recall."""
+    per_fold = [f.evaluation.by_score_rows() for f in folds]
     if not all(per_fold):
         return []
-    out = []
-    for t in per_fold[0]:
-        ms = [fold[t] for fold in per_fold]
-        out.append(
-            {
-                "min_score": t,
-                "precision": sum(m.precision for m in ms) / len(ms),
-                "recall": sum(m.recall for m in ms) / len(ms),
-                "f1": sum(m.f1 for m in ms) / len(ms),
-                "positions": sum(m.predicted for m in ms),
-            }
-        )
-    return out
+    return [
+        {
+            "min_score": rows[0]["min_score"],
+            **{k: sum(r[k] for r in rows) / len(rows) for k in ("precision", "recall", "f1")},
+            "positions": sum(r["positions"] for r in rows),
+        }
+        for rows in zip(*per_fold, strict=True)
+    ]
 
 
 def score_lines(rows: list[dict[str, float]], total: int, across: str) -> list[str]:

@@ -33,7 +33,8 @@ l AS (
       AND (CAST(:since AS DATE) IS NULL OR date >= :since)
       AND (CAST(:until AS DATE) IS NULL OR date <= :until)
       AND (CAST(:reviewed_only AS INTEGER) IS NULL OR status <> 'auto')
-      AND (CAST(:min_score AS FLOAT) IS NULL OR status <> 'auto' OR score >= CAST(:min_score AS FLOAT))
+      AND (CAST(:min_score AS FLOAT) IS NULL OR status <> 'auto'
+           OR score >= CAST(:min_score AS FLOAT))
 ),
 p AS (
     SELECT *
@@ -41,7 +42,8 @@ p AS (
     WHERE (CAST(:since AS DATE) IS NULL OR date >= :since)
       AND (CAST(:until AS DATE) IS NULL OR date <= :until)
       AND (CAST(:reviewed_only AS INTEGER) IS NULL OR status <> 'auto')
-      AND (CAST(:min_score AS FLOAT) IS NULL OR status <> 'auto' OR score >= CAST(:min_score AS FLOAT))
+      AND (CAST(:min_score AS FLOAT) IS NULL OR status <> 'auto'
+           OR score >= CAST(:min_score AS FLOAT))
 ),
 latest AS (
     SELECT target_id, stance

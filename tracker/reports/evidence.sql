@@ -29,6 +29,7 @@ WHERE actor_id = :actor_id
   AND (CAST(:since AS DATE) IS NULL OR date >= :since)
   AND (CAST(:until AS DATE) IS NULL OR date <= :until)
   AND (CAST(:reviewed_only AS INTEGER) IS NULL OR status <> 'auto')
-  AND (CAST(:min_score AS FLOAT) IS NULL OR status <> 'auto' OR score >= CAST(:min_score AS FLOAT))
+  AND (CAST(:min_score AS FLOAT) IS NULL OR status <> 'auto'
+       OR score >= CAST(:min_score AS FLOAT))
 ORDER BY CASE WHEN date IS NULL THEN 0 ELSE 1 END, date, COALESCE(article_id, 0),
     COALESCE(sentence_start, 0), COALESCE(position_id, 9223372036854775807)

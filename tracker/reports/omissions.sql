@@ -21,7 +21,8 @@ p AS (
       AND (CAST(:since AS DATE) IS NULL OR date >= :since)
       AND (CAST(:until AS DATE) IS NULL OR date <= :until)
       AND (CAST(:reviewed_only AS INTEGER) IS NULL OR status <> 'auto')
-      AND (CAST(:min_score AS FLOAT) IS NULL OR status <> 'auto' OR score >= CAST(:min_score AS FLOAT))
+      AND (CAST(:min_score AS FLOAT) IS NULL OR status <> 'auto'
+           OR score >= CAST(:min_score AS FLOAT))
 ),
 speakers AS (
     SELECT actor_id, actor

@@ -26,7 +26,8 @@ WITH history AS (
           SELECT 1 FROM targets taken_out WHERE taken_out.id = target_id AND taken_out.retired
       ) OR target_slug = :target)
       AND (CAST(:reviewed_only AS INTEGER) IS NULL OR rp.status <> 'auto')
-      AND (CAST(:min_score AS FLOAT) IS NULL OR rp.status <> 'auto' OR rp.score >= CAST(:min_score AS FLOAT))
+      AND (CAST(:min_score AS FLOAT) IS NULL OR rp.status <> 'auto'
+           OR rp.score >= CAST(:min_score AS FLOAT))
 )
 SELECT
     date,
