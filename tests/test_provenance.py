@@ -136,6 +136,17 @@ def test_another_lexicon_makes_stored_articles_stale(db_url, invoke, own_seeds):
     assert _rows(db_url, select(func.count()).select_from(Article)) == [(4,)]
 
 
+def test_the_hint_after_an_ingest_with_the_rules_names_the_rules(db_url, invoke):
+    """After `ingest --decider rules` of articles coded by the learned decider, the hint
+    said `tracker recode --stale`, which (learned) finds nothing stale: it re-coded 0."""
+    invoke("--db", db_url, "ingest", *FIRST)
+    again = invoke("--db", db_url, "ingest", "--decider", "rules", *FIRST).output
+    hint = "3 already stored but coded by another configuration: run tracker recode --stale"
+    assert f"{hint} --decider rules\n" in again
+    done = invoke("--db", db_url, "recode", "--stale", "--decider", "rules").output
+    assert "re-coded 3 of 3 articles" in done
+
+
 def test_db_check_counts_runs_that_never_recorded_their_end(db_url, invoke):
     """A run killed with kill -9 (or stopped by a full disk that refused its last write)
     stays `running`: `db check` says how many, as a hint, not a problem."""

@@ -99,6 +99,7 @@ class Summary:
     positions: int = 0
     coded: int = 0  # coded so far; ``new`` only once committed
     stale: int = 0  # skipped, but coded by another configuration than this run's
+    decider: str = "learned"  # this run's, which the hint to recode them names
     files_changed: bool = False  # plan or actor files edited since the store was seeded
     elapsed: float = 0.0  # seconds, the whole ingest
     failures: list[InputFailure] = field(default_factory=list)
@@ -121,6 +122,7 @@ class Summary:
             line += (
                 f"\n{self.stale} already stored but coded by another configuration: "
                 "run tracker recode --stale"
+                + (f" --decider {self.decider}" if self.decider != "learned" else "")
             )
         if self.files_changed:
             line += "\n" + FILES_CHANGED
@@ -176,7 +178,7 @@ def ingest(
     with ``new`` counting exactly the articles committed so far. Ctrl-C or SIGTERM raises
     ``Interrupted``, whose summary counts what was committed before it. The run is recorded
     (``tracker.runs``) when it first stores an article, and every row it stores points to it."""
-    summary = Summary(listener=on_progress)
+    summary = Summary(listener=on_progress, decider=decider)
     started = perf_counter()
     with engine.connect() as connection:  # the store's plans and actors, as the coder's
         used = coding_configuration(connection, decider)

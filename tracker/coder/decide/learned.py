@@ -112,11 +112,20 @@ class LinearModel:
             raise ValueError("'classes' must be names and 'weights' a table")
         if len(bias) != len(classes) or any(len(w) != len(classes) for w in weights.values()):
             raise ValueError("every weight row needs one value per class")
-        return cls(
+        if len(set(classes)) != len(classes):
+            raise ValueError("a class is named twice in 'classes'")
+        model = cls(
             list(classes),
             [float(b) for b in bias],
             {str(f): [float(x) for x in w] for f, w in weights.items()},  # numbers, or an error
         )
+        # NaN or infinity scored every candidate NaN: no position kept (recode deleted them
+        # all, exit 0), or a NaN score stored on PostgreSQL and refused on SQLite
+        if not all(map(math.isfinite, model.bias)) or not all(
+            math.isfinite(x) for w in model.weights.values() for x in w
+        ):
+            raise ValueError("a weight or bias is not a finite number")
+        return model
 
 
 def softmax(scores: list[float]) -> list[float]:
@@ -175,6 +184,17 @@ class DecisionModel:
         positions = data["positions"]
         if NO_POSITION not in positions.get("classes", []):
             raise ValueError(f"the position model has no {NO_POSITION!r} class")
+        if not set(positions["classes"]) <= STANCES | {NO_POSITION}:
+            raise ValueError(
+                f"the position model's classes must be {NO_POSITION!r} and stances "
+                f"({', '.join(sorted(STANCES))})"
+            )
+        for name in ("link_threshold", "position_threshold"):
+            value = data.get(name, 0.5)
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ValueError(f"'{name}' must be a number from 0 to 1")
+            if not 0.0 <= value <= 1.0:  # NaN fails too
+                raise ValueError(f"'{name}' must be a number from 0 to 1, not {value!r}")
         stances = None
         if data.get("stances") is not None:
             stances = LinearModel.from_json(data["stances"])
@@ -627,8 +647,16 @@ class LearnedDecider:
     def explain(self, candidate: PositionCandidate, stance: str, top: int = 5) -> list[str]:
         """The actor's features that weighed most for the stance chosen, against "none"
         (the sentence's and the target's are the same for every actor of the sentence)."""
-        j = self.position_classes.index(stance)
         none = self.none_index
+        if stance in self.position_classes:
+            j = self.position_classes.index(stance)
+        else:  # a stance the position model has no class of (the stance model's, or the
+            # guide's "not yet" mixed for a model trained on gold with no mixed position):
+            # what weighed most for the position model's own stance
+            j = max(
+                (k for k in range(len(self.position_classes)) if k != none),
+                key=candidate.scores.__getitem__,
+            )
         weights = self.model.positions.weights
         # the top features by (contrast, name), highest first, as sort(reverse=True) would
         # give them; kept by insertion, since sorting tuples compares them interpreted
