@@ -142,7 +142,13 @@ def gold_warnings(corpus: GoldCorpus) -> list[str]:
             f"{'they are' if many else 'it is'} scored as holding no links and no positions "
             f"(move {'them' if many else 'it'} out of the folder if not coded)"
         )
-    texts = {p.name: " ".join(_text(p).split()) for p in corpus.articles if p.name in coded}
+    texts = {}
+    for path in corpus.articles:
+        if path.name in coded:
+            try:
+                texts[path.name] = " ".join(_text(path).split())
+            except TrackerError:
+                continue  # coding the folder says why it cannot be read, in its own words
     absent = [
         f"{r['article']}: “{_short(r['sentence'])}”"
         for r in corpus.records
