@@ -317,10 +317,17 @@ def test_export_gold_leaves_out_articles_partly_reviewed(invoke, db_url, tmp_pat
         _write(tmp_path / "one.csv", [dict(rows[0], decision="confirm")]),
     )
     result = invoke("--db", db_url, "review", "export-gold", tmp_path / "g")
-    assert (
-        "wrote 0 articles" in result.output and "1 articles only partly reviewed" in result.output
+    assert result.output == (
+        f"wrote nothing to {tmp_path / 'g'}: no article of plan china-2023 is fully reviewed "
+        "(1 only partly reviewed; `tracker review --article ID` finishes one)\n"
     )
-    assert (tmp_path / "g" / "gold.jsonl").read_text(encoding="utf-8") == ""
+    # no empty gold.jsonl and actors.json: they made the folder "not empty", so the next
+    # export needed --force, and evaluate refused the folder
+    assert not (tmp_path / "g").exists()
+    rest = [dict(r, decision="confirm") for r in rows[1:] if r["source"] == rows[0]["source"]]
+    invoke("--db", db_url, "review", "import", _write(tmp_path / "rest.csv", rest))
+    result = invoke("--db", db_url, "review", "export-gold", tmp_path / "g")
+    assert result.output.startswith("wrote 1 articles (")
     result = invoke(
         "--db", db_url, "review", "export-gold", tmp_path / "g", "--plan", "x", expect=1
     )

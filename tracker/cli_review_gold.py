@@ -64,10 +64,17 @@ def export_gold_command(ctx: click.Context, folder: Path, plan: str, force: bool
 
     with _engine(ctx).connect() as connection:
         result = export_gold(connection, folder, plan, force=force)
-    click.echo(
-        f"wrote {result.articles} articles ({result.records} sentences, {result.positions} "
-        f"positions) to {folder}; {result.partial} articles only partly reviewed were left out"
-    )
+    if result.articles or force:
+        click.echo(
+            f"wrote {result.articles} articles ({result.records} sentences, "
+            f"{result.positions} positions) to {folder}; {result.partial} articles only partly "
+            "reviewed were left out"
+        )
+    else:
+        click.echo(
+            f"wrote nothing to {folder}: no article of plan {plan} is fully reviewed "
+            f"({result.partial} only partly reviewed; `tracker review --article ID` finishes one)"
+        )
     if result.contradictory:
         click.echo(
             f"left out {result.contradictory} articles where one actor holds two stances on "

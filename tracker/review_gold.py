@@ -271,11 +271,8 @@ def export_gold(connection: Connection, folder: Path, plan: str, force: bool = F
     articles = connection.execute(
         select(Article.id, Article.content_hash, Article.published).order_by(Article.id)
     ).all()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise TrackerError(f"{folder}: cannot create ({exc.strerror or exc})") from None
     result = GoldExport()
+    texts: list[tuple[Path, str]] = []  # written once every article is read
     records: list[dict[str, Any]] = []
     actors: set[str] = set()
     for article_id, digest, published in articles:
@@ -299,8 +296,8 @@ def export_gold(connection: Connection, folder: Path, plan: str, force: bool = F
             .where(Sentence.article_id == article_id)
             .order_by(Sentence.ordinal)
         ).all()
-        _write(
-            folder / name, article_text([(s.start, s.end, s.text) for s in sentences], published)
+        texts.append(
+            (folder / name, article_text([(s.start, s.end, s.text) for s in sentences], published))
         )
         links = _links(connection, article_id, plan)
         for r in rows:
@@ -321,6 +318,14 @@ def export_gold(connection: Connection, folder: Path, plan: str, force: bool = F
         result.articles += 1
         result.retired += retired
     result.records = len(records)
+    if not result.articles and not force:  # an empty gold.jsonl and actors.json made the
+        return result  # folder "not empty" for the next export (--force replaces an old one's)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise TrackerError(f"{folder}: cannot create ({exc.strerror or exc})") from None
+    for path, text in texts:
+        _write(path, text)
     _write(
         folder / "gold.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
     )
