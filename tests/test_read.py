@@ -367,3 +367,24 @@ def test_a_json_file_named_is_refused_not_stored_as_text(tmp_path: Path):
     )
     renamed = path.rename(tmp_path / "articles.jsonl")
     assert [a.text for a in read_file(renamed)] == ["China called for a ceasefire."]
+
+
+def test_a_name_written_with_combining_accents_is_found(invoke, tmp_path):
+    """Saved in NFD (macOS, some pages), "Erdog\u0306an" was cut in two at the accent and
+    matched no one: the sentence was linked with no position. The NFC copy read later was a
+    repeat (the content key compares in NFC), so ingesting it again mended nothing."""
+    import unicodedata
+
+    text = "date 2023-03-15\nPedro Sánchez said Russia must withdraw its troops.\n"
+    decomposed = unicodedata.normalize("NFD", text)
+    assert decomposed != text
+    (tmp_path / "a.txt").write_text(decomposed, encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text(
+        json.dumps({"text": decomposed.split("\n", 1)[1], "date": "2023-03-16"}) + "\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "s.db"
+    invoke("--db", db, "ingest", tmp_path / "a.txt", tmp_path / "b.jsonl")
+    rows = [json.loads(line) for line in invoke("--db", db, "position").output.splitlines()]
+    assert [(r["actor"], r["target"]) for r in rows] == [("Pedro Sánchez", "troop-withdrawal")] * 2
+    assert rows[0]["sentence"] == "Pedro Sánchez said Russia must withdraw its troops."

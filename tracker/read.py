@@ -245,10 +245,21 @@ def _blank(text: str) -> bool:
     return not text.translate(_UNSEEN).strip() if has_any(text, INVISIBLE) else not text.strip()
 
 
+def composed(text: str) -> str:
+    """``text`` in NFC, the form a reader cannot tell from it: a name written with combining
+    accents ("Erdog\u0306an", as macOS and some pages save it) was cut in two at the accent
+    and matched no one, and the same article read again in NFC was a repeat (the content
+    key compares in NFC), so it could not be mended by ingesting it again."""
+    if text.isascii() or unicodedata.is_normalized("NFC", text):
+        return text
+    return unicodedata.normalize("NFC", text)
+
+
 def parse_text_article(text: str, source: str) -> Article:
     """An article in the seed format: an optional ``date YYYY-MM-DD`` header, then the text."""
     if _blank(text):
         raise InputError("empty article")
+    text = composed(text)
     published = None
     body_start = 0
     header = _DATE_HEADER.match(text) or _DATE_HEADER_LOOSE.match(text)
@@ -280,7 +291,7 @@ def parse_jsonl_record(line: str, source: str) -> Article:
         problem = _unstorable(value) if value else None
         if problem:
             raise InputError(f"'{key}' {problem}")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = composed(text.replace("\r\n", "\n").replace("\r", "\n"))
     published = parse_date(record["date"]) if record.get("date") else None
     return Article(
         source=record.get("source") or record.get("url") or source,

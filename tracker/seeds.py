@@ -57,7 +57,7 @@ def check_actor_file(path: Path) -> list[dict[str, Any]]:
         name = entry["name"]
         if not name.strip():
             raise TrackerError(f"{path}: [[actors]] #{number} has a blank name")
-        first = firsts.setdefault(_folded(name), (number, name))
+        first = firsts.setdefault(_actor_key(name), (number, name))
         if first[0] != number:
             raise TrackerError(
                 f"{path}: actor {shown(name)} is given twice {_twice(number, first, name)}"
@@ -87,6 +87,17 @@ def check_actor_file(path: Path) -> list[dict[str, Any]]:
     return entries
 
 
+def _actor_key(name: str) -> str:
+    """An actor's name as the coder matches it (``name_key``: case, accents, dots, hyphens,
+    spaces of any kind, invisible characters), else folded: "Boris\u00a0Pistorius" and
+    "Bóris Pistorius" were second actors beside "Boris Pistorius", whom the coder could then
+    not tell apart (no position for either, and no --actor could name one)."""
+    from tracker.coder.actors import name_key
+
+    key = name_key(name)
+    return " ".join(key) if key else _folded(name)
+
+
 def _folded(text: str) -> str:
     """``text`` as one name or slug whatever its letter case and Unicode form (NFC or NFD,
     as macOS writes é): "Jane Roe" and "jane roe" were two actors, stored apart, that the
@@ -101,7 +112,8 @@ def _twice(number: int, first: tuple[int, str], name: str) -> str:
         return f"([[actors]] #{number})"
     return (
         f"([[actors]] #{number}): [[actors]] #{first[0]} is {shown(first[1])}, which differs "
-        "from it only in letter case or Unicode form"
+        "from it only in what matching leaves out (letter case, accents, spaces, dots, "
+        "hyphens, Unicode form)"
     )
 
 
