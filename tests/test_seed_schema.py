@@ -3,6 +3,7 @@ missing required key or a value of the wrong type is one line naming the file an
 
 from __future__ import annotations
 
+import json
 import shutil
 import tomllib
 import unicodedata
@@ -410,3 +411,35 @@ def test_a_long_value_is_cut_in_an_error_line(invoke, tmp_path, own_seeds):
         "begins or ends with a space"
     )
     assert len(shown) == 60
+
+
+@pytest.mark.parametrize("titles", ['[" "]', '[""]', "[]"], ids=["space", "empty", "none"])
+def test_a_role_with_a_blank_title_or_none_is_refused(invoke, tmp_path, own_seeds, titles):
+    """A blank title loaded in silence and made the state's adjective that person: "A German
+    diplomat said Berlin supports peace talks" was Jane Roe's position."""
+    path = _add_actor(
+        own_seeds,
+        'name = "Jane Roe"\nkind = "person"\naffiliation = "Germany"\n'
+        f'roles = [{{ titles = {titles}, of = "Germany", from = 2023-01-01 }}]',
+    )
+    words = "no titles" if titles == "[]" else "a blank title"
+    assert _one_error(invoke, tmp_path) == f"Error: {path}: a role of 'Jane Roe' has {words}"
+
+
+def test_a_dotless_i_matches_its_capitals(invoke, tmp_path, own_seeds):
+    """ "Kalın" lowered stays "kalın" while "KALIN" lowers to "kalin": the all-caps byline
+    and the name written without Turkish letters were other people than the registry's."""
+    _add_actor(
+        own_seeds,
+        'name = "İbrahim Kalın"\nkind = "person"\naffiliation = "Turkey"\naliases = ["Kalın"]',
+    )
+    db = tmp_path / "k.db"
+    for day, text in (
+        ("01", "İBRAHİM KALIN said Turkey supports a ceasefire."),
+        ("02", "Ibrahim Kalin said Turkey supports a ceasefire."),
+        ("03", "Mr Kalin said Turkey supports a ceasefire."),
+    ):
+        invoke("--db", db, "ingest", "-q", "-", input=f"date 2023-08-{day}\n{text}\n")
+    rows = [json.loads(line) for line in invoke("--db", db, "position").output.splitlines()]
+    assert {r["actor"] for r in rows} == {"İbrahim Kalın"}, rows
+    assert len({r["sentence"] for r in rows}) == 3

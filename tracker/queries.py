@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -69,11 +70,16 @@ def find_actor_ids(connection: Connection, name: str, what: str = "--actor") -> 
         raise TrackerError("--actor needs a name (leave it out for every actor)")
     canonical: dict[int, tuple[str, tuple[str, ...]]] = {}
     people: set[int] = set()
+    registered: set[int] = set()  # in the actors file now (not found in text, not removed)
     names: dict[tuple[str, ...], set[int]] = {}
-    for actor_id, actor_name, kind in connection.execute(select(Actor.id, Actor.name, Actor.kind)):
+    for actor_id, actor_name, kind, confirmed in connection.execute(
+        select(Actor.id, Actor.name, Actor.kind, Actor.confirmed)
+    ):
         canonical[actor_id] = (actor_name, normalise_phrase(actor_name))
         if kind == "person":
             people.add(actor_id)
+        if confirmed:
+            registered.add(actor_id)
         names.setdefault(normalise_phrase(actor_name), set()).add(actor_id)
     for actor_id, alias in connection.execute(
         select(ActorAlias.actor_id, ActorAlias.alias).where(ActorAlias.kind == "name")
@@ -81,14 +87,14 @@ def find_actor_ids(connection: Connection, name: str, what: str = "--actor") -> 
         names.setdefault(normalise_phrase(alias), set()).add(actor_id)
     exact = {i for i, (_, words) in canonical.items() if words == wanted}
     if exact:
-        return _one_actor(name, exact, canonical, what)
+        return _one_actor(name, exact, canonical, what, registered)
     if wanted not in names and wanted[:1] in TITLES and wanted[1:] in names:
         wanted = wanted[1:]  # "President Xi" as "Xi"
     if wanted in names:
         found = set(names[wanted])
         if found <= people:  # a surname ("Wang") may be one's alias and part of another's name
             found |= {i for i in people if _within(wanted, canonical[i][1])}
-        return _one_actor(name, found, canonical, what)
+        return _one_actor(name, found, canonical, what, registered)
     choices = {" ".join(k): ids for k, ids in names.items()}
     found = {
         actor_id
@@ -99,7 +105,7 @@ def find_actor_ids(connection: Connection, name: str, what: str = "--actor") -> 
     }
     found |= {i for key, ids in names.items() if _within(wanted, key) for i in ids}
     if found:
-        return _one_actor(name, found, canonical, what)
+        return _one_actor(name, found, canonical, what, registered)
     raise TrackerError(f"no actor matches {_shown(name)}; `tracker actors` lists them")
 
 
@@ -110,8 +116,23 @@ def _within(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
 
 
 def _one_actor(
-    name: str, ids: set[int], canonical: dict[int, tuple[str, tuple[str, ...]]], what: str
+    name: str,
+    ids: set[int],
+    canonical: dict[int, tuple[str, tuple[str, ...]]],
+    what: str,
+    registered: set[int],
 ) -> list[int]:
+    """The one actor of ``ids`` a name means, else an error naming them. Of several, the
+    one whose name is the name typed (letter case and Unicode form aside), else the one
+    the actors file still has: an actor renamed with an accent ("Erdogan" to "Erdoğan")
+    left the old one in the store, and no name could then choose either, for good."""
+    if len(ids) > 1:
+        typed = unicodedata.normalize("NFC", name.strip()).casefold()
+        same = {i for i in ids if unicodedata.normalize("NFC", canonical[i][0]).casefold() == typed}
+        if len(same) == 1:
+            return sorted(same)
+        if len(ids & registered) == 1:
+            return sorted(ids & registered)
     if len(ids) == 1:
         return sorted(ids)
     shown = sorted(canonical[i][0] for i in ids)

@@ -67,6 +67,14 @@ def check_actor_file(path: Path) -> list[dict[str, Any]]:
             if any(not a.strip() for a in entry.get(key, [])):
                 raise TrackerError(f"{path}: actor {shown(name)} has a blank entry in {key}")
         for role in entry.get("roles", []):
+            titles = role.get("titles", [])
+            if not titles or any(not title.strip() for title in titles):
+                # a blank title made every mention of the state's adjective that person
+                # ("A German diplomat said" coded as Jane Roe's)
+                raise TrackerError(
+                    f"{path}: a role of {shown(name)} has "
+                    + ("no titles" if not titles else "a blank title")
+                )
             if role.get("from") and role.get("to") and role["to"] < role["from"]:
                 raise TrackerError(
                     f"{path}: a role of {shown(name)} ends ({role['to']}) before it begins "

@@ -123,6 +123,9 @@ def normalise_word(surface: str) -> str:
     if not word.isascii():
         word = unicodedata.normalize("NFKD", word)
         word = "".join(c for c in word if not unicodedata.combining(c))
+        # the dotless ı has no accent to drop, while "KALIN" lowers to "kalin": "Kalın" and
+        # its capitals were two names
+        word = word.replace("ı", "i")
     return word.replace("-", "").replace(".", "").replace("'", "")
 
 
