@@ -396,6 +396,24 @@ def test_a_sheet_without_its_revision_column_never_overrules_another_reviewer(
     assert rows[1]["key"] not in shown  # rejected: left out of the positions
 
 
+def test_a_stale_confirm_of_a_position_corrected_since_is_a_conflict(invoke, db_url, tmp_path):
+    """Bob corrected the stance; Ana's sheet, exported before, confirms the row as it was.
+    It was refused as "the row's actor, target or stance was edited", which nobody did:
+    it is the conflict a stale reject or correct gets, and nothing is saved."""
+    _ingest(invoke, db_url, tmp_path)
+    rows = _sheet(invoke, db_url, tmp_path)
+    row, key = rows[0], rows[0]["key"]
+    other = next(s for s in ("support", "oppose", "mixed") if s != row["stance"])
+    fixed = _write(tmp_path / "bob.csv", [dict(row, decision="correct", stance=other)])
+    invoke("--db", db_url, "review", "import", fixed, "--reviewer", "bob")
+    stale = _write(tmp_path / "stale.csv", [dict(row, decision="confirm")])
+    result = invoke("--db", db_url, "review", "import", stale, "--reviewer", "ana", expect=1)
+    assert f"stale.csv:2: position {key} was decided by bob at " in result.output
+    assert "(correct) since you loaded it" in result.output and "edited" not in result.output
+    shown = {r["key"]: r["stance"] for r in _positions(invoke, db_url)}
+    assert shown[key] == other
+
+
 def test_a_rejected_position_confirmed_in_a_sheet_is_taken_back_or_a_conflict(
     invoke, db_url, tmp_path
 ):

@@ -257,7 +257,10 @@ def test_a_store_that_is_not_trackers_is_still_refused(invoke, empty_db_url):
     with engine.begin() as connection:
         connection.execute(text("CREATE TABLE other (x INTEGER)"))
     engine.dispose()
-    for command in (["points"], ["ingest", SEED], ["db", "upgrade"], ["seed"]):
+    commands = (["points"], ["ingest", SEED], ["db", "upgrade"], ["seed"])
+    # db downgrade said "database at revision base", exit 0, and made Alembic's version
+    # table beside the other program's
+    for command in (*commands, ["db", "downgrade", "base", "--yes"]):
         output = _error(invoke("--db", empty_db_url, *command, expect=None))
         assert "has tables but no tracker revision" in output, command
     # db upgrade wrote tracker's tables beside the other program's, and db current called
@@ -268,6 +271,21 @@ def test_a_store_that_is_not_trackers_is_still_refused(invoke, empty_db_url):
     engine.dispose()
     current = invoke("--db", empty_db_url, "db", "current").output
     assert current.startswith("current: none (tables, but no tracker revision")
+
+
+def test_another_program_s_revision_is_one_line_for_db_check_too(invoke, empty_db_url):
+    """Another program's alembic_version (a revision tracker does not know): `db check` ran
+    its checks and failed on "relation sentences does not exist"."""
+    engine = db.make_engine(empty_db_url)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32))"))
+        connection.execute(text("INSERT INTO alembic_version VALUES ('ae1027a6acf')"))
+    engine.dispose()
+    for command in (["db", "check"], ["db", "downgrade", "base", "--yes"], ["points"]):
+        output = _error(invoke("--db", empty_db_url, *command, expect=None))
+        assert "at revision ae1027a6acf, which this version of tracker does not know" in (output), (
+            command
+        )
 
 
 # --------------------------------------------------------------------------- TRACKER_SQLITE_TIMEOUT

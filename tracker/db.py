@@ -253,7 +253,7 @@ def upgrade(
     loaded = None
     with writer(engine).begin() as connection:
         lock_schema(connection)
-        _check_known(connection)
+        check_known(connection)
         if is_foreign(connection):
             # another program's database: ingest refuses it, and so does an upgrade, which
             # would add tracker's tables beside its own (or fail on a name they share)
@@ -270,7 +270,12 @@ def upgrade(
 def downgrade(engine: Engine, revision: str) -> None:
     with writer(engine).begin() as connection:
         lock_schema(connection)
-        _check_known(connection)
+        check_known(connection)
+        if current_revision(connection) is None:  # another program's tables, or nothing:
+            # Alembic made its version table there and said "at revision base"
+            if _has_tables(connection):
+                raise TrackerError(FOREIGN_DATABASE + "; nothing was changed")
+            raise TrackerError("the database holds no tracker store: nothing to downgrade")
         _run(command.downgrade, connection, revision, "downgrade")
 
 
@@ -358,7 +363,8 @@ def reaches_base(undone: list[tuple[str, str]]) -> bool:
     return script.get_revision(undone[-1][0]).down_revision is None
 
 
-def _check_known(connection: Connection) -> None:
+def check_known(connection: Connection) -> None:
+    """An error when the database is at a revision this version does not know."""
     current = current_revision(connection)
     if current is not None and current not in known_revisions():
         raise TrackerError(

@@ -49,7 +49,10 @@ class Finding:
 
 def check(engine: Engine) -> tuple[str | None, str | None, list[Finding]]:
     """The revision, the newest known revision, and the count of bad rows per check."""
+    from tracker.db import check_known
+
     with engine.connect() as connection:
+        check_known(connection)  # another version's (or program's) revision: its tables differ
         revision = current_revision(connection)
         findings = []
         if revision is not None:

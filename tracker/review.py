@@ -324,7 +324,7 @@ def latest_revisions(connection: Connection, keys: list[str]) -> dict[str, int]:
     return found
 
 
-def _conflict(key: str, row: dict[str, Any]) -> Conflict:
+def conflict_error(key: str, row: dict[str, Any]) -> Conflict:
     what = "cleared" if row["decision"] == "clear" else row["decision"]
     return Conflict(
         f"position {key} was decided by {row['reviewer']} at {row['decided_at']} ({what}) "
@@ -489,7 +489,7 @@ def record(
     if now is not None and _same(now, decision):
         return Recorded(key, current, decision.decision, unchanged=True)
     if expected is not None and current != expected:
-        raise _conflict(key, now) if now else Conflict(f"position {key} has no decisions")
+        raise conflict_error(key, now) if now else Conflict(f"position {key} has no decisions")
     check_no_duplicate(connection, ref, _place(decision))
     connection.execute(
         ReviewDecision.__table__.insert().values(
@@ -536,7 +536,7 @@ def decide(engine: Engine, decision: Decision, reviewer: str, expected: int | No
             now = latest(connection, key)
         if now is None or now["revision"] == (expected or 0):
             raise  # not a race: another constraint
-        raise _conflict(key, now) from None
+        raise conflict_error(key, now) from None
 
 
 def undo(engine: Engine, key: str, reviewer: str, expected: int | None) -> Recorded:
@@ -548,7 +548,7 @@ def undo(engine: Engine, key: str, reviewer: str, expected: int | None) -> Recor
             if now is None:
                 raise TrackerError(f"position {key} has no decision to undo{REDATED_HINT}")
             if expected is not None and now["revision"] != expected:
-                raise _conflict(key, now)
+                raise conflict_error(key, now)
             before = None
             if now["revision"] > 1:
                 found = connection.execute(
@@ -583,7 +583,7 @@ def undo(engine: Engine, key: str, reviewer: str, expected: int | None) -> Recor
             now = latest(connection, key)
         if now is None:
             raise
-        raise _conflict(key, now) from None
+        raise conflict_error(key, now) from None
 
 
 def _undone_place(values: dict[str, Any]) -> tuple[str, str, str] | None:

@@ -44,6 +44,7 @@ from tracker.review import (
     canonical_target,
     check_live,
     check_stance,
+    conflict_error,
     decided_refs,
     latest,
     latest_revisions,
@@ -381,6 +382,11 @@ class _Sheet:
             current[3] is not None and stance != current[3]
         )
         if what == "confirm" and edited:
+            now = latest(self.connection, key)
+            if now is not None and now["revision"] != expected:
+                # decided by someone else since the sheet was exported: the row is as it
+                # was, the position is not (it blamed the row for an edit nobody made)
+                raise _Bad(str(conflict_error(key, now)))
             raise _Bad("the row's actor, target or stance was edited: write 'correct' for that")
         if what == "correct" and not edited and shown is not None:
             if shown["status"] != "corrected":  # else the same correction again: unchanged
