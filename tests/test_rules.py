@@ -620,3 +620,24 @@ def test_the_plan_as_an_object_does_not_speak(coder, text):
     the subject that says the rest; plan_text is for the plan as the subject."""
     assert "plan_text" not in rules_fired(coder, text)
     assert "plan_text" in rules_fired(coder, "The paper calls for a ceasefire.")
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("“The West must lift its sanctions on Russia,” said Sergei Lavrov.", "Sergei Lavrov"),
+        ("“Russia must withdraw its troops,” said Zelensky.", "Volodymyr Zelensky"),
+        ("“China calls for a truce,” Mr Xi said.", "Xi Jinping"),
+    ],
+)
+def test_a_name_inside_a_quotation_does_not_speak_the_verb_after_it(coder, text, speaker):
+    """ "“The West must lift its sanctions,” said Lavrov": the names in the quotation stood
+    within reach before "said" and were taken for its subject, so the West held Lavrov's
+    stance; a name inside a quotation is not the speaker of a verb outside it."""
+    assert holders_of(coder, text)[0] == [(speaker, "reporting_verb")]
+
+
+def test_a_name_before_a_verb_inside_the_same_quotation_still_speaks(coder):
+    """Inside one quotation the name before the verb is its subject, as anywhere."""
+    text = "He told reporters: “Russia said it wants talks, but it does not.”"
+    assert "Russia" in {name for name, _ in holders_of(coder, text)[0]}

@@ -57,9 +57,11 @@ def reporting_verb(
     norms, stems, lex = facts.norms, facts.stems, rules.lexicon
     relatives = rules.relative_clauses(facts)
     verbs = [(s, e) for s, e in lex.reporting.find(stems) if lo <= s < hi]
-    quotes = quoted_spans(facts.text) if len(verbs) > 1 else []
-    if quotes:  # "“China calls for a truce,” Mr Xi said": the speaker's, not China's
-        words = facts.words
+    text = facts.text
+    quoting = '"' in text or "“" in text or "”" in text
+    quotes = quoted_spans(text) if verbs and quoting else []
+    words = facts.words
+    if quotes and len(verbs) > 1:  # "“China calls for a truce,” Mr Xi said": the speaker's
         outside = [v for v in verbs if not any(a <= words[v[0]].start < b for a, b in quotes)]
         if outside:
             verbs = outside
@@ -140,6 +142,9 @@ def reporting_verb(
             # "X demanded that Russia withdraw…, and said…": the names after the first verb
             # are in what it reports, not the subject of the verb coordinated with it
             and not (norms[start - 1] == "and" and first_verb < m.start)
+            # "“The West must lift its sanctions,” said Lavrov": a name inside a quotation
+            # is not the speaker of a verb outside it
+            and not _quoted_apart(quotes, words[m.start].start, words[start].start)
         ]
         if (
             before
@@ -192,6 +197,14 @@ def reporting_verb(
                     rule = f"reporting verb: {verb} X"
                     return [Holder(actor_id, mention.surface, "reporting_verb", rule)]
     return None
+
+
+def _quoted_apart(quotes: list[tuple[int, int]], name: int, verb: int) -> bool:
+    """Whether offset ``name`` lies inside a quotation and offset ``verb`` outside it."""
+    for a, b in quotes:
+        if a <= name < b:
+            return not a <= verb < b
+    return False
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
