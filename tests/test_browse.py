@@ -159,27 +159,12 @@ def test_every_builtin_report_is_a_canned_query():
     assert canned.skipped == []
     assert set(canned.queries) == {r.name for r in list_reports()}
     matrix = canned.queries["matrix"]
-    assert matrix["params"] == [
-        "plan",
-        "actor",
-        "target",
-        "since",
-        "until",
-        "reviewed_only",
-        "min_score",
-    ]
+    fields = ["plan", "actor", "target", "since", "until", "reviewed_only", "min_score"]
+    assert matrix["params"] == fields
     assert matrix["title"].startswith("matrix: Actors × targets")
     assert "--" not in matrix["description"]  # options are fields there
     assert matrix["hide_sql"] is True
-    assert canned.queries["evidence"]["params"] == [
-        "plan",
-        "actor",
-        "target",
-        "since",
-        "until",
-        "reviewed_only",
-        "min_score",
-    ]
+    assert canned.queries["evidence"]["params"] == fields
     assert "Needs actor and target." in canned.queries["evidence"]["description"]
     assert "Needs actor or target." in canned.queries["timeline"]["description"]
 

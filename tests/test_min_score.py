@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_evaluate import _small_gold
 
 from tracker.evaluate import Evaluation, GoldCorpus, evaluate
 from tracker.learn.crossval import Fold, by_score
@@ -162,15 +163,7 @@ def test_cross_validation_by_score_is_the_mean_over_folds():
 
 
 def test_evaluate_prints_what_each_min_score_keeps(invoke, tmp_path):
-    gold = tmp_path / "gold"
-    gold.mkdir()
-    for path in ARTICLES:
-        shutil.copy(path, gold / path.name)
-    names = {p.name for p in ARTICLES}
-    with (DEV / "gold.jsonl").open(encoding="utf-8") as handle:
-        lines = [line for line in handle if json.loads(line)["article"] in names]
-    (gold / "gold.jsonl").write_text("".join(lines), encoding="utf-8")
-    shutil.copy(DEV / "actors.json", gold / "actors.json")
+    gold = _small_gold(tmp_path / "gold")
     output = invoke("evaluate", gold, "--format", "table").output
     assert "positions kept at each --min-score (of " in output
     counts = [
