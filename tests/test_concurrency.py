@@ -327,3 +327,23 @@ def test_a_result_the_parent_cannot_read_ends_the_run_with_one_line(db_url, tmp_
         "Error: a worker process ended unexpectedly (killed or out of memory?); "
         "every article already committed is kept"
     )
+
+
+def test_two_first_upgrades_at_once_say_once_that_they_seeded(empty_db_url, tmp_path):
+    """Both said "loaded the seed plans and actors" (the store was new when each looked,
+    before the schema lock), though one had: what a run loaded is decided under the lock."""
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tracker", "--db", empty_db_url, "db", "upgrade"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=os.environ.copy(),
+            cwd=tmp_path,
+        )
+        for _ in range(3)
+    ]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0], outputs
+    said = [out for out, _ in outputs if "loaded the seed plans and actors" in out]
+    assert len(said) == 1, outputs

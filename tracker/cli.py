@@ -414,10 +414,13 @@ def db_upgrade(ctx: click.Context, revision: str) -> None:
 
                 check_seed_files()  # a broken seed file: no store migrated but never seeded
             older = database.revisions_undone(engine, revision)  # the store is past REVISION
-            new = database.is_new_store(engine)
-            database.upgrade(engine, revision, seed_new=True)
+            # what this run loaded, decided under the schema lock: two first upgrades at
+            # once both said they had seeded the store (one had)
+            loaded = database.upgrade(engine, revision, seed_new=True)
         current = _current(ctx)
-        seeded = current == database.head_revision() and (new or database.seed_if_empty(engine))
+        seeded = current == database.head_revision() and bool(
+            loaded is not None or database.seed_if_empty(engine)
+        )
         click.echo(
             f"database at revision {current or 'base'}"
             + ("; loaded the seed plans and actors" if seeded else "")
