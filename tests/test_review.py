@@ -323,6 +323,24 @@ def test_undo_is_a_new_revision_and_history_keeps_all(invoke, db_url, tmp_path):
     assert result.output.startswith("Error: no decision on a position with key 'nokey' (a key ")
 
 
+def test_undo_with_a_revision_refuses_a_decision_made_since(invoke, db_url, tmp_path):
+    """Two analysts undoing one position a moment apart: the second undid the first's undo
+    (a redo), and neither was told. With --revision N the second gets the conflict."""
+    _ingest(invoke, db_url, tmp_path)
+    key = _decide_some(invoke, db_url, tmp_path)["reject"]["key"]
+    first = invoke("--db", db_url, "review", "undo", key, "--revision", "1", "--reviewer", "x1")
+    assert "revision 2 (clear)" in first.output
+    second = invoke(
+        "--db", db_url, "review", "undo", key, "--revision", "1", "--reviewer", "x2", expect=1
+    )
+    assert second.output.startswith(f"Error: position {key} was decided by x1 at ")
+    history = _jsonl(invoke("--db", db_url, "review", "history", key).output)
+    assert [h["revision"] for h in history] == [1, 2]
+    for bad in ("0", "two"):
+        result = invoke("--db", db_url, "review", "undo", key, "--revision", bad, expect=None)
+        assert result.exit_code != 0 and "Traceback" not in result.output
+
+
 def test_interactive_keys(invoke, db_url, tmp_path):
     """c confirm, r reject, s + o change the stance, n skip, u undo, a + name change the
     actor, + adds a position on the sentence, q quit: each saved at once."""

@@ -213,14 +213,22 @@ def _key(ctx: click.Context, param: click.Parameter, value: str) -> str:
 @review_group.command("undo")
 @click.argument("key", callback=_key)
 @reviewer_option
+@click.option(
+    "--revision",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Only if the latest decision is revision N (as `review history` shows it): "
+    "a decision made since, someone else's undo included, is a conflict.",
+)
 @click.pass_context
-def undo_command(ctx: click.Context, key: str, reviewer: str | None) -> None:
+def undo_command(ctx: click.Context, key: str, reviewer: str | None, revision: int | None) -> None:
     """Take back the latest decision on the position KEY (kept in its history).
 
-    An undo is a decision too: a second undo takes back the first (a redo)."""
+    An undo is a decision too: a second undo takes back the first (a redo), also one
+    made by someone else a moment before; --revision N guards against that."""
     from tracker import review
 
-    done = review.undo(_engine(ctx), key, review.reviewer_name(reviewer), None)
+    done = review.undo(_engine(ctx), key, review.reviewer_name(reviewer), revision)
     click.echo(f"{done.key}: revision {done.revision} ({done.decision})")
 
 
