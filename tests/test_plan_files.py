@@ -788,19 +788,31 @@ def test_gold_on_a_retired_point_is_named_as_such(invoke, tmp_path, own_seeds):
     )
 
 
+def _two_plans_with_wang_yi(invoke, tmp_path: Path, with_plan) -> tuple[Path, str]:
+    """The two-points plan beside the shipped one, and a store holding one sentence of Wang
+    Yi's on both of its points: the seeds folder and the store's URL."""
+    own = with_plan()
+    db = f"sqlite:///{tmp_path / 'two.db'}"
+    text = "Mr Wang Yi called for de-escalation and for a peace conference."
+    invoke("--db", db, "ingest", "-", input=f"date 2024-06-01\n{text}\n")
+    return own, db
+
+
+def _retire_point_2(invoke, own: Path, db: str) -> None:
+    """Point 2 of two-points taken out of its file, and the store seeded again."""
+    path = own / "plans" / "two-points.toml"
+    path.write_text(SECOND.split("[[points]]\nnumber = 2")[0], encoding="utf-8")
+    invoke("--db", db, "seed", "--no-articles")
+
+
 def test_no_position_is_added_on_a_retired_point(invoke, tmp_path, with_plan):
     """A review sheet may confirm or reject what was coded on a retired point, but not add a
     position on it or correct one onto it: the plan no longer has that point (both were
     accepted)."""
     from test_review import _sheet, _write
 
-    own = with_plan()
-    db = f"sqlite:///{tmp_path / 'two.db'}"
-    text = "Mr Wang Yi called for de-escalation and for a peace conference."
-    invoke("--db", db, "ingest", "-", input=f"date 2024-06-01\n{text}\n")
-    path = own / "plans" / "two-points.toml"
-    path.write_text(SECOND.split("[[points]]\nnumber = 2")[0], encoding="utf-8")
-    invoke("--db", db, "seed", "--no-articles")
+    own, db = _two_plans_with_wang_yi(invoke, tmp_path, with_plan)
+    _retire_point_2(invoke, own, db)
     rows = {(r["plan"], r["target"]): r for r in _sheet(invoke, db, tmp_path)}
     on_retired, on_live = rows["two-points", "2"], rows["two-points", "1"]
     added = dict(on_live, decision="add", key="", target="2")
@@ -824,10 +836,7 @@ def test_a_sheet_applied_before_its_point_was_retired_is_unchanged_again(
     point back "to add positions on it", while the position was in force."""
     from test_review import _sheet, _write
 
-    own = with_plan()
-    db = f"sqlite:///{tmp_path / 'two.db'}"
-    text = "Mr Wang Yi called for de-escalation and for a peace conference."
-    invoke("--db", db, "ingest", "-", input=f"date 2024-06-01\n{text}\n")
+    own, db = _two_plans_with_wang_yi(invoke, tmp_path, with_plan)
     rows = {(r["plan"], r["target"]): r for r in _sheet(invoke, db, tmp_path)}
     on_one = rows["two-points", "1"]
     added = dict(on_one, decision="add", key="", actor="Zelensky", target="2", stance="oppose")
@@ -837,9 +846,7 @@ def test_a_sheet_applied_before_its_point_was_retired_is_unchanged_again(
     sheet = _write(tmp_path / "sheet.csv", [added, moved])
     assert "1 correct, 1 add" in invoke("--db", db, "review", "import", sheet).output
     before = invoke("--db", db, "position", "--format", "jsonl").output
-    path = own / "plans" / "two-points.toml"
-    path.write_text(SECOND.split("[[points]]\nnumber = 2")[0], encoding="utf-8")
-    invoke("--db", db, "seed", "--no-articles")
+    _retire_point_2(invoke, own, db)
     result = invoke("--db", db, "review", "import", sheet)
     assert "applied 0 confirm, 0 reject, 0 correct, 0 add; 2 unchanged; 0 bad" in result.output
     after = invoke("--db", db, "position", "--format", "jsonl").output
@@ -974,13 +981,8 @@ def test_interactive_review_with_plan_takes_a_bare_target_as_that_plan_s(
     """In `review --plan two-points`, a number only china-2023 has live (two-points' point
     2 retired) was added on china-2023's point in silence: a bare target is the session's
     plan's, so the retired point is refused, and what is saved names its plan."""
-    own = with_plan()
-    db = f"sqlite:///{tmp_path / 'two.db'}"
-    text = "Mr Wang Yi called for de-escalation and for a peace conference."
-    invoke("--db", db, "ingest", "-", input=f"date 2024-06-01\n{text}\n")
-    path = own / "plans" / "two-points.toml"
-    path.write_text(SECOND.split("[[points]]\nnumber = 2")[0], encoding="utf-8")
-    invoke("--db", db, "seed", "--no-articles")
+    own, db = _two_plans_with_wang_yi(invoke, tmp_path, with_plan)
+    _retire_point_2(invoke, own, db)
     keys = "+Kuleba\n2\n" + "+Kuleba\n1\no" + "q"
     args = ("review", "--interactive", "--reviewer", "ana", "--plan", "two-points")
     result = invoke("--db", db, *args, input=keys)
